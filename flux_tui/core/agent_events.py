@@ -1,0 +1,183 @@
+"""What the agent loop tells its listeners: the TUI, the session store, headless ``flux-tui run``.
+
+Every listener consumes the same events, so a replayed session (stored events fed back through the same
+widgets) looks exactly like the live one. Each event serialises to a JSON-able dict with a ``kind`` key
+and back (``event_to_dict`` / ``event_from_dict``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar, Literal
+
+ToolStatus = Literal["pending", "running", "done", "failed", "denied", "cancelled", "interrupted"]
+Decision = Literal["auto", "approved", "approved_session", "denied", "yolo", "policy_deny"]
+
+
+@dataclass(slots=True, kw_only=True)
+class AgentEvent:
+    kind: ClassVar[str] = "event"
+    ts: float = field(default_factory=time.time)
+
+
+@dataclass(slots=True, kw_only=True)
+class TurnStarted(AgentEvent):
+    kind: ClassVar[str] = "turn_started"
+    turn_id: str
+    prompt: str
+    provider: str
+    model: str
+
+
+@dataclass(slots=True, kw_only=True)
+class TextDelta(AgentEvent):
+    kind: ClassVar[str] = "text_delta"
+    text: str
+
+
+@dataclass(slots=True, kw_only=True)
+class ThinkingDelta(AgentEvent):
+    kind: ClassVar[str] = "thinking_delta"
+    text: str
+
+
+@dataclass(slots=True, kw_only=True)
+class ToolCallProposed(AgentEvent):
+    """The model asked for a tool; arguments are complete (``input_error`` if they were malformed)."""
+
+    kind: ClassVar[str] = "tool_call_proposed"
+    call_id: str
+    name: str
+    input: dict[str, Any]
+    input_error: str | None = None
+    preview: str | None = None  # unified diff of an edit/write, or the command and its cwd
+
+
+@dataclass(slots=True, kw_only=True)
+class ToolCallDecided(AgentEvent):
+    kind: ClassVar[str] = "tool_call_decided"
+    call_id: str
+    decision: Decision
+    reason: str | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class ToolCallRunning(AgentEvent):
+    kind: ClassVar[str] = "tool_call_running"
+    call_id: str
+
+
+@dataclass(slots=True, kw_only=True)
+class ToolCallFinished(AgentEvent):
+    kind: ClassVar[str] = "tool_call_finished"
+    call_id: str
+    status: ToolStatus
+    result: str
+    duration: float = 0.0
+    diff: str | None = None  # the diff that was applied, for edits and writes
+
+
+@dataclass(slots=True, kw_only=True)
+class UsageReported(AgentEvent):
+    """Usage of one model reply. ``estimated`` is True for the live tiktoken estimate while streaming;
+    the provider-reported figures of the same reply follow with ``estimated=False`` and replace it."""
+
+    kind: ClassVar[str] = "usage"
+    provider: str
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    reasoning_tokens: int = 0
+    cost: float | None = None  # None: the model is unpriced
+    estimated: bool = False
+
+
+@dataclass(slots=True, kw_only=True)
+class MessageCommitted(AgentEvent):
+    """A message was appended to the transcript (``Message.to_dict()``); resume rebuilds from these."""
+
+    kind: ClassVar[str] = "message"
+    message: dict[str, Any]
+
+
+@dataclass(slots=True, kw_only=True)
+class StepFinished(AgentEvent):
+    """One model reply of the turn ended (a turn with tools has several steps)."""
+
+    kind: ClassVar[str] = "step_finished"
+    stop_reason: str
+
+
+@dataclass(slots=True, kw_only=True)
+class Notice(AgentEvent):
+    """Something to tell the user: retrying, failing over, pruned history, step limit, budget..."""
+
+    kind: ClassVar[str] = "notice"
+    text: str
+    level: Literal["info", "warning", "error"] = "info"
+
+
+@dataclass(slots=True, kw_only=True)
+class ProviderSwitched(AgentEvent):
+    kind: ClassVar[str] = "provider_switched"
+    provider: str
+    model: str
+    previous_provider: str | None = None
+    previous_model: str | None = None
+    reason: str = "user"  # "user" or "failover"
+
+
+@dataclass(slots=True, kw_only=True)
+class TurnFinished(AgentEvent):
+    kind: ClassVar[str] = "turn_finished"
+    stop_reason: str
+
+
+@dataclass(slots=True, kw_only=True)
+class TurnFailed(AgentEvent):
+    kind: ClassVar[str] = "turn_failed"
+    error: str  # user-facing message (never a key)
+    error_type: str  # the FluxError class name
+    hint: str | None = None  # what to do next
+
+
+@dataclass(slots=True, kw_only=True)
+class TurnCancelled(AgentEvent):
+    kind: ClassVar[str] = "turn_cancelled"
+
+
+EVENT_TYPES: dict[str, type[AgentEvent]] = {
+    cls.kind: cls
+    for cls in (
+        TurnStarted,
+        TextDelta,
+        ThinkingDelta,
+        ToolCallProposed,
+        ToolCallDecided,
+        ToolCallRunning,
+        ToolCallFinished,
+        UsageReported,
+        MessageCommitted,
+        StepFinished,
+        Notice,
+        ProviderSwitched,
+        TurnFinished,
+        TurnFailed,
+        TurnCancelled,
+    )
+}
+
+
+def event_to_dict(event: AgentEvent) -> dict[str, Any]:
+    data = asdict(event)
+    data["kind"] = event.kind
+    return data
+
+
+def event_from_dict(data: dict[str, Any]) -> AgentEvent:
+    cls = EVENT_TYPES[data["kind"]]
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})

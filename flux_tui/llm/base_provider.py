@@ -1,0 +1,122 @@
+"""The one abstraction every model provider implements (the plan's ``BaseLLMProvider``).
+
+A provider holds a reference to a provider-neutral ``Transcript`` (core) and translates it to its wire
+format on every request; handing the same Transcript to another provider continues the conversation
+there. ``send_message`` streams ``ProviderEvent`` dicts and, when the reply ends (or fails, or is
+cancelled), appends the assistant message to the transcript: complete, or marked ``incomplete`` with
+whatever had streamed, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from flux_tui.core.events import ProviderEvent
+from flux_tui.core.transcript import Transcript
+
+
+@dataclass(slots=True)
+class ProviderSettings:
+    """What a provider needs to be built; resolved from Config by the factory.
+
+    ``name`` is what the user sees and picks ("anthropic", "openai", "ollama"...); ``kind`` is the
+    implementation ("anthropic" or "openai", the registry key).
+    """
+
+    name: str
+    kind: str
+    model: str
+    api_key: str | None = None
+    base_url: str | None = None
+    max_tokens: int = 8192
+    temperature: float | None = None
+    models: list[str] = field(default_factory=list)  # configured list, the fallback for list_models()
+    prompt_caching: bool = True
+    idle_timeout: float = 60.0  # seconds without a byte before a stream counts as dropped
+    request_timeout: float = 600.0
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+
+class BaseLLMProvider(ABC):
+    """Interface and shared bookkeeping of a model provider."""
+
+    #: Registry key, the implementation family ("anthropic", "openai").
+    kind: str = ""
+
+    def __init__(self, settings: ProviderSettings, transcript: Transcript | None = None) -> None:
+        self.settings = settings
+        self.transcript = transcript if transcript is not None else Transcript()
+        self._usage_totals: dict[str, int] = {
+            "input_tokens": 0,
+            "output_tokens": 0,
+            "cache_read_tokens": 0,
+            "cache_write_tokens": 0,
+            "reasoning_tokens": 0,
+        }
+        self._cost: float | None = 0.0
+
+    # -- identity -------------------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        return self.settings.name
+
+    @property
+    def model(self) -> str:
+        return self.settings.model
+
+    @model.setter
+    def model(self, value: str) -> None:
+        self.settings.model = value
+
+    # -- the plan's interface -------------------------------------------------------------------
+
+    @abstractmethod
+    def send_message(
+        self,
+        message: str | None,
+        system_prompt: str | None = None,
+        tools: list[dict[str, Any]] | None = None,
+    ) -> AsyncIterator[ProviderEvent]:
+        """Stream one model reply.
+
+        ``message`` is appended to the transcript as a user prompt first; ``None`` continues the turn
+        after tool results. ``tools`` use the Anthropic format (name, description, input_schema).
+        Raises ``flux_tui.core.errors.ProviderError`` subclasses on failure.
+        """
+
+    def add_tool_result(self, tool_use_id: str, result: str, is_error: bool = False) -> None:
+        self.transcript.add_tool_result(tool_use_id, result, is_error=is_error)
+
+    def clear_history(self) -> None:
+        self.transcript.clear()
+
+    def set_current_file_context(self, file_path: str | None) -> None:
+        self.transcript.file_context = file_path
+
+    def get_token_usage(self) -> dict[str, Any]:
+        """Totals of this provider object: the plan's keys plus cache and reasoning tokens.
+
+        ``estimated_cost`` is None when the model has no known price.
+        """
+        totals = dict(self._usage_totals)
+        totals["total_tokens"] = (
+            totals["input_tokens"]
+            + totals["output_tokens"]
+            + totals["cache_read_tokens"]
+            + totals["cache_write_tokens"]
+        )
+        totals["estimated_cost"] = self._cost
+        return totals
+
+    # -- extras the app needs -------------------------------------------------------------------
+
+    @abstractmethod
+    async def list_models(self) -> list[str]:
+        """Models offered by the endpoint (``/v1/models``), falling back to the configured list."""
+
+    async def aclose(self) -> None:
+        """Release the HTTP client, if one was opened."""
