@@ -1,8 +1,108 @@
-"""Command line entry point (placeholder until the CLI lands)."""
+"""Command line: parse arguments, then start the app or run a headless subcommand.
+
+Heavy modules (Textual app, SDKs, SQLite store) are imported inside the branch that needs them, so
+`flux-tui --help` and the first frame stay fast.
+"""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="flux-tui",
+        description="Work with an AI coding assistant on Anthropic, OpenAI or any compatible endpoint.",
+    )
+    parser.add_argument("--provider", help="provider to start with (overrides FLUX_PROVIDER)")
+    parser.add_argument("--model", help="model to start with (overrides FLUX_MODEL)")
+    parser.add_argument("--workspace", type=Path, help="root the file tools may touch (default: cwd)")
+    parser.add_argument("--yolo", action="store_true", help="allow every tool call without asking")
+    parser.add_argument("--continue", dest="continue_latest", action="store_true", help="resume the latest session")
+    parser.add_argument("--resume", metavar="ID", help="resume the session with this id")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run one prompt without the UI and print the answer")
+    run.add_argument("prompt", help="the prompt (use - to read it from standard input)")
+
+    replay = sub.add_parser("replay", help="re-enact a saved session in the UI")
+    replay.add_argument("session_id", nargs="?", help="session id (see `flux-tui sessions list`)")
+    replay.add_argument("--demo", action="store_true", help="play the bundled demo session")
+    replay.add_argument("--speed", default="1", help="1, 2, 10 or instant (default 1)")
+
+    export = sub.add_parser("export", help="export a session as Markdown or JSONL")
+    export.add_argument("session_id")
+    export.add_argument("--format", choices=("md", "jsonl"), default="md")
+    export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+
+    imp = sub.add_parser("import", help="import a session from a JSONL export")
+    imp.add_argument("file", type=Path)
+
+    sessions = sub.add_parser("sessions", help="work with saved sessions")
+    sessions_sub = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")
+    sessions_sub.add_parser("list", help="print the saved sessions as a table")
+    return parser
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    if args.provider:
+        overrides["provider"] = args.provider
+    if args.model:
+        overrides["model"] = args.model
+    if args.workspace:
+        overrides["workspace"] = args.workspace.resolve()
+    if args.yolo:
+        overrides["yolo"] = True
+    return overrides
+
 
 def main(argv: list[str] | None = None) -> int:
-    print("flux-tui: under construction")
-    return 0
+    args = build_parser().parse_args(argv)
+    from flux_tui.core.config import load_config
+
+    config, problems = load_config(**_overrides(args))
+    if args.command == "run":
+        return _cmd_run(config, problems, args)
+    if args.command in ("export", "import", "sessions"):
+        return _cmd_sessions(config, args)
+    return _cmd_app(config, problems, args)
+
+
+def _cmd_run(config: Any, problems: list[Any], args: argparse.Namespace) -> int:
+    from flux_tui.headless import run_headless
+
+    for problem in problems:
+        print(f"flux-tui: {problem}", file=sys.stderr)
+    prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+    return asyncio.run(run_headless(config, prompt, yolo=bool(config.yolo)))
+
+
+def _cmd_sessions(config: Any, args: argparse.Namespace) -> int:
+    from flux_tui.sessions import commands
+
+    store = commands.open_store(config)
+    if args.command == "export":
+        out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+        try:
+            return commands.cmd_export(store, args.session_id, args.format, out)
+        finally:
+            if args.output:
+                out.close()
+    if args.command == "import":
+        return commands.cmd_import(store, args.file, sys.stdout)
+    return commands.cmd_sessions_list(store, sys.stdout)
+
+
+def _cmd_app(config: Any, problems: list[Any], args: argparse.Namespace) -> int:
+    from flux_tui.ui.launch import launch
+
+    return launch(config, problems, args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
