@@ -31,9 +31,7 @@ def tokenize(text: str | Sequence[str]) -> list[str]:
 def group(tokens: Sequence[str], chunk_tokens: int = 1) -> Pieces:
     """Join ``chunk_tokens`` tokens per delta; each piece weighs the number of tokens it holds."""
     size = max(1, chunk_tokens)
-    return [
-        ("".join(tokens[i : i + size]), len(tokens[i : i + size])) for i in range(0, len(tokens), size)
-    ]
+    return [("".join(tokens[i : i + size]), len(tokens[i : i + size])) for i in range(0, len(tokens), size)]
 
 
 def fragments(text: str, size: int) -> list[str]:
@@ -133,9 +131,12 @@ def _anthropic_block(index: int, block: dict[str, Any]) -> Iterator[Event]:
         start = {"type": "redacted_thinking", "data": block["data"]}
     else:
         start = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
-    yield anthropic_event(
-        "content_block_start", {"type": "content_block_start", "index": index, "content_block": start}
-    ), 0
+    yield (
+        anthropic_event(
+            "content_block_start", {"type": "content_block_start", "index": index, "content_block": start}
+        ),
+        0,
+    )
     if kind == "text":
         for text, weight in block["pieces"]:
             yield delta({"type": "text_delta", "text": text}), weight
@@ -236,22 +237,27 @@ def openai_stream(
     if finish_reason is not None:
         yield chunk({}, finish_reason), 0
     if usage is not None:
-        yield openai_data(
-            {
-                "id": completion_id,
-                "object": "chat.completion.chunk",
-                "created": created,
-                "model": model,
-                "system_fingerprint": "fp_fake",
-                "choices": [],
-                "usage": usage,
-            }
-        ), 0
+        yield (
+            openai_data(
+                {
+                    "id": completion_id,
+                    "object": "chat.completion.chunk",
+                    "created": created,
+                    "model": model,
+                    "system_fingerprint": "fp_fake",
+                    "choices": [],
+                    "usage": usage,
+                }
+            ),
+            0,
+        )
     if done:
         yield OPENAI_DONE, 0
 
 
-def _openai_calls(chunk: Any, calls: Sequence[tuple[str, str, list[str]]], interleave: bool) -> Iterator[Event]:
+def _openai_calls(
+    chunk: Any, calls: Sequence[tuple[str, str, list[str]]], interleave: bool
+) -> Iterator[Event]:
     def header(index: int, call_id: str, name: str) -> bytes:
         fn = {"name": name, "arguments": ""}
         return chunk({"tool_calls": [{"index": index, "id": call_id, "type": "function", "function": fn}]})

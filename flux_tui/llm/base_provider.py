@@ -38,6 +38,11 @@ class ProviderSettings:
     idle_timeout: float = 60.0  # seconds without a byte before a stream counts as dropped
     request_timeout: float = 600.0
     extra_headers: dict[str, str] = field(default_factory=dict)
+    # Where the key comes from, named in error messages ("invalid key for anthropic (ANTHROPIC_API_KEY)");
+    # None: the kind's usual variable.
+    api_key_env: str | None = None
+    # Anthropic extended thinking budget (tokens, >= 1024); None or 0 leaves thinking off.
+    thinking_budget: int | None = None
 
 
 class BaseLLMProvider(ABC):
@@ -112,11 +117,36 @@ class BaseLLMProvider(ABC):
         totals["estimated_cost"] = self._cost
         return totals
 
+    def _account(self, usage: dict[str, Any]) -> None:
+        """Add one reply's final usage to the totals; cost becomes None once a reply is unpriced."""
+        for key in self._usage_totals:
+            self._usage_totals[key] += int(usage.get(key) or 0)
+        cost: float | None = None
+        try:
+            from flux_tui.core.pricing import price_usage
+        except ImportError:  # pricing not available: unpriced
+            price_usage = None
+        if price_usage is not None:
+            try:
+                cost = price_usage(
+                    self.kind,
+                    self.model,
+                    usage,
+                    provider_name=self.name,
+                    base_url=self.settings.base_url,
+                )
+            except Exception:  # a price lookup must never break a reply
+                cost = None
+        if cost is None:
+            self._cost = None
+        elif self._cost is not None:
+            self._cost += cost
+
     # -- extras the app needs -------------------------------------------------------------------
 
     @abstractmethod
     async def list_models(self) -> list[str]:
         """Models offered by the endpoint (``/v1/models``), falling back to the configured list."""
 
-    async def aclose(self) -> None:
+    async def aclose(self) -> None:  # noqa: B027 - optional hook, nothing to release by default
         """Release the HTTP client, if one was opened."""

@@ -1,12 +1,18 @@
-"""Short human-readable figures shared by every widget: tokens, money, durations, percentages.
+"""Short human-readable figures shared by every widget: tokens, money, durations, percentages, and the
+highlighted renderings of JSON arguments and unified diffs.
 
-Kept free of Textual so the formatting rules can be tested (and reused by `/stats`) on their own.
+Kept free of Textual (only Rich) so the rules can be tested, and reused by `/stats`, on their own.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.syntax import Syntax
+from rich.text import Text
 
 UNPRICED = "unpriced"
 
@@ -15,27 +21,21 @@ def tokens(count: int | float | None) -> str:
     """``950`` -> "950", ``12_345`` -> "12.3k", ``123_456`` -> "123k", ``1_234_567`` -> "1.23M"."""
     if count is None:
         return "–"
-    n = float(count)
-    sign = "-" if n < 0 else ""
-    n = abs(n)
+    sign = "-" if count < 0 else ""
+    n = abs(float(count))
     if n < 1000:
-        return f"{sign}{int(round(n))}"
-    for divisor, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if n >= divisor * 0.9995 or suffix == "k":
-            scaled = n / divisor
-            # Three significant digits at most; rounding 999.95k up to "1000k" reads badly, so bump the unit.
-            if scaled >= 999.5 and suffix != "B":
-                continue
-            if scaled >= 100:
-                text = f"{scaled:.0f}"
-            elif scaled >= 10:
-                text = f"{scaled:.1f}"
-            else:
-                text = f"{scaled:.2f}" if suffix != "k" else f"{scaled:.1f}"
-            if "." in text:
-                text = text.rstrip("0").rstrip(".")
-            return f"{sign}{text}{suffix}"
-    return f"{sign}{int(n)}"  # pragma: no cover - loop always returns
+        return f"{sign}{round(n)}"
+    for divisor, suffix, small_digits in ((1e3, "k", 1), (1e6, "M", 2), (1e9, "B", 2)):
+        scaled = n / divisor
+        # Move to the next unit rather than print "1000k".
+        if scaled >= 999.5 and suffix != "B":
+            continue
+        digits = 0 if scaled >= 100 else 1 if scaled >= 10 else small_digits
+        text = f"{scaled:.{digits}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return f"{sign}{text}{suffix}"
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def estimated_tokens(count: int | float | None, estimated: bool) -> str:
@@ -54,7 +54,7 @@ def money(usd: float | None, *, unpriced: str = UNPRICED) -> str:
     sign = "-" if usd < 0 else ""
     value = abs(usd)
     if value < 0.0001:
-        return f"{sign}<$0.0001" if not sign else f"{sign}$0.0001"
+        return f"{sign}<$0.0001"
     if value < 1:
         return f"{sign}${value:.4f}"
     return f"{sign}${value:,.2f}"
@@ -69,7 +69,7 @@ def duration(seconds: float | None) -> str:
         return f"{s * 1000:.0f}ms"
     if s < 60:
         return f"{s:.1f}s"
-    total = int(round(s))
+    total = round(s)
     if total < 3600:
         minutes, secs = divmod(total, 60)
         return f"{minutes}m{secs:02d}s"
@@ -94,3 +94,39 @@ def truncate(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}\n… ({len(text) - limit:,} more characters)"
+
+
+def looks_like_diff(text: str) -> bool:
+    """A unified diff (as the tools' previews are), as opposed to a command preview or plain text."""
+    head = text.lstrip()
+    return head.startswith(("---", "+++", "@@", "diff ")) or "\n@@ " in text
+
+
+def diff_syntax(diff: str) -> Syntax:
+    """A unified diff highlighted with Pygments' diff lexer, on the terminal's own background."""
+    # A trailing newline would render as an empty last line.
+    return Syntax(diff.rstrip("\n"), "diff", theme="ansi_dark", background_color="default", word_wrap=True)
+
+
+def json_syntax(value: Any) -> Syntax:
+    """Pretty, highlighted JSON of a tool's arguments."""
+    return Syntax(pretty_json(value), "json", theme="ansi_dark", background_color="default", word_wrap=True)
+
+
+class Gauge:
+    """A one-line bar filling the width it is given: ``fraction`` (clamped to 0..1) of it in ``style``."""
+
+    def __init__(self, fraction: float, style: str = "green", back_style: str = "grey35") -> None:
+        self.fraction = min(max(fraction, 0.0), 1.0)
+        self.style = style
+        self.back_style = back_style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width, 1)
+        filled = round(self.fraction * width)
+        if self.fraction > 0 and filled == 0:
+            filled = 1  # any use at all shows
+        yield Text.assemble(("█" * filled, self.style), ("░" * (width - filled), self.back_style))
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, options.max_width)

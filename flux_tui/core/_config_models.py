@@ -1,0 +1,80 @@
+"""The nested tables of flux.toml: ``[providers.NAME]``, ``[models."ID"]``, ``[tools]``.
+
+Each rejects unknown keys so a typo is reported (with its line) instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
+
+PolicyValue = Literal["ask", "allow", "deny"]
+
+#: Reading never changes anything, so it runs without asking; everything that writes or executes asks.
+DEFAULT_TOOL_POLICY: dict[str, PolicyValue] = {
+    "read_file": "allow",
+    "list_files": "allow",
+    "search_files": "allow",
+    "write_file": "ask",
+    "edit_file": "ask",
+    "run_command": "ask",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Prices(_Strict):
+    """USD per million tokens, for a model genai-prices does not know.
+
+    ``cache_read`` / ``cache_write`` default to the input price when unset.
+    """
+
+    input: float = Field(ge=0)
+    output: float = Field(ge=0)
+    cache_read: float | None = Field(default=None, ge=0)
+    cache_write: float | None = Field(default=None, ge=0)
+
+
+class ModelSettings(_Strict):
+    """``[models."MODEL_ID"]``: facts about one model, whichever provider serves it."""
+
+    prices: Prices | None = None
+    context_window: int | None = Field(default=None, gt=0)
+
+
+class NamedProvider(_Strict):
+    """``[providers.NAME]``: an extra endpoint, or overrides for the built-in ``anthropic``/``openai``.
+
+    ``kind`` picks the wire protocol; it defaults to ``openai`` (what most compatible servers speak)
+    and is fixed for the built-in names.
+    """
+
+    kind: Literal["openai", "anthropic"] | None = None
+    base_url: str | None = None
+    api_key_env: str | None = None  # the name of the environment variable that holds the key
+    api_key: SecretStr | None = None  # allowed, but a key in a file is easy to leak: prefer api_key_env
+    model: str | None = None
+    models: list[str] = Field(default_factory=list)
+    context_window: int | None = Field(default=None, gt=0)
+    max_tokens: int | None = Field(default=None, gt=0)
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    prices: Prices | None = None  # applies to every model of this provider without its own [models] entry
+    headers: dict[str, str] = Field(default_factory=dict)  # extra HTTP headers (OpenRouter's X-Title...)
+
+
+def _with_default_policy(policy: dict[str, PolicyValue]) -> dict[str, PolicyValue]:
+    # A user table sets some tools; the others keep their defaults instead of vanishing.
+    return {**DEFAULT_TOOL_POLICY, **policy}
+
+
+class ToolsConfig(_Strict):
+    """``[tools]``: approval policy per tool and limits of the agent loop."""
+
+    policy: Annotated[dict[str, PolicyValue], AfterValidator(_with_default_policy)] = Field(
+        default_factory=lambda: dict(DEFAULT_TOOL_POLICY)
+    )
+    max_steps: int = Field(default=25, ge=1)
+    command_timeout: float = Field(default=120.0, gt=0)

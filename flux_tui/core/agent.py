@@ -1,0 +1,343 @@
+"""The agent loop: send, stream, run tools, send their results, until the model stops asking for tools.
+
+It knows nothing of Textual: the TUI, headless ``flux-tui run`` and tests drive the same loop and
+receive the same ``AgentEvent``s through their sinks (called synchronously, in order).
+
+Invariants a caller can rely on:
+- every message appended to the transcript is announced once, in its final form, by
+  ``MessageCommitted`` (the session store rebuilds the transcript from these);
+- every tool call gets a result, also when the turn fails or is cancelled, so the next request is
+  valid for any provider;
+- provider failures end the turn with ``TurnFailed`` and ``"error"``; they are never raised. A cancel
+  (``asyncio.CancelledError``) emits ``TurnCancelled`` and is re-raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+from typing import Any
+
+from flux_tui.core._agent_tools import ToolPhase
+from flux_tui.core._agent_usage import UsageMeter, estimate_input
+from flux_tui.core.agent_events import (
+    AgentEvent,
+    MessageCommitted,
+    Notice,
+    ProviderSwitched,
+    StepFinished,
+    TextDelta,
+    ThinkingDelta,
+    TurnCancelled,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+)
+from flux_tui.core.errors import (
+    AuthenticationError,
+    BadRequestError,
+    ConfigError,
+    FluxError,
+    IncompleteStreamError,
+    ModelNotFoundError,
+    OverloadedError,
+    ProviderConnectionError,
+    RateLimitError,
+)
+from flux_tui.core.events import STOP_OTHER, ProviderEvent
+from flux_tui.core.protocols import (
+    Approver,
+    ChatProvider,
+    EventSink,
+    StepRequest,
+    StreamStep,
+    ToolRunner,
+)
+from flux_tui.core.transcript import Transcript
+
+log = logging.getLogger(__name__)
+
+STOP_MAX_STEPS = "max_steps"
+STOP_ERROR = "error"
+INTERRUPTED_RESULT = "not run: the previous turn was interrupted before this tool call completed"
+FAILED_RESULT = "not run: the turn failed before this tool call could run"
+
+
+def default_stream_step(agent: Agent, request: StepRequest) -> AsyncIterator[ProviderEvent]:
+    """One plain request to the current provider (issue 6 wraps this with retries and failover)."""
+    return agent.provider.send_message(request.message, request.system_prompt, request.tools)
+
+
+class Agent:
+    """Drives one conversation's turns over a ``ChatProvider`` and an optional ``ToolRunner``."""
+
+    #: Seconds between live usage estimates while a reply streams.
+    usage_interval: float = 0.25
+
+    def __init__(
+        self,
+        provider: ChatProvider,
+        *,
+        tools: ToolRunner | None = None,
+        approver: Approver | None = None,
+        system_prompt: str | None = None,
+        max_steps: int = 25,
+        sinks: list[EventSink] | None = None,
+        stream_step: StreamStep | None = None,
+    ) -> None:
+        self.provider = provider
+        self.tools = tools
+        self.approver = approver
+        self.system_prompt = system_prompt
+        self.max_steps = max(1, max_steps)
+        self.stream_step: StreamStep = stream_step or default_stream_step
+        self._sinks: list[EventSink] = list(sinks or [])
+        self._running = False
+        self._turn_id = ""
+        # Messages before this index were committed (or came from a resumed session).
+        self._committed = 0
+        self._last_committed_id: str | None = None
+
+    # -- listeners ------------------------------------------------------------------------------
+
+    @property
+    def transcript(self) -> Transcript:
+        return self.provider.transcript
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    @property
+    def turn_id(self) -> str:
+        return self._turn_id
+
+    def subscribe(self, sink: EventSink) -> None:
+        self._sinks.append(sink)
+
+    def unsubscribe(self, sink: EventSink) -> None:
+        if sink in self._sinks:
+            self._sinks.remove(sink)
+
+    def emit(self, event: AgentEvent) -> None:
+        """Deliver to every sink in order; a failing sink is logged and skipped, the turn goes on."""
+        for sink in list(self._sinks):
+            try:
+                sink(event)
+            except Exception:
+                log.exception("event sink %r failed on %s", sink, event.kind)
+
+    # -- provider switching ---------------------------------------------------------------------
+
+    def switch_provider(
+        self, provider: ChatProvider, reason: str = "user", *, during_turn: bool = False
+    ) -> None:
+        """Continue the conversation on another provider (the history carries over).
+
+        Refused while a turn runs, unless ``during_turn`` (failover from inside the turn, issue 6).
+        A provider built on another Transcript object is given this one, so nothing is lost.
+        """
+        if self._running and not during_turn:
+            raise RuntimeError("cannot switch provider while a turn is running; wait or cancel it first")
+        previous = self.provider
+        if provider.transcript is not previous.transcript:
+            try:
+                provider.transcript = previous.transcript
+            except AttributeError:
+                raise ValueError("the new provider must share the conversation's Transcript") from None
+        self.provider = provider
+        self.emit(
+            ProviderSwitched(
+                provider=provider.name,
+                model=provider.model,
+                previous_provider=previous.name,
+                previous_model=previous.model,
+                reason=reason,
+            )
+        )
+
+    # -- the turn -------------------------------------------------------------------------------
+
+    async def run_turn(self, prompt: str | None) -> str:
+        """Run one turn; returns its stop reason (``end_turn``, ``max_steps``, ``error``...).
+
+        ``prompt=None`` continues the conversation as it stands (after a failure, a step limit or a
+        cancel) without adding a user message.
+        """
+        if self._running:
+            raise RuntimeError("a turn is already running")
+        if prompt is None and not self.transcript.messages:
+            raise ValueError("nothing to continue: the conversation is empty")
+        self._running = True
+        self._turn_id = uuid.uuid4().hex[:12]
+        self._committed = len(self.transcript.messages)
+        try:
+            self.emit(
+                TurnStarted(
+                    turn_id=self._turn_id,
+                    prompt=prompt or "",
+                    provider=self.provider.name,
+                    model=self.provider.model,
+                )
+            )
+            self._close_orphans()
+            try:
+                stop_reason = await self._loop(prompt)
+            except asyncio.CancelledError:
+                self._close_pending("cancelled", "cancelled by the user before it ran")
+                self._commit_new()
+                self.emit(TurnCancelled())
+                raise
+            except Exception as exc:
+                self._close_pending("interrupted", FAILED_RESULT)
+                self._commit_new()
+                self.emit(_failure_event(exc))
+                return STOP_ERROR
+            self._commit_new()
+            self.emit(TurnFinished(stop_reason=stop_reason))
+            return stop_reason
+        finally:
+            self._running = False
+
+    async def _loop(self, prompt: str | None) -> str:
+        message = prompt
+        step = 0
+        while True:
+            if step >= self.max_steps:
+                self.emit(
+                    Notice(
+                        text=(
+                            f"Stopped after {self.max_steps} model requests in this turn (max_steps). "
+                            "Send 'continue' to let the assistant go on, or raise [tools] max_steps."
+                        ),
+                        level="warning",
+                    )
+                )
+                return STOP_MAX_STEPS
+            step += 1
+            stop_reason = await self._model_step(message, step)
+            message = None
+            calls = self.transcript.pending_tool_calls()
+            if not calls:
+                return stop_reason
+            phase = ToolPhase(
+                transcript=self.transcript, tools=self.tools, approver=self.approver, emit=self.emit
+            )
+            try:
+                touched = await phase.run(calls)
+            finally:
+                self._commit_new()
+            if touched is not None:
+                self.provider.set_current_file_context(touched)
+
+    async def _model_step(self, message: str | None, step: int) -> str:
+        tools = self.tools.schemas() if self.tools is not None else None
+        request = StepRequest(
+            message=message,
+            system_prompt=self.system_prompt,
+            tools=tools or None,
+            step=step,
+            turn_id=self._turn_id,
+        )
+        provider = self.provider
+        meter = UsageMeter(
+            self.emit,
+            kind=getattr(provider, "kind", "") or "",
+            provider=provider.name,
+            model=provider.model,
+            input_tokens=lambda: estimate_input(self.transcript, self.system_prompt, tools),
+            interval=self.usage_interval,
+        )
+        stop_reason: str | None = None
+        try:
+            async with aclosing(self.stream_step(self, request)) as stream:
+                async for event in stream:
+                    self._commit_new()  # the prompt, once the provider has appended it
+                    stop_reason = self._on_event(event, meter) or stop_reason
+        finally:
+            meter.finish()
+            self._commit_new()
+        stop_reason = stop_reason or STOP_OTHER
+        self.emit(StepFinished(stop_reason=stop_reason))
+        return stop_reason
+
+    def _on_event(self, event: ProviderEvent, meter: UsageMeter) -> str | None:
+        kind = event.get("type")
+        if kind == "text":
+            text = str(event.get("content") or "")
+            if text:
+                self.emit(TextDelta(text=text))
+                meter.add_output(text)
+                meter.tick()
+        elif kind == "thinking":
+            text = str(event.get("content") or "")
+            if text:
+                self.emit(ThinkingDelta(text=text))
+                meter.add_output(text)
+                meter.tick()
+        elif kind == "tool_use":
+            # Calls are taken from the transcript once the reply is complete; here they only count.
+            meter.add_output(str(event.get("name", "")) + str(event.get("input", "")))
+        elif kind == "usage":
+            meter.set_final(dict(event))
+        elif kind == "done":
+            return str(event.get("stop_reason") or STOP_OTHER)
+        elif kind == "notice":
+            self.emit(Notice(text=str(event.get("content") or "")))
+        return None
+
+    # -- history bookkeeping --------------------------------------------------------------------
+
+    def _commit_new(self) -> None:
+        """Announce every message appended since the last commit."""
+        messages = self.transcript.messages
+        if self._committed > len(messages):  # the history was cleared under us
+            self._committed = len(messages)
+        for message in messages[self._committed :]:
+            self.emit(MessageCommitted(message=message.to_dict()))
+        self._committed = len(messages)
+
+    def _close_pending(self, status: Any, reason: str) -> None:
+        try:
+            self.transcript.close_pending_tool_calls(status, reason)
+        except Exception:  # never let cleanup hide the original problem
+            log.exception("closing pending tool calls failed")
+
+    def _close_orphans(self) -> None:
+        """Answer tool calls left without results (a crash, an old session) before a new request."""
+        if not self.transcript.pending_tool_calls():
+            return
+        last = self.transcript.messages[-1]
+        self._close_pending("interrupted", INTERRUPTED_RESULT)
+        if self.transcript.messages[-1] is last and last.role == "user":
+            # The results went into an already committed message: announce it again in its new form
+            # (same id, so a store replaces it).
+            self._committed = min(self._committed, len(self.transcript.messages) - 1)
+        self._commit_new()
+
+
+_HINTS: list[tuple[type[Exception], str]] = [
+    (AuthenticationError, "Check the API key for this provider (environment variable or flux.toml)."),
+    (RateLimitError, "The provider is rate limiting: wait a moment, then send 'continue' or retry."),
+    (OverloadedError, "The provider is overloaded: retry shortly or switch provider with /provider."),
+    (ModelNotFoundError, "Pick another model with /model."),
+    (BadRequestError, "The provider rejected the request; /clear or a different model may help."),
+    (ProviderConnectionError, "Check the network or the provider's base URL, then retry."),
+    (IncompleteStreamError, "The answer was cut off; the partial text is kept. Send 'continue' to retry."),
+    (ConfigError, "Fix the configuration (flux.toml or environment) and try again."),
+]
+
+
+def _failure_event(exc: Exception) -> TurnFailed:
+    if not isinstance(exc, FluxError):
+        log.error("unexpected error in a turn", exc_info=exc)
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    hint = next((text for cls, text in _HINTS if isinstance(exc, cls)), None)
+    if isinstance(exc, ModelNotFoundError) and exc.available:
+        hint = f"Pick another model with /model (available: {', '.join(exc.available[:10])})."
+    if hint is None and not isinstance(exc, FluxError):
+        hint = "This looks like a bug in flux-tui; the conversation is intact, you can retry."
+    return TurnFailed(error=str(message), error_type=type(exc).__name__, hint=hint)

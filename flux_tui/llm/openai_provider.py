@@ -1,0 +1,79 @@
+"""OpenAI Chat Completions through the official SDK (``AsyncOpenAI``), streamed.
+
+Also serves any OpenAI-compatible endpoint (Ollama, vLLM, OpenRouter, Groq...) through ``base_url``.
+The wire details live in ``_openai_wire``. The SDK's own retries are off: the agent loop decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from flux_tui.core.events import ProviderEvent
+from flux_tui.llm import _openai_wire as wire
+from flux_tui.llm._reply import Reply
+from flux_tui.llm._streaming import StreamingProvider
+
+# Local OpenAI-compatible servers often need no key; the SDK insists on one, so it gets this.
+PLACEHOLDER_KEY = "not-needed"
+
+# Ids in OpenAI's own /v1/models that are not chat models (embeddings, audio, images...).
+_NOT_CHAT = (
+    "embedding",
+    "tts",
+    "whisper",
+    "dall-e",
+    "moderation",
+    "transcribe",
+    "image",
+    "davinci",
+    "babbage",
+)
+
+
+class OpenAIProvider(StreamingProvider):
+    kind = "openai"
+    default_key_env = "OPENAI_API_KEY"
+
+    def _make_client(self) -> Any:
+        from openai import AsyncOpenAI
+
+        return AsyncOpenAI(
+            api_key=self.settings.api_key or PLACEHOLDER_KEY,
+            base_url=self.settings.base_url,
+            max_retries=0,
+            timeout=self._timeout(),
+            default_headers=self.settings.extra_headers or None,
+        )
+
+    def _build_request(
+        self, system_prompt: str | None, file_context: str | None, tools: list[dict[str, Any]] | None
+    ) -> dict[str, Any]:
+        return wire.build_request(
+            self.transcript.messages,
+            model=self.model,
+            max_tokens=self.settings.max_tokens,
+            temperature=self.settings.temperature,
+            system_prompt=system_prompt,
+            file_context=file_context,
+            tools=tools,
+        )
+
+    async def _events(self, request: dict[str, Any], reply: Reply) -> AsyncIterator[ProviderEvent]:
+        reader = wire.ChatStream(reply)
+        stream = await self.client.chat.completions.create(**request, stream=True)
+        async with stream:
+            async for chunk in stream:
+                for out in reader.feed(chunk):
+                    yield out
+
+    async def _list_models(self) -> list[str]:
+        page = await self.client.models.list()
+        ids = [model.id for model in page.data]
+        if self._is_openai_itself():
+            ids = [m for m in ids if not any(word in m for word in _NOT_CHAT)]
+        return ids
+
+    def _is_openai_itself(self) -> bool:
+        base = self.settings.base_url or ""
+        return not base or "api.openai.com" in base

@@ -1,0 +1,102 @@
+"""The session subcommands of the CLI as plain functions: they print and return an exit code.
+
+``cli.py`` parses arguments, opens the store and calls these; session ids may be given as a unique
+prefix of the id shown by ``flux-tui sessions list``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from .jsonl import export_jsonl, import_jsonl
+from .markdown import export_markdown
+from .models import SessionError, SessionInfo
+from .store import SessionStore
+
+EXPORT_FORMATS = ("md", "jsonl")
+_TITLE_WIDTH = 40
+_MODELS_WIDTH = 44
+
+
+def cmd_sessions_list(store: SessionStore, out: TextIO | None = None, *, limit: int | None = None) -> int:
+    """Print the sessions as a table (newest first): id, title, started, providers/models, cost, turns."""
+    out = out or sys.stdout
+    sessions = store.list_sessions(limit=limit)
+    if not sessions:
+        print("No saved sessions yet.", file=out)
+        return 0
+    header = ("ID", "TITLE", "STARTED", "PROVIDERS / MODELS", "COST", "TURNS")
+    rows = [header, *(_row(info) for info in sessions)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for row in rows:
+        cells = [cell.rjust(widths[i]) if i >= 4 else cell.ljust(widths[i]) for i, cell in enumerate(row)]
+        print("  ".join(cells).rstrip(), file=out)
+    return 0
+
+
+def cmd_export(
+    store: SessionStore,
+    session_id: str,
+    fmt: str = "md",
+    out: TextIO | None = None,
+    *,
+    err: TextIO | None = None,
+    secrets: Iterable[str | None] = (),
+) -> int:
+    """Write a session as Markdown (``md``) or JSONL (``jsonl``) to ``out``; 1 on an unknown id/format."""
+    out, err = out or sys.stdout, err or sys.stderr
+    if fmt not in EXPORT_FORMATS:
+        print(f"flux-tui: unknown export format {fmt!r} (choose {' or '.join(EXPORT_FORMATS)})", file=err)
+        return 2
+    try:
+        loaded = store.load(store.resolve_id(session_id))
+    except SessionError as exc:
+        print(f"flux-tui: {exc}", file=err)
+        return 1
+    render = export_markdown if fmt == "md" else export_jsonl
+    out.write(render(loaded, secrets=secrets))
+    return 0
+
+
+def cmd_import(
+    store: SessionStore,
+    path: str | Path,
+    out: TextIO | None = None,
+    *,
+    err: TextIO | None = None,
+    secrets: Iterable[str | None] = (),
+) -> int:
+    """Import a JSONL export (``-`` reads stdin); prints the new session's id. 1 on a bad file."""
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        text = sys.stdin.read() if str(path) == "-" else Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"flux-tui: cannot read {path}: {exc}", file=err)
+        return 1
+    try:
+        session_id = import_jsonl(store, text, secrets=secrets)
+    except SessionError as exc:
+        print(f"flux-tui: cannot import {path}: {exc}", file=err)
+        return 1
+    info = store.get(session_id)
+    print(f"Imported session {session_id}: {info.display_title}", file=out)
+    return 0
+
+
+def _row(info: SessionInfo) -> tuple[str, ...]:
+    return (
+        info.id,
+        _cut(info.display_title, _TITLE_WIDTH),
+        datetime.fromtimestamp(info.created_at).strftime("%Y-%m-%d %H:%M"),
+        _cut(", ".join(info.models) or "-", _MODELS_WIDTH),
+        info.cost_label,
+        str(info.turns),
+    )
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

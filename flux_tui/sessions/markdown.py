@@ -1,0 +1,222 @@
+"""Markdown export: a session as a document to read (prompts, answers, tool calls, usage, switches)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from flux_tui.core.agent_events import (
+    AgentEvent,
+    MessageCommitted,
+    Notice,
+    ProviderSwitched,
+    ToolCallDecided,
+    ToolCallFinished,
+    ToolCallProposed,
+    TurnCancelled,
+    TurnFailed,
+    TurnStarted,
+    UsageReported,
+)
+from flux_tui.core.redact import Redactor
+
+from .models import LoadedSession, format_cost
+
+MAX_RESULT_CHARS = 5_000  # a read of a whole file would drown the conversation
+
+
+@dataclass(slots=True)
+class _Totals:
+    replies: int = 0
+    input: int = 0
+    output: int = 0
+    cache_read: int = 0
+    cache_write: int = 0
+    cost: float = 0.0
+    unpriced: int = 0
+
+
+@dataclass(slots=True)
+class _Writer:
+    parts: list[str] = field(default_factory=list)
+    proposed: dict[str, ToolCallProposed] = field(default_factory=dict)
+    decided: dict[str, ToolCallDecided] = field(default_factory=dict)
+    totals: dict[tuple[str, str], _Totals] = field(default_factory=dict)
+    usage_lines: list[str] = field(default_factory=list)  # shown after the reply they belong to
+    turn: int = 0
+
+    def add(self, text: str) -> None:
+        self.parts.append(text.rstrip("\n") + "\n\n")
+
+
+def export_markdown(loaded: LoadedSession, *, secrets: Iterable[str | None] = ()) -> str:
+    info = loaded.meta
+    w = _Writer()
+    w.add(f"# {_one_line(info.display_title)}")
+    rows = [
+        ("Session", f"`{info.id}`"),
+        ("Started", _when(info.created_at)),
+        ("Providers and models", ", ".join(f"{p} / {m}" for p, m in info.provider_models) or "none"),
+        ("Turns", str(info.turns)),
+        ("Cost", info.cost_label),
+    ]
+    forked = info.meta.get("forked_from")
+    if isinstance(forked, dict) and forked.get("session_id"):
+        rows.append(("Forked from", f"`{forked['session_id']}`"))
+    w.add("| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows))
+    for event in loaded.events:
+        _render(w, event)
+    w.parts.extend(line + "\n\n" for line in w.usage_lines)
+    for call_id in list(w.proposed):
+        _tool_call(w, call_id, None)
+    _summary(w)
+    return Redactor(secrets).redact_text("".join(w.parts).rstrip("\n") + "\n")
+
+
+def _render(w: _Writer, event: AgentEvent) -> None:
+    if w.usage_lines and not isinstance(event, MessageCommitted | UsageReported):
+        for line in w.usage_lines:
+            w.add(line)
+        w.usage_lines.clear()
+    if isinstance(event, TurnStarted):
+        w.turn += 1
+        label = "" if event.prompt.strip() else " (continue)"
+        w.add(f"## Turn {w.turn}{label}\n\n_{_when(event.ts)} · {event.provider} / {event.model}_")
+    elif isinstance(event, MessageCommitted):
+        _message(w, event.message)
+    elif isinstance(event, ToolCallProposed):
+        w.proposed[event.call_id] = event
+    elif isinstance(event, ToolCallDecided):
+        w.decided[event.call_id] = event
+    elif isinstance(event, ToolCallFinished):
+        _tool_call(w, event.call_id, event)
+    elif isinstance(event, UsageReported) and not event.estimated:
+        _usage(w, event)
+    elif isinstance(event, Notice):
+        prefix = {"info": "Note", "warning": "Warning", "error": "Error"}.get(event.level, "Note")
+        w.add(_quote(f"**{prefix}:** {event.text}"))
+    elif isinstance(event, ProviderSwitched):
+        before = (
+            f" from {event.previous_provider} / {event.previous_model}" if event.previous_provider else ""
+        )
+        why = " (failover)" if event.reason == "failover" else ""
+        w.add(_quote(f"Switched to **{event.provider} / {event.model}**{before}{why}"))
+    elif isinstance(event, TurnFailed):
+        text = f"**Failed ({event.error_type}):** {event.error}"
+        w.add(_quote(text + (f"\n\n{event.hint}" if event.hint else "")))
+    elif isinstance(event, TurnCancelled):
+        w.add(_quote("_Cancelled by the user._"))
+
+
+def _message(w: _Writer, message: dict[str, object]) -> None:
+    blocks = [b for b in message.get("blocks") or [] if isinstance(b, dict)]  # type: ignore[attr-defined]
+    texts = "\n\n".join(str(b.get("text") or "") for b in blocks if b.get("type") == "text").strip()
+    if message.get("role") == "user":
+        if texts:  # tool results are shown with their calls
+            w.add("**You:**\n\n" + _quote(texts))
+        return
+    who = " / ".join(str(x) for x in (message.get("provider"), message.get("model")) if x)
+    flag = " — _incomplete_" if message.get("incomplete") else ""
+    w.add(f"**Assistant**{f' ({who})' if who else ''}{flag}:")
+    for block in blocks:
+        if block.get("type") == "thinking" and block.get("text"):
+            w.add(f"<details><summary>Thinking</summary>\n\n{block['text']}\n\n</details>")
+    if texts:
+        w.add(texts)
+
+
+def _tool_call(w: _Writer, call_id: str, finished: ToolCallFinished | None) -> None:
+    proposed = w.proposed.pop(call_id, None)
+    decided = w.decided.pop(call_id, None)
+    name = proposed.name if proposed else "tool"
+    facts = [finished.status if finished else "not finished"]
+    if decided is not None:
+        facts.append(decided.decision + (f" ({decided.reason})" if decided.reason else ""))
+    if finished is not None and finished.duration:
+        facts.append(f"{finished.duration:.2f} s")
+    w.add(f"**Tool `{name}`** — {' · '.join(facts)}")
+    if proposed is not None:
+        if proposed.input_error:
+            w.add(f"Arguments could not be parsed: {proposed.input_error}")
+        w.add("Arguments:\n\n" + _fence(json.dumps(proposed.input, indent=2, ensure_ascii=False), "json"))
+    if finished is not None:
+        result = finished.result
+        if len(result) > MAX_RESULT_CHARS:
+            result = (
+                result[:MAX_RESULT_CHARS] + f"\n… ({len(finished.result) - MAX_RESULT_CHARS} more characters)"
+            )
+        w.add("Result:\n\n" + _fence(result, "text"))
+        diff = finished.diff or (proposed.preview if proposed is not None else None)
+        if diff:
+            w.add("Diff:\n\n" + _fence(diff, "diff"))
+
+
+def _usage(w: _Writer, event: UsageReported) -> None:
+    totals = w.totals.setdefault((event.provider, event.model), _Totals())
+    totals.replies += 1
+    totals.input += event.input_tokens
+    totals.output += event.output_tokens
+    totals.cache_read += event.cache_read_tokens
+    totals.cache_write += event.cache_write_tokens
+    if event.cost is None:
+        totals.unpriced += 1
+    else:
+        totals.cost += event.cost
+    cache = ""
+    if event.cache_read_tokens or event.cache_write_tokens:
+        cache = f" · cache read {event.cache_read_tokens} · cache write {event.cache_write_tokens}"
+    w.usage_lines.append(
+        f"_Usage ({event.provider} / {event.model}): in {event.input_tokens} · out {event.output_tokens}"
+        f"{cache} · {format_cost(event.cost)}_"
+    )
+
+
+def _summary(w: _Writer) -> None:
+    if not w.totals:
+        return
+    lines = [
+        "## Usage",
+        "",
+        "| Provider | Model | Replies | Input | Output | Cache read | Cache write | Cost |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    grand = _Totals()
+    for (provider, model), t in w.totals.items():
+        lines.append(
+            f"| {provider} | {model} | {t.replies} | {t.input} | {t.output} | {t.cache_read} | "
+            f"{t.cache_write} | {_cost(t)} |"
+        )
+        for name in ("replies", "input", "output", "cache_read", "cache_write", "cost", "unpriced"):
+            setattr(grand, name, getattr(grand, name) + getattr(t, name))
+    lines.append(
+        f"| **Total** | | {grand.replies} | {grand.input} | {grand.output} | {grand.cache_read} | "
+        f"{grand.cache_write} | {_cost(grand)} |"
+    )
+    w.add("\n".join(lines))
+
+
+def _cost(t: _Totals) -> str:
+    if t.unpriced and t.unpriced == t.replies:
+        return "unpriced"
+    return format_cost(t.cost, partial=t.unpriced > 0)
+
+
+def _fence(text: str, lang: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{lang}\n{text.rstrip()}\n{ticks}"
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _when(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

@@ -1,0 +1,187 @@
+"""The session store's event sink: pass a ``SessionRecorder`` to the agent loop like any listener.
+
+Every event is written as it arrives, except streamed text and thinking: those deltas are buffered and
+written together, at least every ``flush_interval`` seconds, so a long answer costs a few small
+transactions a second instead of one per token. The buffer is written
+- before any other event (the end of a block, a step, a tool call, usage...),
+- when a delta arrives ``flush_interval`` after the last write,
+- by a background thread when the stream stalls, so a ``kill -9`` loses at most the last interval,
+- on ``flush()`` / ``close()``.
+While text streams, the tail that could be the start of a key (see ``Redactor.unsafe_tail_start``;
+usually the last partial word) waits for the next write, so a key split across deltas is redacted whole.
+
+A recorder never raises into the agent loop: a failed write is logged, reported to ``on_error`` and
+retried with the next write.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+from flux_tui.core.agent_events import AgentEvent, TextDelta, ThinkingDelta
+from flux_tui.core.redact import Redactor
+
+from .store import SessionStore
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FLUSH_INTERVAL = 0.5  # seconds; the issue's bound on what a crash may lose is 1 s
+_MAX_RETRY_EVENTS = 10_000
+
+
+class SessionRecorder:
+    """``recorder(event)`` stores one agent event. ``session_id=None`` creates the session on the first
+    event (so opening the app and quitting leaves no empty session); see ``session_id``/``ensure_session``.
+    """
+
+    def __init__(
+        self,
+        store: SessionStore,
+        session_id: str | None = None,
+        *,
+        secrets: Iterable[str | None] = (),
+        flush_interval: float = DEFAULT_FLUSH_INTERVAL,
+        autoflush: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> None:
+        self._store = store
+        self._session_id = session_id
+        self.redactor = Redactor(secrets)
+        self.flush_interval = flush_interval
+        self._autoflush = autoflush
+        self._clock = clock
+        self._on_error = on_error
+        self.last_error: Exception | None = None
+        self._buffer: list[AgentEvent] = []  # deltas of one kind, not yet written
+        self._retry: list[AgentEvent] = []  # events of a write that failed
+        self._dirty = False  # deltas arrived since the last write
+        self._last_write = clock()
+        self._cond = threading.Condition(threading.RLock())
+        self._closed = False
+        self._thread: threading.Thread | None = None
+        atexit.register(self.close)
+
+    @property
+    def session_id(self) -> str | None:
+        return self._session_id
+
+    def ensure_session(self) -> str:
+        """The session id, creating the session now if it does not exist yet."""
+        with self._cond:
+            if self._session_id is None:
+                self._session_id = self._store.create_session()
+            return self._session_id
+
+    # -- the sink ---------------------------------------------------------------------------------
+
+    def __call__(self, event: AgentEvent) -> None:
+        with self._cond:
+            if self._closed:
+                log.warning("session recorder is closed; dropping a %s event", event.kind)
+                return
+            if isinstance(event, TextDelta | ThinkingDelta):
+                if self._buffer and self._buffer[-1].kind != event.kind:
+                    self._write(self._take(holdback=False))  # thinking ended, text begins
+                self._buffer.append(event)
+                self._dirty = True
+                if self._clock() - self._last_write >= self.flush_interval:
+                    self._flush_locked(holdback=True)
+                elif self._autoflush:
+                    self._ensure_thread()
+                    self._cond.notify()
+            else:
+                self._write([*self._take(holdback=False), event])
+
+    def flush(self) -> None:
+        """Write everything buffered now (the end of a block: nothing is held back)."""
+        with self._cond:
+            self._write(self._take(holdback=False))
+            self._dirty = False
+
+    def close(self) -> None:
+        """Flush and stop the background thread; later events are dropped with a warning."""
+        with self._cond:
+            if self._closed:
+                return
+            self.flush()
+            self._closed = True
+            self._cond.notify_all()
+            thread = self._thread
+        atexit.unregister(self.close)
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=2.0)
+
+    def __enter__(self) -> SessionRecorder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- internals --------------------------------------------------------------------------------
+
+    def _flush_locked(self, *, holdback: bool) -> None:
+        batch = self._take(holdback=holdback)
+        if batch:
+            self._write(batch)
+        self._dirty = False
+        self._last_write = self._clock()
+
+    def _take(self, *, holdback: bool) -> list[AgentEvent]:
+        """Remove and return the buffered deltas; with ``holdback``, keep those that carry a tail
+        that might be the start of a key."""
+        if not holdback or not self._buffer:
+            taken, self._buffer = self._buffer, []
+            return taken
+        texts = [getattr(e, "text", "") for e in self._buffer]
+        cut = self.redactor.unsafe_tail_start("".join(texts))
+        position = 0
+        for index, text in enumerate(texts):
+            if position + len(text) > cut:
+                taken, self._buffer = self._buffer[:index], self._buffer[index:]
+                return taken
+            position += len(text)
+        taken, self._buffer = self._buffer, []
+        return taken
+
+    def _write(self, events: list[AgentEvent]) -> None:
+        if not events and not self._retry:
+            return
+        batch = [*self._retry, *events]
+        try:
+            session_id = self.ensure_session()
+            self._store.append(session_id, batch, redactor=self.redactor)
+        except Exception as exc:
+            self._retry = batch[-_MAX_RETRY_EVENTS:]
+            if self.last_error is None or str(exc) != str(self.last_error):
+                log.error("could not save session events: %s", exc)
+            self.last_error = exc
+            if self._on_error is not None:
+                try:
+                    self._on_error(exc)
+                except Exception:
+                    log.exception("session recorder on_error callback failed")
+            return
+        self._retry = []
+        self._last_write = self._clock()
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="flux-session-flush", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        with self._cond:
+            while not self._closed:
+                if not self._dirty:
+                    self._cond.wait()
+                    continue
+                delay = self._last_write + self.flush_interval - self._clock()
+                if delay > 0:
+                    self._cond.wait(delay)
+                    continue
+                self._flush_locked(holdback=True)

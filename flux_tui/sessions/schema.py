@@ -1,0 +1,110 @@
+"""The database schema and its migrations.
+
+``PRAGMA user_version`` holds the schema version. ``MIGRATIONS[n]`` takes a database from version n-1
+to n, inside one transaction, so a database of any earlier release opens (and a fresh one is built by
+running them all). Never edit a released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from flux_tui.core.redact import Redactor
+
+from .models import SessionStoreError
+from .summary import rebuild_derived
+
+
+def _v1_events(conn: sqlite3.Connection) -> None:
+    """The first release: sessions and their events."""
+    conn.execute(
+        """CREATE TABLE sessions (
+             id TEXT PRIMARY KEY,
+             title TEXT,
+             created_at REAL NOT NULL,
+             updated_at REAL NOT NULL
+           )"""
+    )
+    conn.execute(
+        """CREATE TABLE events (
+             session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+             seq INTEGER NOT NULL,
+             ts REAL NOT NULL,
+             kind TEXT NOT NULL,
+             payload TEXT NOT NULL,
+             PRIMARY KEY (session_id, seq)
+           ) WITHOUT ROWID"""
+    )
+
+
+def _v2_derived(conn: sqlite3.Connection) -> None:
+    """List columns (turns, cost, models), metadata, and full-text search, backfilled from the events."""
+    for column in (
+        "title_custom INTEGER NOT NULL DEFAULT 0",
+        "turns INTEGER NOT NULL DEFAULT 0",
+        "cost REAL NOT NULL DEFAULT 0",
+        "priced_replies INTEGER NOT NULL DEFAULT 0",
+        "unpriced_replies INTEGER NOT NULL DEFAULT 0",
+        "input_tokens INTEGER NOT NULL DEFAULT 0",
+        "output_tokens INTEGER NOT NULL DEFAULT 0",
+        "meta TEXT NOT NULL DEFAULT '{}'",
+    ):
+        conn.execute(f"ALTER TABLE sessions ADD COLUMN {column}")
+    conn.execute("CREATE INDEX sessions_by_update ON sessions (updated_at)")
+    conn.execute(
+        """CREATE TABLE session_models (
+             session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+             provider TEXT NOT NULL,
+             model TEXT NOT NULL,
+             first_seen REAL NOT NULL,
+             PRIMARY KEY (session_id, provider, model)
+           ) WITHOUT ROWID"""
+    )
+    conn.execute(
+        """CREATE VIRTUAL TABLE messages_fts USING fts5(
+             text, session_id UNINDEXED, message_id UNINDEXED, role UNINDEXED,
+             tokenize = 'porter unicode61 remove_diacritics 2'
+           )"""
+    )
+    # Version 1 stored no updated_at beyond creation; the rule now is "time of the last event".
+    conn.execute(
+        """UPDATE sessions SET updated_at = MAX(created_at, COALESCE(
+             (SELECT MAX(ts) FROM events WHERE events.session_id = sessions.id), created_at))"""
+    )
+    redactor = Redactor()
+    for (session_id,) in conn.execute("SELECT id FROM sessions").fetchall():
+        rebuild_derived(conn, session_id, redactor)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _v1_events,
+    2: _v2_derived,
+}
+SCHEMA_VERSION = max(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, where: str) -> None:
+    """Bring the database to ``SCHEMA_VERSION``; refuse one written by a newer flux-tui."""
+    version = schema_version(conn)
+    if version > SCHEMA_VERSION:
+        raise SessionStoreError(
+            f"{where} was written by a newer flux-tui (schema {version}, this version reads up to "
+            f"{SCHEMA_VERSION}); upgrade flux-tui or point FLUX_DATA_DIR elsewhere"
+        )
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if schema_version(conn) >= target:  # another process migrated meanwhile
+                conn.execute("ROLLBACK")
+                continue
+            MIGRATIONS[target](conn)
+            conn.execute(f"PRAGMA user_version = {target}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise

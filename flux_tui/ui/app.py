@@ -1,0 +1,142 @@
+"""The flux-tui Textual app: a shell that composes the widgets and routes messages between them.
+
+What happens lives in mixins, one job each: ``TurnControl`` (turn worker, event routing, cancel,
+approvals), ``ProviderControl`` (provider/model switching and menus), ``CommandControl`` (prompts, slash
+commands, palette and key actions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer
+
+from flux_tui.core.agent import Agent
+from flux_tui.core.agent_events import AgentEvent
+from flux_tui.core.config import Config, ConfigProblem
+from flux_tui.core.protocols import EventSink, ToolRunner
+from flux_tui.core.transcript import Transcript
+from flux_tui.ui.command_handlers import CommandControl
+from flux_tui.ui.commands import FluxCommands
+from flux_tui.ui.lazy_provider import ProviderFactory
+from flux_tui.ui.reports import problems_markdown, setup_markdown
+from flux_tui.ui.switching import ProviderControl
+from flux_tui.ui.turns import TurnControl
+from flux_tui.ui.widgets.chat_pane import ChatPane
+from flux_tui.ui.widgets.cost_sidebar import CostSidebar
+from flux_tui.ui.widgets.prompt_input import PromptInput, SuggestionBar
+from flux_tui.ui.widgets.tool_inspector import ToolInspector
+from flux_tui.ui.widgets.top_bar import TopBar
+
+PLACEHOLDER = "Ask anything · Enter sends · ctrl+j newline · /help for commands"
+
+
+class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
+    """flux-tui. Construct with a loaded ``Config``; everything else has a default."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "flux-tui"
+    COMMANDS = App.COMMANDS | {FluxCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel_turn", "Cancel answer"),
+        Binding("ctrl+t", "toggle_inspector", "Tools"),
+        Binding("ctrl+b", "toggle_sidebar", "Cost"),
+        Binding("ctrl+o", "sessions", "Sessions"),
+        Binding("ctrl+l", "clear", "Clear"),
+        Binding("f1", "help", "Help"),
+    ]
+    BINDINGS_FOR_HELP: ClassVar[list[Binding]] = [
+        *(b for b in BINDINGS if isinstance(b, Binding)),
+        Binding("ctrl+p", "command_palette", "Command palette"),
+        Binding("ctrl+q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        problems: Sequence[ConfigProblem] = (),
+        workspace: Path | None = None,
+        sinks: Iterable[EventSink] = (),
+        provider_factory: ProviderFactory | None = None,
+        tools: ToolRunner | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.problems = list(problems)
+        self.workspace = workspace or config.workspace or Path.cwd()
+        self.provider_factory = provider_factory
+        self.transcript = Transcript()
+        self._inbox: list[AgentEvent] = []
+        provider = self.initial_provider()
+        self._models = list(provider.settings.models)
+        self.agent = Agent(
+            provider,
+            tools=tools,
+            approver=self.approve,
+            system_prompt=config.system_prompt,
+            max_steps=config.tools.max_steps,
+            sinks=[self.event_sink, *sinks],
+        )
+
+    # -- layout -------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        provider = self.agent.provider
+        # Kept as attributes: every streamed event is routed through them, a DOM query each time
+        # would cost more than the rendering.
+        self.top_bar = TopBar(self.provider_options(), provider.name, self._models, provider.model)
+        self.chat = ChatPane()
+        self.prompt_input = PromptInput(placeholder=PLACEHOLDER)
+        self.inspector = ToolInspector(id="inspector")
+        self.sidebar = CostSidebar(id="sidebar")
+        yield self.top_bar
+        with Horizontal(id="main"):
+            with Vertical(id="conversation"):
+                yield self.chat
+                yield SuggestionBar(id="suggestions")
+                yield self.prompt_input
+            yield self.inspector
+            yield self.sidebar
+        yield Footer()
+
+    def on_mount(self) -> None:
+        prompt = self.prompt_input
+        prompt.completer = self.completions
+        prompt.suggestions = self.query_one(SuggestionBar)
+        prompt.suggestions.display = False
+        self.inspector.display = False
+        self.sidebar.set_budget(self.config.budget_usd)
+        self.sidebar.set_current(self.agent.provider.name, self.agent.provider.model, None)
+        self.top_bar.set_status(self.idle_status())
+        if self.problems:
+            self.chat.add_info(problems_markdown(self.problems), classes="problems")
+        if self.agent.provider.missing and not self._any_provider_ready():
+            self.chat.add_info(setup_markdown(str(self.config.config_path)), classes="setup")
+        elif self.agent.provider.missing:
+            missing = self.agent.provider.missing
+            self.chat.add_notice(f"{missing}: pick a ready provider with /provider.", "warning")
+        prompt.focus()
+        # Heavy imports (SDK, prices) only after the first frame is on screen.
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        self.update_current()
+        self.warm_up()
+
+    def _any_provider_ready(self) -> bool:
+        return any(not self.config.provider_settings(name).missing for name in self.config.provider_names())
+
+    def idle_status(self) -> str:
+        return "yolo: tools run without asking" if self.config.yolo else ""
+
+
+
+def run_app(config: Config, problems: Sequence[ConfigProblem] = (), **kwargs: object) -> None:
+    """Run the app until the user quits (``cli.py`` calls this)."""
+    FluxApp(config, problems=problems, **kwargs).run()  # type: ignore[arg-type]

@@ -1,0 +1,111 @@
+"""Slash commands (table, parsing, completion) and the command palette's provider of app actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Protocol
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+
+@dataclass(frozen=True, slots=True)
+class SlashSpec:
+    name: str
+    args: str  # shown in /help, "" when the command takes none
+    help: str
+
+
+SLASH_COMMANDS: tuple[SlashSpec, ...] = (
+    SlashSpec("provider", "NAME", "switch provider; the conversation carries over"),
+    SlashSpec("model", "NAME", "switch model of the current provider"),
+    SlashSpec("stats", "", "token usage and cost per provider and model"),
+    SlashSpec("history", "", "the conversation so far, compact"),
+    SlashSpec("clear", "", "clear the conversation (screen and history sent to the model)"),
+    SlashSpec("sessions", "", "browse saved sessions"),
+    SlashSpec("replay", "ID", "replay a saved session"),
+    SlashSpec("help", "", "commands and keys"),
+)
+_BY_NAME = {spec.name: spec for spec in SLASH_COMMANDS}
+
+
+def parse_slash(text: str) -> tuple[str, str] | None:
+    """``"/model gpt-4o"`` -> ``("model", "gpt-4o")``; None when ``text`` is a prompt, not a command.
+
+    ``//text`` sends ``/text`` as a prompt, for the rare prompt that starts with a slash.
+    """
+    stripped = text.strip()
+    if not stripped.startswith("/") or stripped.startswith("//"):
+        return None
+    name, _, arg = stripped[1:].partition(" ")
+    return name.lower(), arg.strip()
+
+
+def unescape_prompt(text: str) -> str:
+    return text.strip()[1:] if text.strip().startswith("//") else text
+
+
+def is_known(name: str) -> bool:
+    return name in _BY_NAME
+
+
+def complete(text: str, *, providers: Iterable[str], models: Iterable[str]) -> list[str]:
+    """Whole-line completions of a slash command being typed (what Tab puts in the prompt)."""
+    if not text.startswith("/") or "\n" in text:
+        return []
+    head, space, arg = text[1:].partition(" ")
+    if not space:
+        matches = [spec for spec in SLASH_COMMANDS if spec.name.startswith(head.lower())]
+        return [f"/{spec.name}{' ' if spec.args else ''}" for spec in matches]
+    values: Iterable[str] = {"provider": providers, "model": models}.get(head.lower(), ())
+    needle = arg.strip().lower()
+    return [f"/{head} {value}" for value in values if value.lower().startswith(needle)]
+
+
+def help_markdown(bindings: Iterable[tuple[str, str]]) -> str:
+    lines = ["### Commands", "", "| command | what it does |", "|---|---|"]
+    for spec in SLASH_COMMANDS:
+        usage = f"/{spec.name} {spec.args}".strip()
+        lines.append(f"| `{usage}` | {spec.help} |")
+    lines += ["", "### Keys", "", "| key | action |", "|---|---|"]
+    lines += [f"| `{key}` | {description} |" for key, description in bindings]
+    lines += [
+        "",
+        "Enter sends, ctrl+j (or shift+enter / alt+enter) adds a newline, up/down recall earlier prompts, "
+        "Tab completes a slash command. Start a prompt with `//` to send a literal `/`.",
+    ]
+    return "\n".join(lines)
+
+
+class PaletteHost(Protocol):
+    """What the palette needs from the app (kept as a protocol so this module does not import it)."""
+
+    def palette_actions(self) -> list[tuple[str, str, Callable[[], object]]]: ...
+
+
+class FluxCommands(Provider):
+    """Command palette entries: switch provider/model, toggle panels, clear, sessions, stats..."""
+
+    def _actions(self) -> list[tuple[str, str, Callable[[], object]]]:
+        app: App[object] = self.app
+        host = app if hasattr(app, "palette_actions") else None
+        return host.palette_actions() if host is not None else []  # type: ignore[attr-defined]
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._actions():
+            yield DiscoveryHit(title, partial(_call, callback), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._actions():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(_call, callback), help=help_text)
+
+
+def _call(callback: Callable[[], object]) -> None:
+    callback()

@@ -1,0 +1,152 @@
+"""The dialog that asks before a tool changes something: shows the diff (or the command) and decides.
+
+``y`` approves once, ``a`` approves the tool for the rest of the session, ``n`` moves to the reason box
+where Enter denies (the reason goes back to the model), Escape denies without a reason.
+Push it with ``app.push_screen(ApprovalScreen(request), callback)`` or ``await app.push_screen_wait(...)``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest
+from flux_tui.core.redact import Redactor
+from flux_tui.ui import format as fmt
+
+CHROME_ROWS = 14  # dialog rows that are not the preview: borders, title, target, reason box, buttons
+PREVIEW_LIMIT = 200_000  # characters; a gigantic write is cut so the dialog still opens at once
+
+
+def describe_request(request: ApprovalRequest, redactor: Redactor) -> str:
+    """One line saying what the call touches: the file path or the command."""
+    data = request.input
+    for key in ("path", "command", "pattern"):
+        value = data.get(key)
+        if isinstance(value, str) and value:
+            value = redactor.redact_text(value)
+            return f"$ {value}" if key == "command" else value
+    return ""
+
+
+def preview_renderable(request: ApprovalRequest, redactor: Redactor) -> RenderableType:
+    """The diff of the change, the command preview, or the arguments when the tool gave no preview."""
+    if request.preview:
+        text = redactor.redact_text(fmt.truncate(request.preview, PREVIEW_LIMIT))
+        return fmt.diff_syntax(text) if fmt.looks_like_diff(text) else Text(text)
+    command = request.input.get("command")
+    if isinstance(command, str):
+        return Text(f"$ {redactor.redact_text(command)}")
+    return fmt.json_syntax(redactor.redact(request.input))
+
+
+class ApprovalScreen(ModalScreen[ApprovalDecision]):
+    """Modal approval of one tool call; dismisses with an :class:`ApprovalDecision`."""
+
+    CSS_PATH = "approval.tcss"
+    AUTO_FOCUS = "#approval-preview"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "approve", "Approve once"),
+        Binding("a", "approve_session", "Approve for session"),
+        Binding("n", "deny_with_reason", "Deny…"),
+        Binding("escape", "deny", "Deny", show=False),
+    ]
+
+    def __init__(
+        self,
+        request: ApprovalRequest,
+        *,
+        redactor: Redactor | None = None,
+        name: str | None = None,
+        id: str | None = None,
+    ) -> None:
+        """``redactor`` hides API keys in the preview (screenshots, screen sharing); the default knows the
+        usual key shapes."""
+        super().__init__(name=name, id=id)
+        self.request = request
+        self.redactor = redactor if redactor is not None else Redactor()
+        self._decided = False
+
+    def compose(self) -> ComposeResult:
+        request = self.request
+        is_command = "command" in request.input
+        with Vertical(id="approval-dialog"):
+            title = Text.assemble(
+                ("Run " if is_command else "Allow ", "bold"),
+                (request.tool_name, "bold reverse"),
+                ("?", "bold"),
+            )
+            yield Label(title, id="approval-title")
+            target = describe_request(request, self.redactor)
+            if target:
+                yield Label(Text(target, style="bold"), id="approval-target")
+            with VerticalScroll(id="approval-preview"):
+                yield Static(preview_renderable(request, self.redactor), id="approval-preview-body")
+            yield Input(
+                placeholder="Reason for denying (optional, sent to the model) — Enter denies",
+                id="approval-reason",
+            )
+            with Horizontal(id="approval-buttons"):
+                # Content(...) keeps "[y]" literal instead of reading it as markup.
+                yield Button(Content("Approve once [y]"), id="approve", variant="success")
+                yield Button(Content("Approve for session [a]"), id="approve-session", variant="primary")
+                yield Button(Content("Deny [n]"), id="deny", variant="error")
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Give the diff what the screen can spare once title, reason box and buttons are placed, so the
+        # buttons stay visible on small terminals. (A ``vh`` max-height inside the auto-height dialog
+        # makes Textual size the dialog by the unclamped diff, hence the computation here.)
+        height = event.size.height
+        preview = self.query_one("#approval-preview")
+        preview.styles.max_height = max(3, min(height - CHROME_ROWS, height * 2 // 3))
+
+    # ------------------------------------------------------------------ decisions
+
+    def _decide(self, decision: ApprovalDecision) -> None:
+        # Two quick key presses must not dismiss twice (the second would pop the screen underneath).
+        if self._decided:
+            return
+        self._decided = True
+        self.dismiss(decision)
+
+    def _reason(self) -> str | None:
+        reason = self.query_one("#approval-reason", Input).value.strip()
+        return reason or None
+
+    def action_approve(self) -> None:
+        self._decide(ApprovalDecision("approved"))
+
+    def action_approve_session(self) -> None:
+        self._decide(ApprovalDecision("approved_session"))
+
+    def action_deny_with_reason(self) -> None:
+        self.query_one("#approval-reason", Input).focus()
+
+    def action_deny(self) -> None:
+        """Escape: deny at once, without a reason."""
+        self._decide(ApprovalDecision("denied"))
+
+    @on(Input.Submitted, "#approval-reason")
+    def _reason_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._decide(ApprovalDecision("denied", self._reason()))
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "approve":
+            self.action_approve()
+        elif event.button.id == "approve-session":
+            self.action_approve_session()
+        elif event.button.id == "deny":
+            self._decide(ApprovalDecision("denied", self._reason()))

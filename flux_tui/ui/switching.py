@@ -1,0 +1,161 @@
+"""Provider and model switching for ``FluxApp``: menus, ``/provider``, ``/model`` and the palette all
+end here. Switching hands the same Transcript to a new provider, so the conversation carries over.
+
+While an answer streams a switch is refused with a message (and the menu snaps back): changing the
+provider under a running turn would split one reply across two providers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from flux_tui.core.agent_events import ProviderSwitched
+from flux_tui.core.config import ResolvedProvider
+from flux_tui.core.errors import ConfigError
+from flux_tui.ui.lazy_provider import SETUP_HINT, LazyProvider
+
+if TYPE_CHECKING:
+    from flux_tui.ui.app import FluxApp
+
+SWITCH_REFUSED = "Can't switch while an answer is streaming: wait for it, or press Esc to cancel it first."
+
+
+def missing_label(missing: str | None) -> str:
+    """A short tag for the provider menu: "no key", "no URL", "no model"."""
+    if not missing:
+        return ""
+    text = missing.lower()
+    if "base_url" in text or "url" in text:
+        return "no URL"
+    if "model" in text and "key" not in text:
+        return "no model"
+    return "no key"
+
+
+class ProviderControl:
+    """Mixed into ``FluxApp``."""
+
+    _models: list[str]
+
+    # -- building -----------------------------------------------------------------------------------
+
+    def provider_options(self: FluxApp) -> list[tuple[str, str]]:
+        options = []
+        for name in self.config.provider_names():
+            try:
+                tag = missing_label(self.config.provider_settings(name).missing)
+            except ConfigError:
+                continue
+            options.append((f"{name} ({tag})" if tag else name, name))
+        return options
+
+    def resolve(self: FluxApp, name: str, model: str | None = None) -> ResolvedProvider:
+        return self.config.provider_settings(name, model)
+
+    def initial_provider(self: FluxApp) -> LazyProvider:
+        """The configured provider; an unknown name falls back to the first ready one."""
+        names = self.config.provider_names()
+        wanted = self.config.provider if self.config.provider in names else None
+        if wanted is None:
+            ready = [n for n in names if not self.config.provider_settings(n).missing]
+            wanted = ready[0] if ready else names[0]
+        return self.make_provider(self.resolve(wanted))
+
+    def make_provider(self: FluxApp, resolved: ResolvedProvider) -> LazyProvider:
+        return LazyProvider(resolved, self.transcript, self.provider_factory)
+
+    # -- switching -----------------------------------------------------------------------------------
+
+    def switch_provider(self: FluxApp, name: str, model: str | None = None) -> bool:
+        """Continue on another provider; False (with a message) when refused."""
+        current = self.agent.provider
+        if name == current.name and model in (None, current.model):
+            return True
+        if self.turn_running:
+            return self._refuse(SWITCH_REFUSED)
+        try:
+            resolved = self.resolve(name, model)
+        except ConfigError as exc:
+            return self._refuse(str(exc))
+        self.agent.switch_provider(self.make_provider(resolved), reason="user")
+        self._models = list(resolved.models)
+        if resolved.missing:
+            self.chat.add_notice(f"{resolved.missing}. {SETUP_HINT}", "warning")
+        self._close_provider(current)
+        self.load_models()
+        return True
+
+    def switch_model(self: FluxApp, model: str) -> bool:
+        provider = self.agent.provider
+        model = model.strip()
+        if not model or model == provider.model:
+            return True
+        if self.turn_running:
+            return self._refuse(SWITCH_REFUSED)
+        previous = provider.model
+        provider.model = model
+        self.agent.emit(
+            ProviderSwitched(
+                provider=provider.name,
+                model=model,
+                previous_provider=provider.name,
+                previous_model=previous,
+                reason="user",
+            )
+        )
+        return True
+
+    def _refuse(self: FluxApp, text: str) -> bool:
+        self.chat.add_notice(text, "warning")
+        provider = self.agent.provider
+        self.top_bar.show_provider(provider.name, provider.model, self._models)
+        return False
+
+    def on_provider_switched(self: FluxApp, event: ProviderSwitched) -> None:
+        """Reflect a switch (user, failover, replay) in the menus and the sidebar."""
+        models = self._models if event.provider == self.agent.provider.name else [event.model]
+        self.top_bar.show_provider(event.provider, event.model, models)
+        self.update_current()
+
+    def update_current(self: FluxApp) -> None:
+        provider = self.agent.provider
+        self.sidebar.set_current(provider.name, provider.model, None)
+        self._context_window_worker(provider.kind, provider.name, provider.model)
+
+    # -- workers -------------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="context-window", exit_on_error=False)
+    def _context_window_worker(self: FluxApp, kind: str, name: str, model: str) -> None:
+        # genai-prices takes a while to import: never on the UI thread before the first frame.
+        from flux_tui.core.pricing import context_window
+
+        window = context_window(kind, model, provider_name=name)
+        self.call_from_thread(self._set_window, name, model, window)
+
+    def _set_window(self: FluxApp, name: str, model: str, window: int | None) -> None:
+        provider = self.agent.provider
+        if (provider.name, provider.model) == (name, model):
+            self.sidebar.set_current(name, model, window)
+
+    @work(exclusive=True, group="models", exit_on_error=False)
+    async def load_models(self: FluxApp) -> None:
+        """Fill the model menu from the endpoint (configured models first), without blocking the UI."""
+        provider = self.agent.provider
+        models = await provider.list_models()
+        if provider is self.agent.provider and models:
+            self._models = models
+            self.top_bar.set_models(models, provider.model)
+
+    @work(group="warm-up", exit_on_error=False)
+    async def warm_up(self: FluxApp) -> None:
+        """Build the provider (SDK import in a thread) after the first frame, then list its models."""
+        provider = self.agent.provider
+        await provider.warm_up()
+        if provider is self.agent.provider:
+            self.load_models()
+
+    @work(group="close", exit_on_error=False)
+    async def _close_provider(self: FluxApp, provider: LazyProvider) -> None:
+        await provider.aclose()

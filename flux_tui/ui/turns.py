@@ -1,0 +1,115 @@
+"""Turn control for ``FluxApp``: the turn worker, the event inbox, routing, cancel and approvals."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from flux_tui.core.agent_events import (
+    AgentEvent,
+    ProviderSwitched,
+    TurnCancelled,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+)
+from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest
+from flux_tui.ui.messages import AgentEventsPosted
+
+if TYPE_CHECKING:
+    from flux_tui.ui.app import FluxApp
+
+_TURN_ENDS = (TurnFinished, TurnFailed, TurnCancelled)
+BUSY_MESSAGE = "An answer is still streaming: wait for it, or press Esc to cancel it."
+
+
+class TurnControl:
+    """Mixed into ``FluxApp``. Runs turns in an exclusive worker and routes every AgentEvent."""
+
+    _inbox: list[AgentEvent]
+
+    # -- events in ----------------------------------------------------------------------------------
+
+    def event_sink(self: FluxApp, event: AgentEvent) -> None:
+        """The agent's sink: called synchronously for every event, so it only queues and pings."""
+        inbox = self._inbox
+        inbox.append(event)
+        if len(inbox) == 1:
+            self.post_message(AgentEventsPosted())
+
+    def on_agent_events_posted(self: FluxApp, message: AgentEventsPosted) -> None:
+        events, self._inbox = self._inbox, []
+        for event in events:
+            self.apply_agent_event(event)
+
+    def apply_agent_event(self: FluxApp, event: AgentEvent) -> None:
+        """The one entry point: live turns and replayed sessions both come through here."""
+        self.chat.apply(event)
+        self.inspector.apply(event)
+        self.sidebar.apply(event)
+        if isinstance(event, TurnStarted):
+            self.top_bar.set_status("● streaming", "bold $accent")
+        elif isinstance(event, _TURN_ENDS):
+            self.top_bar.set_status(self.idle_status())
+        elif isinstance(event, ProviderSwitched):
+            self.on_provider_switched(event)
+
+    def load_events(self: FluxApp, events: Iterable[AgentEvent]) -> None:
+        """Show a stored conversation at once (resume): the same path as live events."""
+        for event in events:
+            self.apply_agent_event(event)
+
+    # -- the turn -----------------------------------------------------------------------------------
+
+    @property
+    def turn_running(self: FluxApp) -> bool:
+        return self.agent.running or any(
+            worker.group == "turn" and not worker.is_finished for worker in self.workers
+        )
+
+    def send_prompt(self: FluxApp, prompt: str) -> bool:
+        """Start a turn; refused (with a notice) while another one streams."""
+        if self.turn_running:
+            self.chat.add_notice(BUSY_MESSAGE, "warning")
+            return False
+        self._turn_worker(prompt)
+        return True
+
+    @work(exclusive=True, group="turn", exit_on_error=False)
+    async def _turn_worker(self: FluxApp, prompt: str | None) -> str:
+        # Provider failures come back as TurnFailed events; a cancel emits TurnCancelled and re-raises.
+        return await self.agent.run_turn(prompt)
+
+    def action_cancel_turn(self: FluxApp) -> None:
+        """Esc: stop the running answer; the agent keeps the partial text and closes tool calls."""
+        self.workers.cancel_group(self, "turn")
+
+    async def wait_for_turn(self: FluxApp) -> None:
+        """Wait until the running turn (if any) is over and its events are applied (tests, scripts)."""
+        await self.workers.wait_for_complete([w for w in self.workers if w.group == "turn"])
+        while self._inbox:
+            await asyncio.sleep(0.01)
+
+    # -- approvals ------------------------------------------------------------------------------------
+
+    async def approve(self: FluxApp, request: ApprovalRequest) -> ApprovalDecision:
+        """The agent's approver: shows the approval dialog and waits for the user's decision."""
+        from flux_tui.ui.screens.approval import ApprovalScreen
+
+        future: asyncio.Future[ApprovalDecision] = asyncio.get_running_loop().create_future()
+
+        def decided(decision: ApprovalDecision | None) -> None:
+            if not future.done():
+                future.set_result(decision or ApprovalDecision("denied", "the dialog was closed"))
+
+        screen = ApprovalScreen(request)
+        await self.push_screen(screen, callback=decided)
+        try:
+            return await future
+        except asyncio.CancelledError:  # Esc / cancel while the dialog is open: take it away
+            if screen.is_active or screen in self.screen_stack:
+                screen.dismiss(None)
+            raise

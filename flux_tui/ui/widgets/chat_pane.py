@@ -1,0 +1,170 @@
+"""The conversation: rendered purely from AgentEvents, so a live turn and a replayed one look the same."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+
+from flux_tui.core.agent_events import (
+    AgentEvent,
+    Notice,
+    ProviderSwitched,
+    TextDelta,
+    ThinkingDelta,
+    ToolCallDecided,
+    ToolCallFinished,
+    ToolCallProposed,
+    ToolCallRunning,
+    TurnCancelled,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+)
+from flux_tui.ui.widgets.chat_items import AssistantAnswer, InfoPanel, NoticeLine, UserPrompt
+
+_DECISION_NOTES = {
+    "approved": "approved",
+    "approved_session": "approved for the session",
+    "yolo": "allowed (yolo)",
+    "denied": "denied",
+    "policy_deny": "denied by policy",
+}
+
+
+class ChatPane(VerticalScroll, can_focus=True):
+    """Prompts, streamed answers, tool-call traces, notices and local info panels."""
+
+    def __init__(self, *, id: str | None = "chat") -> None:
+        super().__init__(id=id)
+        self.current: AssistantAnswer | None = None
+        self._handlers: dict[type[AgentEvent], Callable[[Any], None]] = {
+            TextDelta: self._on_text,
+            ThinkingDelta: self._on_thinking,
+            TurnStarted: self._on_turn_started,
+            TurnFinished: self._on_turn_finished,
+            TurnFailed: self._on_turn_failed,
+            TurnCancelled: self._on_turn_cancelled,
+            ToolCallProposed: self._on_tool_proposed,
+            ToolCallDecided: self._on_tool_decided,
+            ToolCallRunning: self._on_tool_running,
+            ToolCallFinished: self._on_tool_finished,
+            Notice: self._on_notice,
+            ProviderSwitched: self._on_provider_switched,
+        }
+
+    def on_mount(self) -> None:
+        # Follow the stream until the user scrolls up; Textual re-anchors when they scroll back down.
+        self.anchor()
+
+    # -- the one entry point for conversation content -------------------------------------------
+
+    def apply(self, event: AgentEvent) -> None:
+        handler = self._handlers.get(type(event))
+        if handler is not None:
+            handler(event)
+
+    # -- local output -----------------------------------------------------------------------------
+
+    def add_info(self, markdown: str, *, classes: str = "") -> InfoPanel:
+        panel = InfoPanel(markdown, classes=classes)
+        self.mount(panel)
+        return panel
+
+    def add_notice(self, text: str, level: str = "info") -> NoticeLine:
+        line = NoticeLine(text, level)
+        self.mount(line)
+        return line
+
+    def clear(self) -> None:
+        self.current = None
+        self.remove_children()
+
+    # -- queries (tests, /history) ------------------------------------------------------------------
+
+    @property
+    def answers(self) -> list[AssistantAnswer]:
+        return list(self.query_children(AssistantAnswer))
+
+    @property
+    def prompts(self) -> list[UserPrompt]:
+        return list(self.query_children(UserPrompt))
+
+    def items(self) -> list[Widget]:
+        return list(self.children)
+
+    # -- handlers -----------------------------------------------------------------------------------
+
+    def _on_turn_started(self, event: TurnStarted) -> None:
+        if self.current is not None:  # a turn that never reported its end (a crashed session)
+            self.current.cancel()
+        self.current = AssistantAnswer(event.provider, event.model)
+        self.mount(UserPrompt(event.prompt), self.current)
+        self.current.start()
+        self.anchor()  # a new prompt brings the view back to the bottom
+
+    def _on_text(self, event: TextDelta) -> None:
+        if self.current is not None:
+            self.current.add_text(event.text)
+
+    def _on_thinking(self, event: ThinkingDelta) -> None:
+        if self.current is not None:
+            self.current.add_thinking(event.text)
+
+    def _on_tool_proposed(self, event: ToolCallProposed) -> None:
+        if self.current is not None:
+            self.current.add_tool_call(event.call_id, event.name, event.input, event.input_error)
+
+    def _on_tool_decided(self, event: ToolCallDecided) -> None:
+        if self.current is not None and event.decision != "auto":
+            note = _DECISION_NOTES.get(event.decision, event.decision)
+            if event.reason:
+                note = f"{note}: {event.reason}"
+            status = "denied" if event.decision in ("denied", "policy_deny") else "pending"
+            self.current.set_tool_status(event.call_id, status, note)
+
+    def _on_tool_running(self, event: ToolCallRunning) -> None:
+        if self.current is not None:
+            self.current.set_tool_status(event.call_id, "running")
+
+    def _on_tool_finished(self, event: ToolCallFinished) -> None:
+        if self.current is not None:
+            first_line = event.result.strip().splitlines()[0][:80] if event.result.strip() else ""
+            note = first_line if event.status in ("failed", "denied") else ""
+            self.current.set_tool_status(event.call_id, event.status, note)
+
+    def _on_notice(self, event: Notice) -> None:
+        if self.current is not None:
+            self.current.add_notice(event.text, event.level)
+        else:
+            self.add_notice(event.text, event.level)
+
+    def _on_provider_switched(self, event: ProviderSwitched) -> None:
+        why = " (failover)" if event.reason == "failover" else ""
+        text = f"⇄ now on {event.provider} · {event.model}{why}"
+        if event.previous_provider:
+            text += f" — was {event.previous_provider} · {event.previous_model}"
+        if self.current is not None:
+            self.current.add_notice(text, "switch")
+        else:
+            self.add_notice(text, "switch")
+
+    def _on_turn_finished(self, event: TurnFinished) -> None:
+        if self.current is not None:
+            self.current.finish(event.stop_reason)
+            self.current = None
+
+    def _on_turn_failed(self, event: TurnFailed) -> None:
+        if self.current is None:  # failed before the turn started (no provider): still say so
+            self.current = AssistantAnswer("flux", "error")
+            self.mount(self.current)
+            self.current.start()
+        self.current.fail(event.error, event.hint)
+        self.current = None
+
+    def _on_turn_cancelled(self, event: TurnCancelled) -> None:
+        if self.current is not None:
+            self.current.cancel()
+            self.current = None

@@ -1,0 +1,321 @@
+"""Live usage and cost: current model, last turn and session figures, context gauge, budget, per model.
+
+The figures live in ``core.ledger.UsageLedger`` (the one accountant); this widget only feeds it the
+agent's events and displays it. Usage events can arrive many times a second while an answer streams, so
+``apply`` only updates the ledger and marks the widget dirty; the text is rebuilt at most once per
+refresh cycle (a burst of events between two frames costs one render).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Static
+
+from flux_tui.core.agent_events import AgentEvent, ProviderSwitched, TurnStarted
+from flux_tui.core.ledger import BudgetStatus, UsageLedger, UsageTotals
+from flux_tui.ui import format as fmt
+
+CONTEXT_WARNING = 0.7
+CONTEXT_DANGER = 0.9
+ESTIMATE_NOTE = "~ estimated while streaming"
+
+
+def _estimated(text: str, estimated: bool) -> str:
+    return f"~{text}" if estimated and text[:1] not in ("~", "–") and text != fmt.UNPRICED else text
+
+
+def cost_text(totals: UsageTotals) -> str:
+    """Cost of some usage: "unpriced" when none of it is priced, a trailing "+" when part of it is not."""
+    if totals.replies == 0:
+        return fmt.money(0.0)
+    text = fmt.money(totals.cost)
+    if totals.cost is not None and totals.unpriced_models:
+        text += "+"
+    return _estimated(text, totals.estimated)
+
+
+def usage_table(turn: UsageTotals, session: UsageTotals) -> Table:
+    """Tokens and cost of the last turn next to the session's."""
+    table = Table(box=None, show_edge=False, pad_edge=False, padding=(0, 0, 0, 1), expand=True)
+    table.add_column("", style="dim", no_wrap=True, ratio=1)
+    table.add_column("turn", justify="right", no_wrap=True, header_style="bold")
+    table.add_column("session", justify="right", no_wrap=True, header_style="bold")
+    rows = (
+        ("in", "input_tokens"),
+        ("out", "output_tokens"),
+        ("cache rd", "cache_read_tokens"),
+        ("cache wr", "cache_write_tokens"),
+    )
+    for label, key in rows:
+        table.add_row(
+            label,
+            _estimated(fmt.tokens(getattr(turn, key)), turn.estimated),
+            _estimated(fmt.tokens(getattr(session, key)), session.estimated),
+        )
+    table.add_row(
+        Text("cost", style="bold"),
+        Text(cost_text(turn), style="bold"),
+        Text(cost_text(session), style="bold"),
+    )
+    return table
+
+
+class CostSidebar(Widget):
+    """Shows what the conversation costs, as it happens. Feed it every agent event with ``apply``."""
+
+    DEFAULT_CSS = """
+    CostSidebar {
+        width: 34;
+        height: 1fr;
+        layout: vertical;
+        padding: 0 1;
+        border-left: vkey $panel-lighten-2;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+    }
+    CostSidebar > Static {
+        width: 1fr;
+        height: auto;
+        margin-bottom: 1;
+    }
+    CostSidebar > .sb-title {
+        margin-bottom: 0;
+        text-style: bold;
+        color: $text-muted;
+    }
+    CostSidebar > #sb-budget.-warning {
+        color: $warning;
+        text-style: bold;
+    }
+    CostSidebar > #sb-budget.-exceeded {
+        color: $text-error;
+        background: $error 20%;
+        text-style: bold;
+    }
+    CostSidebar > .hidden {
+        display: none;
+    }
+    """
+
+    class BudgetStatusChanged(Message):
+        """Spend crossed a budget threshold: ``status`` is "none", "ok", "warning" or "exceeded"."""
+
+        def __init__(self, sidebar: CostSidebar, status: BudgetStatus) -> None:
+            super().__init__()
+            self.sidebar = sidebar
+            self.status = status
+
+        @property
+        def control(self) -> CostSidebar:
+            return self.sidebar
+
+    def __init__(
+        self,
+        *,
+        ledger: UsageLedger | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """``ledger``: share an existing ledger (resumed session); the sidebar then feeds it, so nobody
+        else may ``apply`` the same events to it."""
+        super().__init__(name=name, id=id, classes=classes)
+        self._ledger = ledger if ledger is not None else UsageLedger()
+        self.provider: str | None = None
+        self.model: str | None = None
+        self.context_window: int | None = None
+        self._dirty = False
+        self._scheduled = False
+        self._budget_status: BudgetStatus = self._ledger.budget_status()
+
+    # ------------------------------------------------------------------ composition
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="sb-model")
+        yield Static("Context", classes="sb-title")
+        yield Static(id="sb-context")
+        yield Static("Usage", classes="sb-title")
+        yield Static(id="sb-usage")
+        yield Static("Budget", classes="sb-title hidden", id="sb-budget-title")
+        yield Static(id="sb-budget", classes="hidden")
+        yield Static("By model", classes="sb-title hidden", id="sb-breakdown-title")
+        yield Static(id="sb-breakdown", classes="hidden")
+
+    def on_mount(self) -> None:
+        self._render_figures()
+
+    # ------------------------------------------------------------------ public API
+
+    @property
+    def ledger(self) -> UsageLedger:
+        return self._ledger
+
+    @property
+    def context_used(self) -> int:
+        """Tokens of the last request and its reply: everything the context window had to hold."""
+        if not self._ledger.entries:
+            return 0
+        last = self._ledger.entries[-1]
+        return last.input_tokens + last.cache_read_tokens + last.cache_write_tokens + last.output_tokens
+
+    @property
+    def context_fraction(self) -> float | None:
+        if not self.context_window:
+            return None
+        return self.context_used / self.context_window
+
+    @property
+    def budget_status(self) -> BudgetStatus:
+        return self._ledger.budget_status()
+
+    def apply(self, event: AgentEvent) -> None:
+        """Feed one agent event; anything unrelated to usage is ignored cheaply."""
+        if isinstance(event, TurnStarted | ProviderSwitched):
+            self._set_model(event.provider, event.model)
+        changed = self._ledger.apply(event)
+        if changed or isinstance(event, ProviderSwitched):
+            self._mark_dirty()
+
+    def load(self, events: Iterable[AgentEvent]) -> None:
+        """Replace the figures with those of ``events`` (a replayed or resumed session)."""
+        self._ledger.reset()
+        for event in events:
+            self.apply(event)
+        self._mark_dirty()
+
+    def set_current(self, provider: str, model: str, context_window: int | None) -> None:
+        """The provider and model now in use, and the model's context window (None when unknown)."""
+        self.provider, self.model, self.context_window = provider, model, context_window
+        self._mark_dirty()
+
+    def set_budget(self, usd: float | None) -> None:
+        self._ledger.budget_usd = usd if usd else None
+        self._mark_dirty()
+
+    def clear(self) -> None:
+        """Forget the usage (a new session); the current model and budget stay."""
+        self._ledger.reset()
+        self._mark_dirty()
+
+    # ------------------------------------------------------------------ internals
+
+    def _set_model(self, provider: str, model: str) -> None:
+        if (provider, model) == (self.provider, self.model):
+            return
+        # The old model's window says nothing about the new one; the app looks windows up off the UI
+        # thread (genai-prices is slow to import) and hands the result to ``set_current``.
+        self.provider, self.model, self.context_window = provider, model, None
+
+    def _mark_dirty(self) -> None:
+        self._dirty = True
+        if self._scheduled or not self.is_mounted:
+            return  # on_mount renders whatever arrived before mounting
+        self._scheduled = True
+        self.call_after_refresh(self._flush)
+
+    def _flush(self) -> None:
+        self._scheduled = False
+        if self._dirty:
+            self._render_figures()
+
+    def _render_figures(self) -> None:
+        self._dirty = False
+        ledger = self._ledger
+        session = ledger.session
+        turn = ledger.turn
+        self.query_one("#sb-model", Static).update(self._model_renderable())
+        self.query_one("#sb-context", Static).update(self._context_renderable())
+        usage: list[RenderableType] = [usage_table(turn, session)]
+        if session.unpriced_models:
+            names = ", ".join(session.unpriced_models)
+            usage.append(Text(f"unpriced: {names}", style="italic dim", overflow="fold"))
+        if turn.estimated or session.estimated:
+            usage.append(Text(ESTIMATE_NOTE, style="italic dim"))
+        self.query_one("#sb-usage", Static).update(Group(*usage))
+        self._render_budget(session)
+        self._render_breakdown()
+
+    def _model_renderable(self) -> RenderableType:
+        if not self.provider:
+            return Text("no provider", style="dim italic")
+        return Group(
+            Text(self.provider, style="bold", no_wrap=True, overflow="ellipsis"),
+            Text(self.model or "", no_wrap=True, overflow="ellipsis"),
+        )
+
+    def _context_renderable(self) -> RenderableType:
+        used = self.context_used
+        estimated = bool(self._ledger.entries) and self._ledger.entries[-1].estimated
+        used_text = _estimated(fmt.tokens(used), estimated)
+        fraction = self.context_fraction
+        if fraction is None:
+            return Text(f"{used_text} used (window unknown)", style="dim")
+        style = "red" if fraction >= CONTEXT_DANGER else "yellow" if fraction >= CONTEXT_WARNING else "green"
+        label = Text.assemble(
+            (used_text, "bold"),
+            f" / {fmt.tokens(self.context_window)}",
+            (f"  {fmt.percent(fraction)}", style),
+        )
+        return Group(fmt.Gauge(fraction, style), label)
+
+    def _render_budget(self, session: UsageTotals) -> None:
+        widget = self.query_one("#sb-budget", Static)
+        title = self.query_one("#sb-budget-title", Static)
+        status = self._ledger.budget_status()
+        budget = self._ledger.budget_usd
+        hidden = budget is None
+        widget.set_class(hidden, "hidden")
+        title.set_class(hidden, "hidden")
+        widget.set_class(status == "warning", "-warning")
+        widget.set_class(status == "exceeded", "-exceeded")
+        self.set_class(status == "warning", "-budget-warning")
+        self.set_class(status == "exceeded", "-over-budget")
+        if status != self._budget_status:
+            self._budget_status = status
+            self.post_message(self.BudgetStatusChanged(self, status))
+        if budget is None:
+            widget.update("")
+            return
+        fraction = self._ledger.budget_fraction() or 0.0
+        spent = _estimated(fmt.money(session.cost or 0.0), session.estimated)
+        line = Text.assemble(spent, f" of {fmt.money(budget)}  ", fmt.percent(fraction))
+        style = {"warning": "yellow", "exceeded": "red"}.get(status, "green")
+        parts: list[RenderableType] = [fmt.Gauge(fraction, style), line]
+        if status == "exceeded":
+            parts.append(Text("over budget", style="bold"))
+        elif status == "warning":
+            parts.append(Text("nearing the budget"))
+        widget.update(Group(*parts))
+
+    def _render_breakdown(self) -> None:
+        widget = self.query_one("#sb-breakdown", Static)
+        title = self.query_one("#sb-breakdown-title", Static)
+        groups = self._ledger.by_model()
+        hidden = len(groups) < 2
+        widget.set_class(hidden, "hidden")
+        title.set_class(hidden, "hidden")
+        if hidden:
+            widget.update("")
+            return
+        lines: list[RenderableType] = []
+        for (provider, model), totals in groups.items():
+            current = (provider, model) == (self.provider, self.model)
+            name = Text(f"{provider}/{model}", no_wrap=True, overflow="ellipsis")
+            if current:
+                name.stylize("bold")
+            lines.append(name)
+            figures = Text.assemble(
+                _estimated(fmt.tokens(totals.total_tokens), totals.estimated),
+                " tok  ",
+                cost_text(totals),
+                justify="right",
+            )
+            lines.append(figures)
+        widget.update(Group(*lines))

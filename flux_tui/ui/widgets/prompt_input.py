@@ -1,0 +1,205 @@
+"""The prompt: Enter sends, ctrl+j / shift+enter / alt+enter insert a newline, up/down recall earlier
+prompts, Tab completes slash commands, and huge pastes are held aside instead of flooding the editor."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.widgets import Static, TextArea
+
+from flux_tui.ui.messages import PromptSubmitted
+
+# A paste longer than this is kept out of the editor (a TextArea laying out megabytes would freeze the
+# UI) and shown as a placeholder token that is expanded when the prompt is sent.
+PASTE_INLINE_CHARS = 8000
+PASTE_INLINE_LINES = 200
+_PASTE_TOKEN = re.compile(r"\[paste #(\d+): [^\]]*\]")
+# Control characters other than tab and newline are junk in a prompt (binary pastes, escape codes).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_paste(text: str) -> str:
+    """Normalise newlines and drop control characters a terminal or a binary file may have sent."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+class SuggestionBar(Static):
+    """Completion candidates of the slash command being typed; the highlighted one is what Tab takes."""
+
+    def show(self, candidates: list[str], index: int) -> None:
+        if not candidates:
+            self.display = False
+            return
+        parts: list[Content | str | tuple[str, str]] = []
+        for position, candidate in enumerate(candidates[:12]):
+            if position:
+                parts.append("  ")
+            parts.append((candidate, "reverse bold") if position == index else candidate)
+        if len(candidates) > 12:
+            parts.append(f"  … {len(candidates) - 12} more")
+        self.update(Content.assemble(*parts))
+        self.display = True
+
+
+class PromptInput(TextArea):
+    """A multi-line prompt editor that posts ``PromptSubmitted`` on Enter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+j,shift+enter,alt+enter", "newline", "Newline", show=True, key_display="^j"),
+        Binding("tab", "complete(1)", "Complete", show=False),
+        Binding("shift+tab", "complete(-1)", "Complete", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = "prompt", placeholder: str = "") -> None:
+        super().__init__(
+            "",
+            id=id,
+            soft_wrap=True,
+            tab_behavior="focus",
+            show_line_numbers=False,
+            highlight_cursor_line=False,
+            placeholder=placeholder,
+        )
+        self.prompt_history: list[str] = []
+        self._history_index: int | None = None  # position while browsing; None = editing a new prompt
+        self._draft = ""
+        self._pastes: dict[int, str] = {}
+        self.completer: Callable[[str], list[str]] | None = None
+        self.suggestions: SuggestionBar | None = None
+        self._candidates: list[str] = []
+        self._candidate_index = -1
+        self._applied: str | None = None
+
+    # -- sending ----------------------------------------------------------------------------------
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.submit()
+            return
+        await super()._on_key(event)
+
+    def submit(self) -> None:
+        raw = self.text
+        if not raw.strip():
+            return
+        if not self.prompt_history or self.prompt_history[-1] != raw:
+            self.prompt_history.append(raw)
+        self._history_index = None
+        self._draft = ""
+        self.clear()
+        self.post_message(PromptSubmitted(self.expand(raw)))
+
+    def expand(self, text: str) -> str:
+        """Replace paste placeholders by the text they stand for."""
+
+        def replace(match: re.Match[str]) -> str:
+            return self._pastes.get(int(match.group(1)), match.group(0))
+
+        return _PASTE_TOKEN.sub(replace, text) if self._pastes else text
+
+    def action_newline(self) -> None:
+        self.insert("\n")
+
+    # -- pastes -----------------------------------------------------------------------------------
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        event.prevent_default()
+        text = clean_paste(event.text)
+        lines = text.count("\n") + 1
+        if len(text) > PASTE_INLINE_CHARS or lines > PASTE_INLINE_LINES:
+            number = len(self._pastes) + 1
+            self._pastes[number] = text
+            text = f"[paste #{number}: {lines:,} lines, {len(text):,} chars]"
+        if text:
+            self.insert(text)
+
+    # -- history ----------------------------------------------------------------------------------
+
+    def _on_first_visual_line(self) -> bool:
+        row, _ = self.cursor_location
+        if row != 0:
+            return False
+        return self.wrapped_document.location_to_offset(self.cursor_location).y == 0
+
+    def _on_last_visual_line(self) -> bool:
+        row, _ = self.cursor_location
+        if row != self.document.line_count - 1:
+            return False
+        last_y = self.wrapped_document.location_to_offset(self.document.end).y
+        return self.wrapped_document.location_to_offset(self.cursor_location).y == last_y
+
+    def action_cursor_up(self, select: bool = False) -> None:
+        if not select and self.prompt_history and self._on_first_visual_line():
+            self._recall(-1)
+            return
+        super().action_cursor_up(select)
+
+    def action_cursor_down(self, select: bool = False) -> None:
+        if not select and self._history_index is not None and self._on_last_visual_line():
+            self._recall(1)
+            return
+        super().action_cursor_down(select)
+
+    def _recall(self, step: int) -> None:
+        if self._history_index is None:
+            if step > 0:
+                return
+            self._draft = self.text
+            index = len(self.prompt_history) - 1
+        else:
+            index = self._history_index + step
+        if index < 0:
+            return
+        if index >= len(self.prompt_history):
+            self._history_index = None
+            self._load(self._draft)
+            return
+        self._history_index = index
+        self._load(self.prompt_history[index])
+
+    def _load(self, text: str) -> None:
+        self.load_text(text)
+        self.move_cursor(self.document.end)
+
+    # -- completion -------------------------------------------------------------------------------
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if self._applied is not None and self.text == self._applied:
+            return  # our own completion: keep cycling through the same candidates
+        self._applied = None
+        self._candidates = self._complete(self.text)
+        self._candidate_index = -1
+        self._show_suggestions()
+
+    def _complete(self, text: str) -> list[str]:
+        if self.completer is None or not text.startswith("/") or "\n" in text:
+            return []
+        return self.completer(text)
+
+    def _show_suggestions(self) -> None:
+        if self.suggestions is not None:
+            self.suggestions.show(self._candidates, self._candidate_index)
+
+    def action_complete(self, step: int) -> None:
+        if len(self._candidates) == 1 and self.text == self._candidates[0]:
+            # "/provider " was taken: go on with what can follow it (the provider names)
+            self._candidates = [c for c in self._complete(self.text) if c != self.text]
+            self._candidate_index = -1
+        if not self._candidates:
+            if step > 0:
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+            return
+        self._candidate_index = (self._candidate_index + step) % len(self._candidates)
+        self._applied = self._candidates[self._candidate_index]
+        self._load(self._applied)
+        self._show_suggestions()

@@ -1,0 +1,397 @@
+"""Every tool call of the session: a table (name, target, status, duration) and the selected call's details.
+
+Fed with the agent's ``ToolCall*`` events through :meth:`ToolInspector.apply`, live or replayed alike.
+Rows are updated in place (``DataTable.update_cell``) so hundreds of calls stay cheap; the detail pane is
+only re-rendered when the selected call changes or an event for it arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+
+from flux_tui.core.agent_events import (
+    AgentEvent,
+    Decision,
+    ToolCallDecided,
+    ToolCallFinished,
+    ToolCallProposed,
+    ToolCallRunning,
+    ToolStatus,
+)
+from flux_tui.core.redact import Redactor
+from flux_tui.ui import format as fmt
+
+STATUS_STYLES: dict[str, str] = {
+    "pending": "bold yellow",
+    "running": "bold cyan",
+    "done": "bold green",
+    "failed": "bold red",
+    "denied": "bold magenta",
+    "cancelled": "dim",
+    "interrupted": "bold dark_orange",
+}
+
+DECISION_TEXT: dict[str, str] = {
+    "auto": "allowed by policy (no prompt)",
+    "approved": "approved once",
+    "approved_session": "approved for the rest of the session",
+    "denied": "denied by the user",
+    "yolo": "allowed (--yolo)",
+    "policy_deny": "denied by policy",
+}
+
+# Keys of the arguments that best say what a call touches, shown in the table's "Target" column.
+TARGET_KEYS = ("path", "command", "pattern", "url", "query")
+RESULT_LIMIT = 20_000  # a huge tool result is cut in the detail pane; the full text lives in the session
+TARGET_WIDTH = 32
+
+
+@dataclass(slots=True)
+class ToolCallRecord:
+    """What the inspector knows about one call, folded from its events."""
+
+    call_id: str
+    name: str
+    index: int
+    input: dict[str, Any] = field(default_factory=dict)
+    input_error: str | None = None
+    preview: str | None = None
+    status: ToolStatus = "pending"
+    decision: Decision | None = None
+    reason: str | None = None
+    result: str | None = None
+    duration: float | None = None
+    diff: str | None = None
+
+    @property
+    def target(self) -> str:
+        for key in TARGET_KEYS:
+            value = self.input.get(key)
+            if isinstance(value, str) and value:
+                first_line = value.splitlines()[0] if value.strip() else value
+                return first_line if len(first_line) <= TARGET_WIDTH else first_line[: TARGET_WIDTH - 1] + "…"
+        return ""
+
+
+def status_text(status: str) -> Text:
+    return Text(status, style=STATUS_STYLES.get(status, ""))
+
+
+class ToolInspector(Widget, can_focus=False):
+    """Table of the session's tool calls plus the selected call's arguments, decision, result and diff."""
+
+    DEFAULT_CSS = """
+    ToolInspector {
+        layout: vertical;
+        height: 1fr;
+        min-width: 30;
+    }
+    ToolInspector > DataTable {
+        height: 1fr;
+        min-height: 4;
+        max-height: 45%;
+    }
+    ToolInspector > #tool-detail {
+        height: 2fr;
+        border-top: solid $primary-darken-2;
+        padding: 0 1;
+    }
+    ToolInspector #tool-detail > Static {
+        width: 1fr;
+        height: auto;
+    }
+    ToolInspector .section-title {
+        text-style: bold;
+        color: $text-muted;
+        margin-top: 1;
+    }
+    ToolInspector .hidden {
+        display: none;
+    }
+    ToolInspector #detail-result.error {
+        color: $error;
+    }
+    """
+
+    class Selected(Message):
+        """The highlighted call changed (``call_id`` is None when the table was cleared)."""
+
+        def __init__(self, inspector: ToolInspector, call_id: str | None) -> None:
+            super().__init__()
+            self.inspector = inspector
+            self.call_id = call_id
+
+        @property
+        def control(self) -> ToolInspector:
+            return self.inspector
+
+    def __init__(
+        self,
+        *,
+        redactor: Redactor | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """``redactor``: hides API keys in what is shown (arguments, results, diffs). The default knows
+        the usual key shapes; pass one that also knows the configured keys, or set ``self.redactor``."""
+        super().__init__(name=name, id=id, classes=classes)
+        self.redactor = redactor if redactor is not None else Redactor()
+        self._records: dict[str, ToolCallRecord] = {}
+        self._selected: str | None = None
+        self._table: DataTable[Any] | None = None
+        self._loading = False
+
+    # ------------------------------------------------------------------ composition
+
+    def compose(self) -> ComposeResult:
+        table: DataTable[Any] = DataTable(id="tool-calls", cursor_type="row", zebra_stripes=True)
+        yield table
+        with VerticalScroll(id="tool-detail"):
+            yield Static("No tool calls yet.", id="detail-header")
+            yield Static("Arguments", classes="section-title hidden", id="title-args")
+            yield Static(id="detail-args", classes="hidden")
+            yield Static("Result", classes="section-title hidden", id="title-result")
+            yield Static(id="detail-result", classes="hidden")
+            yield Static("Diff", classes="section-title hidden", id="title-diff")
+            yield Static(id="detail-diff", classes="hidden")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#tool-calls", DataTable)
+        table.add_column("#", key="n", width=3)
+        table.add_column("Tool", key="name")
+        table.add_column("Target", key="target")
+        table.add_column("Status", key="status", width=11)
+        table.add_column("Time", key="time", width=7)
+        self._table = table
+        # Events applied before mounting (a replay loaded early) were only recorded; show them now.
+        for record in self._records.values():
+            self._add_row(record)
+        if self._records:
+            self._select(list(self._records)[-1])
+            table.move_cursor(row=table.row_count - 1, animate=False)
+        self._show_detail()
+
+    # ------------------------------------------------------------------ public API
+
+    @property
+    def records(self) -> list[ToolCallRecord]:
+        """Calls in the order they were proposed."""
+        return list(self._records.values())
+
+    @property
+    def selected_call_id(self) -> str | None:
+        return self._selected
+
+    def record(self, call_id: str) -> ToolCallRecord | None:
+        return self._records.get(call_id)
+
+    def apply(self, event: AgentEvent) -> None:
+        """Fold one agent event in; anything but a ``ToolCall*`` event is ignored."""
+        if isinstance(event, ToolCallProposed):
+            self._on_proposed(event)
+            return
+        if not isinstance(event, ToolCallDecided | ToolCallRunning | ToolCallFinished):
+            return
+        record = self._records.get(event.call_id)
+        if record is None:
+            # A replay that starts mid-call, or an event for a call we never saw: keep it visible anyway.
+            record = self._on_proposed(ToolCallProposed(call_id=event.call_id, name="?", input={}))
+        if isinstance(event, ToolCallDecided):
+            record.decision = event.decision
+            record.reason = event.reason
+            if event.decision in ("denied", "policy_deny"):
+                record.status = "denied"
+        elif isinstance(event, ToolCallRunning):
+            record.status = "running"
+        else:
+            record.status = event.status
+            record.result = event.result
+            record.duration = event.duration
+            record.diff = event.diff
+        self._refresh_row(record)
+        if record.call_id == self._selected and not self._loading:
+            self._show_detail()
+
+    def clear(self) -> None:
+        self._records.clear()
+        self._selected = None
+        if self._table is not None:
+            self._table.clear()
+            self._show_detail()
+            self.post_message(self.Selected(self, None))
+
+    def load(self, events: Iterable[AgentEvent]) -> None:
+        """Replace the content with the calls found in ``events`` (a replayed or resumed session)."""
+        self.clear()
+        self._loading = True
+        try:
+            for event in events:
+                self.apply(event)
+        finally:
+            self._loading = False
+        self._show_detail()
+        if self._selected is not None:
+            self.post_message(self.Selected(self, self._selected))
+
+    def select(self, call_id: str) -> None:
+        """Highlight a call by id (as if the user had moved the cursor to it)."""
+        if self._table is None or call_id not in self._records:
+            return
+        self._table.move_cursor(row=self._table.get_row_index(call_id))
+
+    # ------------------------------------------------------------------ internals
+
+    def _on_proposed(self, event: ToolCallProposed) -> ToolCallRecord:
+        existing = self._records.get(event.call_id)
+        if existing is not None:
+            # A duplicate proposal (replay of a resumed turn) refreshes the arguments, never adds a row.
+            existing.name, existing.input = event.name, dict(event.input)
+            existing.input_error, existing.preview = event.input_error, event.preview
+            self._refresh_row(existing)
+            if existing.call_id == self._selected and not self._loading:
+                self._show_detail()
+            return existing
+        record = ToolCallRecord(
+            call_id=event.call_id,
+            name=event.name,
+            index=len(self._records) + 1,
+            input=dict(event.input),
+            input_error=event.input_error,
+            preview=event.preview,
+        )
+        self._records[event.call_id] = record
+        if self._table is not None:
+            table = self._table
+            # Follow new calls while the cursor sits on the newest one; stay put if the user moved up.
+            follow = table.row_count == 0 or table.cursor_row >= table.row_count - 1
+            self._add_row(record)
+            if follow:
+                # Moving onto row 0 of an empty table posts no RowHighlighted, so select explicitly.
+                self._select(record.call_id)
+                table.move_cursor(row=table.row_count - 1, animate=False)
+        return record
+
+    def _add_row(self, record: ToolCallRecord) -> None:
+        assert self._table is not None
+        self._table.add_row(
+            str(record.index),
+            record.name,
+            self.redactor.redact_text(record.target),
+            status_text(record.status),
+            self._time_cell(record),
+            key=record.call_id,
+        )
+
+    def _refresh_row(self, record: ToolCallRecord) -> None:
+        if self._table is None:
+            return
+        key = record.call_id
+        self._table.update_cell(key, "name", record.name)
+        self._table.update_cell(key, "target", self.redactor.redact_text(record.target))
+        self._table.update_cell(key, "status", status_text(record.status))
+        self._table.update_cell(key, "time", self._time_cell(record))
+
+    @staticmethod
+    def _time_cell(record: ToolCallRecord) -> Text:
+        if record.status == "running":
+            return Text("…", style="cyan")
+        return Text(fmt.duration(record.duration) if record.duration else "", justify="right")
+
+    @on(DataTable.RowHighlighted, "#tool-calls")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self._select(event.row_key.value)
+
+    def _select(self, call_id: str) -> None:
+        if call_id == self._selected:
+            return
+        self._selected = call_id
+        if not self._loading:
+            self._show_detail()
+            self.post_message(self.Selected(self, call_id))
+
+    def _show_detail(self) -> None:
+        if self._table is None:
+            return
+        record = self._records.get(self._selected) if self._selected else None
+        header = self.query_one("#detail-header", Static)
+        sections = ("args", "result", "diff")
+        if record is None:
+            header.update("No tool calls yet." if not self._records else "Select a call.")
+            for name in sections:
+                self._set_section(name, None)
+            return
+        header.update(self._header(record))
+        self._set_section("args", self._args_renderable(record))
+        self._set_section("result", self._result_renderable(record), error=record.status == "failed")
+        diff = record.diff or record.preview
+        title = "Diff applied" if record.diff else "Proposed change"
+        if diff and not record.diff and record.name == "run_command":
+            title = "Command"
+        self._set_section("diff", self._preview_renderable(diff, record.diff is not None), title=title)
+
+    def _set_section(
+        self, name: str, content: RenderableType | None, *, title: str | None = None, error: bool = False
+    ) -> None:
+        body = self.query_one(f"#detail-{name}", Static)
+        heading = self.query_one(f"#title-{name}", Static)
+        hidden = content is None
+        body.set_class(hidden, "hidden")
+        heading.set_class(hidden, "hidden")
+        body.set_class(error, "error")
+        if title is not None:
+            heading.update(title)
+        body.update("" if content is None else content)
+
+    def _header(self, record: ToolCallRecord) -> Text:
+        text = Text()
+        text.append(f"#{record.index} ", style="dim")
+        text.append(record.name, style="bold")
+        text.append("  ")
+        text.append_text(status_text(record.status))
+        if record.duration:
+            text.append(f"  {fmt.duration(record.duration)}", style="dim")
+        text.append(f"\nid {record.call_id}", style="dim")
+        if record.decision is not None:
+            text.append("\nApproval: ", style="bold")
+            denied = record.decision in ("denied", "policy_deny")
+            text.append(DECISION_TEXT.get(record.decision, record.decision), style="red" if denied else "")
+            if record.reason:
+                text.append(f" — {self.redactor.redact_text(record.reason)}", style="italic")
+        elif record.status == "pending":
+            text.append("\nApproval: waiting", style="yellow")
+        return text
+
+    def _args_renderable(self, record: ToolCallRecord) -> RenderableType:
+        if record.input_error:
+            error = self.redactor.redact_text(record.input_error)
+            return Text(f"Malformed arguments: {error}", style="bold red")
+        return fmt.json_syntax(self.redactor.redact(record.input))
+
+    def _result_renderable(self, record: ToolCallRecord) -> RenderableType | None:
+        if record.result is None:
+            return None
+        if not record.result:
+            return Text("(empty)", style="dim")
+        return Text(self.redactor.redact_text(fmt.truncate(record.result, RESULT_LIMIT)))
+
+    def _preview_renderable(self, text: str | None, applied: bool) -> RenderableType | None:
+        if not text:
+            return None
+        text = self.redactor.redact_text(text)
+        if applied or fmt.looks_like_diff(text):
+            return fmt.diff_syntax(text)
+        return Text(text)

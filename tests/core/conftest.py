@@ -1,0 +1,37 @@
+"""Isolation for config tests: no real environment, config dir or working directory leaks in."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from core_sandbox import ConfigEnv
+
+from flux_tui.core import pricing
+
+_PREFIXES = ("FLUX_", "ANTHROPIC_", "OPENAI_")
+
+
+@pytest.fixture
+def cfg_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ConfigEnv]:
+    for name in list(os.environ):
+        if name.upper().startswith(_PREFIXES):
+            monkeypatch.delenv(name, raising=False)
+    work = tmp_path / "work"
+    user = tmp_path / "user-config"
+    work.mkdir()
+    user.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("FLUX_CONFIG_DIR", str(user))
+    monkeypatch.setenv("FLUX_DATA_DIR", str(tmp_path / "data"))
+    yield ConfigEnv(work=work, user=user, monkeypatch=monkeypatch)
+    pricing.clear_overrides()
+
+
+@pytest.fixture
+def clean_pricing() -> Iterator[None]:
+    pricing.clear_overrides()
+    yield
+    pricing.clear_overrides()

@@ -1,0 +1,101 @@
+"""Token counting works with no network and an empty tiktoken cache, and falls back while loading."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from flux_tui.core import tokens
+from flux_tui.core.transcript import TextBlock, ToolCall, Transcript
+
+KNOWN = "The quick brown fox jumps over the lazy dog."  # 10 tokens in cl100k_base
+
+_OFFLINE_SCRIPT = r"""
+import json, socket, sys
+
+def refuse(*args, **kwargs):
+    raise OSError("network access attempted")
+
+socket.socket.connect = refuse
+socket.socket.connect_ex = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+
+from flux_tui.core import pricing, tokens
+
+tokens.preload(background=False)
+print(json.dumps({
+    "exact": tokens.is_exact(),
+    "known": tokens.count_tokens(sys.argv[1]),
+    "hello": tokens.count_tokens("hello world"),
+    "special": tokens.count_tokens("<|endoftext|>"),
+    "cost": pricing.price_usage("openai", "gpt-4o", {"input_tokens": 1000, "output_tokens": 1000}),
+}))
+"""
+
+
+def test_counts_are_exact_offline_with_an_empty_cache(tmp_path: Path) -> None:
+    cache = tmp_path / "tiktoken-cache"
+    cache.mkdir()
+    env = {"TIKTOKEN_CACHE_DIR": str(cache), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", _OFFLINE_SCRIPT, KNOWN], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["exact"] is True
+    assert (result["known"], result["hello"]) == (10, 2)
+    assert result["special"] > 1  # special-token text is counted as ordinary text, not rejected
+    assert result["cost"] is not None  # genai-prices needs no network either
+
+
+def test_estimate_while_loading_then_exact() -> None:
+    tokens._reset_for_tests()
+    try:
+        assert tokens.count_tokens("x" * 400, wait=False) == tokens.estimate_tokens("x" * 400) == 100
+        tokens.preload(background=False)
+        assert tokens.is_ready() and tokens.is_exact()
+        assert tokens.count_tokens(KNOWN, wait=False) == 10
+    finally:
+        tokens.preload(background=False)
+
+
+def test_count_messages_counts_text_tool_calls_and_results() -> None:
+    transcript = Transcript()
+    transcript.add_user_text("read it")
+    transcript.add_assistant(
+        [TextBlock("Sure."), ToolCall("call_1", "read_file", {"path": "src/app.py"})],
+        provider="anthropic",
+        model="m",
+        stop_reason="tool_use",
+    )
+    transcript.add_tool_result("call_1", "print('hi')\n")
+    expected = (
+        3 * tokens.MESSAGE_OVERHEAD
+        + tokens.REPLY_PRIMING
+        + tokens.count_tokens("read it")
+        + tokens.count_tokens("Sure.")
+        + tokens.count_tokens('read_file {"path": "src/app.py"}')
+        + tokens.count_tokens("print('hi')\n")
+        + 2 * tokens.TOOL_CALL_OVERHEAD
+    )
+    assert tokens.count_messages(transcript) == expected
+    assert tokens.count_messages(transcript.messages) == expected
+    wire = [
+        {"role": "user", "content": "read it"},
+        {"role": "assistant", "content": [{"type": "text", "text": "ok"}]},
+    ]
+    assert tokens.count_messages(wire) == (
+        2 * tokens.MESSAGE_OVERHEAD
+        + tokens.REPLY_PRIMING
+        + tokens.count_tokens("read it")
+        + tokens.count_tokens("ok")
+    )
+
+
+def test_count_tools() -> None:
+    tool = {"name": "read_file", "description": "Read a file", "input_schema": {"type": "object"}}
+    assert tokens.count_tools(None) == 0
+    assert tokens.count_tools([tool, tool]) == 2 * tokens.count_tools([tool]) > tokens.TOOL_SCHEMA_OVERHEAD

@@ -1,0 +1,65 @@
+"""Small helpers for driving ``FluxApp`` with Textual's pilot."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from textual.pilot import Pilot
+
+from flux_tui.ui.app import FluxApp
+from flux_tui.ui.widgets.chat_items import AssistantAnswer
+
+
+async def wait_until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 10.0) -> None:
+    """Let the app run until ``condition()`` holds (a deadline only guards against hanging tests)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        # Not pilot.pause(): it waits for the app to go idle, which a streaming answer never does.
+        await asyncio.sleep(0.02)
+
+
+async def type_text(pilot: Pilot[Any], app: FluxApp, text: str) -> None:
+    """Put ``text`` in the prompt the way typing would (the editor's own insert)."""
+    app.prompt_input.focus()
+    app.prompt_input.insert(text)
+    await asyncio.sleep(0.01)
+
+
+async def send(pilot: Pilot[Any], app: FluxApp, text: str) -> AssistantAnswer:
+    """Type a prompt, press Enter, wait for the turn to end and its answer to render; returns it."""
+    prompts_before = len(app.chat.prompts)
+    await type_text(pilot, app, text)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: len(app.chat.prompts) > prompts_before)
+    await finish_turn(pilot, app)
+    answer = app.chat.answers[-1]
+    await answer.settle()
+    return answer
+
+
+async def finish_turn(pilot: Pilot[Any], app: FluxApp) -> None:
+    """Wait until no turn runs and every event it produced has reached the widgets."""
+    await wait_until(pilot, lambda: not app.turn_running and app.chat.current is None)
+    await app.wait_for_turn()
+    await pilot.pause()
+
+
+async def run_command(pilot: Pilot[Any], app: FluxApp, text: str) -> None:
+    await type_text(pilot, app, text)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def plain(widget: Any, width: int = 60) -> str:
+    """What a Static-like widget shows, as plain text (Rich renderables and Textual Content alike)."""
+    from rich.console import Console
+
+    renderable = widget.render()
+    console = Console(width=width, record=True, file=__import__("io").StringIO(), color_system=None)
+    console.print(renderable)
+    return console.export_text()

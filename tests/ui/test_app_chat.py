@@ -1,0 +1,120 @@
+"""The app against the fake API server with the real providers: prompts, streamed answers, errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import SIZE
+from pilot_helpers import finish_turn, send, type_text, wait_until
+
+from flux_tui.core import pricing
+from flux_tui.ui.widgets.chat_items import NoticeLine, ThinkingView, TurnError
+
+
+async def test_prompt_streams_answer_into_chat(make_app: Any, fake_api: Any) -> None:
+    text = "Hello **world**.\n\n```python\nprint('hi')\n```\n"
+    fake_api.queue_anthropic_text(text, usage={"input_tokens": 12, "output_tokens": 9})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        answer = await send(pilot, app, "Say hello")
+        assert answer.state == "done"
+        assert answer.text == text
+        # The final full render holds the whole document, code fence included.
+        assert answer.query_one(".answer-text").source == text
+        assert [p.prompt for p in app.chat.prompts] == ["Say hello"]
+        body = fake_api.last_request("/v1/messages").body
+        assert body["messages"][-1] == {"role": "user", "content": [{"type": "text", "text": "Say hello"}]} or (
+            "Say hello" in str(body["messages"][-1]["content"])
+        )
+
+
+async def test_thinking_is_collapsed_and_kept(make_app: Any, fake_api: Any) -> None:
+    fake_api.queue_anthropic_text("The answer is 4.", thinking="2 + 2 is 4")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        answer = await send(pilot, app, "2+2?")
+        view = answer.query_one(ThinkingView)
+        assert view.collapsed is True
+        assert view.text == "2 + 2 is 4"
+        assert answer.text == "The answer is 4."
+
+
+async def test_sidebar_shows_the_cost_the_usage_implies(make_app: Any, fake_api: Any) -> None:
+    usage = {"input_tokens": 1200, "output_tokens": 300, "cache_read_input_tokens": 1000}
+    fake_api.queue_anthropic_text("ok", usage=usage)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, app, "hi")
+        model = app.agent.provider.model
+        expected = pricing.price_usage(
+            "anthropic",
+            model,
+            {"input_tokens": 1200, "output_tokens": 300, "cache_read_tokens": 1000, "cache_write_tokens": 0},
+        )
+        assert expected is not None and expected > 0
+        session = app.sidebar.ledger.session
+        assert session.estimated is False
+        assert (session.input_tokens, session.output_tokens, session.cache_read_tokens) == (1200, 300, 1000)
+        assert session.cost == expected
+
+
+async def test_401_shows_a_clear_message_and_the_app_stays_up(make_app: Any, fake_api: Any) -> None:
+    fake_api.queue_error("anthropic", 401)
+    fake_api.queue_anthropic_text("back in business")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        failed = await send(pilot, app, "hello?")
+        assert failed.state == "failed"
+        error = failed.query_one(TurnError)
+        assert "ANTHROPIC_API_KEY" in error.error
+        assert "test-anthropic-key" not in error.error
+        assert error.hint and "key" in error.hint.lower()
+        assert app.is_running
+        ok = await send(pilot, app, "again")
+        assert ok.state == "done" and ok.text == "back in business"
+
+
+async def test_escape_cancels_keeps_partial_text_and_next_request_is_valid(make_app: Any, fake_api: Any) -> None:
+    words = " ".join(f"word{i}" for i in range(400))
+    fake_api.queue_anthropic_text(words, tokens_per_second=40)
+    fake_api.queue_anthropic_text("fine")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, app, "stream slowly")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.chat.answers and "word3" in app.chat.answers[-1].text)
+        await pilot.press("escape")
+        await finish_turn(pilot, app)
+        cancelled = app.chat.answers[-1]
+        await cancelled.settle()
+        assert cancelled.state == "cancelled"
+        assert cancelled.text.startswith("word0 word1 word2 word3")
+        assert len(cancelled.text) < len(words)
+        assert any("cancelled" in line.text for line in cancelled.query(NoticeLine))
+        # The transcript keeps the partial answer, marked incomplete.
+        partial = app.transcript.messages[-1]
+        assert partial.role == "assistant" and partial.incomplete and partial.text == cancelled.text
+
+        answer = await send(pilot, app, "go on")
+        assert answer.text == "fine"
+        messages = fake_api.last_request("/v1/messages").body["messages"]
+        assert [m["role"] for m in messages] == ["user", "assistant", "user"]
+        assert "word0" in str(messages[1]["content"])
+
+
+async def test_prompt_while_streaming_is_refused(make_app: Any, fake_api: Any) -> None:
+    fake_api.queue_anthropic_text(" ".join(["tick"] * 400), tokens_per_second=20)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, app, "first")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.chat.answers and app.chat.answers[-1].text)
+        await type_text(pilot, app, "second")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.chat.query(NoticeLine))
+        notices = [n.text for n in app.chat.query(NoticeLine)]
+        assert any("still streaming" in text for text in notices)
+        await pilot.press("escape")
+        await finish_turn(pilot, app)
+        assert [p.prompt for p in app.chat.prompts] == ["first"]
+        assert len(fake_api.requests_to("/v1/messages")) == 1
