@@ -136,7 +136,10 @@ class FakeAPI:
         return self.base_url + "/v1"
 
     def start(self) -> FakeAPI:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fakeapi", daemon=True)
+        # A short poll interval keeps stop() (one per test) quick.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fakeapi", daemon=True
+        )
         self._thread.start()
         return self
 

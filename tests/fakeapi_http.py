@@ -160,19 +160,20 @@ def last_user_text(req: RecordedRequest) -> str:
 
 
 def auth_failure(req: RecordedRequest, key: str | None) -> Scripted | None:
-    """A real-format 401 when a key is required and the request carries another one (or none)."""
+    """A real-format 401 when a key is required and the request carries another one (or none).
+
+    The key may come as ``x-api-key`` or ``Authorization: Bearer`` (the Anthropic SDK 2.x sends the
+    latter); the error body follows the endpoint's format.
+    """
     if key is None:
         return None
+    bearer = req.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    given = req.headers.get("x-api-key") or bearer
+    if given == key:
+        return None
     if is_anthropic_client(req) and not is_openai_path(req.path):
-        given = req.headers.get("x-api-key", "")
-        if given == key:
-            return None
         body = sse.anthropic_error_body(401, "invalid x-api-key")
     else:
-        auth = req.headers.get("authorization", "")
-        given = auth.removeprefix("Bearer ").strip()
-        if given == key:
-            return None
         shown = (given[:3] + "*" * 8 + given[-4:]) if len(given) > 8 else "****"
         body = sse.openai_error_body(
             401,

@@ -169,8 +169,19 @@ class ToolPhase:
         assert self._tools is not None
         self._emit(ToolCallRunning(call_id=call.id))
         started = time.monotonic()
+        cancelled: asyncio.CancelledError | None = None
+        task = asyncio.ensure_future(self._tools.run(prep))
         try:
-            outcome = await self._tools.run(prep)
+            try:
+                outcome = await asyncio.shield(task)
+            except asyncio.CancelledError as exc:
+                if not prep.finish_on_cancel:
+                    task.cancel()
+                    await asyncio.gather(task, return_exceptions=True)
+                    raise
+                # Let the change land, report what really happened, then honour the cancel.
+                cancelled = exc
+                outcome = await task
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -182,6 +193,8 @@ class ToolPhase:
         status: ToolStatus = "failed" if outcome.is_error else "done"
         result = _Result(outcome.content, outcome.is_error, "error" if outcome.is_error else "ok")
         self._finish(call, result, status, duration=duration, diff=outcome.diff)
+        if cancelled is not None:
+            raise cancelled
 
     def _finish(
         self,

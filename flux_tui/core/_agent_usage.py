@@ -36,14 +36,20 @@ def _count_tokens(text: str) -> int:
         return max(1, len(text) // 4)
 
 
-def price(kind: str, model: str, usage: dict[str, Any], provider_name: str | None = None) -> float | None:
+def price(
+    kind: str,
+    model: str,
+    usage: dict[str, Any],
+    provider_name: str | None = None,
+    base_url: str | None = None,
+) -> float | None:
     """Cost in USD via ``core.pricing``; None when unpriced or pricing is unavailable."""
     try:
         from flux_tui.core.pricing import price_usage
     except ImportError:
         return None
     try:
-        return price_usage(kind, model, usage, provider_name=provider_name)
+        return price_usage(kind, model, usage, provider_name=provider_name, base_url=base_url)
     except Exception:
         log.debug("price_usage failed", exc_info=True)
         return None
@@ -92,6 +98,7 @@ class UsageMeter:
         provider: str,
         model: str,
         input_tokens: Callable[[], int],
+        base_url: str | None = None,
         interval: float = 0.25,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -100,6 +107,7 @@ class UsageMeter:
         self._provider = provider
         self._model = model
         self._input_tokens = input_tokens
+        self._base_url = base_url
         self._interval = interval
         self._clock = clock
         self._last_report = clock()
@@ -128,7 +136,7 @@ class UsageMeter:
             UsageReported(
                 provider=self._provider,
                 model=self._model,
-                cost=price(self._kind, self._model, usage, self._provider),
+                cost=price(self._kind, self._model, usage, self._provider, self._base_url),
                 estimated=True,
                 **{k: usage[k] for k in _USAGE_KEYS},
             )
@@ -158,7 +166,7 @@ class UsageMeter:
             UsageReported(
                 provider=provider,
                 model=model,
-                cost=price(self._kind, model, usage, provider),
+                cost=price(self._kind, model, usage, provider, self._base_url),
                 estimated=False,
                 **usage,
             )

@@ -32,7 +32,8 @@ Locator = Callable[[tuple[str, ...]], int | None]
 
 
 def _is_secret(path: tuple[str, ...]) -> bool:
-    return bool(path) and path[-1].endswith("api_key")
+    # Keys, and headers (which may carry an Authorization token), are never quoted back.
+    return bool(path) and (path[-1].endswith("api_key") or "headers" in path)
 
 
 def _accepted_keys(config_cls: type[Config]) -> dict[str, str]:

@@ -18,7 +18,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import aclosing
+from contextlib import asynccontextmanager
 from typing import Any
 
 from flux_tui.core._agent_tools import ToolPhase
@@ -69,6 +69,17 @@ FAILED_RESULT = "not run: the turn failed before this tool call could run"
 def default_stream_step(agent: Agent, request: StepRequest) -> AsyncIterator[ProviderEvent]:
     """One plain request to the current provider (issue 6 wraps this with retries and failover)."""
     return agent.provider.send_message(request.message, request.system_prompt, request.tools)
+
+
+@asynccontextmanager
+async def _closing(stream: AsyncIterator[ProviderEvent]) -> AsyncIterator[AsyncIterator[ProviderEvent]]:
+    """Close the provider's stream however the step ends (a wrapper may return a plain iterator)."""
+    try:
+        yield stream
+    finally:
+        aclose = getattr(stream, "aclose", None)
+        if aclose is not None:
+            await aclose()
 
 
 class Agent:
@@ -249,11 +260,12 @@ class Agent:
             provider=provider.name,
             model=provider.model,
             input_tokens=lambda: estimate_input(self.transcript, self.system_prompt, tools),
+            base_url=getattr(getattr(provider, "settings", None), "base_url", None),
             interval=self.usage_interval,
         )
         stop_reason: str | None = None
         try:
-            async with aclosing(self.stream_step(self, request)) as stream:
+            async with _closing(self.stream_step(self, request)) as stream:
                 async for event in stream:
                     self._commit_new()  # the prompt, once the provider has appended it
                     stop_reason = self._on_event(event, meter) or stop_reason

@@ -245,7 +245,7 @@ class Config(BaseSettings):
     # -- tools ----------------------------------------------------------------------------------
 
     def tool_policy(self, tool_name: str) -> PolicyValue:
-        """ "allow", "ask" or "deny" for a tool; ``yolo`` allows everything; unknown tools ask."""
+        """The tool's policy ("allow", "ask" or "deny"); ``yolo`` allows everything; unknown tools ask."""
         if self.yolo:
             return "allow"
         return self.tools.policy.get(tool_name, "ask")

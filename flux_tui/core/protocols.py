@@ -61,6 +61,9 @@ class PreparedCall:
     preview: str | None = None  # unified diff of a write/edit, or the command and its cwd
     error: str | None = None
     read_only: bool = False  # read-only calls of one reply may run concurrently
+    # A cancel waits for the run to complete (a file write is quick and must not be reported as
+    # cancelled when it happened); otherwise the run is cancelled (run_command kills its processes).
+    finish_on_cancel: bool = False
     data: Any = None
 
     @property

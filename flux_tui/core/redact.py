@@ -58,7 +58,7 @@ LABELLED_PATTERNS: tuple[re.Pattern[str], ...] = (
 
 _TAIL_TOKEN = re.compile(r"[A-Za-z0-9._~+/=\-]+\Z")
 _TAIL_LABEL = re.compile(
-    r"(?i)(?:bearer|basic|authorization|api[_\-]?key|token|secret|password)[\"']?\s*[:=]?\s*[\"']?"
+    r"(?i)(?:x-(?:goog-)?)?(?:bearer|basic|authorization|api[_\-]?key|token|secret|password)[\"']?\s*[:=]?\s*[\"']?"
     r"(?:bearer\s*)?\Z"
 )
 

@@ -123,7 +123,8 @@ def build_request(
     if budget >= MIN_THINKING_BUDGET and not _needs_thinking_off(messages):
         request["thinking"] = {"type": "enabled", "budget_tokens": budget}
     elif temperature is not None:
-        request["temperature"] = temperature
+        # SDK 1.x dropped sampling arguments from its signature; the API still takes them (older models).
+        request["extra_body"] = {"temperature": temperature}
     return request
 
 

@@ -1,9 +1,9 @@
 """The send/stream/commit cycle shared by every SDK-backed provider.
 
-A concrete provider supplies three things: ``_build_request`` (transcript -> SDK kwargs),
+A concrete provider supplies ``_make_client``, ``_build_request`` (messages -> SDK kwargs),
 ``_events`` (open the stream, feed each SDK event to its wire-format reader, yield ProviderEvents) and
-``_list_models``. This class does the rest the same way for all of them: append the prompt, map
-failures to ``core.errors``, and append the assistant message to the transcript exactly once, complete
+``_list_models``. This class does the rest the same way for all of them: append the prompt, fit the
+history into the context window (``core.pruning``, reported as a notice), map failures to ``core.errors``, and append the assistant message to the transcript exactly once, complete
 or marked incomplete, whether the reply ended, failed or was cancelled.
 """
 
@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from flux_tui.core.errors import IncompleteStreamError, ModelNotFoundError, ProviderError
 from flux_tui.core.events import DoneEvent, ProviderEvent
+from flux_tui.core.transcript import Message
 from flux_tui.llm._errors import ErrorContext, is_sdk_error, map_error
 from flux_tui.llm._history import render_context
 from flux_tui.llm._reply import Reply, normalise_stop_reason
@@ -35,7 +36,11 @@ class StreamingProvider(BaseLLMProvider):
     # -- to implement ---------------------------------------------------------------------------
 
     def _build_request(
-        self, system_prompt: str | None, file_context: str | None, tools: list[dict[str, Any]] | None
+        self,
+        messages: list[Message],
+        system_prompt: str | None,
+        file_context: str | None,
+        tools: list[dict[str, Any]] | None,
     ) -> dict[str, Any]:
         raise NotImplementedError
 
@@ -71,7 +76,41 @@ class StreamingProvider(BaseLLMProvider):
         self, system_prompt: str | None = None, tools: list[dict[str, Any]] | None = None
     ) -> dict[str, Any]:
         """The SDK arguments the next request would carry (for tests and the inspector)."""
-        return self._build_request(system_prompt, render_context(self.transcript.file_context), tools)
+        return self._prepare(system_prompt, tools)[0]
+
+    def _prepare(
+        self, system_prompt: str | None, tools: list[dict[str, Any]] | None
+    ) -> tuple[dict[str, Any], str | None]:
+        """The request, and a note for the user when older turns had to be left out to fit."""
+        file_context = render_context(self.transcript.file_context)
+        messages, note = self._fit_context(system_prompt, file_context, tools)
+        return self._build_request(messages, system_prompt, file_context, tools), note
+
+    def _fit_context(
+        self, system_prompt: str | None, file_context: str | None, tools: list[dict[str, Any]] | None
+    ) -> tuple[list[Message], str | None]:
+        """The messages that fit the model's context window minus the reply budget (``core.pruning``)."""
+        messages = self.transcript.messages
+        try:
+            from flux_tui.core import pricing, pruning, tokens
+        except ImportError:  # pruning not available: send everything
+            return messages, None
+        window = pricing.context_window(
+            self.kind, self.model, provider_name=self.name, base_url=self.settings.base_url
+        )
+        if not window:
+            return messages, None
+        result = pruning.prune(
+            self.transcript,
+            context_window=window,
+            reserve_for_reply=self.settings.max_tokens,
+            system_prompt=system_prompt or "",
+            tools=tools,
+            file_context_text=file_context,
+            # An estimate until the encoding is loaded, so a request never waits for it.
+            count_message=lambda message: tokens.count_message(message, wait=False),
+        )
+        return result.messages, result.note
 
     async def send_message(
         self,
@@ -84,7 +123,9 @@ class StreamingProvider(BaseLLMProvider):
         reply = Reply(provider=self.name, kind=self.kind, model=self.model)
         complete = False
         try:
-            request = self.build_request(system_prompt, tools)
+            request, note = self._prepare(system_prompt, tools)
+            if note:
+                yield {"type": "notice", "content": note}
             async with aclosing(self._events(request, reply)) as events:
                 async for event in events:
                     yield event

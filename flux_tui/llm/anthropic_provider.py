@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from flux_tui.core.events import ProviderEvent
+from flux_tui.core.transcript import Message
 from flux_tui.llm import _anthropic_wire as wire
 from flux_tui.llm._reply import Reply
 from flux_tui.llm._streaming import StreamingProvider
@@ -31,10 +32,14 @@ class AnthropicProvider(StreamingProvider):
         )
 
     def _build_request(
-        self, system_prompt: str | None, file_context: str | None, tools: list[dict[str, Any]] | None
+        self,
+        messages: list[Message],
+        system_prompt: str | None,
+        file_context: str | None,
+        tools: list[dict[str, Any]] | None,
     ) -> dict[str, Any]:
         return wire.build_request(
-            self.transcript.messages,
+            messages,
             model=self.model,
             max_tokens=self.settings.max_tokens,
             temperature=self.settings.temperature,

@@ -1,7 +1,8 @@
 """Build providers from a registry, so a new provider is one module plus one line here.
 
-The registry maps a kind to ``"module:Class"`` and imports the module only when that kind is built:
-importing this factory loads no SDK.
+The registry maps a kind to its class (or to ``"module:Class"``, imported when that kind is first built,
+for plug-ins). Provider modules import their SDK only when they first talk to the API, so importing
+this factory stays cheap.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from urllib.parse import urlparse
 
 from flux_tui.core.errors import ConfigError
 from flux_tui.core.transcript import Transcript
+from flux_tui.llm.anthropic_provider import AnthropicProvider
 from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings
+from flux_tui.llm.openai_provider import OpenAIProvider
 
-#: kind -> "module:Class" of its implementation.
-REGISTRY: dict[str, str] = {
-    "anthropic": "flux_tui.llm.anthropic_provider:AnthropicProvider",
-    "openai": "flux_tui.llm.openai_provider:OpenAIProvider",
+#: kind -> implementation (a class, or "package.module:Class" imported on first use).
+REGISTRY: dict[str, type[BaseLLMProvider] | str] = {
+    "anthropic": AnthropicProvider,
+    "openai": OpenAIProvider,
 }
 
 # kind -> (display name, environment variable of its key)
@@ -33,9 +36,7 @@ def available_kinds() -> list[str]:
 
 
 def register(kind: str, target: str | type[BaseLLMProvider]) -> None:
-    """Add (or replace) an implementation: ``"package.module:Class"`` or the class itself."""
-    if isinstance(target, type):
-        target = f"{target.__module__}:{target.__qualname__}"
+    """Add (or replace) an implementation: the class itself or ``"package.module:Class"``."""
     REGISTRY[kind] = target
 
 
@@ -43,6 +44,8 @@ def provider_class(kind: str) -> type[BaseLLMProvider]:
     target = REGISTRY.get(kind)
     if target is None:
         raise ConfigError(f"unknown provider kind {kind!r}; supported kinds: {', '.join(available_kinds())}")
+    if isinstance(target, type):
+        return target
     module_name, _, class_name = target.partition(":")
     cls = getattr(importlib.import_module(module_name), class_name)
     if not (isinstance(cls, type) and issubclass(cls, BaseLLMProvider)):

@@ -82,9 +82,12 @@ def _render(w: _Writer, event: AgentEvent) -> None:
             w.add(line)
         w.usage_lines.clear()
     if isinstance(event, TurnStarted):
-        w.turn += 1
-        label = "" if event.prompt.strip() else " (continue)"
-        w.add(f"## Turn {w.turn}{label}\n\n_{_when(event.ts)} · {event.provider} / {event.model}_")
+        when = f"_{_when(event.ts)} · {event.provider} / {event.model}_"
+        if event.prompt.strip():
+            w.turn += 1
+            w.add(f"## Turn {w.turn}\n\n{when}")
+        else:  # "continue": the same turn goes on
+            w.add(f"### Continued\n\n{when}")
     elif isinstance(event, MessageCommitted):
         _message(w, event.message)
     elif isinstance(event, ToolCallProposed):

@@ -11,7 +11,8 @@ While text streams, the tail that could be the start of a key (see ``Redactor.un
 usually the last partial word) waits for the next write, so a key split across deltas is redacted whole.
 
 A recorder never raises into the agent loop: a failed write is logged, reported to ``on_error`` and
-retried with the next write.
+retried with a later write (not before a second has passed, or on ``flush()``). If the session is
+deleted while recording, the recorder reports it and stops.
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ from collections.abc import Callable, Iterable
 from flux_tui.core.agent_events import AgentEvent, TextDelta, ThinkingDelta
 from flux_tui.core.redact import Redactor
 
+from .models import SessionNotFoundError
 from .store import SessionStore
 
 log = logging.getLogger(__name__)
 
 DEFAULT_FLUSH_INTERVAL = 0.5  # seconds; the issue's bound on what a crash may lose is 1 s
 _MAX_RETRY_EVENTS = 10_000
+_RETRY_DELAY = 1.0  # seconds before a failed write is tried again
 
 
 class SessionRecorder:
@@ -59,6 +62,7 @@ class SessionRecorder:
         self.last_error: Exception | None = None
         self._buffer: list[AgentEvent] = []  # deltas of one kind, not yet written
         self._retry: list[AgentEvent] = []  # events of a write that failed
+        self._retry_at = 0.0
         self._dirty = False  # deltas arrived since the last write
         self._last_write = clock()
         self._cond = threading.Condition(threading.RLock())
@@ -82,7 +86,7 @@ class SessionRecorder:
     def __call__(self, event: AgentEvent) -> None:
         with self._cond:
             if self._closed:
-                log.warning("session recorder is closed; dropping a %s event", event.kind)
+                log.debug("session recorder is closed; dropping a %s event", event.kind)
                 return
             if isinstance(event, TextDelta | ThinkingDelta):
                 if self._buffer and self._buffer[-1].kind != event.kind:
@@ -100,18 +104,17 @@ class SessionRecorder:
     def flush(self) -> None:
         """Write everything buffered now (the end of a block: nothing is held back)."""
         with self._cond:
-            self._write(self._take(holdback=False))
+            self._write(self._take(holdback=False), force=True)
             self._dirty = False
 
     def close(self) -> None:
-        """Flush and stop the background thread; later events are dropped with a warning."""
+        """Flush and stop the background thread; later events are dropped."""
         with self._cond:
-            if self._closed:
-                return
-            self.flush()
-            self._closed = True
+            if not self._closed:
+                self.flush()
+                self._closed = True
             self._cond.notify_all()
-            thread = self._thread
+            thread, self._thread = self._thread, None
         atexit.unregister(self.close)
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=2.0)
@@ -148,26 +151,37 @@ class SessionRecorder:
         taken, self._buffer = self._buffer, []
         return taken
 
-    def _write(self, events: list[AgentEvent]) -> None:
+    def _write(self, events: list[AgentEvent], *, force: bool = False) -> None:
         if not events and not self._retry:
             return
         batch = [*self._retry, *events]
+        if self._retry and not force and self._clock() < self._retry_at:
+            self._retry = batch[-_MAX_RETRY_EVENTS:]  # the store just failed: don't hammer it
+            return
         try:
             session_id = self.ensure_session()
             self._store.append(session_id, batch, redactor=self.redactor)
+        except SessionNotFoundError as exc:  # deleted under us (the browser): nothing to append to
+            self._retry, self._buffer, self._closed = [], [], True
+            self._report(exc)
+            return
         except Exception as exc:
             self._retry = batch[-_MAX_RETRY_EVENTS:]
-            if self.last_error is None or str(exc) != str(self.last_error):
-                log.error("could not save session events: %s", exc)
-            self.last_error = exc
-            if self._on_error is not None:
-                try:
-                    self._on_error(exc)
-                except Exception:
-                    log.exception("session recorder on_error callback failed")
+            self._retry_at = self._clock() + _RETRY_DELAY
+            self._report(exc)
             return
         self._retry = []
         self._last_write = self._clock()
+
+    def _report(self, exc: Exception) -> None:
+        if self.last_error is None or str(exc) != str(self.last_error):
+            log.error("could not save session events: %s", exc)
+        self.last_error = exc
+        if self._on_error is not None:
+            try:
+                self._on_error(exc)
+            except Exception:
+                log.exception("session recorder on_error callback failed")
 
     def _ensure_thread(self) -> None:
         if self._thread is None:

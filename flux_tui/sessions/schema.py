@@ -61,11 +61,39 @@ def _v2_derived(conn: sqlite3.Connection) -> None:
              PRIMARY KEY (session_id, provider, model)
            ) WITHOUT ROWID"""
     )
+    # Searchable text of prompts and answers, one row per transcript message (an external-content FTS
+    # index over it, kept in step by triggers), so replacing or deleting entries is an indexed lookup.
+    conn.execute(
+        """CREATE TABLE messages (
+             id INTEGER PRIMARY KEY,
+             session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+             message_id TEXT NOT NULL,
+             role TEXT NOT NULL,
+             text TEXT NOT NULL,
+             UNIQUE (session_id, message_id)
+           )"""
+    )
     conn.execute(
         """CREATE VIRTUAL TABLE messages_fts USING fts5(
-             text, session_id UNINDEXED, message_id UNINDEXED, role UNINDEXED,
+             text, content = 'messages', content_rowid = 'id',
              tokenize = 'porter unicode61 remove_diacritics 2'
            )"""
+    )
+    conn.execute(
+        """CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+             INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+           END"""
+    )
+    conn.execute(
+        """CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+             INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+           END"""
+    )
+    conn.execute(
+        """CREATE TRIGGER messages_fts_update AFTER UPDATE ON messages BEGIN
+             INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+             INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+           END"""
     )
     # Version 1 stored no updated_at beyond creation; the rule now is "time of the last event".
     conn.execute(
@@ -106,5 +134,6 @@ def migrate(conn: sqlite3.Connection, where: str) -> None:
             conn.execute(f"PRAGMA user_version = {target}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise

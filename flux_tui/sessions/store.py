@@ -56,17 +56,21 @@ class SessionStore:
         self.redactor = Redactor(secrets)
         self._lock = threading.RLock()
         self._merged: dict[frozenset[str], Redactor] = {}
-        paths.create_private_file(self.path)
         try:
-            self._conn = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=5.0
-            )
+            paths.create_private_file(self.path)
+        except OSError as exc:
+            raise SessionStoreError(f"cannot create the session database {self.path}: {exc}") from exc
+        self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=5.0)
+        try:
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._conn.execute("PRAGMA foreign_keys = ON")
             migrate(self._conn, str(self.path))
-        except sqlite3.Error as exc:
-            raise SessionStoreError(f"cannot open the session database {self.path}: {exc}") from exc
+        except BaseException as exc:
+            self._conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise SessionStoreError(f"cannot open the session database {self.path}: {exc}") from exc
+            raise
         paths.tighten(self.path)
 
     # -- lifecycle --------------------------------------------------------------------------------
@@ -93,7 +97,8 @@ class SessionStore:
             try:
                 yield self._conn
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
 
@@ -178,8 +183,8 @@ class SessionStore:
     def delete(self, session_id: str) -> None:
         with self._transaction() as conn:
             self._require(session_id)
-            conn.execute("DELETE FROM messages_fts WHERE session_id = ?", (session_id,))
-            conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))  # cascades
+            conn.execute("DELETE FROM messages WHERE session_id = ?", (session_id,))  # and its index
+            conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))  # cascades to the rest
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -257,9 +262,11 @@ class SessionStore:
             return []
         with self._lock:
             rows = self._conn.execute(
-                """SELECT f.session_id, s.title, f.message_id, f.role,
+                """SELECT m.session_id, s.title, m.message_id, m.role,
                           snippet(messages_fts, 0, ?, ?, '…', 12)
-                   FROM messages_fts f JOIN sessions s ON s.id = f.session_id
+                   FROM messages_fts
+                   JOIN messages m ON m.id = messages_fts.rowid
+                   JOIN sessions s ON s.id = m.session_id
                    WHERE messages_fts MATCH ? ORDER BY rank LIMIT ?""",
                 (marks[0], marks[1], fts_query, limit),
             ).fetchall()

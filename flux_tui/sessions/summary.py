@@ -118,13 +118,16 @@ def apply_summary(conn: sqlite3.Connection, session_id: str, summary: Summary, r
     )
     for message_id, role, text in summary.messages:
         # A message committed again (same id, e.g. tool results added later) replaces its entry.
-        conn.execute(
-            "DELETE FROM messages_fts WHERE session_id = ? AND message_id = ?", (session_id, message_id)
-        )
         if text:
             conn.execute(
-                "INSERT INTO messages_fts (text, session_id, message_id, role) VALUES (?,?,?,?)",
-                (redactor.redact_text(text), session_id, message_id, role),
+                """INSERT INTO messages (session_id, message_id, role, text) VALUES (?,?,?,?)
+                   ON CONFLICT (session_id, message_id) DO UPDATE SET role = excluded.role,
+                     text = excluded.text""",
+                (session_id, message_id, role, redactor.redact_text(text)),
+            )
+        else:
+            conn.execute(
+                "DELETE FROM messages WHERE session_id = ? AND message_id = ?", (session_id, message_id)
             )
 
 
@@ -138,7 +141,7 @@ def rebuild_derived(conn: sqlite3.Connection, session_id: str, redactor: Redacto
         (session_id,),
     )
     conn.execute("DELETE FROM session_models WHERE session_id = ?", (session_id,))
-    conn.execute("DELETE FROM messages_fts WHERE session_id = ?", (session_id,))
+    conn.execute("DELETE FROM messages WHERE session_id = ?", (session_id,))
     rows: Sequence[tuple[float, str, str]] = conn.execute(
         "SELECT ts, kind, payload FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
     ).fetchall()

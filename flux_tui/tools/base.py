@@ -30,6 +30,8 @@ class Tool(ABC):
     description: ClassVar[str]
     input_schema: ClassVar[dict[str, Any]]
     read_only: ClassVar[bool] = False
+    #: A cancel waits for the run to complete instead of interrupting it (quick, all-or-nothing changes).
+    finish_on_cancel: ClassVar[bool] = False
 
     def __init__(self, ctx: ToolContext) -> None:
         self.ctx = ctx

@@ -153,6 +153,7 @@ class WriteFile(Tool):
         },
         "required": ["path", "content"],
     }
+    finish_on_cancel = True
 
     def prepare(self, args: dict[str, Any]) -> tuple[str | None, Any]:
         real, old, content = self._plan(args)
@@ -214,6 +215,7 @@ class EditFile(Tool):
         },
         "required": ["path", "old_string", "new_string"],
     }
+    finish_on_cancel = True
 
     def prepare(self, args: dict[str, Any]) -> tuple[str | None, Any]:
         real, old, new, _ = self._plan(args)

@@ -97,7 +97,14 @@ class ToolBox:
             preview, data = tool.prepare(call.input)
         except ToolError as exc:
             return PreparedCall(call, decision=decision, error=str(exc), read_only=tool.read_only)
-        return PreparedCall(call, decision=decision, preview=preview, read_only=tool.read_only, data=data)
+        return PreparedCall(
+            call,
+            decision=decision,
+            preview=preview,
+            read_only=tool.read_only,
+            finish_on_cancel=tool.finish_on_cancel,
+            data=data,
+        )
 
     async def run(self, prepared: PreparedCall) -> ToolOutcome:
         if prepared.error is not None:

@@ -19,12 +19,13 @@ from textual.widgets import Footer
 from flux_tui.core.agent import Agent
 from flux_tui.core.agent_events import AgentEvent
 from flux_tui.core.config import Config, ConfigProblem
+from flux_tui.core.errors import ConfigError
 from flux_tui.core.protocols import EventSink, ToolRunner
 from flux_tui.core.transcript import Transcript
 from flux_tui.ui.command_handlers import CommandControl
 from flux_tui.ui.commands import FluxCommands
 from flux_tui.ui.lazy_provider import ProviderFactory
-from flux_tui.ui.reports import problems_markdown, setup_markdown
+from flux_tui.ui.reports import WELCOME_MARKDOWN, problems_markdown, setup_markdown
 from flux_tui.ui.switching import ProviderControl
 from flux_tui.ui.turns import TurnControl
 from flux_tui.ui.widgets.chat_pane import ChatPane
@@ -39,7 +40,7 @@ PLACEHOLDER = "Ask anything · Enter sends · ctrl+j newline · /help for comman
 class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
     """flux-tui. Construct with a loaded ``Config``; everything else has a default."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live elsewhere
     TITLE = "flux-tui"
     COMMANDS = App.COMMANDS | {FluxCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -66,6 +67,7 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
         provider_factory: ProviderFactory | None = None,
         tools: ToolRunner | None = None,
     ) -> None:
+        """``tools`` defaults to a ToolBox over ``workspace`` with the config's policy."""
         super().__init__()
         self.config = config
         self.problems = list(problems)
@@ -73,7 +75,9 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
         self.provider_factory = provider_factory
         self.transcript = Transcript()
         self._inbox: list[AgentEvent] = []
-        provider = self.initial_provider()
+        if tools is None:
+            tools = self._default_tools()
+        provider, self._startup_note = self.initial_provider()
         self._models = list(provider.settings.models)
         self.agent = Agent(
             provider,
@@ -116,11 +120,12 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
         self.top_bar.set_status(self.idle_status())
         if self.problems:
             self.chat.add_info(problems_markdown(self.problems), classes="problems")
-        if self.agent.provider.missing and not self._any_provider_ready():
+        if self.agent.provider.missing:
             self.chat.add_info(setup_markdown(str(self.config.config_path)), classes="setup")
-        elif self.agent.provider.missing:
-            missing = self.agent.provider.missing
-            self.chat.add_notice(f"{missing}: pick a ready provider with /provider.", "warning")
+        else:
+            self.chat.add_info(WELCOME_MARKDOWN, classes="welcome")
+        if self._startup_note:
+            self.chat.add_notice(self._startup_note, "warning")
         prompt.focus()
         # Heavy imports (SDK, prices) only after the first frame is on screen.
         self.call_after_refresh(self._after_first_frame)
@@ -129,8 +134,19 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
         self.update_current()
         self.warm_up()
 
-    def _any_provider_ready(self) -> bool:
-        return any(not self.config.provider_settings(name).missing for name in self.config.provider_names())
+    def _default_tools(self) -> ToolRunner | None:
+        from flux_tui.tools import ToolBox
+
+        try:
+            return ToolBox(
+                self.workspace,
+                policy=dict(self.config.tools.policy),
+                yolo=self.config.yolo,
+                command_timeout=self.config.tools.command_timeout,
+            )
+        except ConfigError as exc:
+            self.problems.append(ConfigProblem(file="workspace", line=None, key=None, message=str(exc)))
+            return None
 
     def idle_status(self) -> str:
         return "yolo: tools run without asking" if self.config.yolo else ""

@@ -81,6 +81,11 @@ def history_markdown(transcript: Transcript) -> str:
     return "\n".join(lines)
 
 
+WELCOME_MARKDOWN = """\
+**flux-tui** · ask anything about your code. Enter sends, ctrl+j adds a newline, Esc stops an answer.
+`/help` lists commands, ctrl+p opens the command palette, ctrl+t shows tool calls, ctrl+b the cost.
+"""
+
 SETUP_MARKDOWN = """\
 ### No provider is ready yet
 

@@ -54,14 +54,20 @@ class ProviderControl:
     def resolve(self: FluxApp, name: str, model: str | None = None) -> ResolvedProvider:
         return self.config.provider_settings(name, model)
 
-    def initial_provider(self: FluxApp) -> LazyProvider:
-        """The configured provider; an unknown name falls back to the first ready one."""
+    def initial_provider(self: FluxApp) -> tuple[LazyProvider, str | None]:
+        """The configured provider, or the first ready one when it cannot be used (and why)."""
         names = self.config.provider_names()
-        wanted = self.config.provider if self.config.provider in names else None
-        if wanted is None:
+        wanted = self.config.provider if self.config.provider in names else names[0]
+        resolved = self.resolve(wanted)
+        note = None if self.config.provider in names else f"Unknown provider {self.config.provider!r}."
+        if resolved.missing:
             ready = [n for n in names if not self.config.provider_settings(n).missing]
-            wanted = ready[0] if ready else names[0]
-        return self.make_provider(self.resolve(wanted))
+            if ready:
+                note = f"{resolved.missing}; using {ready[0]} instead."
+                resolved = self.resolve(ready[0])
+        if note and not resolved.missing:
+            note = f"{note} Switch with /provider or the menu."
+        return self.make_provider(resolved), note
 
     def make_provider(self: FluxApp, resolved: ResolvedProvider) -> LazyProvider:
         return LazyProvider(resolved, self.transcript, self.provider_factory)

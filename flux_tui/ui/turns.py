@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from textual import work
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from flux_tui.core.agent_events import (
     AgentEvent,
@@ -89,7 +91,9 @@ class TurnControl:
 
     async def wait_for_turn(self: FluxApp) -> None:
         """Wait until the running turn (if any) is over and its events are applied (tests, scripts)."""
-        await self.workers.wait_for_complete([w for w in self.workers if w.group == "turn"])
+        for worker in [w for w in self.workers if w.group == "turn"]:
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await worker.wait()
         while self._inbox:
             await asyncio.sleep(0.01)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from agent_doubles import (
@@ -28,7 +29,8 @@ from flux_tui.core.agent_events import (
     UsageReported,
 )
 from flux_tui.core.errors import AuthenticationError, IncompleteStreamError, ModelNotFoundError
-from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest
+from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest, PreparedCall, ToolOutcome
+from flux_tui.core.transcript import ToolCall
 from flux_tui.tools import ToolBox
 
 
@@ -240,3 +242,47 @@ async def test_a_second_turn_cannot_start_while_one_runs() -> None:
         await agent.run_turn("two")
     hang.release.set()
     assert await task == "other"  # the scripted reply had no done event
+
+
+class SlowWriter:
+    """A ToolRunner whose one tool is a change that must complete once started."""
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.gate = asyncio.Event()
+        self.done = False
+
+    def schemas(self) -> list[dict[str, Any]]:
+        return [{"name": "save", "description": "saves", "input_schema": {"type": "object"}}]
+
+    def prepare(self, call: ToolCall) -> PreparedCall:
+        return PreparedCall(call, finish_on_cancel=True)
+
+    async def run(self, prepared: PreparedCall) -> ToolOutcome:
+        self.started.set()
+        await self.gate.wait()
+        self.done = True
+        return ToolOutcome("saved 3 bytes", diff="+abc")
+
+    def allow_for_session(self, tool_name: str) -> None:
+        pass
+
+
+async def test_cancel_during_a_change_lets_it_land_and_reports_it_truthfully() -> None:
+    writer = SlowWriter()
+    provider = ScriptedProvider([calls(tool_use("s", "save", {})), reply("ok")])
+    rec = Recorder()
+    agent = Agent(provider, tools=writer, sinks=[rec])
+    task = await run_until(agent, "save it", writer.started)
+    task.cancel()
+    await asyncio.sleep(0)
+    writer.gate.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    assert writer.done
+    (finished,) = rec.of(ToolCallFinished)
+    assert finished.status == "done" and finished.diff == "+abc"
+    result = agent.transcript.messages[-1].tool_results[0]
+    assert (result.status, result.content) == ("ok", "saved 3 bytes")
+    assert rec.kinds()[-1] == "turn_cancelled"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from fakeapi import FakeAPI
-from llm_support import ANTHROPIC_KEY, OPENAI_KEY, collect, of_type, texts
+from llm_support import ANTHROPIC_KEY, KEYS, OPENAI_KEY, collect, of_type, texts
 
 from flux_tui.core.errors import (
     AuthenticationError,
@@ -56,6 +56,10 @@ async def test_401_names_the_variable_never_the_key(kind: str, fake_api: FakeAPI
     assert not error.retryable
     # the prompt stays in the transcript; no empty assistant message is added
     assert [m.role for m in provider.transcript.messages] == ["user"]
+    # with the right key the same provider works
+    fake_api.require_key = KEYS[kind]
+    queue_text(fake_api, kind, "welcome")
+    assert texts(await collect(provider, None)) == "welcome"
 
 
 async def test_key_env_from_settings_is_named(fake_api: FakeAPI, make_provider: Any) -> None:
@@ -109,7 +113,9 @@ async def test_429_carries_retry_after(
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("status", [500, 503, 529])
-async def test_5xx_and_529_are_overloaded(kind: str, status: int, fake_api: FakeAPI, make_provider: Any) -> None:
+async def test_5xx_and_529_are_overloaded(
+    kind: str, status: int, fake_api: FakeAPI, make_provider: Any
+) -> None:
     fake_api.queue_error(kind, status)
     error = await failure(make_provider(kind))
     assert isinstance(error, OverloadedError)
@@ -132,7 +138,9 @@ async def test_no_scripted_response_is_loud(make_provider: Any) -> None:
     assert "fake API: no scripted response" in str(error)
 
 
-async def test_anthropic_error_event_mid_stream_keeps_partial_text(fake_api: FakeAPI, make_provider: Any) -> None:
+async def test_anthropic_error_event_mid_stream_keeps_partial_text(
+    fake_api: FakeAPI, make_provider: Any
+) -> None:
     provider = make_provider("anthropic")
     fake_api.queue_anthropic_text("one two three four five", error_after=3)
     seen: list[dict[str, Any]] = []
@@ -143,11 +151,18 @@ async def test_anthropic_error_event_mid_stream_keeps_partial_text(fake_api: Fak
     assert info.value.partial_text == "one two three"
     assert "overloaded_error" in str(info.value)
     last = provider.transcript.messages[-1]
-    assert (last.role, last.incomplete, last.text, last.stop_reason) == ("assistant", True, "one two three", None)
+    assert (last.role, last.incomplete, last.text, last.stop_reason) == (
+        "assistant",
+        True,
+        "one two three",
+        None,
+    )
 
 
-async def test_synthetic_error_on_a_real_capture(fake_api: FakeAPI, make_provider: Any, wire_dir: Any) -> None:
-    """SYNTHETIC: a real capture cut after two deltas, then the real overloaded payload, as the README says."""
+async def test_synthetic_error_on_a_real_capture(
+    fake_api: FakeAPI, make_provider: Any, wire_dir: Any
+) -> None:
+    """SYNTHETIC: a real capture cut after two deltas, then the real overloaded payload (see README)."""
     real = (wire_dir / "anthropic_text.sse").read_bytes().split(b"\n\n")
     cut = b"\n\n".join(real[:5]) + b"\n\n"  # message_start, block start, ping, 2 deltas
     payload = b'{"type":"error","error":{"details":null,"type":"overloaded_error","message":"Overloaded"}}'
@@ -168,7 +183,9 @@ async def test_openai_error_chunk_mid_stream(fake_api: FakeAPI, make_provider: A
 
 
 @pytest.mark.parametrize("kind", KINDS)
-async def test_cut_connection_is_an_incomplete_stream(kind: str, fake_api: FakeAPI, make_provider: Any) -> None:
+async def test_cut_connection_is_an_incomplete_stream(
+    kind: str, fake_api: FakeAPI, make_provider: Any
+) -> None:
     queue_text(fake_api, kind, "a b c d e f", cut_after=4)
     provider = make_provider(kind)
     error = await failure(provider)
@@ -200,7 +217,9 @@ async def test_idle_stream_fails_instead_of_hanging(kind: str, fake_api: FakeAPI
 
 
 @pytest.mark.parametrize("kind", KINDS)
-async def test_no_answer_at_all_is_a_connection_error(kind: str, fake_api: FakeAPI, make_provider: Any) -> None:
+async def test_no_answer_at_all_is_a_connection_error(
+    kind: str, fake_api: FakeAPI, make_provider: Any
+) -> None:
     queue_text(fake_api, kind, "late", first_byte_delay=60)
     provider = make_provider(kind, idle_timeout=0.5)
     error = await asyncio.wait_for(failure(provider), timeout=30)
@@ -261,7 +280,9 @@ async def test_cancel_keeps_what_streamed(kind: str, fake_api: FakeAPI, make_pro
 
 
 async def test_closing_the_generator_early_commits_incomplete(fake_api: FakeAPI, make_provider: Any) -> None:
-    fake_api.queue_anthropic_tool_use([("toolu_a", "read_file", {"path": "x"})], text="Reading now", fragment=3)
+    fake_api.queue_anthropic_tool_use(
+        [("toolu_a", "read_file", {"path": "x"})], text="Reading now", fragment=3
+    )
     provider = make_provider("anthropic")
     stream = provider.send_message("go")
     first = await anext(stream)

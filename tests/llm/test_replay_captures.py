@@ -15,7 +15,7 @@ import pytest
 from fakeapi import WIRE_DIR, FakeAPI
 from llm_support import collect, final_usage, of_type, texts
 
-from flux_tui.core.transcript import TextBlock, ThinkingBlock, ToolCall
+from flux_tui.core.transcript import TextBlock, ThinkingBlock
 
 
 @dataclass
@@ -108,7 +108,11 @@ CAPTURES: dict[str, Expected] = {
         "tool_use",
         _u(1591, 175),  # input grows 702 -> 1591 between start and delta: the delta wins
         calls=[
-            ("toolu_01EFn5wTNBYA8Reni8rbmnHT", "get_exchange_rate", {"from_currency": "USD", "to_currency": "EUR"})
+            (
+                "toolu_01EFn5wTNBYA8Reni8rbmnHT",
+                "get_exchange_rate",
+                {"from_currency": "USD", "to_currency": "EUR"},
+            )
         ],
         start_usage=_u(702, 1),
         notices=2,  # server_tool_use and tool_search_tool_result are skipped, with a notice each
@@ -124,7 +128,9 @@ CAPTURES: dict[str, Expected] = {
         start_usage=_u(100, 7, read=55096),
         notices=1,
     ),
-    "openai_text_usage.sse": Expected("openai", "The capital of the UK is London.", "end_turn", "stop", _u(78, 9)),
+    "openai_text_usage.sse": Expected(
+        "openai", "The capital of the UK is London.", "end_turn", "stop", _u(78, 9)
+    ),
     "openai_tool_call_usage.sse": Expected(
         "openai",
         "",
@@ -140,7 +146,11 @@ CAPTURES: dict[str, Expected] = {
         "tool_calls",
         _u(149, 60),  # no prompt_tokens_details at all: cached counts as 0
         calls=[
-            ("call_JMW1whyEaYG438VE1OIflxA2", "GetWeatherArgs", {"city": "Edinburgh", "country": "GB", "units": "c"}),
+            (
+                "call_JMW1whyEaYG438VE1OIflxA2",
+                "GetWeatherArgs",
+                {"city": "Edinburgh", "country": "GB", "units": "c"},
+            ),
             ("call_DNYTawLBoN8fj3KN6qU9N1Ou", "get_stock_price", {"ticker": "AAPL", "exchange": "NASDAQ"}),
         ],
     ),

@@ -139,3 +139,14 @@ def sample_events() -> list[AgentEvent]:
         MessageCommitted(ts=t + 30.1, message=user("u4", "again", t + 30)),
         TurnCancelled(ts=t + 30.5),
     ]
+
+
+def crashed_turn(turn_id: str = "t1", t: float = T0) -> list[AgentEvent]:
+    """A turn cut off mid-stream: thinking and text flushed, no answer committed, no end event."""
+    return [
+        TurnStarted(ts=t, turn_id=turn_id, prompt="question", provider="anthropic", model="m1"),
+        MessageCommitted(ts=t, message=user(f"{turn_id}-u", "question", t)),
+        ThinkingDelta(ts=t + 1, text="pondering"),
+        TextDelta(ts=t + 2, text="Half an "),
+        TextDelta(ts=t + 3, text="answer"),
+    ]

@@ -99,11 +99,24 @@ def test_rename_delete_and_unknown_ids(store: SessionStore, sample: list[AgentEv
     store.delete(session_id)
     assert store.list_sessions(include_empty=True) == []
     assert store.search("photosynthesis") == []
+    _check_search_index(store.path)
     for call in (store.load, store.get, store.delete, store.events, store.resolve_id):
         with pytest.raises(SessionNotFoundError, match="no session"):
             call(session_id)
     with pytest.raises(SessionNotFoundError):
         store.append(session_id, sample[:1])
+
+
+def _check_search_index(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')")  # raises if off
+        assert (
+            conn.execute("SELECT count(*) FROM messages").fetchone()[0]
+            == conn.execute("SELECT count(*) FROM messages_fts").fetchone()[0]
+        )
+    finally:
+        conn.close()
 
 
 def test_search_finds_words_of_answers_and_prompts(store: SessionStore, sample: list[AgentEvent]) -> None:
@@ -127,6 +140,7 @@ def test_a_recommitted_message_replaces_its_search_entry(store: SessionStore) ->
     store.append(session_id, [MessageCommitted(ts=T0 + 1, message=user("m1", "second wording", T0))])
     assert store.search("first") == []
     assert [h.message_id for h in store.search("second")] == ["m1"]
+    _check_search_index(store.path)
     assert [m.text for m in store.load(session_id).transcript] == ["second wording"]
 
 

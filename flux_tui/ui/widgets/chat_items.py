@@ -1,23 +1,20 @@
 """The pieces a conversation is made of in the chat pane: prompts, answers, notices, errors.
 
-Answers stream through Textual's ``MarkdownStream``, fed at most every ``FLUSH_INTERVAL`` seconds with
-everything that arrived in between, so a one-token-per-chunk firehose costs a few dozen Markdown appends,
-not one re-render per token. When the answer ends, one full ``update()`` re-parses it so code fences and
-tables that arrived in pieces render exactly as a static document would.
+Answer text streams through ``AnswerText`` chunks (see ``answer_text``): throttled ``MarkdownStream``
+writes, never a re-render per token, and one full ``update()`` of the last chunk when the answer ends.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Collapsible, Markdown, Static
-from textual.widgets.markdown import MarkdownStream
 
-FLUSH_INTERVAL = 0.05  # seconds between two writes to the Markdown stream
+from flux_tui.ui.widgets.answer_text import FLUSH_INTERVAL, AnswerText, ChunkSplitter
+
 PROMPT_PREVIEW_CHARS = 4000  # a huge paste is summarised in the chat; the request carries all of it
 
 
@@ -63,68 +60,6 @@ class TurnError(Static):
         super().__init__(body, classes="turn-error")
         self.error = error
         self.hint = hint
-
-
-class AnswerText(Markdown):
-    """One run of assistant text, streamed with a throttled ``MarkdownStream``."""
-
-    def __init__(self) -> None:
-        super().__init__("", classes="answer-text")
-        self._parts: list[str] = []
-        self._pending: list[str] = []
-        self._stream: MarkdownStream | None = None
-        self._ready = False
-        self._flush_scheduled = False
-        self._final = False
-        self.settled = asyncio.Event()
-
-    @property
-    def text(self) -> str:
-        return "".join(self._parts)
-
-    def on_mount(self) -> None:
-        # Markdown's own mount handler has run its initial update() by now; appending earlier would be
-        # wiped by it, so text that arrived before this point waits in _pending.
-        self._ready = True
-        if self._final:
-            self.call_later(self.finalize)
-            return
-        self._stream = Markdown.get_stream(self)
-        if self._pending:
-            self._schedule_flush()
-
-    def add(self, text: str) -> None:
-        self._parts.append(text)
-        self._pending.append(text)
-        if self._ready and not self._flush_scheduled:
-            self._schedule_flush()
-
-    def _schedule_flush(self) -> None:
-        self._flush_scheduled = True
-        self.set_timer(FLUSH_INTERVAL, self._flush)
-
-    async def _flush(self) -> None:
-        self._flush_scheduled = False
-        if self._pending and self._stream is not None:
-            chunk = "".join(self._pending)
-            self._pending.clear()
-            await self._stream.write(chunk)
-
-    def end(self) -> None:
-        """The answer is over: render the final document once everything is in."""
-        self._final = True
-        if self._ready:
-            self.call_later(self.finalize)
-
-    async def finalize(self) -> None:
-        if self.settled.is_set():
-            return
-        self._pending.clear()
-        stream, self._stream = self._stream, None
-        if stream is not None:
-            await stream.stop()
-        await self.update(self.text)
-        self.settled.set()
 
 
 class ThinkingView(Collapsible):
@@ -223,10 +158,11 @@ class AssistantAnswer(Vertical):
         self.provider = provider
         self.model = model
         self.state = "streaming"
-        self._text: AnswerText | None = None
+        self._text: AnswerText | None = None  # the chunk being written
+        self._splitter: ChunkSplitter | None = None
+        self._runs: list[list[AnswerText]] = []  # runs of text (split by tool calls...), in chunks
         self._thinking: ThinkingView | None = None
         self._tools: dict[str, ToolCallLine] = {}
-        self._segments: list[AnswerText] = []
 
     def start(self) -> None:
         """Call right after mounting this: constructor or compose children would be mounted *after*
@@ -238,7 +174,11 @@ class AssistantAnswer(Vertical):
 
     @property
     def text(self) -> str:
-        return "\n\n".join(segment.text for segment in self._segments)
+        return "\n\n".join("".join(chunk.text for chunk in run) for run in self._runs)
+
+    @property
+    def chunks(self) -> list[AnswerText]:
+        return [chunk for run in self._runs for chunk in run]
 
     @property
     def thinking_text(self) -> str:
@@ -253,12 +193,27 @@ class AssistantAnswer(Vertical):
         self.mount(widget)
 
     def add_text(self, text: str) -> None:
-        if self._text is None:
+        if self._text is None or self._splitter is None:
             self._end_thinking()
-            self._text = AnswerText()
-            self._segments.append(self._text)
-            self._append(self._text)
-        self._text.add(text)
+            self._splitter = ChunkSplitter()
+            self._runs.append([])
+            self._new_chunk()
+        cuts = self._splitter.feed(text)
+        if cuts:
+            start = 0
+            for cut in cuts:
+                if cut > start:
+                    self._text.add(text[start:cut])  # type: ignore[union-attr]
+                self._text.end(rerender=False)  # type: ignore[union-attr]
+                self._new_chunk()
+                start = cut
+            text = text[start:]
+        self._text.add(text)  # type: ignore[union-attr]
+
+    def _new_chunk(self) -> None:
+        self._text = AnswerText()
+        self._runs[-1].append(self._text)
+        self._append(self._text)
 
     def add_thinking(self, text: str) -> None:
         if self._thinking is None:
@@ -269,8 +224,9 @@ class AssistantAnswer(Vertical):
 
     def _end_text(self) -> None:
         if self._text is not None:
-            self._text.end()
+            self._text.end(rerender=True)
             self._text = None
+            self._splitter = None
 
     def _end_thinking(self) -> None:
         if self._thinking is not None:
@@ -303,7 +259,7 @@ class AssistantAnswer(Vertical):
         if state != "done":
             # Only for the rare endings: a class change restyles every block of a long answer.
             self.add_class(f"-{state}")
-        if not self._segments and not self._tools:
+        if not self._runs and not self._tools:
             self._placeholder.display = False
 
     def finish(self, stop_reason: str) -> None:
@@ -317,10 +273,10 @@ class AssistantAnswer(Vertical):
 
     def cancel(self) -> None:
         self._close("cancelled")
-        kept = "the partial answer is kept" if self._segments else "nothing was answered"
+        kept = "the partial answer is kept" if self._runs else "nothing was answered"
         self._append(NoticeLine(f"⊘ cancelled — {kept}", "cancelled"))
 
     async def settle(self) -> None:
         """Wait until every text segment has had its final render (tests, replay)."""
-        for segment in self._segments:
-            await segment.settled.wait()
+        for chunk in self.chunks:
+            await chunk.settled.wait()

@@ -1,0 +1,155 @@
+"""``flux-tui run "PROMPT"``: one turn of the same agent loop, without the UI.
+
+The answer streams to standard output; tool activity, warnings and errors go to standard error, so
+``flux-tui run "..." > answer.md`` captures just the answer. Nobody is there to approve a tool call, so
+calls that need approval are denied (the model is told) unless ``--yolo`` is on.
+
+Exit codes: 0 the model finished; 1 the turn failed (provider error); 2 configuration problem (no key,
+unknown provider, bad workspace); 3 the step limit was hit before the model finished; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Any, TextIO
+
+from flux_tui.core.agent import STOP_ERROR, STOP_MAX_STEPS, Agent
+from flux_tui.core.agent_events import (
+    AgentEvent,
+    Notice,
+    TextDelta,
+    ToolCallDecided,
+    ToolCallFinished,
+    ToolCallProposed,
+    TurnFailed,
+)
+from flux_tui.core.errors import ConfigError, FluxError
+from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest, EventSink
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
+EXIT_MAX_STEPS = 3
+EXIT_INTERRUPTED = 130
+
+DENY_REASON = "flux-tui run is non-interactive and this tool needs approval (rerun with --yolo to allow it)"
+_ARGS_PREVIEW = 160
+
+
+class HeadlessPrinter:
+    """Event sink: answer text to ``out``, everything else (briefly) to ``err``."""
+
+    def __init__(self, out: TextIO, err: TextIO) -> None:
+        self.out = out
+        self.err = err
+        self._names: dict[str, str] = {}
+        self._at_line_start = True
+
+    def __call__(self, event: AgentEvent) -> None:
+        if isinstance(event, TextDelta):
+            self.out.write(event.text)
+            self.out.flush()
+            self._at_line_start = event.text.endswith("\n")
+        elif isinstance(event, ToolCallProposed):
+            self._names[event.call_id] = event.name
+            args = json.dumps(event.input, ensure_ascii=False)
+            if len(args) > _ARGS_PREVIEW:
+                args = args[:_ARGS_PREVIEW] + "…"
+            self._say(f"[tool] {event.name} {args}")
+        elif isinstance(event, ToolCallDecided) and event.decision == "denied":
+            self._say(f"[tool] {self._names.get(event.call_id, '?')} denied: {event.reason or 'no reason'}")
+        elif isinstance(event, ToolCallFinished):
+            name = self._names.get(event.call_id, "?")
+            line = f"[tool] {name} {event.status} ({event.duration:.2f} s)"
+            if event.status == "failed":
+                line += ": " + (event.result.strip().splitlines() or [""])[0][:200]
+            self._say(line)
+        elif isinstance(event, Notice):
+            self._say(f"flux-tui: {event.level}: {event.text}")
+        elif isinstance(event, TurnFailed):
+            self._say(f"flux-tui: error: {event.error}")
+            if event.hint:
+                self._say(f"flux-tui: {event.hint}")
+
+    def _say(self, line: str) -> None:
+        self.err.write(line + "\n")
+        self.err.flush()
+
+    def finish(self) -> None:
+        if not self._at_line_start:
+            self.out.write("\n")
+            self.out.flush()
+            self._at_line_start = True
+
+
+async def deny_approval(request: ApprovalRequest) -> ApprovalDecision:
+    return ApprovalDecision("denied", DENY_REASON)
+
+
+def build_provider(config: Any) -> Any:
+    """The configured provider, via the factory; raises ConfigError when it cannot be built."""
+    from flux_tui.llm.base_provider import ProviderSettings
+    from flux_tui.llm.provider_factory import create_provider
+
+    resolved = config.provider_settings(config.provider)
+    if resolved.missing:
+        raise ConfigError(resolved.missing)
+    kwargs = resolved.settings_kwargs()
+    if getattr(resolved, "api_key_env", None) and "api_key_env" not in kwargs:
+        kwargs["api_key_env"] = resolved.api_key_env
+    return create_provider(ProviderSettings(**kwargs))
+
+
+async def run_headless(
+    config: Any,
+    prompt: str,
+    *,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+    yolo: bool = False,
+    sinks: list[EventSink] | None = None,
+) -> int:
+    """Run one turn for ``prompt`` and print it; returns the process exit code (see module doc).
+
+    ``sinks`` receive every agent event too (e.g. a session store recording the run).
+    """
+    from flux_tui.tools import ToolBox
+
+    yolo = yolo or bool(getattr(config, "yolo", False))
+    if not prompt.strip():
+        err.write("flux-tui: the prompt is empty\n")
+        return EXIT_CONFIG
+    try:
+        tools = ToolBox.from_config(config, yolo=yolo)
+        provider = build_provider(config)
+    except FluxError as exc:
+        err.write(f"flux-tui: {exc}\n")
+        return EXIT_CONFIG
+    if yolo:
+        err.write("flux-tui: --yolo is on: every tool call runs without asking\n")
+    printer = HeadlessPrinter(out, err)
+    tools_cfg = getattr(config, "tools", None)
+    agent = Agent(
+        provider,
+        tools=tools,
+        approver=deny_approval,
+        system_prompt=getattr(config, "system_prompt", None),
+        max_steps=int(getattr(tools_cfg, "max_steps", 25) or 25),
+        sinks=[printer, *(sinks or [])],
+    )
+    try:
+        stop_reason = await agent.run_turn(prompt)
+    except asyncio.CancelledError:
+        printer.finish()
+        err.write("flux-tui: interrupted\n")
+        return EXIT_INTERRUPTED
+    finally:
+        await provider.aclose()
+    printer.finish()
+    if stop_reason == STOP_ERROR:
+        return EXIT_FAILED
+    if stop_reason == STOP_MAX_STEPS:
+        return EXIT_MAX_STEPS
+    return EXIT_OK
