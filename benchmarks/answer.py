@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from benchmarks.fakeapi_path import fakeapi_sse as sse
 
-_WORDS = (
+_PROSE = (
     "the stream renders each block once while the parser keeps only the last paragraph open so a long "
     "answer costs the same per token at the end as at the start and the terminal receives small updates "
     "instead of the whole document every frame"
-).split()
+)
+_WORDS = _PROSE.split()
 
 
 def _paragraph(n: int, words: int) -> str:

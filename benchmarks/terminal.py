@@ -201,7 +201,7 @@ class TmuxTerminal(Terminal):
             "new-session", "-d", "-s", "app", "-x", str(COLUMNS), "-y", str(ROWS), "-c", str(cwd),
             self._script(argv), env=env,
         )  # fmt: skip
-        self._start_reader(lambda: open(out, "rb", buffering=0))
+        self._start_reader(lambda: open(out, "rb", buffering=0))  # noqa: SIM115 (closed by _read)
         self._tmux("pipe-pane", "-O", "-t", "app", f"cat > {shlex.quote(str(out))}")
 
     def type(self, text: str) -> None:

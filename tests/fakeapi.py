@@ -56,10 +56,12 @@ connection); ``end_after=n`` ends the body cleanly after n deltas (no stop reaso
 ``error_message``, OpenAI ``data: {"error": ...}``) then closes; ``stall_after=n`` + ``stall_seconds``
 goes silent (idle stream) then carries on; ``first_byte_delay`` waits before the status line.
 
-Other knobs: ``echo`` (bool), ``require_key`` (a wrong/missing key gets a real-format 401),
-``anthropic_models`` / ``openai_models`` (lists served by ``GET /v1/models``; the format is picked by
-``anthropic-version``/``x-api-key`` headers versus ``Authorization: Bearer``), ``pending(endpoint)``
-(scripted responses not consumed yet), ``reset()``.
+Other knobs: ``echo`` (bool; ``default_tps`` paces it), ``require_key`` (a key other than this one, as
+``x-api-key`` or ``Authorization: Bearer``, gets a real-format 401), ``anthropic_models`` /
+``openai_models`` (served by ``GET /v1/models``, in Anthropic's format when the request carries
+``anthropic-version``/``x-api-key``, else OpenAI's), ``pending(endpoint)`` (scripted responses not
+consumed yet), ``reset()``, ``start()``/``stop()`` or ``with FakeAPI() as api``. ``/v1/responses``
+(OpenAI Responses) is served only from ``queue_raw``/``queue_capture``.
 """
 
 from __future__ import annotations
@@ -69,7 +71,6 @@ import json
 import sys
 import threading
 from collections import deque
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -82,17 +83,16 @@ from fakeapi_http import (
     SSE_TYPE,
     RecordedRequest,
     Scripted,
+    Server,
     StreamOptions,
     anthropic_item,
     auth_failure,
-    input_estimate,
-    is_anthropic_client,
+    echo_response,
     is_openai_path,
-    last_user_text,
     make_handler,
+    models_response,
     normalise,
     openai_item,
-    req_model,
 )
 
 WIRE_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "wire"
@@ -113,8 +113,7 @@ class FakeAPI:
         self._queues: dict[str, deque[Scripted]] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._server = ThreadingHTTPServer((host, port), make_handler(self._answer, self._stopping))
-        self._server.daemon_threads = True
+        self._server = Server((host, port), make_handler(self._answer, self._stopping))
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -341,39 +340,12 @@ class FakeAPI:
             if queue:
                 return queue.popleft()
         if req.path.endswith("/models") and req.method == "GET":
-            return self._models(req)
+            return models_response(req, self.anthropic_models, self.openai_models)
         if self.echo:
-            return self._echo(req)
+            return echo_response(req, self.default_tps)
         message = f"fake API: no scripted response for {req.method} {req.path}"
         maker = sse.openai_error_body if is_openai_path(req.path) else sse.anthropic_error_body
         return Scripted(500, {}, "application/json", body=json.dumps(maker(500, message)).encode())
-
-    def _models(self, req: RecordedRequest) -> Scripted:
-        if is_anthropic_client(req):
-            body = sse.anthropic_models_body(self.anthropic_models)
-        else:
-            body = sse.openai_models_body(self.openai_models)
-        return Scripted(200, {}, "application/json", body=json.dumps(body).encode())
-
-    def _echo(self, req: RecordedRequest) -> Scripted:
-        text = "echo: " + (last_user_text(req) or "(nothing)")
-        body = req.body if isinstance(req.body, dict) else {}
-        out = len(sse.tokenize(text))
-        if body.get("stream"):
-            pieces = sse.group(sse.tokenize(text))
-            pacing = {"tokens_per_second": self.default_tps}
-            if is_openai_path(req.path):
-                return openai_item({"text_pieces": pieces}, out, None, None, "stop", pacing)
-            return anthropic_item([{"type": "text", "pieces": pieces}], None, None, None, "end_turn", pacing)
-        if is_openai_path(req.path):
-            data = sse.openai_completion_json(
-                text, model=req_model(req), usage=sse.openai_usage(input_estimate(req), out)
-            )
-        else:
-            data = sse.anthropic_message_json(
-                text, model=req_model(req), usage=sse.anthropic_usage(input_estimate(req), out)
-            )
-        return Scripted(200, {}, "application/json", body=data)
 
 
 def main(argv: list[str] | None = None) -> None:

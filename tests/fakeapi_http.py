@@ -8,11 +8,12 @@ firehose costs a few large writes rather than 20k small ones.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import fakeapi_sse as sse
@@ -181,6 +182,47 @@ def auth_failure(req: RecordedRequest, key: str | None) -> Scripted | None:
             "https://platform.openai.com/account/api-keys.",
         )
     return Scripted(401, {}, "application/json", body=json.dumps(body).encode())
+
+
+def models_response(req: RecordedRequest, anthropic: list[str], openai: list[str]) -> Scripted:
+    """``GET /v1/models`` in the format of the client that asks."""
+    if is_anthropic_client(req):
+        body = sse.anthropic_models_body(anthropic)
+    else:
+        body = sse.openai_models_body(openai)
+    return Scripted(200, {}, "application/json", body=json.dumps(body).encode())
+
+
+def echo_response(req: RecordedRequest, tokens_per_second: float | None) -> Scripted:
+    """The last user message sent back, streamed or not as the request asked, in its endpoint's format."""
+    text = "echo: " + (last_user_text(req) or "(nothing)")
+    body = req.body if isinstance(req.body, dict) else {}
+    out = len(sse.tokenize(text))
+    openai = is_openai_path(req.path)
+    if body.get("stream"):
+        pieces = sse.group(sse.tokenize(text))
+        pacing = {"tokens_per_second": tokens_per_second}
+        if openai:
+            return openai_item({"text_pieces": pieces}, out, None, None, "stop", pacing)
+        return anthropic_item([{"type": "text", "pieces": pieces}], None, None, None, "end_turn", pacing)
+    if openai:
+        usage = sse.openai_usage(input_estimate(req), out)
+        data = sse.openai_completion_json(text, model=req_model(req), usage=usage)
+    else:
+        data = sse.anthropic_message_json(
+            text, model=req_model(req), usage=sse.anthropic_usage(input_estimate(req), out)
+        )
+    return Scripted(200, {}, "application/json", body=data)
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client closing a kept-alive connection (cancel, timeout, test end) is normal here.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 Answer = Callable[[RecordedRequest], Scripted]

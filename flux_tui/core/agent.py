@@ -254,19 +254,16 @@ class Agent:
             turn_id=self._turn_id,
         )
         provider = self.provider
-        meter = UsageMeter(
-            self.emit,
-            kind=getattr(provider, "kind", "") or "",
-            provider=provider.name,
-            model=provider.model,
-            input_tokens=lambda: estimate_input(self.transcript, self.system_prompt, tools),
-            base_url=getattr(getattr(provider, "settings", None), "base_url", None),
-            interval=self.usage_interval,
-        )
+        meter = self._meter(provider, tools)
         stop_reason: str | None = None
         try:
             async with _closing(self.stream_step(self, request)) as stream:
                 async for event in stream:
+                    if self.provider is not provider:
+                        # The step failed over to another provider (issue 6): its usage is its own.
+                        meter.finish()
+                        provider = self.provider
+                        meter = self._meter(provider, tools)
                     self._commit_new()  # the prompt, once the provider has appended it
                     stop_reason = self._on_event(event, meter) or stop_reason
         finally:
@@ -275,6 +272,17 @@ class Agent:
         stop_reason = stop_reason or STOP_OTHER
         self.emit(StepFinished(stop_reason=stop_reason))
         return stop_reason
+
+    def _meter(self, provider: ChatProvider, tools: list[dict[str, Any]] | None) -> UsageMeter:
+        return UsageMeter(
+            self.emit,
+            kind=getattr(provider, "kind", "") or "",
+            provider=provider.name,
+            model=provider.model,
+            input_tokens=lambda: estimate_input(self.transcript, self.system_prompt, tools),
+            base_url=getattr(getattr(provider, "settings", None), "base_url", None),
+            interval=self.usage_interval,
+        )
 
     def _on_event(self, event: ProviderEvent, meter: UsageMeter) -> str | None:
         kind = event.get("type")
@@ -348,7 +356,9 @@ def _failure_event(exc: Exception) -> TurnFailed:
         log.error("unexpected error in a turn", exc_info=exc)
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     hint = next((text for cls, text in _HINTS if isinstance(exc, cls)), None)
-    if isinstance(exc, ModelNotFoundError) and exc.available:
+    if isinstance(exc, FluxError) and exc.hint:  # set by the layer that knows better (issue 6)
+        hint = exc.hint
+    elif isinstance(exc, ModelNotFoundError) and exc.available:
         hint = f"Pick another model with /model (available: {', '.join(exc.available[:10])})."
     if hint is None and not isinstance(exc, FluxError):
         hint = "This looks like a bug in flux-tui; the conversation is intact, you can retry."

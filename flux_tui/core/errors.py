@@ -8,7 +8,13 @@ from __future__ import annotations
 
 
 class FluxError(Exception):
-    """Base class of every error flux-tui reports to the user."""
+    """Base class of every error flux-tui reports to the user.
+
+    ``hint`` (optional, set by whoever knows best, e.g. the retry layer) says what to do next; the
+    agent shows it instead of its generic hint for the error type.
+    """
+
+    hint: str | None = None
 
 
 class ConfigError(FluxError):

@@ -36,14 +36,18 @@ KEY_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![0-9A-Z])"),  # AWS access key id
 )
 
+# A credential after a label: token characters, with a digit somewhere (so "Bearer authentication" or
+# "Authorization: required" in prose stay as they are).
+_CREDENTIAL = r"(?=[A-Za-z0-9._~+/=\-]*\d)([A-Za-z0-9._~+/=\-]{8,})"
+
 # Labelled patterns: group 1 (the label) is kept, group 2 (the value) is replaced.
 LABELLED_PATTERNS: tuple[re.Pattern[str], ...] = (
     # Headers: "Authorization: Bearer x", "x-api-key: x", JSON {"x-api-key": "x"}.
     re.compile(
         r"(?i)(\b(?:x-api-key|api-key|x-goog-api-key|proxy-authorization|authorization)[\"']?\s*[:=]\s*"
-        r"[\"']?(?:bearer\s+|basic\s+|token\s+)?)([A-Za-z0-9._~+/=\-]{8,})"
+        r"[\"']?(?:bearer\s+|basic\s+|token\s+)?)" + _CREDENTIAL
     ),
-    re.compile(r"(?i)(\bbearer\s+)([A-Za-z0-9._~+/=\-]{8,})"),
+    re.compile(r"(?i)(\bbearer\s+)" + _CREDENTIAL),
     # Quoted assignments: api_key = "....", "secret_key": "...."; only long literal values.
     re.compile(
         r"(?i)(\b(?:api[_\-]?key|secret[_\-]?key|access[_\-]?token|auth[_\-]?token|client[_\-]?secret)"

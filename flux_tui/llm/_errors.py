@@ -22,6 +22,7 @@ from flux_tui.core.errors import (
     ProviderError,
     RateLimitError,
 )
+from flux_tui.core.redact import Redactor
 
 _SDK_PACKAGES = ("anthropic", "openai", "httpx2", "httpcore2", "httpx", "httpcore")
 
@@ -91,7 +92,17 @@ def _scrub(text: str, key: str | None) -> str:
 
 
 def map_error(exc: BaseException, ctx: ErrorContext) -> ProviderError:
-    """The core error for ``exc`` (an SDK or httpx2 exception)."""
+    """The core error for ``exc`` (an SDK or httpx2 exception), its message redacted as a whole: the
+    key may also sit in the base URL (some gateways take it in the path or query) or in a header."""
+    error = _map_error(exc, ctx)
+    clean = Redactor([ctx.api_key]).redact_text(error.message)
+    if clean != error.message:
+        error.message = clean
+        error.args = (clean,)
+    return error
+
+
+def _map_error(exc: BaseException, ctx: ErrorContext) -> ProviderError:
     names = _class_names(exc)
     common: dict[str, Any] = {"provider": ctx.provider, "partial_text": ctx.partial_text}
     status = getattr(exc, "status_code", None)

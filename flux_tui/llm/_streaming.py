@@ -1,10 +1,11 @@
 """The send/stream/commit cycle shared by every SDK-backed provider.
 
-A concrete provider supplies ``_make_client``, ``_build_request`` (messages -> SDK kwargs),
-``_events`` (open the stream, feed each SDK event to its wire-format reader, yield ProviderEvents) and
+A concrete provider supplies ``_make_client``, ``_build_request`` (messages -> SDK kwargs), ``_events``
+(open the stream, feed each SDK event to its wire-format reader, yield ProviderEvents) and
 ``_list_models``. This class does the rest the same way for all of them: append the prompt, fit the
-history into the context window (``core.pruning``, reported as a notice), map failures to ``core.errors``, and append the assistant message to the transcript exactly once, complete
-or marked incomplete, whether the reply ended, failed or was cancelled.
+history into the context window (``core.pruning``, reported as a notice), map failures to
+``core.errors``, and append the assistant message to the transcript exactly once, complete or marked
+incomplete, whether the reply ended, failed or was cancelled.
 """
 
 from __future__ import annotations

@@ -65,8 +65,8 @@ def _check_key(settings: ProviderSettings) -> None:
         return
     label, env = _KEY_INFO.get(settings.kind, (settings.kind, f"{settings.kind.upper()}_API_KEY"))
     env = settings.api_key_env or env
-    # A named provider on a local server (Ollama, vLLM...) usually takes no key.
-    if settings.kind == "openai" and settings.name != "openai" and _is_local(settings.base_url):
+    # An OpenAI-compatible server on this machine or the LAN (Ollama, vLLM...) usually takes no key.
+    if settings.kind == "openai" and _is_local(settings.base_url):
         return
     if settings.name in ("anthropic", "openai") or settings.name == settings.kind:
         raise ConfigError(f"{env} is required for {label} provider")

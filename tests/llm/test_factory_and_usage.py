@@ -14,7 +14,7 @@ from llm_support import collect, final_usage
 
 from flux_tui.core import pricing
 from flux_tui.core.errors import ConfigError
-from flux_tui.core.transcript import Transcript
+from flux_tui.core.transcript import TextBlock, Transcript
 from flux_tui.llm import provider_factory
 from flux_tui.llm.anthropic_provider import AnthropicProvider
 from flux_tui.llm.base_provider import ProviderSettings
@@ -221,3 +221,38 @@ async def test_usage_of_a_failed_reply_still_counts(fake_api: FakeAPI, make_prov
     with pytest.raises(Exception, match="dropped"):
         await collect(provider)
     assert provider.get_token_usage()["input_tokens"] == 40  # from message_start: those were spent
+
+
+# -- context window ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["anthropic", "openai"])
+async def test_old_turns_are_left_out_to_fit_the_context_window(
+    kind: str, fake_api: FakeAPI, make_provider: Any
+) -> None:
+    pricing.set_overrides(models={"tiny-model": pricing.PriceOverride(context_window=2_000)})
+    try:
+        transcript = Transcript()
+        for n in range(12):
+            transcript.add_user_text(f"question {n} " + "words " * 60)
+            transcript.add_assistant(
+                [TextBlock(f"answer {n} " + "more " * 60)],
+                provider=kind,
+                model="tiny-model",
+                stop_reason="end_turn",
+            )
+        provider = make_provider(kind, model="tiny-model", transcript=transcript, max_tokens=500)
+        if kind == "anthropic":
+            fake_api.queue_anthropic_text("ok")
+        else:
+            fake_api.queue_openai_text("ok")
+        events = await collect(provider, "the latest question", system_prompt="sys")
+        notices = [e["content"] for e in events if e["type"] == "notice"]
+        assert len(notices) == 1 and notices[0].startswith("Left out ")
+        body = fake_api.last_request("/v1/messages" if kind == "anthropic" else "/v1/chat/completions").body
+        sent = json.dumps(body["messages"])
+        assert "the latest question" in sent
+        assert "question 0 " not in sent  # the oldest turn went first
+        assert len(provider.transcript.messages) == 12 * 2 + 2  # the transcript itself keeps everything
+    finally:
+        pricing.clear_overrides()

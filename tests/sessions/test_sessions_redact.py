@@ -55,6 +55,8 @@ def test_key_shapes_are_redacted(text: str, expected: str) -> None:
         "MAX_TOKEN = 4096",
         "RESET_TOKEN = compute_reset_token()",
         "Bearer tokens go in the Authorization header.",
+        "The bearer instrument; Authorization: required",
+        'headers = {"Authorization": f"Bearer {api_key}"}',
         "task-ask-sk-1234",
     ],
 )

@@ -7,6 +7,12 @@ update takes seconds. The answer is therefore a run of ``AnswerText`` widgets, e
 unindented line, outside any code fence). A chunk is a complete Markdown document of its own, so it
 renders exactly as the same text would inside the whole answer; only the last chunk gets the final
 full ``update()`` when the answer ends (a closed chunk's blocks are already final).
+
+Why deferred chunks: mounting Markdown blocks is the expensive part (about 2 s for a 20,000-token
+document), and in a firehose most of the answer scrolls by before a frame could show it. A chunk closed
+before anything of it was written to the screen is shown as plain text (one cheap widget) and turned
+into Markdown by ``materialize()`` when it scrolls into view or once the app is idle (``ChatPane``
+does both), so the cost is paid for what is seen, and later for the rest, not while the stream runs.
 """
 
 from __future__ import annotations
@@ -14,11 +20,16 @@ from __future__ import annotations
 import asyncio
 import re
 
-from textual.widgets import Markdown
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
-FLUSH_INTERVAL = 0.05  # seconds between two writes to a Markdown stream
+FLUSH_INTERVAL = float(__import__("os").environ.get("FLUX_FLUSH", "0.05"))  # TEMP
 CHUNK_CHARS = 4000  # a chunk is closed at the next clean block boundary after this many characters
+# A chunk after the first is written to the screen only once it has been open this long: in a firehose
+# it fills up (and closes) before that and is deferred instead of rendered block by block.
+LATER_CHUNK_DELAY = 0.3
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 
@@ -82,16 +93,25 @@ class ChunkSplitter:
 
 
 class AnswerText(Markdown):
-    """One chunk of assistant text, streamed with a throttled ``MarkdownStream``."""
+    """One chunk of assistant text, streamed with a throttled ``MarkdownStream``.
 
-    def __init__(self) -> None:
+    ``first_write_delay``: how long text waits before the first write (``LATER_CHUNK_DELAY`` for every
+    chunk but an answer's first, so a fast stream defers them)."""
+
+    class Deferred(Message):
+        """A chunk is shown as plain text and waits for ``materialize()``."""
+
+    def __init__(self, *, first_write_delay: float = FLUSH_INTERVAL) -> None:
         super().__init__("", classes="answer-text")
+        self._first_write_delay = first_write_delay
         self._parts: list[str] = []
         self._pending: list[str] = []
         self._stream: MarkdownStream | None = None
         self._ready = False
         self._flush_scheduled = False
         self._ending: bool | None = None  # None: open; else whether the end re-renders the document
+        self._written = False  # some of the text went to the stream already
+        self._placeholder: Static | None = None
         self.settled = asyncio.Event()
 
     @property
@@ -116,13 +136,16 @@ class AnswerText(Markdown):
 
     def _schedule_flush(self) -> None:
         self._flush_scheduled = True
-        self.set_timer(FLUSH_INTERVAL, self._flush)
+        self.set_timer(FLUSH_INTERVAL if self._written else self._first_write_delay, self._flush)
 
     async def _flush(self) -> None:
         self._flush_scheduled = False
         if self._pending and self._stream is not None:
+            if self._ending is False and not self._written:
+                return  # closed before anything was shown: _finish defers it instead
             chunk = "".join(self._pending)
             self._pending.clear()
+            self._written = True
             await self._stream.write(chunk)
 
     def end(self, *, rerender: bool = True) -> None:
@@ -133,13 +156,39 @@ class AnswerText(Markdown):
         if self._ready:
             self.call_later(self._finish)
 
+    @property
+    def deferred(self) -> bool:
+        """Shown as plain text until ``materialize()``."""
+        return self._placeholder is not None
+
     async def _finish(self) -> None:
         if self.settled.is_set():
             return
-        await self._flush()
         stream, self._stream = self._stream, None
+        if self._ending is False and not self._written:
+            self._pending.clear()
+            if stream is not None:
+                await stream.stop()
+            self._placeholder = Static(Content(self.text), classes="answer-deferred")
+            await self.mount(self._placeholder)
+            self.settled.set()
+            self.post_message(self.Deferred())
+            return
+        if self._pending and stream is not None:
+            chunk = "".join(self._pending)
+            self._pending.clear()
+            await stream.write(chunk)
         if stream is not None:
             await stream.stop()
         if self._ending:
             await self.update(self.text)
         self.settled.set()
+
+    async def materialize(self) -> None:
+        """Replace the plain-text stand-in of a deferred chunk by the rendered Markdown."""
+        placeholder, self._placeholder = self._placeholder, None
+        if placeholder is None:
+            return
+        with self.app.batch_update():
+            await placeholder.remove()
+            await self.update(self.text)

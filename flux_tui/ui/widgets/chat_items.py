@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Collapsible, Markdown, Static
 
-from flux_tui.ui.widgets.answer_text import FLUSH_INTERVAL, AnswerText, ChunkSplitter
+from flux_tui.ui.widgets.answer_text import FLUSH_INTERVAL, LATER_CHUNK_DELAY, AnswerText, ChunkSplitter
 
 PROMPT_PREVIEW_CHARS = 4000  # a huge paste is summarised in the chat; the request carries all of it
 
@@ -211,7 +211,8 @@ class AssistantAnswer(Vertical):
         self._text.add(text)  # type: ignore[union-attr]
 
     def _new_chunk(self) -> None:
-        self._text = AnswerText()
+        first = not self._runs[-1]
+        self._text = AnswerText(first_write_delay=FLUSH_INTERVAL if first else LATER_CHUNK_DELAY)
         self._runs[-1].append(self._text)
         self._append(self._text)
 

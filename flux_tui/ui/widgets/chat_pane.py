@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.containers import VerticalScroll
+from textual.timer import Timer
 from textual.widget import Widget
 
 from flux_tui.core.agent_events import (
@@ -23,7 +24,10 @@ from flux_tui.core.agent_events import (
     TurnFinished,
     TurnStarted,
 )
+from flux_tui.ui.widgets.answer_text import AnswerText
 from flux_tui.ui.widgets.chat_items import AssistantAnswer, InfoPanel, NoticeLine, UserPrompt
+
+MATERIALIZE_INTERVAL = 0.1  # seconds between two checks for deferred chunks to render
 
 _DECISION_NOTES = {
     "approved": "approved",
@@ -40,6 +44,7 @@ class ChatPane(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = "chat") -> None:
         super().__init__(id=id)
         self.current: AssistantAnswer | None = None
+        self._materializer: Timer | None = None
         self._handlers: dict[type[AgentEvent], Callable[[Any], None]] = {
             TextDelta: self._on_text,
             ThinkingDelta: self._on_thinking,
@@ -58,6 +63,34 @@ class ChatPane(VerticalScroll, can_focus=True):
     def on_mount(self) -> None:
         # Follow the stream until the user scrolls up; Textual re-anchors when they scroll back down.
         self.anchor()
+
+    # -- deferred chunks (see answer_text) ----------------------------------------------------------
+
+    def on_answer_text_deferred(self, event: AnswerText.Deferred) -> None:
+        event.stop()
+        if self._materializer is None:
+            self._materializer = self.set_interval(MATERIALIZE_INTERVAL, self._materialize_step)
+
+    async def _materialize_step(self) -> None:
+        """Once no answer streams: render the deferred chunks in view, else the lowest one left."""
+        deferred = [chunk for answer in self.answers for chunk in answer.chunks if chunk.deferred]
+        if not deferred:
+            if self._materializer is not None:
+                self._materializer.stop()
+                self._materializer = None
+            return
+        if self.current is not None:
+            return  # a stream is running: rendering now would only slow it down
+        view = self.region
+        visible = [chunk for chunk in deferred if view.overlaps(chunk.region)]
+        for chunk in visible or deferred[-1:]:
+            await chunk.materialize()
+
+    async def materialize_all(self) -> None:
+        """Render every deferred chunk now (tests, export of the screen)."""
+        for answer in self.answers:
+            for chunk in answer.chunks:
+                await chunk.materialize()
 
     # -- the one entry point for conversation content -------------------------------------------
 

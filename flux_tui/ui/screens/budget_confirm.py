@@ -1,0 +1,84 @@
+"""The dialog shown when the session budget is spent and the agent is about to send another request.
+
+``y``/Enter sends it anyway (for the rest of this turn), ``n``/Escape does not (the turn fails with a
+hint to raise the cap with ``/budget``). The app passes ``budget_confirmer(app)`` to
+``ReliableStep.from_config(..., confirm_over_budget=...)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import ClassVar
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from flux_tui.core.budget import format_usd
+
+
+class BudgetConfirmScreen(ModalScreen[bool]):
+    """Modal "over budget: send anyway?"; dismisses with True (send) or False (don't)."""
+
+    CSS_PATH = "budget_confirm.tcss"
+    AUTO_FOCUS = "#budget-no"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "send", "Send anyway"),
+        Binding("n", "stop", "Don't send"),
+        Binding("escape", "stop", "Don't send", show=False),
+    ]
+
+    def __init__(
+        self, spent: float, budget: float, *, name: str | None = None, id: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id)
+        self.spent = spent
+        self.budget = budget
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="budget-dialog"):
+            yield Label("Session budget reached", id="budget-title")
+            yield Static(
+                f"This session has spent {format_usd(self.spent)} of its {format_usd(self.budget)} budget.\n"
+                "Send the next request anyway? (Raise the cap with /budget USD.)",
+                id="budget-text",
+            )
+            with Horizontal(id="budget-buttons"):
+                yield Button("Send anyway [y]", id="budget-yes", variant="warning")
+                yield Button("Don't send [n]", id="budget-no", variant="primary")
+
+    @on(Button.Pressed, "#budget-yes")
+    def action_send(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#budget-no")
+    def action_stop(self) -> None:
+        self.dismiss(False)
+
+
+def budget_confirmer(app: App[object]) -> Callable[[float, float], Awaitable[bool]]:
+    """The ``confirm_over_budget`` callback for ``ReliableStep``: opens the dialog from the turn worker
+    and waits for the answer. A cancelled turn (Esc) takes the dialog away."""
+
+    async def confirm(spent: float, budget: float) -> bool:
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+
+        def decided(answer: bool | None) -> None:
+            if not future.done():
+                future.set_result(bool(answer))
+
+        screen = BudgetConfirmScreen(spent, budget)
+        await app.push_screen(screen, callback=decided)
+        try:
+            return await future
+        except asyncio.CancelledError:
+            if screen in app.screen_stack:
+                screen.dismiss(False)
+            raise
+
+    return confirm

@@ -1,0 +1,101 @@
+"""The benchmark suite in quick mode (tiny sizes): every scenario runs against the real app in a terminal
+and reports every figure with sane values. Timings are not asserted (speed lives in the full run)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+FIGURES = {
+    "startup.first_frame_s",
+    "startup.ready_s",
+    "firehose.ratio",
+    "firehose.app_s",
+    "firehose.sdk_s",
+    "steady.cpu_pct",
+    "steady.cpu_turn_pct",
+    "steady.lag_s",
+    "long.last_over_first",
+    "long.first_s",
+    "long.last_s",
+    "long.peak_mb",
+    "resume.interactive_s",
+    "resume.last_message_s",
+    "resume.first_frame_s",
+}
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc, drives a pty")
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    out = tmp_path_factory.mktemp("bench") / "quick.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLUX_", "ANTHROPIC_", "OPENAI_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--output", str(out)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(out.read_text()), done.stdout
+
+
+def test_every_figure_is_reported_with_its_runs(quick_run: tuple[dict[str, Any], str]) -> None:
+    report, _ = quick_run
+    assert report["mode"] == "quick"
+    assert set(report["scenarios"]) == {"startup", "firehose", "steady", "long_session", "resume"}
+    assert all("error" not in info for info in report["scenarios"].values())
+    figures = report["figures"]
+    assert set(figures) == FIGURES
+    for key, figure in figures.items():
+        values = figure["values"]
+        assert figure["runs"] == len(values) >= 2, key
+        assert all(math.isfinite(v) and v > 0 for v in values), (key, values)
+        assert figure["min"] <= figure["median"] <= figure["max"], key
+        assert figure["min"] == min(values) and figure["max"] == max(values), key
+
+
+def test_figures_are_consistent(quick_run: tuple[dict[str, Any], str]) -> None:
+    figures = quick_run[0]["figures"]
+
+    def med(key: str) -> float:
+        return float(figures[key]["median"])
+
+    # Ready for input (the probe key echoed) comes after the first frame of the same run.
+    ready, frame = figures["startup.ready_s"]["values"], figures["startup.first_frame_s"]["values"]
+    assert all(r >= f for r, f in zip(ready, frame, strict=True))
+    # Each run's ratio is that run's app time over its own SDK baseline.
+    runs = zip(
+        figures["firehose.ratio"]["values"],
+        figures["firehose.app_s"]["values"],
+        figures["firehose.sdk_s"]["values"],
+        strict=True,
+    )
+    assert all(ratio == pytest.approx(app / sdk) for ratio, app, sdk in runs)
+    # CPU is a share of one core (at most every core of the machine); the turn includes the stream.
+    cores = os.cpu_count() or 1
+    assert 0 < med("steady.cpu_pct") <= 100 * cores
+    assert med("steady.cpu_turn_pct") >= med("steady.cpu_pct") * 0.99
+    assert med("steady.lag_s") < 30
+    assert 20 < med("long.peak_mb") < 4000
+    # The conversation is on screen only after the first frame; interactive is the later of the two.
+    assert med("resume.first_frame_s") <= med("resume.last_message_s") <= med("resume.interactive_s")
+
+
+def test_table_shows_every_figure(quick_run: tuple[dict[str, Any], str]) -> None:
+    report, stdout = quick_run
+    for figure in report["figures"].values():
+        assert figure["label"] in stdout
+    assert "| figure" in stdout and "median" in stdout
