@@ -2,7 +2,7 @@
 
     python scripts/screenshots.py [--out screenshots] [--only NAME ...]
 
-Each picture is a scenario from ``tests/ui/scenarios.py`` (the snapshot tests run the same steps), run
+Each picture is a scenario from ``tests/ui/ui_scenarios.py`` (the snapshot tests run the same steps), run
 in a throw-away workspace with test keys, so no real key or network is involved.
 """
 
@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "ui")]
 
 from fakeapi import FakeAPI  # noqa: E402
-from scenarios import SCENARIOS, SIZE, fixed_tool_durations  # noqa: E402
+from ui_pilot import SIZE  # noqa: E402
+from ui_scenarios import SCENARIOS, fixed_tool_durations  # noqa: E402
 
 from flux_tui.core.config import load_config  # noqa: E402
 from flux_tui.ui.app import FluxApp  # noqa: E402
@@ -72,7 +73,9 @@ async def main(out: Path, only: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
     parser.add_argument("--only", nargs="*", default=[], choices=sorted(SCENARIOS))
     args = parser.parse_args()

@@ -32,3 +32,48 @@ def wire_dir() -> Path:
     if not WIRE_DIR.is_dir():
         pytest.fail(f"shared captures not found at {WIRE_DIR} (shared/ must sit beside the repo root)")
     return WIRE_DIR
+
+
+# -- Issue 6 (reliability helper): no test key in any file written during the suite ------------------
+# Every file under pytest's base temp dir (session stores, logs, exports, workspaces of every test) and
+# under a sandboxed XDG data/state dir (where the app would write when a test does not say) is searched
+# at the end of the run for the keys the test rigs configure the app with. A hit fails the session.
+# Keep the list in step with the rigs: tests/llm/llm_support.py, tests/agent/agent_rig.py,
+# tests/ui/conftest.py, tests/reliability/rel_support.py.
+TEST_SECRETS: tuple[str, ...] = (
+    "sk-ant-test-0123456789abcdef",
+    "sk-test-openai-0123456789abcdef",
+    "sk-ant-agent-test-key",
+    "sk-agent-test-key",
+    "test-anthropic-key",
+    "test-openai-key",
+    "sk-ant-reliability-0123456789abcdef",
+    "sk-reliability-openai-0123456789abcdef",
+)
+
+
+def files_containing(roots: list[Path], secrets: tuple[str, ...]) -> list[str]:
+    """``"path: secret"`` for every file under ``roots`` that contains one of ``secrets``."""
+    needles = [s.encode() for s in secrets]
+    hits: list[str] = []
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            hits += [f"{path}: {n.decode()}" for n in needles if n in data]
+    return hits
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_test_key_in_written_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    xdg = tmp_path_factory.mktemp("xdg")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_DATA_HOME", str(xdg / "data"))
+    patch.setenv("XDG_STATE_HOME", str(xdg / "state"))
+    yield
+    patch.undo()
+    leaks = files_containing([tmp_path_factory.getbasetemp()], TEST_SECRETS)
+    if leaks:
+        pytest.fail("test API keys were written to files:\n" + "\n".join(leaks), pytrace=False)

@@ -144,6 +144,7 @@ class ResolvedProvider:
             "prompt_caching": self.prompt_caching,
             "idle_timeout": self.idle_timeout,
             "extra_headers": dict(self.extra_headers),
+            "api_key_env": self.api_key_env,
         }
 
 

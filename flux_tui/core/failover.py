@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from flux_tui.core.agent_events import Notice
 from flux_tui.core.budget import BudgetGuard
-from flux_tui.core.errors import FluxError, ProviderError
+from flux_tui.core.errors import FluxError, IncompleteStreamError, ProviderError
 from flux_tui.core.events import ProviderEvent
 from flux_tui.core.protocols import ChatProvider, StepRequest
 from flux_tui.core.redact import Redactor
@@ -95,7 +96,7 @@ class ReliableStep:
         self.budget = budget
         self.redactor = Redactor(secrets)
         self.sleep = sleep
-        self._attached: set[int] = set()
+        self._attached: weakref.WeakSet[Agent] = weakref.WeakSet()
 
     @classmethod
     def from_config(
@@ -184,8 +185,11 @@ class ReliableStep:
                 continue
             tried.add(target_label(candidate))
             candidate.transcript = agent.transcript
-            what = failure_summary(error, failed.name)
-            self._notice(agent, f"{what}; switching to {target_label(candidate)}", "warning")
+            if failed is agent.provider:
+                text = f"{failure_summary(error, failed.name)}; switching to {target_label(candidate)}"
+            else:  # a fallback failed: its notice was given already
+                text = f"trying the next fallback: {target_label(candidate)}"
+            self._notice(agent, text, "warning")
             log.warning("failover %s -> %s: %s", target_label(failed), target_label(candidate), error)
             return candidate
         return None
@@ -236,8 +240,8 @@ class ReliableStep:
         agent.emit(Notice(text=self.redactor.redact_text(text), level=level))
 
     def _attach(self, agent: Agent, guard: BudgetGuard) -> None:
-        if id(agent) not in self._attached:
-            self._attached.add(id(agent))
+        if agent not in self._attached:
+            self._attached.add(agent)
             guard.attach(agent)
 
 
@@ -248,11 +252,15 @@ def _answer_stored(agent: Agent, state: _Send) -> bool:
 
 def _final(error: FluxError | None, state: _Send) -> FluxError:
     assert error is not None
-    if state.errors and error.hint is None:
+    if error.hint is not None:
+        return error
+    if state.errors:
         error.hint = (
             f"The fallbacks failed too ({'; '.join(state.errors)}). "
             "Try again later with /retry, or pick another provider with /provider."
         )
+    elif isinstance(error, IncompleteStreamError):  # the agent's generic hint speaks of a partial text
+        error.hint = "The answer broke off before any of it arrived. /retry asks again."
     return error
 
 

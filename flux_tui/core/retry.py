@@ -90,7 +90,8 @@ def failure_summary(error: BaseException, provider: str) -> str:
             return f"{provider} answered with a server error ({status})"
         return f"{provider} is overloaded"
     if isinstance(error, ProviderConnectionError):
-        return f"cannot reach {provider} ({getattr(error, 'message', str(error))})"
+        # The provider's own words already say it: "cannot reach X at URL: ...", "no answer from X ...".
+        return getattr(error, "message", None) or f"cannot reach {provider}"
     if isinstance(error, IncompleteStreamError):
         return f"the answer from {provider} broke off before it started"
     return f"{provider} failed ({getattr(error, 'message', str(error))})"

@@ -27,7 +27,7 @@ _LINE_SLACK = 2_000
 @dataclass(frozen=True, slots=True)
 class CleanPrompt:
     text: str
-    removed: int = 0  # control characters and escape sequences removed
+    removed: int = 0  # characters removed: control characters and escape sequences
     truncated: int = 0  # characters cut off the end
     binary: bool = False  # so much was removed that the paste looks like binary data
 
@@ -41,11 +41,13 @@ class CleanPrompt:
         notes: list[str] = []
         if self.binary:
             notes.append(
-                f"The pasted text looks like binary data: {self.removed:,} control characters were removed."
+                f"The pasted text looks like binary data: {self.removed:,} characters of control codes "
+                "were removed."
             )
         elif self.removed:
             notes.append(
-                f"{self.removed:,} control characters or terminal escapes were removed from the prompt."
+                f"{self.removed:,} characters of control codes or terminal escapes were removed "
+                "from the prompt."
             )
         if self.truncated:
             notes.append(f"The prompt was too long: the last {self.truncated:,} characters were cut.")

@@ -7,7 +7,7 @@ commands, palette and key actions).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,11 +20,13 @@ from flux_tui.core.agent import Agent
 from flux_tui.core.agent_events import AgentEvent
 from flux_tui.core.config import Config, ConfigProblem
 from flux_tui.core.errors import ConfigError
+from flux_tui.core.failover import ReliableStep
 from flux_tui.core.protocols import EventSink, ToolRunner
 from flux_tui.core.transcript import Transcript
 from flux_tui.ui.command_handlers import CommandControl
 from flux_tui.ui.commands import FluxCommands
 from flux_tui.ui.lazy_provider import ProviderFactory
+from flux_tui.ui.reliability import make_stream_step
 from flux_tui.ui.reports import WELCOME_MARKDOWN, problems_markdown, setup_markdown
 from flux_tui.ui.switching import ProviderControl
 from flux_tui.ui.turns import TurnControl
@@ -74,11 +76,14 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
         self.workspace = workspace or config.workspace or Path.cwd()
         self.provider_factory = provider_factory
         self.transcript = Transcript()
+        # Set by whoever wires the session store: what /sessions (ctrl+o) and /replay ID do.
+        self.open_sessions_handler: Callable[[], object] | None = None
+        self.replay_handler: Callable[[str], object] | None = None
         self._inbox: list[AgentEvent] = []
         if tools is None:
             tools = self._default_tools()
         provider, self._startup_note = self.initial_provider()
-        self._models = list(provider.settings.models)
+        self._model_lists: dict[str, list[str]] = {}
         self.agent = Agent(
             provider,
             tools=tools,
@@ -87,6 +92,9 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
             max_steps=config.tools.max_steps,
             sinks=[self.event_sink, *sinks],
         )
+        # Retries, failover and the budget gate (issue 6) wrap every model request of the agent.
+        self.reliable_step: ReliableStep | None = make_stream_step(self)
+        self.agent.stream_step = self.reliable_step
 
     # -- layout -------------------------------------------------------------------------------------
 
@@ -94,7 +102,8 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
         provider = self.agent.provider
         # Kept as attributes: every streamed event is routed through them, a DOM query each time
         # would cost more than the rendering.
-        self.top_bar = TopBar(self.provider_options(), provider.name, self._models, provider.model)
+        models = self.models_of(provider)
+        self.top_bar = TopBar(self.provider_options(), provider.name, models, provider.model)
         self.chat = ChatPane()
         self.prompt_input = PromptInput(placeholder=PLACEHOLDER)
         self.inspector = ToolInspector(id="inspector")
@@ -117,7 +126,7 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
         self.inspector.display = False
         self.sidebar.set_budget(self.config.budget_usd)
         self.sidebar.set_current(self.agent.provider.name, self.agent.provider.model, None)
-        self.top_bar.set_status(self.idle_status())
+        self.top_bar.set_status(self.status_text())
         if self.problems:
             self.chat.add_info(problems_markdown(self.problems), classes="problems")
         if self.agent.provider.missing:
@@ -131,7 +140,8 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
-        self.update_current()
+        provider = self.agent.provider
+        self.update_current(provider.name, provider.model, provider.kind)
         self.warm_up()
 
     def _default_tools(self) -> ToolRunner | None:
@@ -148,9 +158,11 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
             self.problems.append(ConfigProblem(file="workspace", line=None, key=None, message=str(exc)))
             return None
 
-    def idle_status(self) -> str:
-        return "yolo: tools run without asking" if self.config.yolo else ""
-
+    def status_text(self, *, streaming: bool = False) -> str:
+        parts = ["● streaming"] if streaming else []
+        if self.config.yolo:
+            parts.append("yolo: tools run without asking")
+        return "  ·  ".join(parts)
 
 
 def run_app(config: Config, problems: Sequence[ConfigProblem] = (), **kwargs: object) -> None:

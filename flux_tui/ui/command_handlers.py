@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from flux_tui.core.budget import BudgetGuard
 from flux_tui.ui.commands import complete, help_markdown, is_known, parse_slash, unescape_prompt
 from flux_tui.ui.messages import (
     ModelChosen,
@@ -14,6 +15,7 @@ from flux_tui.ui.messages import (
     ProviderChosen,
     StartReplay,
 )
+from flux_tui.ui.reliability import budget_command, clean_prompt, start_continue, start_retry
 from flux_tui.ui.reports import history_markdown, stats_markdown
 
 if TYPE_CHECKING:
@@ -28,7 +30,7 @@ class CommandControl:
     def on_prompt_submitted(self: FluxApp, message: PromptSubmitted) -> None:
         command = parse_slash(message.text)
         if command is None:
-            self.send_prompt(unescape_prompt(message.text))
+            self.send_prompt(clean_prompt(self, unescape_prompt(message.text)))
         else:
             self.run_slash(*command)
 
@@ -54,6 +56,9 @@ class CommandControl:
             "provider": partial(self.switch_provider, arg),
             "model": partial(self.switch_model, arg),
             "stats": self.action_stats,
+            "retry": partial(start_retry, self),
+            "continue": partial(start_continue, self),
+            "budget": partial(budget_command, self, self._budget_guard(), arg),
             "history": self.action_history,
             "clear": self.action_clear,
             "sessions": self.action_sessions,
@@ -61,6 +66,9 @@ class CommandControl:
             "help": self.action_help,
         }
         handlers[name]()
+
+    def _budget_guard(self: FluxApp) -> BudgetGuard | None:
+        return self.reliable_step.budget if self.reliable_step is not None else None
 
     def _replay(self: FluxApp, session_id: str) -> None:
         if not session_id:
@@ -86,8 +94,7 @@ class CommandControl:
 
     def action_help(self: FluxApp) -> None:
         keys = [
-            (binding.key_display or binding.key, binding.description)
-            for binding in self.BINDINGS_FOR_HELP
+            (binding.key_display or binding.key, binding.description) for binding in self.BINDINGS_FOR_HELP
         ]
         self.chat.add_info(help_markdown(keys), classes="help")
 
@@ -105,6 +112,20 @@ class CommandControl:
     def action_sessions(self: FluxApp) -> None:
         self.post_message(OpenSessions())
 
+    # -- sessions (the session store is wired in by whoever builds the app) -----------------------
+
+    def on_open_sessions(self: FluxApp, message: OpenSessions) -> None:
+        if self.open_sessions_handler is not None:
+            self.open_sessions_handler()
+        else:
+            self.chat.add_notice("Sessions are not recorded in this run (no session store configured).")
+
+    def on_start_replay(self: FluxApp, message: StartReplay) -> None:
+        if self.replay_handler is not None:
+            self.replay_handler(message.session_id)
+        else:
+            self.chat.add_notice("Replay needs the session store, which is not configured in this run.")
+
     def action_toggle_inspector(self: FluxApp) -> None:
         self.inspector.display = not self.inspector.display
 
@@ -118,8 +139,11 @@ class CommandControl:
         for label, name in self.provider_options():
             if name != current.name:
                 actions.append(
-                    (f"Switch provider: {label}", "continue the conversation there",
-                     partial(self.switch_provider, name))
+                    (
+                        f"Switch provider: {label}",
+                        "continue the conversation there",
+                        partial(self.switch_provider, name),
+                    )
                 )
         for model in self.top_bar.models:
             if model != current.model:
@@ -133,6 +157,8 @@ class CommandControl:
             ("Clear conversation (/clear)", "screen and history sent to the model", self.action_clear),
             ("Sessions (/sessions)", "browse, resume and replay saved sessions", self.action_sessions),
             ("Cancel answer", "stop the answer that is streaming", self.action_cancel_turn),
+            ("Retry (/retry)", "ask again for the answer that failed", partial(start_retry, self)),
+            ("Continue (/continue)", "let the model go on", partial(start_continue, self)),
             ("Help (/help)", "commands and keys", self.action_help),
         ]
         return actions

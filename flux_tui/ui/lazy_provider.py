@@ -24,7 +24,7 @@ ProviderFactory = Callable[[ProviderSettings, Transcript], BaseLLMProvider]
 
 SETUP_HINT = (
     "Set ANTHROPIC_API_KEY or OPENAI_API_KEY, add the key to flux.toml, or point flux-tui at a local "
-    "OpenAI-compatible server ([providers.NAME] kind=\"openai\" base_url=... in flux.toml, or "
+    'OpenAI-compatible server ([providers.NAME] kind="openai" base_url=... in flux.toml, or '
     "OPENAI_BASE_URL); then pick it with /provider."
 )
 

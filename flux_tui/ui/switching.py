@@ -14,6 +14,7 @@ from textual import work
 from flux_tui.core.agent_events import ProviderSwitched
 from flux_tui.core.config import ResolvedProvider
 from flux_tui.core.errors import ConfigError
+from flux_tui.core.protocols import ChatProvider
 from flux_tui.ui.lazy_provider import SETUP_HINT, LazyProvider
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def missing_label(missing: str | None) -> str:
 class ProviderControl:
     """Mixed into ``FluxApp``."""
 
-    _models: list[str]
+    _model_lists: dict[str, list[str]]  # provider name -> models its endpoint offers (once fetched)
 
     # -- building -----------------------------------------------------------------------------------
 
@@ -86,11 +87,9 @@ class ProviderControl:
         except ConfigError as exc:
             return self._refuse(str(exc))
         self.agent.switch_provider(self.make_provider(resolved), reason="user")
-        self._models = list(resolved.models)
         if resolved.missing:
             self.chat.add_notice(f"{resolved.missing}. {SETUP_HINT}", "warning")
         self._close_provider(current)
-        self.load_models()
         return True
 
     def switch_model(self: FluxApp, model: str) -> bool:
@@ -116,19 +115,37 @@ class ProviderControl:
     def _refuse(self: FluxApp, text: str) -> bool:
         self.chat.add_notice(text, "warning")
         provider = self.agent.provider
-        self.top_bar.show_provider(provider.name, provider.model, self._models)
+        self.top_bar.show_provider(provider.name, provider.model, self.models_of(provider))
         return False
 
-    def on_provider_switched(self: FluxApp, event: ProviderSwitched) -> None:
-        """Reflect a switch (user, failover, replay) in the menus and the sidebar."""
-        models = self._models if event.provider == self.agent.provider.name else [event.model]
-        self.top_bar.show_provider(event.provider, event.model, models)
-        self.update_current()
+    def models_of(self: FluxApp, provider: ChatProvider) -> list[str]:
+        """The models to offer for ``provider``: fetched from its endpoint, else the configured ones."""
+        fetched = self._model_lists.get(provider.name)
+        if fetched:
+            return fetched
+        settings = getattr(provider, "settings", None)
+        return list(getattr(settings, "models", None) or [provider.model])
 
-    def update_current(self: FluxApp) -> None:
+    def on_provider_switched(self: FluxApp, event: ProviderSwitched) -> None:
+        """Reflect a switch (user, failover, or replayed) in the menus and the sidebar."""
         provider = self.agent.provider
-        self.sidebar.set_current(provider.name, provider.model, None)
-        self._context_window_worker(provider.kind, provider.name, provider.model)
+        live = event.provider == provider.name
+        models = self.models_of(provider) if live else [event.model]
+        self.top_bar.show_provider(event.provider, event.model, models)
+        if live and event.provider not in self._model_lists:
+            self.load_models()
+        kind = provider.kind if live else self._kind_of(event.provider)
+        self.update_current(event.provider, event.model, kind)
+
+    def _kind_of(self: FluxApp, name: str) -> str:
+        try:
+            return self.resolve(name).kind
+        except ConfigError:
+            return name
+
+    def update_current(self: FluxApp, name: str, model: str, kind: str) -> None:
+        self.sidebar.set_current(name, model, None)
+        self._context_window_worker(kind, name, model)
 
     # -- workers -------------------------------------------------------------------------------------
 
@@ -141,17 +158,20 @@ class ProviderControl:
         self.call_from_thread(self._set_window, name, model, window)
 
     def _set_window(self: FluxApp, name: str, model: str, window: int | None) -> None:
-        provider = self.agent.provider
-        if (provider.name, provider.model) == (name, model):
+        if (self.top_bar.provider, self.top_bar.model) == (name, model):  # still the one shown
             self.sidebar.set_current(name, model, window)
 
     @work(exclusive=True, group="models", exit_on_error=False)
     async def load_models(self: FluxApp) -> None:
         """Fill the model menu from the endpoint (configured models first), without blocking the UI."""
         provider = self.agent.provider
-        models = await provider.list_models()
+        list_models = getattr(provider, "list_models", None)
+        if list_models is None:
+            return
+        models = await list_models()
+        if models:
+            self._model_lists[provider.name] = models
         if provider is self.agent.provider and models:
-            self._models = models
             self.top_bar.set_models(models, provider.model)
 
     @work(group="warm-up", exit_on_error=False)

@@ -19,6 +19,7 @@ from flux_tui.core.agent_events import (
     TurnStarted,
 )
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest
+from flux_tui.core.transcript import Transcript
 from flux_tui.ui.messages import AgentEventsPosted
 
 if TYPE_CHECKING:
@@ -53,16 +54,39 @@ class TurnControl:
         self.inspector.apply(event)
         self.sidebar.apply(event)
         if isinstance(event, TurnStarted):
-            self.top_bar.set_status("● streaming", "bold $accent")
+            self.top_bar.set_status(self.status_text(streaming=True), "bold $accent")
         elif isinstance(event, _TURN_ENDS):
-            self.top_bar.set_status(self.idle_status())
+            self.top_bar.set_status(self.status_text())
         elif isinstance(event, ProviderSwitched):
             self.on_provider_switched(event)
 
     def load_events(self: FluxApp, events: Iterable[AgentEvent]) -> None:
-        """Show a stored conversation at once (resume): the same path as live events."""
+        """Show a stored conversation at once (resume). The widgets get the same events as live; the
+        chat renders only what comes into view (see ``ChatPane.load``)."""
+        events = list(events)
+        self.chat.load(events)
         for event in events:
-            self.apply_agent_event(event)
+            self.inspector.apply(event)
+            self.sidebar.apply(event)
+            if isinstance(event, ProviderSwitched):
+                self.on_provider_switched(event)
+
+    def resume(self: FluxApp, events: Iterable[AgentEvent], transcript: Transcript | None = None) -> None:
+        """Replace the conversation by a stored one: its events on screen, its history for the model.
+
+        The Transcript object stays the same (providers hold it); its content is replaced.
+        """
+        self.chat.clear()
+        self.inspector.clear()
+        self.sidebar.clear()
+        if transcript is not None:
+            self.transcript.messages[:] = transcript.messages
+            self.transcript.file_context = transcript.file_context
+        events = list(events)
+        self.load_events(events)
+        budget = self.reliable_step.budget if self.reliable_step is not None else None
+        if budget is not None:
+            budget.load(events)
 
     # -- the turn -----------------------------------------------------------------------------------
 

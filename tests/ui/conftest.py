@@ -17,7 +17,6 @@ from flux_tui.core import pricing
 from flux_tui.core.config import load_config
 from flux_tui.ui.app import FluxApp
 
-SIZE = (160, 50)
 _PREFIXES = ("FLUX_", "ANTHROPIC_", "OPENAI_")
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import SIZE
-from pilot_helpers import finish_turn, send, type_text, wait_until
+from ui_pilot import SIZE, finish_turn, plain, send, type_text, wait_until
 
 from flux_tui.core import pricing
+from flux_tui.ui.format import money
 from flux_tui.ui.widgets.chat_items import NoticeLine, ThinkingView, TurnError
 
 
@@ -23,9 +23,10 @@ async def test_prompt_streams_answer_into_chat(make_app: Any, fake_api: Any) -> 
         assert answer.query_one(".answer-text").source == text
         assert [p.prompt for p in app.chat.prompts] == ["Say hello"]
         body = fake_api.last_request("/v1/messages").body
-        assert body["messages"][-1] == {"role": "user", "content": [{"type": "text", "text": "Say hello"}]} or (
-            "Say hello" in str(body["messages"][-1]["content"])
-        )
+        assert body["messages"][-1] == {
+            "role": "user",
+            "content": [{"type": "text", "text": "Say hello"}],
+        } or ("Say hello" in str(body["messages"][-1]["content"]))
 
 
 async def test_thinking_is_collapsed_and_kept(make_app: Any, fake_api: Any) -> None:
@@ -56,6 +57,8 @@ async def test_sidebar_shows_the_cost_the_usage_implies(make_app: Any, fake_api:
         assert session.estimated is False
         assert (session.input_tokens, session.output_tokens, session.cache_read_tokens) == (1200, 300, 1000)
         assert session.cost == expected
+        shown = plain(app.sidebar.query_one("#sb-usage"), width=40)
+        assert money(expected) in shown and "1.2k" in shown
 
 
 async def test_401_shows_a_clear_message_and_the_app_stays_up(make_app: Any, fake_api: Any) -> None:
@@ -74,7 +77,9 @@ async def test_401_shows_a_clear_message_and_the_app_stays_up(make_app: Any, fak
         assert ok.state == "done" and ok.text == "back in business"
 
 
-async def test_escape_cancels_keeps_partial_text_and_next_request_is_valid(make_app: Any, fake_api: Any) -> None:
+async def test_escape_cancels_keeps_partial_text_and_next_request_is_valid(
+    make_app: Any, fake_api: Any
+) -> None:
     words = " ".join(f"word{i}" for i in range(400))
     fake_api.queue_anthropic_text(words, tokens_per_second=40)
     fake_api.queue_anthropic_text("fine")
@@ -118,3 +123,93 @@ async def test_prompt_while_streaming_is_refused(make_app: Any, fake_api: Any) -
         await finish_turn(pilot, app)
         assert [p.prompt for p in app.chat.prompts] == ["first"]
         assert len(fake_api.requests_to("/v1/messages")) == 1
+
+
+async def test_replaying_the_events_rebuilds_the_same_chat(
+    make_app: Any, fake_api: Any, sandbox: Any
+) -> None:
+    """Session replay feeds stored events through ``apply_agent_event``: it must look like the live run."""
+    (sandbox / "a.txt").write_text("content\n")
+    fake_api.queue_anthropic_text("First answer.", thinking="hmm")
+    fake_api.queue_anthropic_tool_use([("toolu_9", "read_file", {"path": "a.txt"})], text="Reading.")
+    fake_api.queue_anthropic_text("It says content.")
+    fake_api.queue_error("anthropic", 400)  # not retried: the turn fails at once
+    app = make_app()
+    recorded: list[Any] = []
+    app.agent.subscribe(recorded.append)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, app, "one")
+        await send(pilot, app, "two")
+        await send(pilot, app, "three")
+        live = _describe(app)
+    replay = make_app()
+    async with replay.run_test(size=SIZE):
+        replay.load_events(recorded)
+        for answer in replay.chat.answers:
+            await answer.settle()
+        assert _describe(replay) == live
+        assert replay.sidebar.ledger.session.cost == app.sidebar.ledger.session.cost
+        assert [r.status for r in replay.inspector.records] == ["done"]
+
+
+def _describe(app: Any) -> list[tuple[str, ...]]:
+    items: list[tuple[str, ...]] = []
+    for prompt, answer in zip(app.chat.prompts, app.chat.answers, strict=True):
+        tools = tuple(f"{line.tool_name}:{line.status}" for line in answer.tool_lines)
+        errors = tuple(error.error for error in answer.query(TurnError))
+        items.append((prompt.prompt, answer.state, answer.text, answer.thinking_text, *tools, *errors))
+    return items
+
+
+async def test_resume_shows_the_recent_turns_and_folds_older_ones(make_app: Any) -> None:
+    from flux_tui.core.agent_events import TextDelta, TurnFinished, TurnStarted, UsageReported
+    from flux_tui.core.transcript import Transcript
+    from flux_tui.ui.widgets.chat_items import EarlierTurns
+
+    events: list[Any] = []
+    for i in range(45):
+        events.append(TurnStarted(turn_id=str(i), prompt=f"question {i}", provider="anthropic", model="m"))
+        events.append(TextDelta(text=f"**answer** {i}\n\n- a\n- b\n"))
+        events.append(
+            UsageReported(provider="anthropic", model="m", input_tokens=10, output_tokens=5, cost=0.5)
+        )
+        events.append(TurnFinished(stop_reason="end_turn"))
+    stored = Transcript()
+    stored.add_user_text("question 44")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        transcript = app.transcript
+        app.resume(events, stored)
+        assert app.transcript is transcript and [m.text for m in transcript.messages] == ["question 44"]
+        assert [p.prompt for p in app.chat.prompts] == [f"question {i}" for i in range(25, 45)]
+        assert app.sidebar.ledger.session.cost == 45 * 0.5  # the cost covers the whole session
+        last = app.chat.answers[-1]
+        await last.settle()
+        assert last.text == "**answer** 44\n\n- a\n- b\n"
+        await wait_until(pilot, lambda: not last.chunks[0].deferred)  # in view: rendered
+        assert last.chunks[0].source == last.text
+
+        fold = app.chat.query_one(EarlierTurns)
+        assert fold.turns == 25
+        fold.action_expand()
+        await wait_until(pilot, lambda: len(app.chat.prompts) == 40)
+        assert [p.prompt for p in app.chat.prompts][:2] == ["question 5", "question 6"]
+        assert [p.prompt for p in app.chat.prompts][-1] == "question 44"
+        app.chat.query_one(EarlierTurns).action_expand()
+        await wait_until(pilot, lambda: len(app.chat.prompts) == 45)
+        assert not app.chat.query(EarlierTurns)
+        assert [p.prompt for p in app.chat.prompts] == [f"question {i}" for i in range(45)]
+
+
+async def test_a_stored_turn_without_an_end_is_marked_incomplete(make_app: Any) -> None:
+    from flux_tui.core.agent_events import TextDelta, TurnStarted
+
+    app = make_app()
+    async with app.run_test(size=SIZE):
+        app.load_events(
+            [TurnStarted(turn_id="1", prompt="q", provider="anthropic", model="m"), TextDelta(text="half an")]
+        )
+        answer = app.chat.answers[-1]
+        assert answer.state == "incomplete" and answer.text == "half an"
+        assert app.chat.current is None
+        assert any("incomplete" in line.text for line in answer.query(NoticeLine))

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import SIZE
-from pilot_helpers import finish_turn, run_command, send, type_text, wait_until
 from textual.widgets import Select
+from ui_pilot import SIZE, finish_turn, run_command, send, type_text, wait_until
 
 from flux_tui.ui.widgets.chat_items import NoticeLine
 
 
 def _openai_roles(body: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(m["role"], m["content"] if isinstance(m["content"], str) else str(m["content"])) for m in body["messages"]]
+    return [
+        (m["role"], m["content"] if isinstance(m["content"], str) else str(m["content"]))
+        for m in body["messages"]
+    ]
 
 
 async def test_switch_provider_through_the_menu_carries_the_history(make_app: Any, fake_api: Any) -> None:
@@ -58,10 +60,15 @@ async def test_switch_with_slash_provider_and_back(make_app: Any, fake_api: Any)
         assert "two" in str(messages[2]["content"])
         # The same Transcript object throughout: nothing was copied or lost.
         assert app.agent.transcript is app.transcript
-        assert [m.provider for m in app.transcript.messages if m.role == "assistant"] == ["openai", "anthropic"]
+        assert [m.provider for m in app.transcript.messages if m.role == "assistant"] == [
+            "openai",
+            "anthropic",
+        ]
 
 
-async def test_switch_model_with_slash_model_uses_it_for_the_next_request(make_app: Any, fake_api: Any) -> None:
+async def test_switch_model_with_slash_model_uses_it_for_the_next_request(
+    make_app: Any, fake_api: Any
+) -> None:
     fake_api.queue_anthropic_text("a")
     fake_api.queue_anthropic_text("b")
     app = make_app()
@@ -107,3 +114,18 @@ async def test_provider_menu_marks_providers_without_a_key(make_app: Any) -> Non
     async with app.run_test(size=SIZE):
         options = dict((value, label) for label, value in app.provider_options())
         assert options == {"anthropic": "anthropic", "openai": "openai (no key)"}
+
+
+async def test_a_failover_switch_is_reflected_in_menus_and_sidebar(make_app: Any, fake_api: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "claude-haiku-4-5-20251001" in app.top_bar.models)
+        backup = app.make_provider(app.resolve("openai", "gpt-4o"))
+        app.agent.switch_provider(backup, reason="failover", during_turn=True)  # what issue 6's step does
+        await wait_until(pilot, lambda: app.top_bar.provider == "openai")
+        assert app.top_bar.model == "gpt-4o"
+        assert app.sidebar.provider == "openai"
+        await wait_until(pilot, lambda: "gpt-4o-mini" in app.top_bar.models)
+        assert "claude-haiku-4-5-20251001" not in app.top_bar.models
+        notice = [n.text for n in app.chat.query(NoticeLine) if "now on openai" in n.text]
+        assert notice and "(failover)" in notice[0]

@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conftest import SIZE
-from pilot_helpers import finish_turn, type_text, wait_until
+from ui_pilot import SIZE, finish_turn, type_text, wait_until
 
 from flux_tui.ui.screens.approval import ApprovalScreen
 from flux_tui.ui.widgets.chat_items import ToolCallLine
 
 
-async def test_read_file_runs_and_shows_in_chat_and_inspector(make_app: Any, fake_api: Any, sandbox: Path) -> None:
+async def test_read_file_runs_and_shows_in_chat_and_inspector(
+    make_app: Any, fake_api: Any, sandbox: Path
+) -> None:
     (sandbox / "notes.txt").write_text("alpha\nbeta\n")
     fake_api.queue_anthropic_tool_use([("toolu_1", "read_file", {"path": "notes.txt"})], text="Let me look.")
     fake_api.queue_anthropic_text("It says alpha and beta.")
@@ -36,7 +37,9 @@ async def test_read_file_runs_and_shows_in_chat_and_inspector(make_app: Any, fak
         assert "alpha" in str(result["content"])
 
 
-async def test_edit_approved_in_the_dialog_changes_the_file(make_app: Any, fake_api: Any, sandbox: Path) -> None:
+async def test_edit_approved_in_the_dialog_changes_the_file(
+    make_app: Any, fake_api: Any, sandbox: Path
+) -> None:
     target = sandbox / "app.py"
     target.write_text("print('hello')\n")
     fake_api.queue_anthropic_tool_use([("toolu_r", "read_file", {"path": "app.py"})])
@@ -56,7 +59,9 @@ async def test_edit_approved_in_the_dialog_changes_the_file(make_app: Any, fake_
         assert app.chat.answers[-1].state == "done"
 
 
-async def test_edit_denied_leaves_the_file_and_tells_the_model(make_app: Any, fake_api: Any, sandbox: Path) -> None:
+async def test_edit_denied_leaves_the_file_and_tells_the_model(
+    make_app: Any, fake_api: Any, sandbox: Path
+) -> None:
     target = sandbox / "app.py"
     target.write_text("x = 1\n")
     fake_api.queue_anthropic_tool_use([("toolu_w", "write_file", {"path": "app.py", "content": "x = 2\n"})])
@@ -75,7 +80,9 @@ async def test_edit_denied_leaves_the_file_and_tells_the_model(make_app: Any, fa
         assert result["tool_use_id"] == "toolu_w" and result.get("is_error") is True
 
 
-async def test_escape_behind_the_dialog_is_not_needed_to_cancel(make_app: Any, fake_api: Any, sandbox: Path) -> None:
+async def test_escape_behind_the_dialog_is_not_needed_to_cancel(
+    make_app: Any, fake_api: Any, sandbox: Path
+) -> None:
     """Cancelling the turn while the dialog is open takes the dialog away and closes the call."""
     fake_api.queue_anthropic_tool_use([("toolu_c", "run_command", {"command": "echo hi"})])
     fake_api.queue_anthropic_text("next")

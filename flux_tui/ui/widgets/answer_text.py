@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
-FLUSH_INTERVAL = float(__import__("os").environ.get("FLUX_FLUSH", "0.05"))  # TEMP
+FLUSH_INTERVAL = 0.1  # seconds between two writes to a Markdown stream (each costs a layout and a frame)
 CHUNK_CHARS = 4000  # a chunk is closed at the next clean block boundary after this many characters
 # A chunk after the first is written to the screen only once it has been open this long: in a firehose
 # it fills up (and closes) before that and is deferred instead of rendered block by block.
@@ -110,8 +110,10 @@ class AnswerText(Markdown):
         self._ready = False
         self._flush_scheduled = False
         self._ending: bool | None = None  # None: open; else whether the end re-renders the document
+        self._defer_on_end = False  # end() asked for a deferred render (bulk loads)
         self._written = False  # some of the text went to the stream already
         self._placeholder: Static | None = None
+        self._materializing = False
         self.settled = asyncio.Event()
 
     @property
@@ -141,20 +143,29 @@ class AnswerText(Markdown):
     async def _flush(self) -> None:
         self._flush_scheduled = False
         if self._pending and self._stream is not None:
-            if self._ending is False and not self._written:
+            if self._defers:
                 return  # closed before anything was shown: _finish defers it instead
             chunk = "".join(self._pending)
             self._pending.clear()
             self._written = True
             await self._stream.write(chunk)
 
-    def end(self, *, rerender: bool = True) -> None:
-        """No more text: flush it, and with ``rerender`` parse the whole chunk once more."""
+    def end(self, *, rerender: bool = True, defer: bool = False) -> None:
+        """No more text: flush it, and with ``rerender`` parse the whole chunk once more.
+
+        ``defer``: if nothing was shown yet, show plain text until ``materialize()`` (a chunk closed
+        mid-answer by the splitter is always deferred that way).
+        """
         if self._ending is not None:
             return
         self._ending = rerender
+        self._defer_on_end = defer
         if self._ready:
             self.call_later(self._finish)
+
+    @property
+    def _defers(self) -> bool:
+        return self._ending is not None and not self._written and (self._defer_on_end or not self._ending)
 
     @property
     def deferred(self) -> bool:
@@ -165,7 +176,7 @@ class AnswerText(Markdown):
         if self.settled.is_set():
             return
         stream, self._stream = self._stream, None
-        if self._ending is False and not self._written:
+        if self._defers:
             self._pending.clear()
             if stream is not None:
                 await stream.stop()
@@ -186,9 +197,14 @@ class AnswerText(Markdown):
 
     async def materialize(self) -> None:
         """Replace the plain-text stand-in of a deferred chunk by the rendered Markdown."""
-        placeholder, self._placeholder = self._placeholder, None
-        if placeholder is None:
+        placeholder = self._placeholder
+        if placeholder is None or self._materializing:
             return
-        with self.app.batch_update():
-            await placeholder.remove()
-            await self.update(self.text)
+        self._materializing = True
+        try:
+            with self.app.batch_update():
+                await placeholder.remove()
+                await self.update(self.text)
+        finally:
+            self._placeholder = None
+            self._materializing = False

@@ -7,12 +7,15 @@ writes, never a re-render per token, and one full ``update()`` of the last chunk
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Collapsible, Markdown, Static
 
+from flux_tui.core.agent_events import AgentEvent, TurnStarted
 from flux_tui.ui.widgets.answer_text import FLUSH_INTERVAL, LATER_CHUNK_DELAY, AnswerText, ChunkSplitter
 
 PROMPT_PREVIEW_CHARS = 4000  # a huge paste is summarised in the chat; the request carries all of it
@@ -39,6 +42,41 @@ class InfoPanel(Markdown):
 
     def __init__(self, markdown: str, *, classes: str = "") -> None:
         super().__init__(markdown, classes=f"info-panel {classes}".strip())
+
+
+class EarlierTurns(Static, can_focus=True):
+    """Stands for the older part of a loaded session; click (or Enter) shows the next batch."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "expand", "Show earlier", show=False)]
+
+    class Expand(Message):
+        def __init__(self, fold: EarlierTurns) -> None:
+            super().__init__()
+            self.fold = fold
+
+    def __init__(self, events: list[AgentEvent], turns: int) -> None:
+        super().__init__("", classes="earlier-turns")
+        self.events = events
+        self.turns = turns
+        self._label()
+
+    def _label(self) -> None:
+        self.update(Content(f"▲ {self.turns:,} earlier exchanges: click or press Enter to show more"))
+
+    def take_last(self, count: int) -> list[AgentEvent]:
+        """Remove and return the events of the last ``count`` turns held here."""
+        starts = [i for i, event in enumerate(self.events) if isinstance(event, TurnStarted)]
+        cut = starts[-count] if len(starts) > count else 0
+        taken, self.events = self.events[cut:], self.events[:cut]
+        self.turns = max(0, self.turns - count)
+        self._label()
+        return taken
+
+    def on_click(self) -> None:
+        self.action_expand()
+
+    def action_expand(self) -> None:
+        self.post_message(self.Expand(self))
 
 
 class NoticeLine(Static):
@@ -152,9 +190,10 @@ _STOP_NOTES = {
 class AssistantAnswer(Vertical):
     """Everything the assistant produced in one turn, in order: text, thinking, tool calls, notices."""
 
-    def __init__(self, provider: str, model: str) -> None:
+    def __init__(self, provider: str, model: str, *, bulk: bool = False) -> None:
         super().__init__(classes="answer")
         self._placeholder = Static("…", classes="answer-placeholder")
+        self.bulk = bulk  # loaded from a stored session: text is rendered when it comes into view
         self.provider = provider
         self.model = model
         self.state = "streaming"
@@ -168,7 +207,10 @@ class AssistantAnswer(Vertical):
         """Call right after mounting this: constructor or compose children would be mounted *after*
         content added while the answer itself is still pending, so the header goes in first here."""
         header = Static(Content(f"{self.provider} · {self.model}"), classes="answer-header")
-        self.mount(header, self._placeholder)
+        if self.bulk:
+            self.mount(header)
+        else:
+            self.mount(header, self._placeholder)
 
     # -- content ----------------------------------------------------------------------------------
 
@@ -225,7 +267,7 @@ class AssistantAnswer(Vertical):
 
     def _end_text(self) -> None:
         if self._text is not None:
-            self._text.end(rerender=True)
+            self._text.end(rerender=True, defer=self.bulk)
             self._text = None
             self._splitter = None
 
@@ -276,6 +318,11 @@ class AssistantAnswer(Vertical):
         self._close("cancelled")
         kept = "the partial answer is kept" if self._runs else "nothing was answered"
         self._append(NoticeLine(f"⊘ cancelled — {kept}", "cancelled"))
+
+    def interrupt(self) -> None:
+        """A stored turn that never reported its end (the app was killed mid-answer)."""
+        self._close("incomplete")
+        self._append(NoticeLine("⊘ incomplete: the session ended before this answer did", "cancelled"))
 
     async def settle(self) -> None:
         """Wait until every text segment has had its final render (tests, replay)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from textual.containers import VerticalScroll
@@ -25,9 +25,10 @@ from flux_tui.core.agent_events import (
     TurnStarted,
 )
 from flux_tui.ui.widgets.answer_text import AnswerText
-from flux_tui.ui.widgets.chat_items import AssistantAnswer, InfoPanel, NoticeLine, UserPrompt
+from flux_tui.ui.widgets.chat_items import AssistantAnswer, EarlierTurns, InfoPanel, NoticeLine, UserPrompt
 
 MATERIALIZE_INTERVAL = 0.1  # seconds between two checks for deferred chunks to render
+KEEP_TURNS = 20  # turns of a loaded session shown at once; older ones are folded
 
 _DECISION_NOTES = {
     "approved": "approved",
@@ -44,6 +45,8 @@ class ChatPane(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = "chat") -> None:
         super().__init__(id=id)
         self.current: AssistantAnswer | None = None
+        self._bulk = False  # loading a stored conversation: defer rendering of answers
+        self._insert_before: Widget | None = None  # where new items go (older turns go above)
         self._materializer: Timer | None = None
         self._handlers: dict[type[AgentEvent], Callable[[Any], None]] = {
             TextDelta: self._on_text,
@@ -108,8 +111,53 @@ class ChatPane(VerticalScroll, can_focus=True):
 
     def add_notice(self, text: str, level: str = "info") -> NoticeLine:
         line = NoticeLine(text, level)
-        self.mount(line)
+        self._mount(line)
         return line
+
+    def _mount(self, *widgets: Widget) -> None:
+        if self._insert_before is not None:
+            self.mount(*widgets, before=self._insert_before)
+        else:
+            self.mount(*widgets)
+
+    # -- stored conversations -----------------------------------------------------------------------
+
+    def load(self, events: Sequence[AgentEvent]) -> None:
+        """Show a stored conversation at once (resume): the last ``KEEP_TURNS`` turns, their text
+        rendered as it comes into view, and the older ones folded behind an ``EarlierTurns`` line."""
+        starts = [i for i, event in enumerate(events) if isinstance(event, TurnStarted)]
+        cut = starts[-KEEP_TURNS] if len(starts) > KEEP_TURNS else 0
+        if cut:
+            self._mount(EarlierTurns(list(events[:cut]), len(starts) - KEEP_TURNS))
+        self._apply_bulk(events[cut:])
+        if self.current is not None:  # the stored session stopped in the middle of a turn
+            self.current.interrupt()
+            self.current = None
+
+    def _apply_bulk(self, events: Sequence[AgentEvent]) -> None:
+        self._bulk = True
+        try:
+            for event in events:
+                self.apply(event)
+        finally:
+            self._bulk = False
+
+    def on_earlier_turns_expand(self, message: EarlierTurns.Expand) -> None:
+        message.stop()
+        fold = message.fold
+        live, self.current = self.current, None  # older turns must not touch a running answer
+        siblings = list(self.children)
+        after = siblings[siblings.index(fold) + 1] if siblings.index(fold) + 1 < len(siblings) else None
+        self._insert_before = after
+        try:
+            self._apply_bulk(fold.take_last(KEEP_TURNS))
+            if self.current is not None:  # a stored turn that never ended
+                self.current.interrupt()
+        finally:
+            self._insert_before = None
+            self.current = live
+        if not fold.events:
+            fold.remove()
 
     def clear(self) -> None:
         self.current = None
@@ -132,11 +180,12 @@ class ChatPane(VerticalScroll, can_focus=True):
 
     def _on_turn_started(self, event: TurnStarted) -> None:
         if self.current is not None:  # a turn that never reported its end (a crashed session)
-            self.current.cancel()
-        self.current = AssistantAnswer(event.provider, event.model)
-        self.mount(UserPrompt(event.prompt), self.current)
+            self.current.interrupt()
+        self.current = AssistantAnswer(event.provider, event.model, bulk=self._bulk)
+        self._mount(UserPrompt(event.prompt), self.current)
         self.current.start()
-        self.anchor()  # a new prompt brings the view back to the bottom
+        if not self._bulk:
+            self.anchor()  # a new prompt brings the view back to the bottom
 
     def _on_text(self, event: TextDelta) -> None:
         if self.current is not None:
@@ -192,7 +241,7 @@ class ChatPane(VerticalScroll, can_focus=True):
     def _on_turn_failed(self, event: TurnFailed) -> None:
         if self.current is None:  # failed before the turn started (no provider): still say so
             self.current = AssistantAnswer("flux", "error")
-            self.mount(self.current)
+            self._mount(self.current)
             self.current.start()
         self.current.fail(event.error, event.hint)
         self.current = None

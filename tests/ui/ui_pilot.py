@@ -11,6 +11,8 @@ from textual.pilot import Pilot
 from flux_tui.ui.app import FluxApp
 from flux_tui.ui.widgets.chat_items import AssistantAnswer
 
+SIZE = (160, 50)  # every pilot test and picture uses this terminal size
+
 
 async def wait_until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 10.0) -> None:
     """Let the app run until ``condition()`` holds (a deadline only guards against hanging tests)."""
@@ -55,11 +57,9 @@ async def run_command(pilot: Pilot[Any], app: FluxApp, text: str) -> None:
     await pilot.pause()
 
 
-def plain(widget: Any, width: int = 60) -> str:
-    """What a Static-like widget shows, as plain text (Rich renderables and Textual Content alike)."""
-    from rich.console import Console
+def plain(widget: Any, width: int | None = None) -> str:
+    """What a widget shows on screen, as plain text lines (whatever it renders: Rich or Content)."""
+    from textual.geometry import Region
 
-    renderable = widget.render()
-    console = Console(width=width, record=True, file=__import__("io").StringIO(), color_system=None)
-    console.print(renderable)
-    return console.export_text()
+    region = Region(0, 0, width or widget.size.width, widget.size.height)
+    return "\n".join(strip.text.rstrip() for strip in widget.render_lines(region))

@@ -19,8 +19,6 @@ from flux_tui.core import _agent_tools
 from flux_tui.ui.app import FluxApp
 from flux_tui.ui.screens.approval import ApprovalScreen
 
-SIZE = (160, 50)
-
 SAMPLE_FILE = "greet.py"
 SAMPLE_SOURCE = '''\
 def greet(name: str) -> str:
