@@ -1,9 +1,10 @@
 """Stand-in for the ``flux-tui`` console script while the CLI cannot start the UI yet.
 
 ``python -m benchmarks.app_main [--resume ID]`` does what ``flux-tui [--resume ID]`` is to do: load the
-config, build ``FluxApp``, and for ``--resume`` load the stored session and show it through
-``FluxApp.load_events`` (the path live events take) with the transcript restored. The benchmarks use
-the real console script as soon as ``flux_tui.ui.launch`` exists (``harness.flux_entry``).
+config, open the session store, build ``FluxApp`` with a ``SessionRecorder`` among its event sinks (every
+turn is saved, as in the real app), and for ``--resume`` show the stored session with
+``FluxApp.resume``. The benchmarks switch to the real console script as soon as ``flux_tui.ui.launch``
+exists (``harness.flux_entry``).
 """
 
 from __future__ import annotations
@@ -17,24 +18,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from flux_tui.core.config import load_config
+    from flux_tui.sessions import SessionRecorder, SessionStore
     from flux_tui.ui.app import FluxApp
 
     config, problems = load_config()
-    if not args.resume:
-        FluxApp(config, problems=problems).run()
-        return 0
+    store = SessionStore(config.data_path / "sessions.db")
+    recorder = SessionRecorder(store, args.resume)
+    resume_id = args.resume
 
-    from flux_tui.sessions import SessionStore
-
-    session_id = args.resume
-
-    class ResumedApp(FluxApp):
+    class BenchedApp(FluxApp):
         def on_mount(self) -> None:  # runs before FluxApp.on_mount (Textual calls both)
-            loaded = SessionStore(config.data_path / "sessions.db").load(session_id)
-            self.transcript.messages[:] = loaded.transcript.messages
-            self.load_events(loaded.events)
+            if resume_id:
+                loaded = store.load(resume_id)
+                self.resume(loaded.events, loaded.transcript)
 
-    ResumedApp(config, problems=problems).run()
+    try:
+        BenchedApp(config, problems=problems, sinks=[recorder]).run()
+    finally:
+        recorder.close()
+        store.close()
     return 0
 
 

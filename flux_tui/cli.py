@@ -22,7 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", help="model to start with (overrides FLUX_MODEL)")
     parser.add_argument("--workspace", type=Path, help="root the file tools may touch (default: cwd)")
     parser.add_argument("--yolo", action="store_true", help="allow every tool call without asking")
-    parser.add_argument("--continue", dest="continue_latest", action="store_true", help="resume the latest session")
+    parser.add_argument(
+        "--continue", dest="continue_latest", action="store_true", help="resume the latest session"
+    )
     parser.add_argument("--resume", metavar="ID", help="resume the session with this id")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -64,8 +66,10 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from flux_tui.core.config import load_config
+    from flux_tui.core.logging_setup import config_secrets, setup_logging
 
     config, problems = load_config(**_overrides(args))
+    setup_logging(config, config_secrets(config))
     if args.command == "run":
         return _cmd_run(config, problems, args)
     if args.command in ("export", "import", "sessions"):
@@ -78,23 +82,34 @@ def _cmd_run(config: Any, problems: list[Any], args: argparse.Namespace) -> int:
 
     for problem in problems:
         print(f"flux-tui: {problem}", file=sys.stderr)
+    from flux_tui.core.logging_setup import config_secrets
+    from flux_tui.sessions import SessionRecorder
+    from flux_tui.sessions.commands import open_store
+
     prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
-    return asyncio.run(run_headless(config, prompt, yolo=bool(config.yolo)))
+    # A headless run is a session like any other: browse, export or replay it later.
+    recorder = SessionRecorder(open_store(config), secrets=config_secrets(config))
+    try:
+        return asyncio.run(run_headless(config, prompt, yolo=bool(config.yolo), sinks=[recorder]))
+    finally:
+        recorder.close()
 
 
 def _cmd_sessions(config: Any, args: argparse.Namespace) -> int:
+    from flux_tui.core.logging_setup import config_secrets
     from flux_tui.sessions import commands
 
     store = commands.open_store(config)
+    secrets = config_secrets(config)
     if args.command == "export":
         out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
         try:
-            return commands.cmd_export(store, args.session_id, args.format, out)
+            return commands.cmd_export(store, args.session_id, args.format, out, secrets=secrets)
         finally:
             if args.output:
                 out.close()
     if args.command == "import":
-        return commands.cmd_import(store, args.file, sys.stdout)
+        return commands.cmd_import(store, args.file, sys.stdout, secrets=secrets)
     return commands.cmd_sessions_list(store, sys.stdout)
 
 

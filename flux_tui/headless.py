@@ -88,18 +88,20 @@ async def deny_approval(request: ApprovalRequest) -> ApprovalDecision:
     return ApprovalDecision("denied", DENY_REASON)
 
 
-def build_provider(config: Any) -> Any:
-    """The configured provider, via the factory; raises ConfigError when it cannot be built."""
+def build_provider(
+    config: Any, name: str | None = None, model: str | None = None, transcript: Any = None
+) -> Any:
+    """A configured provider (the selected one by default), via the factory.
+
+    Raises ConfigError when it cannot be built (unknown name, missing key or URL).
+    """
     from flux_tui.llm.base_provider import ProviderSettings
     from flux_tui.llm.provider_factory import create_provider
 
-    resolved = config.provider_settings(config.provider)
+    resolved = config.provider_settings(name or config.provider, model)
     if resolved.missing:
         raise ConfigError(resolved.missing)
-    kwargs = resolved.settings_kwargs()
-    if getattr(resolved, "api_key_env", None) and "api_key_env" not in kwargs:
-        kwargs["api_key_env"] = resolved.api_key_env
-    return create_provider(ProviderSettings(**kwargs))
+    return create_provider(ProviderSettings(**resolved.settings_kwargs()), transcript)
 
 
 async def run_headless(
@@ -115,9 +117,17 @@ async def run_headless(
 
     ``sinks`` receive every agent event too (e.g. a session store recording the run).
     """
+    from flux_tui.core.budget import HEADLESS_HINT, refuse_over_budget
+    from flux_tui.core.failover import ReliableStep
+    from flux_tui.core.logging_setup import config_secrets
+    from flux_tui.core.sanitize import sanitize_prompt
     from flux_tui.tools import ToolBox
 
     yolo = yolo or bool(getattr(config, "yolo", False))
+    cleaned = sanitize_prompt(prompt)
+    for note in cleaned.notes:
+        err.write(f"flux-tui: {note}\n")
+    prompt = cleaned.text
     if not prompt.strip():
         err.write("flux-tui: the prompt is empty\n")
         return EXIT_CONFIG
@@ -131,6 +141,15 @@ async def run_headless(
         err.write("flux-tui: --yolo is on: every tool call runs without asking\n")
     printer = HeadlessPrinter(out, err)
     tools_cfg = getattr(config, "tools", None)
+    # Retries, failover to `fallback` providers and the budget gate, as in the TUI; nobody can confirm
+    # spending past the budget here, so that request is refused.
+    step = ReliableStep.from_config(
+        config,
+        factory=lambda name, model: build_provider(config, name, model),
+        confirm_over_budget=refuse_over_budget,
+        refusal_hint=HEADLESS_HINT,
+        secrets=config_secrets(config),
+    )
     agent = Agent(
         provider,
         tools=tools,
@@ -138,6 +157,7 @@ async def run_headless(
         system_prompt=getattr(config, "system_prompt", None),
         max_steps=int(getattr(tools_cfg, "max_steps", 25) or 25),
         sinks=[printer, *(sinks or [])],
+        stream_step=step,
     )
     try:
         stop_reason = await agent.run_turn(prompt)
@@ -146,7 +166,10 @@ async def run_headless(
         err.write("flux-tui: interrupted\n")
         return EXIT_INTERRUPTED
     finally:
+        # After a failover the agent holds a different provider than the one built here.
         await provider.aclose()
+        if agent.provider is not provider:
+            await agent.provider.aclose()
     printer.finish()
     if stop_reason == STOP_ERROR:
         return EXIT_FAILED

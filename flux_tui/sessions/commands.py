@@ -10,16 +10,24 @@ import sys
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
+
+from flux_tui.core.logging_setup import config_secrets
 
 from .jsonl import export_jsonl, import_jsonl
 from .markdown import export_markdown
 from .models import SessionError, SessionInfo
+from .paths import DB_FILENAME
 from .store import SessionStore
 
 EXPORT_FORMATS = ("md", "jsonl")
 _TITLE_WIDTH = 40
 _MODELS_WIDTH = 44
+
+
+def open_store(config: Any) -> SessionStore:
+    """The session database the config points at (``data_dir`` or the user data dir)."""
+    return SessionStore(config.data_path / DB_FILENAME, secrets=config_secrets(config))
 
 
 def cmd_sessions_list(store: SessionStore, out: TextIO | None = None, *, limit: int | None = None) -> int:
