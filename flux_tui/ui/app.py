@@ -2,7 +2,7 @@
 
 What happens lives in mixins, one job each: ``TurnControl`` (turn worker, event routing, cancel,
 approvals), ``ProviderControl`` (provider/model switching and menus), ``CommandControl`` (prompts, slash
-commands, palette and key actions).
+commands, palette and key actions), ``SessionControl`` (session store and replay hooks).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from flux_tui.ui.commands import FluxCommands
 from flux_tui.ui.lazy_provider import ProviderFactory
 from flux_tui.ui.reliability import make_stream_step
 from flux_tui.ui.reports import WELCOME_MARKDOWN, problems_markdown, setup_markdown
+from flux_tui.ui.session_control import SessionControl
 from flux_tui.ui.switching import ProviderControl
 from flux_tui.ui.turns import TurnControl
 from flux_tui.ui.widgets.chat_pane import ChatPane
@@ -39,7 +40,7 @@ from flux_tui.ui.widgets.top_bar import TopBar
 PLACEHOLDER = "Ask anything · Enter sends · ctrl+j newline · /help for commands"
 
 
-class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
+class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[None]):
     """flux-tui. Construct with a loaded ``Config``; everything else has a default."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live elsewhere

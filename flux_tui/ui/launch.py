@@ -1,0 +1,152 @@
+"""Start the app the way the command line asked (``cli.py`` calls ``launch``).
+
+- plain ``flux-tui``: a new conversation, recorded as a session from its first event;
+- ``--continue`` / ``--resume ID``: that session on screen as it was, its history for the model, new
+  events appended to it;
+- ``replay ID`` / ``replay --demo``: the normal UI in replay mode (no provider is built, nothing is sent
+  or recorded); the demo is read from the package, so it needs no key, network or store.
+
+``build_app`` does everything but running, so tests drive the same app with ``run_test``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from flux_tui.core.config import Config, ConfigProblem
+from flux_tui.core.logging_setup import config_secrets
+from flux_tui.sessions import (
+    LoadedSession,
+    SessionError,
+    SessionStore,
+    SessionStoreError,
+    load_demo,
+)
+from flux_tui.sessions.commands import open_store
+from flux_tui.ui.app import FluxApp
+from flux_tui.ui.lazy_provider import ProviderFactory
+from flux_tui.ui.replay_controller import parse_speed
+from flux_tui.ui.session_wiring import SessionWiring
+
+NOTHING_TO_CONTINUE = "No saved session to continue: this is a new one."
+
+
+class LaunchError(Exception):
+    """The command line asked for something impossible; ``code`` is the exit code."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def launch(config: Config, problems: Sequence[ConfigProblem], args: argparse.Namespace) -> int:
+    """Run the app until the user quits; returns the exit code (1: unknown session, missing demo...)."""
+    try:
+        app = build_app(config, problems, args)
+    except LaunchError as exc:
+        print(f"flux-tui: {exc}", file=sys.stderr)
+        return exc.code
+    try:
+        app.run()
+    finally:
+        if app.session_wiring is not None:
+            app.session_wiring.close()
+    return app.return_code or 0
+
+
+def build_app(
+    config: Config,
+    problems: Sequence[ConfigProblem] = (),
+    args: argparse.Namespace | None = None,
+    *,
+    store: SessionStore | None = None,
+    provider_factory: ProviderFactory | None = None,
+) -> FluxApp:
+    """The app with its session store wired in, and what ``args`` asks done once it is mounted.
+
+    ``store`` defaults to ``open_store(config)``; the caller of a built app closes
+    ``app.session_wiring`` after running it (``launch`` does).
+    """
+    args = args or argparse.Namespace()
+    replaying = getattr(args, "command", None) == "replay"
+    demo = replaying and bool(getattr(args, "demo", False))
+    store_problem: str | None = None
+    if store is None:
+        try:
+            store = open_store(config)
+        except SessionStoreError as exc:
+            if not demo and (replaying or _resuming(args)):
+                raise LaunchError(str(exc)) from exc
+            store_problem = f"Sessions are not saved in this run: {exc}"
+    wiring = SessionWiring(store, secrets=config_secrets(config))
+    try:
+        start = _replay_start(wiring, args) if replaying else _resume_start(wiring, args)
+        app = FluxApp(config, problems=problems, sinks=wiring.sinks(), provider_factory=provider_factory)
+    except BaseException:
+        wiring.close()
+        raise
+    wiring.attach(app)
+    if store_problem:
+        wiring.on_ready(lambda: wiring.notice(store_problem, "warning"))
+    if start is not None:
+        wiring.on_ready(start)
+    return app
+
+
+def _resuming(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "continue_latest", False) or getattr(args, "resume", None))
+
+
+def _resume_start(wiring: SessionWiring, args: argparse.Namespace) -> Any:
+    """``--resume ID`` / ``--continue``: load the session now (an unknown id stops the launch)."""
+    store = wiring.store
+    if store is None or not _resuming(args):
+        return None
+    if getattr(args, "resume", None):
+        session_id = _resolve(store, args.resume)
+    else:
+        session_id = store.latest_session_id()
+        if session_id is None:
+            return lambda: wiring.notice(NOTHING_TO_CONTINUE)
+    loaded = _load(store, session_id)
+    return lambda: wiring.show_session(loaded, record=True)
+
+
+def _replay_start(wiring: SessionWiring, args: argparse.Namespace) -> Any:
+    """``replay ID`` / ``replay --demo``: load the session now, play it once the app is up."""
+    try:
+        speed = parse_speed(str(getattr(args, "speed", "1") or "1"))
+    except ValueError as exc:
+        raise LaunchError(str(exc), code=2) from exc
+    session_id = getattr(args, "session_id", None)
+    if getattr(args, "demo", False):
+        try:
+            loaded = load_demo()
+        except (OSError, SessionError) as exc:
+            raise LaunchError(f"cannot play the demo: {exc}") from exc
+        stored = False
+    elif session_id:
+        if wiring.store is None:
+            raise LaunchError("the session store could not be opened")
+        loaded = _load(wiring.store, _resolve(wiring.store, session_id))
+        stored = True
+    else:
+        raise LaunchError("replay needs a session ID (see `flux-tui sessions list`) or --demo", code=2)
+    return lambda: wiring.start_replay(loaded, speed=speed, stored=stored)
+
+
+def _resolve(store: SessionStore, id_or_prefix: str) -> str:
+    try:
+        return store.resolve_id(id_or_prefix)
+    except SessionError as exc:
+        raise LaunchError(str(exc)) from exc
+
+
+def _load(store: SessionStore, session_id: str) -> LoadedSession:
+    try:
+        return store.load(session_id)
+    except SessionError as exc:
+        raise LaunchError(str(exc)) from exc

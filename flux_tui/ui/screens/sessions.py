@@ -1,0 +1,363 @@
+"""The sessions screen (ctrl+o, ``/sessions``, the palette): browse, search, open, replay, fork, rename,
+export and delete saved sessions.
+
+Everything that reads or writes the store runs in a worker off the UI thread; the store work itself
+lives in ``SessionWiring`` (shared with the command line and the replay), this screen only asks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+
+from flux_tui.sessions import SearchHit, SessionError, SessionInfo
+from flux_tui.ui.screens.session_dialogs import ConfirmDeleteScreen, ExportScreen, ForkScreen, prompts_of
+
+if TYPE_CHECKING:
+    from flux_tui.ui.session_wiring import SessionWiring
+
+MARKS = ("\x02", "\x03")  # around matched words in search snippets; never in stored text
+MAX_SNIPPETS = 3
+SEARCH_DELAY = 0.2  # seconds of no typing before the search runs
+COLUMNS = ("", "Title", "Started", "Providers / models", "Cost", "Turns")
+_ACTIONS = (
+    ("open", "Open"),
+    ("replay", "Replay"),
+    ("fork", "Fork…"),
+    ("rename", "Rename"),
+    ("export", "Export…"),
+    ("delete", "Delete"),
+)
+
+
+def started_label(ts: float) -> str:
+    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
+
+
+def snippet_text(snippet: str) -> Text:
+    """A search snippet with its matched words highlighted."""
+    text = Text(overflow="fold")
+    rest = snippet
+    while MARKS[0] in rest:
+        before, _, tail = rest.partition(MARKS[0])
+        match, _, rest = tail.partition(MARKS[1])
+        text.append(before.replace("\n", " "))
+        text.append(match, style="bold reverse")
+    text.append(rest.replace("\n", " "))
+    return text
+
+
+class SessionsScreen(Screen[None]):
+    """The list of saved sessions, newest first; the search box filters it by full-text search."""
+
+    CSS_PATH = "sessions.tcss"
+    AUTO_FOCUS = "#sessions-table"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Back"),
+        Binding("o", "open", "Open"),
+        Binding("enter", "open", "Open", show=False),  # the list's own Enter selects: same thing
+        Binding("p", "replay", "Replay"),
+        Binding("f", "fork", "Fork"),
+        Binding("r", "rename", "Rename"),
+        Binding("e", "export", "Export"),
+        Binding("d,delete", "delete", "Delete", key_display="d"),
+        Binding("slash", "search", "Search", key_display="/"),
+    ]
+
+    def __init__(self, wiring: SessionWiring) -> None:
+        super().__init__()
+        self.wiring = wiring
+        self.sessions: list[SessionInfo] = []  # as listed (filtered by the search)
+        self.hits: dict[str, list[SearchHit]] = {}  # session id -> its matches for the current search
+        self.query_text = ""
+        self._renaming: str | None = None
+        self._search_timer: Timer | None = None
+        self.last_export: Path | None = None  # where the last export was written
+        self.loaded = asyncio.Event()  # set after each (re)load of the list (tests)
+
+    def compose(self) -> ComposeResult:
+        yield Label("Sessions", id="sessions-title")
+        yield Input(placeholder="Search prompts and answers (full text)…", id="sessions-search")
+        table: DataTable[str | Text] = DataTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Input(id="sessions-rename", placeholder="New title · Enter saves · Esc cancels")
+        yield Static(id="sessions-detail")
+        with Horizontal(id="sessions-actions"):
+            for action, label in _ACTIONS:
+                variant = "error" if action == "delete" else "default"
+                yield Button(label, id=f"session-{action}", variant=variant, compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in COLUMNS:
+            table.add_column(label, key=label or "current")
+        self.query_one("#sessions-rename").display = False
+        self.reload()
+
+    # -- loading ------------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="sessions-list", exit_on_error=False)
+    async def reload(self, select: str | None = None) -> None:
+        """(Re)fill the list: every session, or those matching the search, best match first."""
+        self.loaded.clear()
+        store, query = self.wiring.store, self.query_text.strip()
+        if store is None:
+            return
+        try:
+            sessions = await asyncio.to_thread(store.list_sessions)
+            hits = await asyncio.to_thread(store.search, query, limit=200, marks=MARKS) if query else []
+        except SessionError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.hits = {}
+        for hit in hits:
+            self.hits.setdefault(hit.session_id, []).append(hit)
+        if query:
+            by_id = {info.id: info for info in sessions}
+            needle = query.lower()
+            ranked = [by_id[sid] for sid in self.hits if sid in by_id]
+            ranked += [s for s in sessions if s.id not in self.hits and needle in s.display_title.lower()]
+            sessions = ranked
+        self.sessions = sessions
+        self._fill(select)
+        self.loaded.set()
+
+    def _fill(self, select: str | None) -> None:
+        table: DataTable[str | Text] = self.query_one(DataTable)
+        previous = select or self.selected_id
+        table.clear()
+        current = self.wiring.current_session_id
+        for info in self.sessions:
+            table.add_row(
+                Text("●", style="bold green") if info.id == current else "",
+                info.display_title,
+                started_label(info.created_at),
+                ", ".join(info.models) or "-",
+                Text(info.cost_label, justify="right"),
+                Text(str(info.turns), justify="right"),
+                key=info.id,
+            )
+        ids = [info.id for info in self.sessions]
+        if previous in ids:
+            table.move_cursor(row=ids.index(previous))
+        self._show_detail()
+
+    # -- selection and detail -------------------------------------------------------------------------
+
+    @property
+    def selected_id(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not self.sessions or table.row_count == 0:
+            return None
+        row = table.cursor_row
+        return self.sessions[row].id if 0 <= row < len(self.sessions) else None
+
+    @property
+    def selected(self) -> SessionInfo | None:
+        wanted = self.selected_id
+        return next((info for info in self.sessions if info.id == wanted), None)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#sessions-detail", Static)
+        info = self.selected
+        if info is None:
+            empty = (
+                f"No session matches “{self.query_text.strip()}”."
+                if self.query_text.strip()
+                else ("No saved sessions yet: every conversation is saved as you go.")
+            )
+            detail.update(empty)
+            return
+        text = Text()
+        text.append(info.display_title, style="bold")
+        text.append(f"  ({info.id})", style="dim")
+        if info.id == self.wiring.current_session_id:
+            text.append("  ● being recorded", style="green")
+        text.append(
+            f"\nstarted {started_label(info.created_at)} · last activity {started_label(info.updated_at)}"
+            f" · {info.turns} turns · {info.cost_label} · {info.input_tokens:,} in / "
+            f"{info.output_tokens:,} out tokens"
+        )
+        forked = info.meta.get("forked_from")
+        if isinstance(forked, dict) and forked.get("session_id"):
+            text.append(f"\nforked from {forked['session_id']}", style="dim")
+        for hit in self.hits.get(info.id, [])[:MAX_SNIPPETS]:
+            text.append(f"\n{'you' if hit.role == 'user' else 'answer'}: ", style="italic dim")
+            text.append_text(snippet_text(hit.snippet))
+        detail.update(text)
+
+    # -- search ---------------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#sessions-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY, self.reload)
+
+    @on(Input.Submitted, "#sessions-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self.query_text = event.value
+        self.reload()
+        self.query_one(DataTable).focus()
+
+    def action_search(self) -> None:
+        self.query_one("#sessions-search", Input).focus()
+
+    # -- actions ----------------------------------------------------------------------------------------
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        action = (event.button.id or "").removeprefix("session-")
+        handler = getattr(self, f"action_{action}", None)
+        if handler is not None:
+            handler()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def _target(self) -> SessionInfo | None:
+        info = self.selected
+        if info is None:
+            self.notify("No session selected.", severity="warning")
+        return info
+
+    def _busy(self) -> bool:
+        if self.wiring.app is not None and self.wiring.app.turn_running:
+            self.notify(
+                "Finish or stop the answer (or replay) first: press Esc in the chat.", severity="warning"
+            )
+            return True
+        return False
+
+    def action_close(self) -> None:
+        if self._renaming is not None:
+            self._end_rename()
+            return
+        self.dismiss()
+
+    def action_open(self) -> None:
+        info = self._target()
+        if info is None or self._busy():
+            return
+        self.dismiss()
+        self.wiring.open_session(info.id)
+
+    def action_replay(self) -> None:
+        info = self._target()
+        if info is None or self._busy():
+            return
+        self.dismiss()
+        self.wiring.replay_by_id(info.id)
+
+    def action_fork(self) -> None:
+        info = self._target()
+        if info is not None and not self._busy():
+            self._pick_fork_turn(info)
+
+    @work(group="sessions-action", exit_on_error=False)
+    async def _pick_fork_turn(self, info: SessionInfo) -> None:
+        store = self.wiring.store
+        if store is None:
+            return
+        try:
+            loaded = await asyncio.to_thread(store.load, info.id)
+        except SessionError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        prompts = prompts_of(loaded.transcript)
+        if not prompts:
+            self.notify("This session has no prompt to continue from.", severity="warning")
+            return
+        message_id = await self.app.push_screen_wait(ForkScreen(info.display_title, prompts))
+        if message_id:
+            self.dismiss()
+            self.wiring.fork_session(info.id, message_id)
+
+    def action_rename(self) -> None:
+        info = self._target()
+        if info is None:
+            return
+        self._renaming = info.id
+        field = self.query_one("#sessions-rename", Input)
+        field.value = info.title or ""
+        field.display = True
+        field.focus()
+
+    @on(Input.Submitted, "#sessions-rename")
+    async def _rename_submitted(self, event: Input.Submitted) -> None:
+        session_id, title = self._renaming, event.value
+        self._end_rename()
+        if session_id is None:
+            return
+        try:
+            await self.wiring.rename(session_id, title)
+        except (SessionError, ValueError) as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify("Renamed.")
+        self.reload(select=session_id)
+
+    def _end_rename(self) -> None:
+        self._renaming = None
+        self.query_one("#sessions-rename", Input).display = False
+        self.query_one(DataTable).focus()
+
+    def action_export(self) -> None:
+        info = self._target()
+        if info is not None:
+            self._export(info)
+
+    @work(group="sessions-action", exit_on_error=False)
+    async def _export(self, info: SessionInfo) -> None:
+        paths = {fmt: self.wiring.default_export_path(info, fmt) for fmt in ("md", "jsonl")}
+        choice = await self.app.push_screen_wait(ExportScreen(info.display_title, paths))
+        if choice is None:
+            return
+        fmt, path = choice
+        try:
+            written = await self.wiring.export(info.id, fmt, path)
+        except (SessionError, OSError) as exc:
+            self.notify(f"Export failed: {exc}", severity="error")
+            return
+        self.last_export = written
+        self.notify(f"Exported to {written}", title="Session exported", timeout=8)
+
+    def action_delete(self) -> None:
+        info = self._target()
+        if info is None:
+            return
+        reason = self.wiring.can_delete(info.id)
+        if reason is not None:
+            self.notify(reason, severity="warning")
+            return
+        self._delete(info)
+
+    @work(group="sessions-action", exit_on_error=False)
+    async def _delete(self, info: SessionInfo) -> None:
+        if not await self.app.push_screen_wait(ConfirmDeleteScreen(info.display_title, info.id)):
+            return
+        try:
+            await self.wiring.delete(info.id)
+        except SessionError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"Deleted “{info.display_title}”.")
+        self.reload()

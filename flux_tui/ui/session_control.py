@@ -1,0 +1,49 @@
+"""Session hooks for ``FluxApp``: where the session store (``SessionWiring``) and a running replay
+(``ReplayController``) plug into the app.
+
+Mixed in first, so its two overrides win over ``ProviderControl``'s: while a replay plays, a replayed
+provider switch only changes what the menus and sidebar show, and no provider is warmed up (both would
+build a provider and ask its endpoint for models: a replay makes no network request).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from flux_tui.core.agent_events import ProviderSwitched
+
+if TYPE_CHECKING:
+    from textual.worker import Worker
+
+    from flux_tui.ui.app import FluxApp
+    from flux_tui.ui.replay_controller import ReplayController
+    from flux_tui.ui.session_wiring import SessionWiring
+
+
+class SessionControl:
+    """Mixed into ``FluxApp``. ``session_wiring`` is set by ``launch``; ``replay`` while a replay runs."""
+
+    session_wiring: SessionWiring | None = None
+    replay: ReplayController | None = None
+
+    @property
+    def replaying(self) -> bool:
+        return self.replay is not None
+
+    def on_mount(self: FluxApp) -> None:
+        # Textual calls every class's on_mount along the MRO: this one runs after FluxApp's, when the
+        # widgets are ready for a resumed session or a replay given on the command line.
+        if self.session_wiring is not None:
+            self.session_wiring.app_ready()
+
+    def on_provider_switched(self: FluxApp, event: ProviderSwitched) -> None:
+        if self.replay is None:
+            super().on_provider_switched(event)  # type: ignore[misc]
+            return
+        self.top_bar.show_provider(event.provider, event.model, [event.model])
+        self.update_current(event.provider, event.model, self._kind_of(event.provider))
+
+    def warm_up(self: FluxApp) -> Worker[Any] | None:
+        if self.replay is not None:
+            return None  # the replay's end warms the provider up (see ReplayController)
+        return super().warm_up()  # type: ignore[misc, no-any-return]

@@ -1,0 +1,83 @@
+"""Putting a stored session on screen: chat, inspector, sidebar, budget, provider menus.
+
+Used by ``SessionWiring`` for resume, fork and the end of a replay; no store access here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from flux_tui.core.agent_events import AgentEvent
+from flux_tui.core.errors import ConfigError
+from flux_tui.sessions import LoadedSession
+
+if TYPE_CHECKING:
+    from flux_tui.ui.app import FluxApp
+
+
+def show_session(app: FluxApp, loaded: LoadedSession) -> None:
+    """Make ``loaded`` the conversation: chat, inspector, sidebar and budget as it was, its history for
+    the model, and its last provider and model when they are ready here."""
+    budget = app.reliable_step.budget if app.reliable_step is not None else None
+    if budget is not None:
+        budget.reset()  # the guard counts the resumed session's spend, not the previous one's
+    app.resume(loaded.events, loaded.transcript)
+    note = restore_provider(app, loaded.provider, loaded.model)
+    sync_provider_display(app)
+    info = loaded.meta
+    text = (
+        f"Resumed “{info.display_title}” ({info.turns} turns, {info.cost_label}). "
+        "Go on here, on any provider (/provider, /model)."
+    )
+    if loaded.repaired:
+        text += " The app had stopped mid-turn: what was saved is kept, marked incomplete."
+    app.chat.add_notice(text)
+    if note:
+        app.chat.add_notice(note, "warning")
+
+
+def show_events(app: FluxApp, events: Sequence[AgentEvent]) -> None:
+    """Show the live conversation's stored ``events`` again after a replay; the history for the model
+    and the budget were never touched by the replay, so only the widgets are refilled."""
+    app.chat.clear()
+    app.inspector.clear()
+    app.sidebar.clear()
+    app.load_events(events)
+    sync_provider_display(app)
+    if events:
+        return
+    if app.transcript.messages:
+        app.chat.add_notice("Replay closed. The conversation before it is kept: see /history.")
+    else:
+        app.chat.add_notice("Replay closed. Type a prompt to start a new session; ctrl+o lists sessions.")
+
+
+def restore_provider(app: FluxApp, name: str | None, model: str | None) -> str | None:
+    """Put the session's last provider and model back when they are configured and ready; otherwise
+    stay on the current one and return why (the user can switch: the history carries over)."""
+    current = app.agent.provider
+    if not name or (name, model) == (current.name, current.model):
+        return None
+    try:
+        resolved = app.resolve(name, model)
+    except ConfigError:
+        return f"The session last ran on {name}, which is not configured here: going on with {current.name}."
+    if resolved.missing:
+        return f"The session last ran on {name} ({resolved.missing}): going on with {current.name}."
+    if name == current.name:
+        current.model = resolved.model
+        return None
+    app.agent.provider = app.make_provider(resolved)
+    app._close_provider(current)  # the app's own worker, as switching uses it
+    if not app.replaying:
+        app.warm_up()
+    return None
+
+
+def sync_provider_display(app: FluxApp) -> None:
+    """Menus, sidebar and status show the provider the next prompt will go to."""
+    provider: Any = app.agent.provider
+    app.top_bar.show_provider(provider.name, provider.model, app.models_of(provider))
+    app.update_current(provider.name, provider.model, provider.kind)
+    app.top_bar.set_status(app.status_text())

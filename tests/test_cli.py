@@ -1,0 +1,116 @@
+"""Smoke tests of the command line through ``flux_tui.cli.main``: the session subcommands against a
+store in a temporary ``FLUX_DATA_DIR``, and ``run`` against the fake API server (it is recorded too)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flux_tui.cli import main
+from flux_tui.core import pricing
+from flux_tui.core.agent_events import MessageCommitted, TextDelta, TurnFinished, TurnStarted
+from flux_tui.core.transcript import TextBlock, Transcript
+from flux_tui.sessions import SessionStore
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """No real key or config leaks in; sessions live in ``tmp_path/data``."""
+    for name in list(os.environ):
+        if name.upper().startswith(("FLUX_", "ANTHROPIC_", "OPENAI_")):
+            monkeypatch.delenv(name, raising=False)
+    (tmp_path / "config").mkdir()
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    monkeypatch.setenv("FLUX_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("FLUX_DATA_DIR", str(tmp_path / "data"))
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), logging.getLogger("flux_tui").level
+    yield tmp_path
+    for handler in [h for h in root.handlers if h not in handlers]:  # main() installs the file log
+        root.removeHandler(handler)
+        handler.close()
+    logging.getLogger("flux_tui").setLevel(level)
+    pricing.clear_overrides()
+
+
+def add_session(data_dir: Path, prompt: str, answer: str) -> str:
+    transcript = Transcript()
+    user = transcript.add_user_text(prompt)
+    reply = transcript.add_assistant(
+        [TextBlock(answer)], provider="openai", model="gpt-4o", stop_reason="stop"
+    )
+    events = [
+        TurnStarted(turn_id="t1", prompt=prompt, provider="openai", model="gpt-4o"),
+        MessageCommitted(message=user.to_dict()),
+        TextDelta(text=answer),
+        MessageCommitted(message=reply.to_dict()),
+        TurnFinished(stop_reason="end_turn"),
+    ]
+    with SessionStore(data_dir / "sessions.db") as store:
+        session_id = store.create_session()
+        store.append(session_id, events)
+    return session_id
+
+
+def test_sessions_list(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sessions", "list"]) == 0
+    assert "No saved sessions yet." in capsys.readouterr().out
+    session_id = add_session(env / "data", "What is a monad?", "A monoid in the category of endofunctors.")
+    assert main(["sessions", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:2] == ["ID", "TITLE"]
+    assert lines[1].startswith(session_id) and "What is a monad?" in lines[1] and "openai:gpt-4o" in lines[1]
+
+
+def test_export_and_import_round_trip(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: Any
+) -> None:
+    session_id = add_session(env / "data", "Explain recursion", "See: recursion.")
+    assert main(["export", session_id[:6], "--format", "md"]) == 0
+    markdown = capsys.readouterr().out
+    assert "Explain recursion" in markdown and "See: recursion." in markdown
+
+    exported = env / "work" / "session.jsonl"
+    assert main(["export", session_id, "--format", "jsonl", "-o", str(exported)]) == 0
+    original = exported.read_text()
+
+    monkeypatch.setenv("FLUX_DATA_DIR", str(env / "other-data"))  # another machine
+    assert main(["import", str(exported)]) == 0
+    assert f"Imported session {session_id}" in capsys.readouterr().out
+    again = env / "work" / "again.jsonl"
+    assert main(["export", session_id, "--format", "jsonl", "-o", str(again)]) == 0
+    assert again.read_text() == original
+
+
+def test_export_of_an_unknown_session_fails(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "nosuchid"]) == 1
+    assert "no session 'nosuchid'" in capsys.readouterr().err
+
+
+def test_run_against_the_fake_server_is_recorded(
+    env: Path, fake_api: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_api.openai_base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", "test-openai-key")
+    monkeypatch.setenv("FLUX_PROVIDER", "openai")
+    fake_api.queue_openai_text(
+        "Hello from the fake server.", usage={"prompt_tokens": 12, "completion_tokens": 6}
+    )
+    assert main(["run", "say hello"]) == 0
+    # (Not read from stdout: run_headless binds sys.stdout when imported, before pytest's capture.)
+    request = fake_api.last_request("/v1/chat/completions")
+    assert request.body["messages"][-1]["content"] == "say hello"
+    assert request.headers["authorization"] == "Bearer test-openai-key"
+
+    capsys.readouterr()
+    assert main(["sessions", "list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == 2 and "say hello" in listed[1] and "openai:" in listed[1]
+    assert main(["export", listed[1].split()[0]]) == 0
+    assert "Hello from the fake server." in capsys.readouterr().out
