@@ -100,7 +100,13 @@ def _cmd_sessions(config: Any, args: argparse.Namespace) -> int:
     from flux_tui.sessions import commands
 
     store = commands.open_store(config)
-    secrets = config_secrets(config)
+    try:
+        return _run_session_command(commands, store, config_secrets(config), args)
+    finally:
+        store.close()
+
+
+def _run_session_command(commands: Any, store: Any, secrets: list[str], args: argparse.Namespace) -> int:
     if args.command == "export":
         out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
         try:

@@ -108,8 +108,8 @@ async def run_headless(
     config: Any,
     prompt: str,
     *,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
     yolo: bool = False,
     sinks: list[EventSink] | None = None,
 ) -> int:
@@ -117,6 +117,9 @@ async def run_headless(
 
     ``sinks`` receive every agent event too (e.g. a session store recording the run).
     """
+    # Looked up per call, not at import, so redirected streams (tests, wrappers) are honoured.
+    out = out or sys.stdout
+    err = err or sys.stderr
     from flux_tui.core.budget import HEADLESS_HINT, refuse_over_budget
     from flux_tui.core.failover import ReliableStep
     from flux_tui.core.logging_setup import config_secrets

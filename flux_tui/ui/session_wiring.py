@@ -11,7 +11,6 @@ Slow work (loading, forking, exporting) runs off the UI thread (``asyncio.to_thr
 from __future__ import annotations
 
 import asyncio
-import logging
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -33,7 +32,6 @@ from flux_tui.ui import session_view
 if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
 
-log = logging.getLogger(__name__)
 
 BUSY = "An answer is streaming (or a replay is playing): finish or stop it first (Esc)."
 NO_STORE = "Sessions are not available in this run: the session store could not be opened."
