@@ -81,6 +81,8 @@ class BenchContext:
 
     def app_env(self, dirs: dict[str, Path]) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.upper().startswith(_ENV_PREFIXES)}
+        # A user's app has its bytecode cached; the warm-up launch writes it for the measured ones.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         env.update(
             {
                 "ANTHROPIC_BASE_URL": self.server.anthropic_base_url,

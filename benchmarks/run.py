@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         "entry": flux_entry()[1],
         "machine": machine(),
         "tree": source_tree(),
+        "load_average_before": os.getloadavg(),
         "scenarios": {},
         "figures": {},
     }
@@ -132,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:  # tiny sizes say nothing about the targets; the figures only prove the suite works
         for figure in figures:
             figure.target = None
+    report["load_average_after"] = os.getloadavg()  # other work on the machine skews the figures
     report["figures"] = {figure.key: figure.to_dict() for figure in figures}
     print()
     print(table(figures))

@@ -42,4 +42,5 @@ def run(context: BenchContext, *, runs: int, exchanges: int, tokens: int) -> lis
         last.values.append(tail)
         ratio.values.append(tail / head)
         ratio.note = f"medians of the first and last {window} exchanges"
+        ratio.samples.setdefault("exchange_seconds", []).append([round(t, 4) for t in times])
     return [ratio, first, last, peak]

@@ -15,6 +15,7 @@ class Figure:
     values: list[float] = field(default_factory=list)
     target: float | None = None  # the bound (lower is better for every figure here)
     note: str = ""
+    samples: dict[str, Any] = field(default_factory=dict)  # raw data behind the values (JSON only)
 
     @property
     def median(self) -> float:
@@ -45,6 +46,7 @@ class Figure:
             "target": self.target,
             "meets_target": self.meets_target,
             "note": self.note,
+            **({"samples": self.samples} if self.samples else {}),
         }
 
 
