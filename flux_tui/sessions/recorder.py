@@ -92,10 +92,12 @@ class SessionRecorder:
                 if self._buffer and self._buffer[-1].kind != event.kind:
                     self._write(self._take(holdback=False))  # thinking ended, text begins
                 self._buffer.append(event)
-                self._dirty = True
+                was_dirty, self._dirty = self._dirty, True
                 if self._clock() - self._last_write >= self.flush_interval:
                     self._flush_locked(holdback=True)
-                elif self._autoflush:
+                elif self._autoflush and not was_dirty:
+                    # Only the first delta wakes the thread: it then sleeps until the write is due, and
+                    # waking it for every token (thousands a second) would fight the UI for the GIL.
                     self._ensure_thread()
                     self._cond.notify()
             else:

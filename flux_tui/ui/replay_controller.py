@@ -107,7 +107,6 @@ class ReplayController:
         self.bar = ReplayBar(self)
         screen = app.prompt_input.screen  # the main screen, even if a dialog is on top
         screen.mount(self.bar, after=screen.query_one("#main"))
-        app.call_after_refresh(self.bar.focus)
         app.top_bar.set_status(STATUS, "bold $accent")
         self.worker = app.run_worker(self._run(), name="replay", group="turn", exit_on_error=False)
         return True

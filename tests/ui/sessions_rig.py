@@ -109,6 +109,7 @@ async def record_conversation(fake_api: Any, config: Config) -> Recorded:
 
 async def wait_replay_done(pilot: Pilot[Any], app: FluxApp) -> None:
     await wait_until(pilot, lambda: app.replay is not None and app.replay.done)
+    await wait_until(pilot, lambda: app.replay is None or app.focused is app.replay.bar)  # its keys work
     for answer in app.chat.answers:
         await answer.settle()
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from ui_pilot import SIZE, wait_until
 
 from flux_tui.core.agent_events import TextDelta, TurnFinished, TurnStarted
+from flux_tui.ui.widgets import answer_text, markdown_lines
 from flux_tui.ui.widgets.answer_text import ChunkSplitter
 
 
@@ -88,5 +89,54 @@ async def test_a_long_fast_answer_is_chunked_deferred_then_rendered(make_app: An
         assert any(chunk.deferred for chunk in chunks[:-1])
         assert not chunks[-1].deferred  # the end of the answer is always rendered
         await wait_until(pilot, lambda: not any(chunk.deferred for chunk in answer.chunks), timeout=30)
-        for chunk in chunks:
-            assert chunk.source == chunk.text
+        for chunk in chunks:  # rendered as Markdown: the same words, each paragraph on lines of its own
+            assert chunk.rendered_text.split() == chunk.text.split()
+            assert chunk.rendered_text.count("\n\n") == chunk.text.strip().count("\n\n")
+
+
+MARKDOWN = (
+    "# Title\n\nSome **bold** text and `code`.\n\n- one\n- two\n\n"
+    "```python\ndef f():\n    return 1\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nThe end.\n"
+)
+
+
+async def test_markdown_is_rendered_not_shown_raw(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.apply_agent_event(TurnStarted(turn_id="t", prompt="md", provider="anthropic", model="m"))
+        app.apply_agent_event(TextDelta(text=MARKDOWN))
+        app.apply_agent_event(TurnFinished(stop_reason="end_turn"))
+        answer = app.chat.answers[-1]
+        await answer.settle()
+        await pilot.pause()
+        shown = answer.chunks[0].rendered_text
+        lines = [line.strip() for line in shown.splitlines()]
+        assert "Title" in lines and "# Title" not in shown  # a heading, not the marker
+        assert "Some bold text and code." in lines
+        assert any(line.startswith("•") and "one" in line for line in lines)  # a bullet
+        assert "def f():" in shown and "```" not in shown  # a code block without its fence
+        assert "| a | b |" not in shown and any(set(line) == {"─"} for line in lines)  # a table, ruled
+        assert lines[-1] == "The end."
+
+
+async def test_streaming_renders_only_the_block_still_growing(make_app: Any, monkeypatch: Any) -> None:
+    rendered: list[str] = []
+    real = markdown_lines.render_markdown
+
+    def counting(console: Any, source: str, width: int) -> Any:
+        rendered.append(source)
+        return real(console, source, width)
+
+    monkeypatch.setattr(answer_text, "render_markdown", counting)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.apply_agent_event(TurnStarted(turn_id="t", prompt="md", provider="anthropic", model="m"))
+        chunk = None
+        for i in range(6):
+            app.apply_agent_event(TextDelta(text=f"Paragraph {i} is here.\n\n"))
+            await pilot.pause(answer_text.FLUSH_INTERVAL + 0.05)
+            chunk = app.chat.answers[-1].chunks[0]
+        assert chunk is not None
+        closed = [source for source in rendered if source.startswith("Paragraph 0")]
+        assert len(closed) <= 2  # rendered while it streamed, then once when closed; never again
+        assert chunk.rendered_text.split() == chunk.text.split()

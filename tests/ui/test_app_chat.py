@@ -19,8 +19,8 @@ async def test_prompt_streams_answer_into_chat(make_app: Any, fake_api: Any) -> 
         answer = await send(pilot, app, "Say hello")
         assert answer.state == "done"
         assert answer.text == text
-        # The final full render holds the whole document, code fence included.
-        assert answer.query_one(".answer-text").source == text
+        # Rendered as Markdown: emphasis and the code fence are gone, the code is kept.
+        assert answer.chunks[0].rendered_text.split() == ["Hello", "world.", "print('hi')"]
         assert [p.prompt for p in app.chat.prompts] == ["Say hello"]
         body = fake_api.last_request("/v1/messages").body
         assert body["messages"][-1] == {
@@ -187,7 +187,7 @@ async def test_resume_shows_the_recent_turns_and_folds_older_ones(make_app: Any)
         await last.settle()
         assert last.text == "**answer** 44\n\n- a\n- b\n"
         await wait_until(pilot, lambda: not last.chunks[0].deferred)  # in view: rendered
-        assert last.chunks[0].source == last.text
+        assert last.chunks[0].rendered_text.split() == ["answer", "44", "•", "a", "•", "b"]
 
         fold = app.chat.query_one(EarlierTurns)
         assert fold.turns == 25
@@ -199,6 +199,36 @@ async def test_resume_shows_the_recent_turns_and_folds_older_ones(make_app: Any)
         await wait_until(pilot, lambda: len(app.chat.prompts) == 45)
         assert not app.chat.query(EarlierTurns)
         assert [p.prompt for p in app.chat.prompts] == [f"question {i}" for i in range(45)]
+
+
+async def test_a_long_live_conversation_folds_its_oldest_turns_and_unfolds_them_in_order(
+    make_app: Any,
+) -> None:
+    from flux_tui.core.agent_events import TextDelta, TurnFinished, TurnStarted
+    from flux_tui.ui.widgets.chat_items import EarlierTurns
+    from flux_tui.ui.widgets.chat_pane import FOLD_AT
+
+    total = FOLD_AT + 5
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for i in range(total):
+            started = TurnStarted(turn_id=str(i), prompt=f"q{i}", provider="anthropic", model="m")
+            app.apply_agent_event(started)
+            for word in f"answer {i} in several tokens".split():  # streamed: folded turns keep the text
+                app.apply_agent_event(TextDelta(text=word + " "))
+            app.apply_agent_event(TurnFinished(stop_reason="end_turn"))
+            await pilot.pause()
+        prompts = [p.prompt for p in app.chat.prompts]
+        assert len(prompts) < FOLD_AT and prompts[-1] == f"q{total - 1}"  # bounded, newest kept
+        fold = app.chat.query_one(EarlierTurns)
+        assert fold.turns == total - len(prompts)
+        assert prompts == [f"q{i}" for i in range(fold.turns, total)]
+        while app.chat.query(EarlierTurns):
+            app.chat.query_one(EarlierTurns).action_expand()
+            await pilot.pause()
+        assert [p.prompt for p in app.chat.prompts] == [f"q{i}" for i in range(total)]
+        assert app.chat.answers[0].text == "answer 0 in several tokens "
+        assert len(app.chat.answers[0].chunks) == 1  # the merged deltas make one chunk, as streamed
 
 
 async def test_a_stored_turn_without_an_end_is_marked_incomplete(make_app: Any) -> None:

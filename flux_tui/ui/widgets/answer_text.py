@@ -1,18 +1,16 @@
 """Streaming Markdown for long answers: throttled writes, and the document cut into bounded chunks.
 
-Why chunks: Textual's ``Markdown`` re-reads its whole source on every append and re-mounts every block
-on ``update()``, so one widget holding a 20,000-token answer gets slower with every token and its final
-update takes seconds. The answer is therefore a run of ``AnswerText`` widgets, each closed once it holds
-``CHUNK_CHARS`` and the stream reaches a clean top-level block boundary (a blank line followed by an
-unindented line, outside any code fence). A chunk is a complete Markdown document of its own, so it
-renders exactly as the same text would inside the whole answer; only the last chunk gets the final
-full ``update()`` when the answer ends (a closed chunk's blocks are already final).
+An answer is a run of ``AnswerText`` widgets, each closed once it holds ``CHUNK_CHARS`` and the stream
+reaches a clean top-level block boundary (a blank line followed by an unindented line, outside any code
+fence). Each chunk is one widget that draws its own lines (``markdown_lines``): its text is cut into
+blocks by the same rule, every block is rendered once, and only the block still streaming is rendered
+again, at most every ``FLUSH_INTERVAL``. The cost of a write is the size of the last block, not of the
+answer, and the layout has one widget per chunk to place, not one per paragraph, list item or cell.
 
-Why deferred chunks: mounting Markdown blocks is the expensive part (about 2 s for a 20,000-token
-document), and in a firehose most of the answer scrolls by before a frame could show it. A chunk closed
-before anything of it was written to the screen is shown as plain text (one cheap widget) and turned
-into Markdown by ``materialize()`` when it scrolls into view or once the app is idle (``ChatPane``
-does both), so the cost is paid for what is seen, and later for the rest, not while the stream runs.
+Why deferred chunks: in a firehose most of the answer scrolls by before a frame could show it. A chunk
+closed before any of it was written to the screen is shown as plain wrapped text (no Markdown parse)
+and rendered as Markdown by ``materialize()`` when it scrolls into view or once the app is idle
+(``ChatPane`` does both), so the cost is paid for what is seen, and later for the rest.
 """
 
 from __future__ import annotations
@@ -20,12 +18,17 @@ from __future__ import annotations
 import asyncio
 import re
 
-from textual.content import Content
 from textual.message import Message
-from textual.widgets import Markdown, Static
-from textual.widgets.markdown import MarkdownStream
+from textual.strip import Strip
+from textual.widget import Widget
 
-FLUSH_INTERVAL = 0.1  # seconds between two writes to a Markdown stream (each costs a layout and a frame)
+from flux_tui.ui.widgets.markdown_lines import render_markdown, render_plain
+
+# Seconds between two writes to the screen. Each write grows the answer, so it costs a layout and a
+# repaint of the whole chat (it scrolls): 5 a second keep a 150 tokens/s stream smooth for far less CPU
+# than 10. It adds no lag at the end: the answer's last text is written as soon as the stream ends.
+FLUSH_INTERVAL = 0.2
+FIRST_WRITE_DELAY = 0.02  # an answer's first words go out at once (time to first token is felt)
 CHUNK_CHARS = 4000  # a chunk is closed at the next clean block boundary after this many characters
 # A chunk after the first is written to the screen only once it has been open this long: in a firehose
 # it fills up (and closes) before that and is deferred instead of rendered block by block.
@@ -92,28 +95,39 @@ class ChunkSplitter:
             self._fence = None
 
 
-class AnswerText(Markdown):
-    """One chunk of assistant text, streamed with a throttled ``MarkdownStream``.
+class AnswerText(Widget):
+    """One chunk of assistant text; draws its own lines (see the module docstring).
 
     ``first_write_delay``: how long text waits before the first write (``LATER_CHUNK_DELAY`` for every
     chunk but an answer's first, so a fast stream defers them)."""
 
+    DEFAULT_CSS = """
+    AnswerText {
+        height: auto;
+    }
+    """
+
     class Deferred(Message):
         """A chunk is shown as plain text and waits for ``materialize()``."""
 
-    def __init__(self, *, first_write_delay: float = FLUSH_INTERVAL) -> None:
-        super().__init__("", classes="answer-text")
+    def __init__(self, *, first_write_delay: float = FIRST_WRITE_DELAY) -> None:
+        super().__init__(classes="answer-text")
         self._first_write_delay = first_write_delay
-        self._parts: list[str] = []
-        self._pending: list[str] = []
-        self._stream: MarkdownStream | None = None
+        self._parts: list[str] = []  # everything received
+        self._pending: list[str] = []  # received, not on screen yet
+        self._splitter = ChunkSplitter(limit=0)  # cuts the shown text into blocks
+        self._blocks: list[str] = []  # complete blocks on screen
+        self._tail: list[str] = []  # the block still streaming
+        self._rendered: dict[int, list[Strip]] = {}  # block index (tail = len(_blocks)) -> its lines
+        self._lines: list[Strip] | None = None  # every line at _width, blank lines between blocks
+        self._width = 0
+        self._height = -1  # lines at _width when last drawn (-1: not laid out yet)
         self._ready = False
         self._flush_scheduled = False
-        self._ending: bool | None = None  # None: open; else whether the end re-renders the document
+        self._ending: bool | None = None  # None: open; else whether end() asked for a final render
         self._defer_on_end = False  # end() asked for a deferred render (bulk loads)
-        self._written = False  # some of the text went to the stream already
-        self._placeholder: Static | None = None
-        self._materializing = False
+        self._written = False  # some of the text went to the screen already
+        self._plain = False  # deferred: drawn as plain text until materialize()
         self.settled = asyncio.Event()
 
     @property
@@ -121,10 +135,7 @@ class AnswerText(Markdown):
         return "".join(self._parts)
 
     def on_mount(self) -> None:
-        # Markdown's own mount handler has run its initial update() by now; appending earlier would be
-        # wiped by it, so text that arrived before this point waits in _pending.
         self._ready = True
-        self._stream = Markdown.get_stream(self)
         if self._ending is not None:
             self.call_later(self._finish)
         elif self._pending:
@@ -140,21 +151,46 @@ class AnswerText(Markdown):
         self._flush_scheduled = True
         self.set_timer(FLUSH_INTERVAL if self._written else self._first_write_delay, self._flush)
 
-    async def _flush(self) -> None:
+    def _flush(self) -> None:
         self._flush_scheduled = False
-        if self._pending and self._stream is not None:
+        if self._pending and not self.settled.is_set():
             if self._defers:
                 return  # closed before anything was shown: _finish defers it instead
-            chunk = "".join(self._pending)
-            self._pending.clear()
-            self._written = True
-            await self._stream.write(chunk)
+            self._show_pending()
+
+    def _show_pending(self) -> None:
+        chunk = "".join(self._pending)
+        self._pending.clear()
+        self._written = True
+        self._ingest(chunk)
+        self._changed()
+
+    def _ingest(self, text: str) -> None:
+        """Add shown text: complete blocks are closed, the rest extends the streaming one."""
+        first_changed = len(self._blocks)
+        start = 0
+        for cut in self._splitter.feed(text):
+            self._tail.append(text[start:cut])
+            self._blocks.append("".join(self._tail))
+            self._tail.clear()
+            start = cut
+        self._tail.append(text[start:])
+        for index in range(first_changed, len(self._blocks) + 1):
+            self._rendered.pop(index, None)
+        self._lines = None
+
+    def _changed(self) -> None:
+        """Redraw; lay out again only when the height changed (most writes extend the last line)."""
+        before = self._height
+        self._lines = None
+        self._height = len(self.lines(self._width)) if self._width else -1
+        self.refresh(layout=self._height != before or before < 0)
 
     def end(self, *, rerender: bool = True, defer: bool = False) -> None:
-        """No more text: flush it, and with ``rerender`` parse the whole chunk once more.
+        """No more text: show what is pending.
 
         ``defer``: if nothing was shown yet, show plain text until ``materialize()`` (a chunk closed
-        mid-answer by the splitter is always deferred that way).
+        mid-answer by the splitter is always deferred that way, ``rerender=False``).
         """
         if self._ending is not None:
             return
@@ -170,41 +206,74 @@ class AnswerText(Markdown):
     @property
     def deferred(self) -> bool:
         """Shown as plain text until ``materialize()``."""
-        return self._placeholder is not None
+        return self._plain
 
-    async def _finish(self) -> None:
+    def _finish(self) -> None:
         if self.settled.is_set():
             return
-        stream, self._stream = self._stream, None
         if self._defers:
             self._pending.clear()
-            if stream is not None:
-                await stream.stop()
-            self._placeholder = Static(Content(self.text), classes="answer-deferred")
-            await self.mount(self._placeholder)
+            self._plain = True
+            self._changed()
             self.settled.set()
             self.post_message(self.Deferred())
             return
-        if self._pending and stream is not None:
-            chunk = "".join(self._pending)
-            self._pending.clear()
-            await stream.write(chunk)
-        if stream is not None:
-            await stream.stop()
-        if self._ending:
-            await self.update(self.text)
+        if self._pending:
+            self._show_pending()
         self.settled.set()
 
     async def materialize(self) -> None:
-        """Replace the plain-text stand-in of a deferred chunk by the rendered Markdown."""
-        placeholder = self._placeholder
-        if placeholder is None or self._materializing:
+        """Render a deferred chunk as Markdown."""
+        if not self._plain:
             return
-        self._materializing = True
-        try:
-            with self.app.batch_update():
-                await placeholder.remove()
-                await self.update(self.text)
-        finally:
-            self._placeholder = None
-            self._materializing = False
+        self._plain = False
+        self._written = True
+        self._ingest(self.text)
+        self._changed()
+
+    # -- drawing ------------------------------------------------------------------------------------
+
+    def lines(self, width: int) -> list[Strip]:
+        """Every line of this chunk at ``width`` cells (rendered blocks are kept until the width changes)."""
+        if width != self._width:
+            self._width = width
+            self._rendered.clear()
+            self._lines = None
+        if self._lines is None:
+            self._lines = self._compose_lines(width)
+        return self._lines
+
+    @property
+    def rendered_text(self) -> str:
+        """What is drawn now, as plain text (one line per screen line)."""
+        return "\n".join(strip.text.rstrip() for strip in self.lines(self._width or self.content_size.width))
+
+    def _compose_lines(self, width: int) -> list[Strip]:
+        if width <= 0:
+            return []
+        console = self.app.console
+        if self._plain:
+            return render_plain(console, self.text, width)
+        blank = Strip.blank(width)
+        lines: list[Strip] = []
+        sources = [*self._blocks, "".join(self._tail)]
+        for index, source in enumerate(sources):
+            block = self._rendered.get(index)
+            if block is None:
+                block = self._rendered[index] = render_markdown(console, source, width)
+            if block and lines:
+                lines.append(blank)
+            lines.extend(block)
+        return lines
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        self._height = len(self.lines(width))
+        return self._height
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_size.width
+        lines = self.lines(width)
+        style = self.rich_style
+        if y >= len(lines):
+            return Strip.blank(width, style)
+        return lines[y].apply_style(style)

@@ -1,7 +1,7 @@
 """The pieces a conversation is made of in the chat pane: prompts, answers, notices, errors.
 
-Answer text streams through ``AnswerText`` chunks (see ``answer_text``): throttled ``MarkdownStream``
-writes, never a re-render per token, and one full ``update()`` of the last chunk when the answer ends.
+Answer text streams through ``AnswerText`` chunks (see ``answer_text``): throttled writes, never a
+re-render per token, and only the block still streaming is rendered again.
 """
 
 from __future__ import annotations
@@ -13,10 +13,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Collapsible, Markdown, Static
 
 from flux_tui.core.agent_events import AgentEvent, TurnStarted
-from flux_tui.ui.widgets.answer_text import FLUSH_INTERVAL, LATER_CHUNK_DELAY, AnswerText, ChunkSplitter
+from flux_tui.ui.widgets.answer_text import (
+    FIRST_WRITE_DELAY,
+    FLUSH_INTERVAL,
+    LATER_CHUNK_DELAY,
+    AnswerText,
+    ChunkSplitter,
+)
 
 PROMPT_PREVIEW_CHARS = 4000  # a huge paste is summarised in the chat; the request carries all of it
 
@@ -62,6 +69,12 @@ class EarlierTurns(Static, can_focus=True):
 
     def _label(self) -> None:
         self.update(Content(f"▲ {self.turns:,} earlier exchanges: click or press Enter to show more"))
+
+    def add_newer(self, events: list[AgentEvent], turns: int) -> None:
+        """Fold more turns, newer than those held (a live conversation folding its oldest turns)."""
+        self.events.extend(events)
+        self.turns += turns
+        self._label()
 
     def take_last(self, count: int) -> list[AgentEvent]:
         """Remove and return the events of the last ``count`` turns held here."""
@@ -230,7 +243,7 @@ class AssistantAnswer(Vertical):
     def tool_lines(self) -> list[ToolCallLine]:
         return list(self._tools.values())
 
-    def _append(self, widget: Static | Markdown | Collapsible) -> None:
+    def _append(self, widget: Widget) -> None:
         self._placeholder.display = False
         self.mount(widget)
 
@@ -254,7 +267,7 @@ class AssistantAnswer(Vertical):
 
     def _new_chunk(self) -> None:
         first = not self._runs[-1]
-        self._text = AnswerText(first_write_delay=FLUSH_INTERVAL if first else LATER_CHUNK_DELAY)
+        self._text = AnswerText(first_write_delay=FIRST_WRITE_DELAY if first else LATER_CHUNK_DELAY)
         self._runs[-1].append(self._text)
         self._append(self._text)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from textual.containers import VerticalScroll
@@ -29,6 +30,30 @@ from flux_tui.ui.widgets.chat_items import AssistantAnswer, EarlierTurns, InfoPa
 
 MATERIALIZE_INTERVAL = 0.1  # seconds between two checks for deferred chunks to render
 KEEP_TURNS = 20  # turns of a loaded session shown at once; older ones are folded
+# A live conversation folds its oldest turns once it shows this many: every layout pass walks every
+# widget in the chat, so an unbounded chat made each exchange of a long session slower than the last.
+FOLD_AT = 2 * KEEP_TURNS
+
+
+@dataclass
+class ShownTurn:
+    """One turn on screen: its events (to rebuild it when unfolded) and the widgets showing it."""
+
+    events: list[AgentEvent] = field(default_factory=list)
+    widgets: list[Widget] = field(default_factory=list)
+
+    def compact(self) -> None:
+        """Merge runs of streamed deltas: a folded turn keeps its text, not its thousands of tokens."""
+        merged: list[AgentEvent] = []
+        for event in self.events:
+            last = merged[-1] if merged else None
+            if isinstance(event, TextDelta) and isinstance(last, TextDelta):
+                merged[-1] = TextDelta(text=last.text + event.text)
+            elif isinstance(event, ThinkingDelta) and isinstance(last, ThinkingDelta):
+                merged[-1] = ThinkingDelta(text=last.text + event.text)
+            else:
+                merged.append(event)
+        self.events = merged
 
 _DECISION_NOTES = {
     "approved": "approved",
@@ -48,6 +73,8 @@ class ChatPane(VerticalScroll, can_focus=True):
         self._bulk = False  # loading a stored conversation: defer rendering of answers
         self._insert_before: Widget | None = None  # where new items go (older turns go above)
         self._materializer: Timer | None = None
+        self._turns: list[ShownTurn] = []  # turns on screen below the fold, oldest first
+        self._collect: list[ShownTurn] | None = None  # where turn records go (unfolding: a side list)
         self._handlers: dict[type[AgentEvent], Callable[[Any], None]] = {
             TextDelta: self._on_text,
             ThinkingDelta: self._on_thinking,
@@ -98,9 +125,39 @@ class ChatPane(VerticalScroll, can_focus=True):
     # -- the one entry point for conversation content -------------------------------------------
 
     def apply(self, event: AgentEvent) -> None:
+        turns = self._turns if self._collect is None else self._collect
+        if isinstance(event, TurnStarted):
+            if not self._bulk:
+                self._fold_old_turns()
+            if turns and turns[-1].events:
+                turns[-1].compact()
+            turns.append(ShownTurn())
+        if turns:
+            turns[-1].events.append(event)
         handler = self._handlers.get(type(event))
         if handler is not None:
             handler(event)
+
+    def _fold_old_turns(self) -> None:
+        """Put all but the last ``KEEP_TURNS`` turns behind the fold, if the chat shows ``FOLD_AT``.
+        Done as a new prompt starts, which brings the view to the bottom anyway."""
+        if len(self._turns) < FOLD_AT or self._collect is not None:
+            return
+        old, self._turns = self._turns[:-KEEP_TURNS], self._turns[-KEEP_TURNS:]
+        for turn in old:
+            turn.compact()
+        events = [event for turn in old for event in turn.events]
+        widgets = [widget for turn in old for widget in turn.widgets if widget.parent is self]
+        fold = next(iter(self.query_children(EarlierTurns)), None)
+        if fold is None:
+            fold = EarlierTurns(events, len(old))
+            if widgets:
+                self.mount(fold, before=widgets[0])
+            else:
+                self.mount(fold)
+        else:
+            fold.add_newer(events, len(old))
+        self.remove_children(widgets)
 
     # -- local output -----------------------------------------------------------------------------
 
@@ -115,6 +172,9 @@ class ChatPane(VerticalScroll, can_focus=True):
         return line
 
     def _mount(self, *widgets: Widget) -> None:
+        turns = self._turns if self._collect is None else self._collect
+        if turns:
+            turns[-1].widgets.extend(widgets)
         if self._insert_before is not None:
             self.mount(*widgets, before=self._insert_before)
         else:
@@ -149,6 +209,7 @@ class ChatPane(VerticalScroll, can_focus=True):
         siblings = list(self.children)
         after = siblings[siblings.index(fold) + 1] if siblings.index(fold) + 1 < len(siblings) else None
         self._insert_before = after
+        self._collect = []
         try:
             self._apply_bulk(fold.take_last(KEEP_TURNS))
             if self.current is not None:  # a stored turn that never ended
@@ -156,11 +217,14 @@ class ChatPane(VerticalScroll, can_focus=True):
         finally:
             self._insert_before = None
             self.current = live
+            # Unfolded turns are older than every turn shown: they go first, and may fold again.
+            self._turns[:0], self._collect = self._collect, None
         if not fold.events:
             fold.remove()
 
     def clear(self) -> None:
         self.current = None
+        self._turns.clear()
         self.remove_children()
 
     # -- queries (tests, /history) ------------------------------------------------------------------

@@ -3,12 +3,15 @@
 The figures live in ``core.ledger.UsageLedger`` (the one accountant); this widget only feeds it the
 agent's events and displays it. Usage events can arrive many times a second while an answer streams, so
 ``apply`` only updates the ledger and marks the widget dirty; the text is rebuilt at most once per
-refresh cycle (a burst of events between two frames costs one render).
+refresh cycle and at most every ``RENDER_INTERVAL`` (a burst of events costs one render), and a figure
+whose text did not change is not touched: while an answer streams, only the token counts move, and they
+move in place (no layout pass).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Hashable, Iterable
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -18,13 +21,14 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from flux_tui.core.agent_events import AgentEvent, ProviderSwitched, TurnStarted
+from flux_tui.core.agent_events import AgentEvent, ProviderSwitched, TurnStarted, UsageReported
 from flux_tui.core.ledger import BudgetStatus, UsageLedger, UsageTotals
 from flux_tui.ui import format as fmt
 
 CONTEXT_WARNING = 0.7
 CONTEXT_DANGER = 0.9
 ESTIMATE_NOTE = "~ estimated while streaming"
+RENDER_INTERVAL = 0.4  # seconds between two renders of the figures while usage streams in
 
 
 def _estimated(text: str, estimated: bool) -> str:
@@ -132,7 +136,9 @@ class CostSidebar(Widget):
         self.model: str | None = None
         self.context_window: int | None = None
         self._dirty = False
-        self._scheduled = False
+        self._scheduled: str | None = None  # "now" (after the next refresh), "later" (a timer) or None
+        self._rendered_at = 0.0
+        self._shown: dict[str, tuple[Hashable, Hashable]] = {}  # static id -> (content key, shape key)
         self._budget_status: BudgetStatus = self._ledger.budget_status()
 
     # ------------------------------------------------------------------ composition
@@ -181,7 +187,7 @@ class CostSidebar(Widget):
             self._set_model(event.provider, event.model)
         changed = self._ledger.apply(event)
         if changed or isinstance(event, ProviderSwitched):
-            self._mark_dirty()
+            self._mark_dirty(estimate=isinstance(event, UsageReported) and event.estimated)
 
     def load(self, events: Iterable[AgentEvent]) -> None:
         """Replace the figures with those of ``events`` (a replayed or resumed session)."""
@@ -213,34 +219,66 @@ class CostSidebar(Widget):
         # thread (genai-prices is slow to import) and hands the result to ``set_current``.
         self.provider, self.model, self.context_window = provider, model, None
 
-    def _mark_dirty(self) -> None:
+    def _mark_dirty(self, *, estimate: bool = False) -> None:
+        """Render after the next refresh; a live estimate (many a second while an answer streams)
+        waits until ``RENDER_INTERVAL`` after the last render."""
         self._dirty = True
-        if self._scheduled or not self.is_mounted:
+        if not self.is_mounted:
             return  # on_mount renders whatever arrived before mounting
-        self._scheduled = True
-        self.call_after_refresh(self._flush)
+        if self._scheduled == "now" or (estimate and self._scheduled == "later"):
+            return
+        wait = self._rendered_at + RENDER_INTERVAL - time.monotonic() if estimate else 0.0
+        if wait > 0:
+            self._scheduled = "later"
+            self.set_timer(wait, self._flush)
+        else:
+            self._scheduled = "now"
+            self.call_after_refresh(self._flush)
 
     def _flush(self) -> None:
-        self._scheduled = False
+        self._scheduled = None
         if self._dirty:
             self._render_figures()
 
+    def _show(
+        self, static_id: str, key: Hashable, shape: Hashable, build: Callable[[], RenderableType]
+    ) -> None:
+        """Update a figure only when ``key`` changed; lay out again only when ``shape`` (what decides
+        its height) changed."""
+        shown = self._shown.get(static_id)
+        if shown is not None and shown[0] == key:
+            return
+        self._shown[static_id] = (key, shape)
+        self.query_one(f"#{static_id}", Static).update(build(), layout=shown is None or shown[1] != shape)
+
     def _render_figures(self) -> None:
         self._dirty = False
+        self._rendered_at = time.monotonic()
         ledger = self._ledger
         session = ledger.session
         turn = ledger.turn
-        self.query_one("#sb-model", Static).update(self._model_renderable())
-        self.query_one("#sb-context", Static).update(self._context_renderable())
-        usage: list[RenderableType] = [usage_table(turn, session)]
-        if session.unpriced_models:
-            names = ", ".join(session.unpriced_models)
-            usage.append(Text(f"unpriced: {names}", style="italic dim", overflow="fold"))
-        if turn.estimated or session.estimated:
-            usage.append(Text(ESTIMATE_NOTE, style="italic dim"))
-        self.query_one("#sb-usage", Static).update(Group(*usage))
+        model = (self.provider, self.model)
+        self._show("sb-model", model, model, self._model_renderable)
+        context = (self.context_used, self.context_window, self._context_estimated)
+        self._show("sb-context", context, self.context_window is None, self._context_renderable)
+
+        def usage() -> RenderableType:
+            parts: list[RenderableType] = [usage_table(turn, session)]
+            if session.unpriced_models:
+                names = ", ".join(session.unpriced_models)
+                parts.append(Text(f"unpriced: {names}", style="italic dim", overflow="fold"))
+            if turn.estimated or session.estimated:
+                parts.append(Text(ESTIMATE_NOTE, style="italic dim"))
+            return Group(*parts)
+
+        shape = (tuple(session.unpriced_models), turn.estimated or session.estimated)
+        self._show("sb-usage", (repr(turn), repr(session)), shape, usage)
         self._render_budget(session)
         self._render_breakdown()
+
+    @property
+    def _context_estimated(self) -> bool:
+        return bool(self._ledger.entries) and self._ledger.entries[-1].estimated
 
     def _model_renderable(self) -> RenderableType:
         if not self.provider:
@@ -252,8 +290,7 @@ class CostSidebar(Widget):
 
     def _context_renderable(self) -> RenderableType:
         used = self.context_used
-        estimated = bool(self._ledger.entries) and self._ledger.entries[-1].estimated
-        used_text = _estimated(fmt.tokens(used), estimated)
+        used_text = _estimated(fmt.tokens(used), self._context_estimated)
         fraction = self.context_fraction
         if fraction is None:
             return Text(f"{used_text} used (window unknown)", style="dim")
@@ -281,41 +318,49 @@ class CostSidebar(Widget):
             self._budget_status = status
             self.post_message(self.BudgetStatusChanged(self, status))
         if budget is None:
-            widget.update("")
+            self._show("sb-budget", None, None, lambda: "")
             return
         fraction = self._ledger.budget_fraction() or 0.0
         spent = _estimated(fmt.money(session.cost or 0.0), session.estimated)
-        line = Text.assemble(spent, f" of {fmt.money(budget)}  ", fmt.percent(fraction))
-        style = {"warning": "yellow", "exceeded": "red"}.get(status, "green")
-        parts: list[RenderableType] = [fmt.Gauge(fraction, style), line]
-        if status == "exceeded":
-            parts.append(Text("over budget", style="bold"))
-        elif status == "warning":
-            parts.append(Text("nearing the budget"))
-        widget.update(Group(*parts))
+
+        def build() -> RenderableType:
+            line = Text.assemble(spent, f" of {fmt.money(budget)}  ", fmt.percent(fraction))
+            style = {"warning": "yellow", "exceeded": "red"}.get(status, "green")
+            parts: list[RenderableType] = [fmt.Gauge(fraction, style), line]
+            if status == "exceeded":
+                parts.append(Text("over budget", style="bold"))
+            elif status == "warning":
+                parts.append(Text("nearing the budget"))
+            return Group(*parts)
+
+        self._show("sb-budget", (spent, budget, fmt.percent(fraction), status), status, build)
 
     def _render_breakdown(self) -> None:
-        widget = self.query_one("#sb-breakdown", Static)
         title = self.query_one("#sb-breakdown-title", Static)
         groups = self._ledger.by_model()
         hidden = len(groups) < 2
-        widget.set_class(hidden, "hidden")
+        self.query_one("#sb-breakdown", Static).set_class(hidden, "hidden")
         title.set_class(hidden, "hidden")
         if hidden:
-            widget.update("")
+            self._show("sb-breakdown", None, None, lambda: "")
             return
-        lines: list[RenderableType] = []
-        for (provider, model), totals in groups.items():
-            current = (provider, model) == (self.provider, self.model)
-            name = Text(f"{provider}/{model}", no_wrap=True, overflow="ellipsis")
-            if current:
-                name.stylize("bold")
-            lines.append(name)
-            figures = Text.assemble(
-                _estimated(fmt.tokens(totals.total_tokens), totals.estimated),
-                " tok  ",
-                cost_text(totals),
-                justify="right",
-            )
-            lines.append(figures)
-        widget.update(Group(*lines))
+        current = (self.provider, self.model)
+
+        def build() -> RenderableType:
+            lines: list[RenderableType] = []
+            for (provider, model), totals in groups.items():
+                name = Text(f"{provider}/{model}", no_wrap=True, overflow="ellipsis")
+                if (provider, model) == current:
+                    name.stylize("bold")
+                lines.append(name)
+                figures = Text.assemble(
+                    _estimated(fmt.tokens(totals.total_tokens), totals.estimated),
+                    " tok  ",
+                    cost_text(totals),
+                    justify="right",
+                )
+                lines.append(figures)
+            return Group(*lines)
+
+        key = (current, tuple((group, repr(totals)) for group, totals in groups.items()))
+        self._show("sb-breakdown", key, len(groups), build)

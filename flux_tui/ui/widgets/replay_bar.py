@@ -54,6 +54,7 @@ class ReplayBar(Static, can_focus=True):
         self.controller = controller
 
     def on_mount(self) -> None:
+        self.focus()  # its keys work at once (the disabled prompt gave the focus away)
         self.refresh_state()
         self.set_interval(REFRESH_INTERVAL, self.refresh_state)
 

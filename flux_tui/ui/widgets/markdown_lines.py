@@ -1,0 +1,87 @@
+"""Markdown rendered to lines, block by block, for a widget that draws them itself.
+
+Why not Textual's ``Markdown`` for answers: it mounts a widget per block (a table is dozens), and every
+layout pass walks them all, so a long answer, and a long session, made every frame slower (measured: a
+100-exchange session spent seconds per exchange in layout, and 370 MB). Here an answer chunk is one
+widget; its text is cut into top-level blocks (``ChunkSplitter``'s rule with no size limit), each block
+is rendered once by Rich's Markdown at the current width and kept as ``Strip`` lines, and only the block
+still being streamed is rendered again when text arrives.
+
+Cutting at a blank line followed by an unindented line outside a code fence never changes what a block
+means; the blank line between blocks is drawn here, as Markdown would.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import Console
+from rich.markdown import Heading, Markdown, MarkdownElement
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from rich.theme import Theme
+from textual.strip import Strip
+
+# Colours close to Textual's own Markdown, so info panels and answers look alike.
+THEME = Theme(
+    {
+        "markdown.h1": Style(bold=True, color="bright_cyan"),
+        "markdown.h2": Style(bold=True, color="cyan"),
+        "markdown.h3": Style(bold=True),
+        "markdown.h4": Style(bold=True, italic=True),
+        "markdown.h5": Style(italic=True),
+        "markdown.h6": Style(dim=True),
+        "markdown.code": Style(bold=True, color="bright_cyan"),
+        "markdown.code_block": Style(color="bright_cyan"),
+        "markdown.block_quote": Style(italic=True, color="bright_black"),
+        "markdown.table.border": Style(color="bright_black"),
+        "markdown.table.header": Style(bold=True),
+        "markdown.link": Style(color="bright_blue", underline=True),
+        "markdown.item.bullet": Style(bold=True, color="cyan"),
+        "markdown.item.number": Style(bold=True, color="cyan"),
+    },
+    inherit=True,
+)
+CODE_THEME = "monokai"
+
+
+class LeftHeading(Heading):
+    """Headings flush left: centred titles read oddly in a chat."""
+
+    LEVEL_ALIGN: ClassVar = {f"h{level}": "left" for level in range(1, 7)}
+
+
+class AnswerMarkdown(Markdown):
+    elements: ClassVar[dict[str, type[MarkdownElement]]] = {**Markdown.elements, "heading_open": LeftHeading}
+
+
+def render_markdown(console: Console, source: str, width: int) -> list[Strip]:
+    """One block of Markdown as lines of exactly ``width`` cells."""
+    if not source.strip():
+        return []
+    options = console.options.update(width=width, min_width=width, max_width=width, height=None)
+    with console.use_theme(THEME):
+        lines = console.render_lines(
+            AnswerMarkdown(source, code_theme=CODE_THEME, hyperlinks=True), options, pad=True
+        )
+    return [Strip(line, width) for line in _trim_blank_edges(lines)]
+
+
+def render_plain(console: Console, source: str, width: int) -> list[Strip]:
+    """Text as it came, wrapped: the cheap stand-in for a chunk not rendered yet."""
+    options = console.options.update(width=width, min_width=width, max_width=width, height=None)
+    lines = console.render_lines(Text(source.rstrip("\n")), options, pad=True)
+    return [Strip(line, width) for line in lines]
+
+
+def _trim_blank_edges(lines: list[list[Segment]]) -> list[list[Segment]]:
+    def blank(line: list[Segment]) -> bool:  # a code block's padding has a background: kept
+        return not any(segment.text.strip() or (segment.style and segment.style.bgcolor) for segment in line)
+
+    start, end = 0, len(lines)
+    while start < end and blank(lines[start]):
+        start += 1
+    while end > start and blank(lines[end - 1]):
+        end -= 1
+    return lines[start:end]
