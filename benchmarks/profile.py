@@ -60,9 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=Path("benchmarks/results/profile"))
     parser.add_argument("--rate", type=int, default=200, help="py-spy samples per second")
     args = parser.parse_args(argv)
-    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
-    if not Path(spy).exists():
-        spy = None
+    beside = Path(sys.executable).with_name("py-spy")  # a venv's scripts are not always on PATH
+    spy = shutil.which("py-spy") or (str(beside) if beside.exists() else None)
     if spy is None:
         print("py-spy is not installed: pip install py-spy", file=sys.stderr)
         return 2

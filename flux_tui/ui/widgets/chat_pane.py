@@ -124,8 +124,13 @@ class ChatPane(VerticalScroll, can_focus=True):
 
     # -- the one entry point for conversation content -------------------------------------------
 
+    @property
+    def _records(self) -> list[ShownTurn]:
+        """Where the turn being shown is recorded (a side list while older turns unfold)."""
+        return self._turns if self._collect is None else self._collect
+
     def apply(self, event: AgentEvent) -> None:
-        turns = self._turns if self._collect is None else self._collect
+        turns = self._records
         if isinstance(event, TurnStarted):
             if not self._bulk:
                 self._fold_old_turns()
@@ -172,7 +177,7 @@ class ChatPane(VerticalScroll, can_focus=True):
         return line
 
     def _mount(self, *widgets: Widget) -> None:
-        turns = self._turns if self._collect is None else self._collect
+        turns = self._records
         if turns:
             turns[-1].widgets.extend(widgets)
         if self._insert_before is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions
 from rich.markdown import Heading, Markdown, MarkdownElement
 from rich.segment import Segment
 from rich.style import Style
@@ -56,22 +56,23 @@ class AnswerMarkdown(Markdown):
     elements: ClassVar[dict[str, type[MarkdownElement]]] = {**Markdown.elements, "heading_open": LeftHeading}
 
 
+def _options(console: Console, width: int) -> ConsoleOptions:
+    return console.options.update(width=width, min_width=width, max_width=width, height=None)
+
+
 def render_markdown(console: Console, source: str, width: int) -> list[Strip]:
     """One block of Markdown as lines of exactly ``width`` cells."""
     if not source.strip():
         return []
-    options = console.options.update(width=width, min_width=width, max_width=width, height=None)
+    markdown = AnswerMarkdown(source, code_theme=CODE_THEME, hyperlinks=True)
     with console.use_theme(THEME):
-        lines = console.render_lines(
-            AnswerMarkdown(source, code_theme=CODE_THEME, hyperlinks=True), options, pad=True
-        )
+        lines = console.render_lines(markdown, _options(console, width), pad=True)
     return [Strip(line, width) for line in _trim_blank_edges(lines)]
 
 
 def render_plain(console: Console, source: str, width: int) -> list[Strip]:
     """Text as it came, wrapped: the cheap stand-in for a chunk not rendered yet."""
-    options = console.options.update(width=width, min_width=width, max_width=width, height=None)
-    lines = console.render_lines(Text(source.rstrip("\n")), options, pad=True)
+    lines = console.render_lines(Text(source.rstrip("\n")), _options(console, width), pad=True)
     return [Strip(line, width) for line in lines]
 
 
