@@ -66,16 +66,18 @@ def prune(
     tools: Iterable[Mapping[str, Any]] | None = None,
     file_context_text: str | None = None,
     count_message: MessageCounter | None = None,
+    wait: bool = True,
 ) -> PruneResult:
     """Messages of ``transcript`` that fit ``context_window - reserve_for_reply`` with the fixed parts.
 
     ``count_message`` defaults to ``tokens.count_message`` (exact once the encoding is loaded).
+    ``wait=False``: while the encoding still loads, the fixed parts are estimated instead of waited for.
     """
     count = count_message or tokens.count_message
     fixed = (
-        tokens.count_tokens(system_prompt)
-        + tokens.count_tokens(file_context_text or "")
-        + tokens.count_tools(list(tools or ()))
+        tokens.count_tokens(system_prompt, wait=wait)
+        + tokens.count_tokens(file_context_text or "", wait=wait)
+        + tokens.count_tools(list(tools or ()), wait=wait)
         + tokens.REPLY_PRIMING
     )
     budget = context_window - reserve_for_reply - fixed

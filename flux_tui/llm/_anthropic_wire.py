@@ -148,6 +148,11 @@ class MessagesStream:
         self.blocks: dict[int, dict[str, Any]] = {}
         self.dropped: set[str] = set()
 
+    @staticmethod
+    def delta_only(event: Any) -> bool:
+        """Feeding ``event`` can only add text or thinking (``StreamingProvider`` joins those)."""
+        return event.type == "content_block_delta" and event.delta.type in ("text_delta", "thinking_delta")
+
     def feed(self, event: Any) -> list[ProviderEvent]:
         kind = event.type
         reply = self.reply

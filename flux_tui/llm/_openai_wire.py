@@ -131,6 +131,14 @@ class ChatStream:
         self.finished = False
         reply.salvage = self.salvage
 
+    @staticmethod
+    def delta_only(chunk: Any) -> bool:
+        """Feeding ``chunk`` can only add text or reasoning (``StreamingProvider`` joins those)."""
+        if chunk.usage is not None or not chunk.choices:
+            return False
+        choice = chunk.choices[0]
+        return not choice.finish_reason and (choice.delta is None or not choice.delta.tool_calls)
+
     def feed(self, chunk: Any) -> list[ProviderEvent]:
         reply = self.reply
         reply.started = True

@@ -1,8 +1,8 @@
 """The send/stream/commit cycle shared by every SDK-backed provider.
 
-A concrete provider supplies ``_make_client``, ``_build_request`` (messages -> SDK kwargs), ``_events``
-(open the stream, feed each SDK event to its wire-format reader, yield ProviderEvents) and
-``_list_models``. This class does the rest the same way for all of them: append the prompt, fit the
+A concrete provider supplies ``_make_client``, ``_build_request`` (messages -> SDK kwargs), ``_open``
+(send it, get the SDK's stream), ``_reader`` (its wire-format reader) and ``_list_models``. This class
+does the rest the same way for all of them: read the stream in batches, append the prompt, fit the
 history into the context window (``core.pruning``, reported as a notice), map failures to
 ``core.errors``, and append the assistant message to the transcript exactly once, complete or marked
 incomplete, whether the reply ended, failed or was cancelled.
@@ -13,17 +13,26 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import aclosing
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from flux_tui.core.errors import IncompleteStreamError, ModelNotFoundError, ProviderError
 from flux_tui.core.events import DoneEvent, ProviderEvent
 from flux_tui.core.transcript import Message
+from flux_tui.llm._batching import merge_deltas, ready_batches
 from flux_tui.llm._errors import ErrorContext, is_sdk_error, map_error
 from flux_tui.llm._history import render_context
 from flux_tui.llm._reply import Reply, normalise_stop_reason
 from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings
 
 log = logging.getLogger(__name__)
+
+
+class WireReader(Protocol):
+    """Reads one provider's SDK events into a ``Reply`` (``_anthropic_wire``, ``_openai_wire``)."""
+
+    def delta_only(self, sdk_event: Any) -> bool: ...
+
+    def feed(self, sdk_event: Any) -> list[ProviderEvent]: ...
 
 
 class StreamingProvider(BaseLLMProvider):
@@ -45,7 +54,11 @@ class StreamingProvider(BaseLLMProvider):
     ) -> dict[str, Any]:
         raise NotImplementedError
 
-    def _events(self, request: dict[str, Any], reply: Reply) -> AsyncIterator[ProviderEvent]:
+    def _reader(self, reply: Reply) -> WireReader:
+        raise NotImplementedError
+
+    async def _open(self, request: dict[str, Any]) -> Any:
+        """Send ``request``; the SDK's stream of events (an async iterator and context manager)."""
         raise NotImplementedError
 
     async def _list_models(self) -> list[str]:
@@ -110,6 +123,7 @@ class StreamingProvider(BaseLLMProvider):
             file_context_text=file_context,
             # An estimate until the encoding is loaded, so a request never waits for it.
             count_message=lambda message: tokens.count_message(message, wait=False),
+            wait=False,
         )
         return result.messages, result.note
 
@@ -127,9 +141,8 @@ class StreamingProvider(BaseLLMProvider):
             request, note = self._prepare(system_prompt, tools)
             if note:
                 yield {"type": "notice", "content": note}
-            async with aclosing(self._events(request, reply)) as events:
-                async for event in events:
-                    yield event
+            async for event in self._events(request, reply):
+                yield event
             if reply.stop_reason is None:
                 raise IncompleteStreamError(
                     f"the answer from {self.name} ended before the model finished it; "
@@ -153,6 +166,31 @@ class StreamingProvider(BaseLLMProvider):
             yield reply.usage_event()
         done: DoneEvent = {"type": "done", "stop_reason": normalise_stop_reason(reply.stop_reason or "")}
         yield done
+
+    async def _events(self, request: dict[str, Any], reply: Reply) -> AsyncIterator[ProviderEvent]:
+        """The SDK's events fed to the wire reader, in batches (see ``_batching``).
+
+        Consecutive text (thinking) deltas of a batch are joined into one event. Any other SDK event
+        is fed only after the text before it was yielded: if the consumer stops at a yield, the reply
+        holds exactly what it was given (a tool call it never saw is not committed).
+        """
+        reader = self._reader(reply)
+        stream = await self._open(request)
+        async with stream, aclosing(ready_batches(stream)) as batches:
+            async for batch in batches:
+                pending: list[ProviderEvent] = []
+                for sdk_event in batch:
+                    if reader.delta_only(sdk_event):
+                        pending.extend(reader.feed(sdk_event))
+                        continue
+                    if pending:
+                        for event in merge_deltas(pending):
+                            yield event
+                        pending = []
+                    for event in reader.feed(sdk_event):
+                        yield event
+                for event in merge_deltas(pending):
+                    yield event
 
     def _commit(self, reply: Reply, complete: bool) -> None:
         if not complete and reply.salvage is not None:

@@ -6,10 +6,8 @@ them to the SDK client. The SDK's own retries are off: the agent loop decides ab
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-from flux_tui.core.events import ProviderEvent
 from flux_tui.core.transcript import Message
 from flux_tui.llm import _anthropic_wire as wire
 from flux_tui.llm._reply import Reply
@@ -50,13 +48,11 @@ class AnthropicProvider(StreamingProvider):
             thinking_budget=self.settings.thinking_budget,
         )
 
-    async def _events(self, request: dict[str, Any], reply: Reply) -> AsyncIterator[ProviderEvent]:
-        reader = wire.MessagesStream(reply)
-        stream = await self.client.messages.create(**request, stream=True)
-        async with stream:
-            async for event in stream:
-                for out in reader.feed(event):
-                    yield out
+    def _reader(self, reply: Reply) -> wire.MessagesStream:
+        return wire.MessagesStream(reply)
+
+    async def _open(self, request: dict[str, Any]) -> Any:
+        return await self.client.messages.create(**request, stream=True)
 
     async def _list_models(self) -> list[str]:
         page = await self.client.models.list(limit=1000)

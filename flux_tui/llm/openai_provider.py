@@ -6,10 +6,8 @@ The wire details live in ``_openai_wire``. The SDK's own retries are off: the ag
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-from flux_tui.core.events import ProviderEvent
 from flux_tui.core.transcript import Message
 from flux_tui.llm import _openai_wire as wire
 from flux_tui.llm._reply import Reply
@@ -64,13 +62,11 @@ class OpenAIProvider(StreamingProvider):
             tools=tools,
         )
 
-    async def _events(self, request: dict[str, Any], reply: Reply) -> AsyncIterator[ProviderEvent]:
-        reader = wire.ChatStream(reply)
-        stream = await self.client.chat.completions.create(**request, stream=True)
-        async with stream:
-            async for chunk in stream:
-                for out in reader.feed(chunk):
-                    yield out
+    def _reader(self, reply: Reply) -> wire.ChatStream:
+        return wire.ChatStream(reply)
+
+    async def _open(self, request: dict[str, Any]) -> Any:
+        return await self.client.chat.completions.create(**request, stream=True)
 
     async def _list_models(self) -> list[str]:
         page = await self.client.models.list()

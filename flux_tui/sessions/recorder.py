@@ -4,8 +4,8 @@ Every event is written as it arrives, except streamed text and thinking: those d
 written together, at least every ``flush_interval`` seconds, so a long answer costs a few small
 transactions a second instead of one per token. The buffer is written
 - before any other event (the end of a block, a step, a tool call, usage...),
-- when a delta arrives ``flush_interval`` after the last write,
-- by a background thread when the stream stalls, so a ``kill -9`` loses at most the last interval,
+- by a background thread ``flush_interval`` after the last write, so a ``kill -9`` loses at most the
+  last interval (``autoflush=False``: by the caller's thread, when a delta arrives that late),
 - on ``flush()`` / ``close()``.
 While text streams, the tail that could be the start of a key (see ``Redactor.unsafe_tail_start``;
 usually the last partial word) waits for the next write, so a key split across deltas is redacted whole.
@@ -93,13 +93,15 @@ class SessionRecorder:
                     self._write(self._take(holdback=False))  # thinking ended, text begins
                 self._buffer.append(event)
                 was_dirty, self._dirty = self._dirty, True
-                if self._clock() - self._last_write >= self.flush_interval:
+                if self._autoflush:
+                    # The thread writes deltas, so the database is not written on the event loop. Only
+                    # the first delta of a burst wakes it: it then sleeps until the write is due, and
+                    # waking it for every token would fight the UI for the GIL.
+                    if not was_dirty:
+                        self._ensure_thread()
+                        self._cond.notify()
+                elif self._clock() - self._last_write >= self.flush_interval:
                     self._flush_locked(holdback=True)
-                elif self._autoflush and not was_dirty:
-                    # Only the first delta wakes the thread: it then sleeps until the write is due, and
-                    # waking it for every token (thousands a second) would fight the UI for the GIL.
-                    self._ensure_thread()
-                    self._cond.notify()
             else:
                 self._write([*self._take(holdback=False), event])
 

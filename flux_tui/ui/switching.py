@@ -15,6 +15,7 @@ from flux_tui.core.agent_events import ProviderSwitched
 from flux_tui.core.config import ResolvedProvider
 from flux_tui.core.errors import ConfigError
 from flux_tui.core.protocols import ChatProvider
+from flux_tui.ui.heap import freeze_after_warm_up
 from flux_tui.ui.lazy_provider import SETUP_HINT, LazyProvider
 
 if TYPE_CHECKING:
@@ -176,11 +177,13 @@ class ProviderControl:
 
     @work(group="warm-up", exit_on_error=False)
     async def warm_up(self: FluxApp) -> None:
-        """Build the provider (SDK import in a thread) after the first frame, then list its models."""
+        """Build the provider (SDK import in a thread) after the first frame, then list its models; then
+        load the token encoding and freeze the start-up heap (``heap``)."""
         provider = self.agent.provider
         await provider.warm_up()
         if provider is self.agent.provider:
             self.load_models()
+        await freeze_after_warm_up()
 
     @work(group="close", exit_on_error=False)
     async def _close_provider(self: FluxApp, provider: LazyProvider) -> None:

@@ -243,5 +243,5 @@ async def test_long_answer_is_assembled_exactly(fake_api: FakeAPI, make_provider
         provider = make_provider(kind)
         events = await collect(provider)
         assert texts(events) == "".join(tokens)
-        assert len(of_type(events, "text")) == 5000
+        assert 1 <= len(of_type(events, "text")) < 5000  # joined per network read, none lost
         assert provider.transcript.messages[-1].text == "".join(tokens)

@@ -137,6 +137,33 @@ async def test_streaming_renders_only_the_block_still_growing(make_app: Any, mon
             await pilot.pause(answer_text.FLUSH_INTERVAL + 0.05)
             chunk = app.chat.answers[-1].chunks[0]
         assert chunk is not None
+        await wait_until(pilot, lambda: chunk.rendered_text.split() == chunk.text.split())  # next beat
         closed = [source for source in rendered if source.startswith("Paragraph 0")]
         assert len(closed) <= 2  # rendered while it streamed, then once when closed; never again
-        assert chunk.rendered_text.split() == chunk.text.split()
+
+
+async def test_an_answer_grows_while_a_later_chat_item_changes_in_the_same_frame(make_app: Any) -> None:
+    """Regression: with ``layout: stream`` (Textual 8) the chat kept the answer's old height when a later
+    item asked for layout in the same frame, and the answer showed only its header line."""
+    from textual.widgets import Static
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.apply_agent_event(TurnStarted(turn_id="t", prompt="grow", provider="anthropic", model="m"))
+        answer = app.chat.answers[-1]
+        app.apply_agent_event(TextDelta(text="First paragraph.\n\n"))
+        later = Static("a later item", classes="notice")
+        await app.chat.mount(later)
+        await wait_until(pilot, lambda: answer.chunks and answer.chunks[0].rendered_text.strip())
+        await pilot.pause()
+        height_before = answer.region.height
+        chunk = answer.chunks[0]
+        chunk.add("".join(f"Paragraph {i}.\n\n" for i in range(8)))
+        chunk._show_pending()  # the write, now, in the same frame as the change below
+        later.update("a later item\nnow two lines")
+        await pilot.pause()
+        await pilot.pause(0.1)
+        text_lines = len(chunk.rendered_text.splitlines())
+        assert chunk.region.height == text_lines
+        assert answer.region.height >= height_before + 8 * 2 - 2  # the container followed its text
+        assert later.region.y >= chunk.region.bottom  # and nothing overlaps it

@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Sequence
 
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from flux_tui.ui.beat import BEAT, on_beat
 from flux_tui.ui.widgets.markdown_lines import render_markdown, render_plain
 
-# Seconds between two writes to the screen. Each write grows the answer, so it costs a layout and a
-# repaint of the whole chat (it scrolls): 5 a second keep a 150 tokens/s stream smooth for far less CPU
-# than 10. It adds no lag at the end: the answer's last text is written as soon as the stream ends.
-FLUSH_INTERVAL = 0.2
+# Seconds between two writes to the screen: writes wait for the next beat (``beat``), shared with the
+# other widgets that redraw while a stream runs. The end of an answer is written at once: no lag.
+FLUSH_INTERVAL = BEAT
 FIRST_WRITE_DELAY = 0.02  # an answer's first words go out at once (time to first token is felt)
 CHUNK_CHARS = 4000  # a chunk is closed at the next clean block boundary after this many characters
 # A chunk after the first is written to the screen only once it has been open this long: in a firehose
@@ -35,6 +36,7 @@ CHUNK_CHARS = 4000  # a chunk is closed at the next clean block boundary after t
 LATER_CHUNK_DELAY = 0.3
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
 
 
 class ChunkSplitter:
@@ -119,7 +121,7 @@ class AnswerText(Widget):
         self._blocks: list[str] = []  # complete blocks on screen
         self._tail: list[str] = []  # the block still streaming
         self._rendered: dict[int, list[Strip]] = {}  # block index (tail = len(_blocks)) -> its lines
-        self._lines: list[Strip] | None = None  # every line at _width, blank lines between blocks
+        self._lines: Sequence[Strip] | None = None  # every line at _width, blank lines between blocks
         self._width = 0
         self._height = -1  # lines at _width when last drawn (-1: not laid out yet)
         self._ready = False
@@ -149,7 +151,13 @@ class AnswerText(Widget):
 
     def _schedule_flush(self) -> None:
         self._flush_scheduled = True
-        self.set_timer(FLUSH_INTERVAL if self._written else self._first_write_delay, self._flush)
+        if self._written:
+            delay = on_beat(FLUSH_INTERVAL / 2)  # the next beat, unless it is too close to the last write
+        elif self._first_write_delay > FIRST_WRITE_DELAY:
+            delay = on_beat(self._first_write_delay)
+        else:
+            delay = self._first_write_delay  # an answer's first words: at once, not on the beat
+        self.set_timer(delay, self._flush)
 
     def _flush(self) -> None:
         self._flush_scheduled = False
@@ -196,8 +204,12 @@ class AnswerText(Widget):
             return
         self._ending = rerender
         self._defer_on_end = defer
-        if self._ready:
-            self.call_later(self._finish)
+        if not self._ready:
+            return
+        if rerender:
+            self.call_later(self._finish)  # the end of an answer: shown at once
+        else:
+            self.set_timer(on_beat(0.0), self._finish)  # a chunk closed mid-stream: with the others
 
     @property
     def _defers(self) -> bool:
@@ -233,7 +245,7 @@ class AnswerText(Widget):
 
     # -- drawing ------------------------------------------------------------------------------------
 
-    def lines(self, width: int) -> list[Strip]:
+    def lines(self, width: int) -> Sequence[Strip]:
         """Every line of this chunk at ``width`` cells (rendered blocks are kept until the width changes)."""
         if width != self._width:
             self._width = width
@@ -248,7 +260,7 @@ class AnswerText(Widget):
         """What is drawn now, as plain text (one line per screen line)."""
         return "\n".join(strip.text.rstrip() for strip in self.lines(self._width or self.content_size.width))
 
-    def _compose_lines(self, width: int) -> list[Strip]:
+    def _compose_lines(self, width: int) -> Sequence[Strip]:
         if width <= 0:
             return []
         console = self.app.console

@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Collapsible, Markdown, Static
 
 from flux_tui.core.agent_events import AgentEvent, TurnStarted
+from flux_tui.ui.beat import on_beat
 from flux_tui.ui.widgets.answer_text import (
     FIRST_WRITE_DELAY,
     FLUSH_INTERVAL,
@@ -130,7 +131,7 @@ class ThinkingView(Collapsible):
         self._parts.append(text)
         if not self._dirty:
             self._dirty = True
-            self.set_timer(FLUSH_INTERVAL, self._refresh_text)
+            self.set_timer(on_beat(FLUSH_INTERVAL / 2), self._refresh_text)
 
     def _refresh_text(self) -> None:
         self._dirty = False

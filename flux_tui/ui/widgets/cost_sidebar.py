@@ -24,6 +24,7 @@ from textual.widgets import Static
 from flux_tui.core.agent_events import AgentEvent, ProviderSwitched, TurnStarted, UsageReported
 from flux_tui.core.ledger import BudgetStatus, UsageLedger, UsageTotals
 from flux_tui.ui import format as fmt
+from flux_tui.ui.beat import on_beat
 
 CONTEXT_WARNING = 0.7
 CONTEXT_DANGER = 0.9
@@ -230,7 +231,7 @@ class CostSidebar(Widget):
         wait = self._rendered_at + RENDER_INTERVAL - time.monotonic() if estimate else 0.0
         if wait > 0:
             self._scheduled = "later"
-            self.set_timer(wait, self._flush)
+            self.set_timer(on_beat(wait), self._flush)  # in the frame of the answer's next write
         else:
             self._scheduled = "now"
             self.call_after_refresh(self._flush)

@@ -13,7 +13,8 @@ means; the blank line between blocks is drawn here, as Markdown would.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import ClassVar, overload
 
 from rich.console import Console, ConsoleOptions
 from rich.markdown import Heading, Markdown, MarkdownElement
@@ -70,10 +71,71 @@ def render_markdown(console: Console, source: str, width: int) -> list[Strip]:
     return [Strip(line, width) for line in _trim_blank_edges(lines)]
 
 
-def render_plain(console: Console, source: str, width: int) -> list[Strip]:
-    """Text as it came, wrapped: the cheap stand-in for a chunk not rendered yet."""
-    lines = console.render_lines(Text(source.rstrip("\n")), _options(console, width), pad=True)
-    return [Strip(line, width) for line in lines]
+def render_plain(console: Console, source: str, width: int) -> PlainLines:
+    """Text as it came, wrapped at spaces: the cheap stand-in for a chunk not rendered yet.
+
+    Plain ASCII lines (nearly all of a fast answer) are wrapped here, without Rich's ``Text``, which
+    styles and measures every character; other lines go through Rich. The ``Strip`` of a line is made
+    only when it is drawn: most of a deferred chunk scrolls by unseen.
+    """
+    if width <= 0:
+        return PlainLines([], width)
+    lines: list[str | Strip] = []
+    for line in source.rstrip("\n").split("\n"):
+        line = line.expandtabs(4)
+        if line.isascii() and line.isprintable():
+            lines.extend(wrap_ascii(line, width))
+        else:
+            rendered = console.render_lines(Text(line), _options(console, width), pad=True)
+            lines.extend(Strip(segments, width) for segments in rendered)
+    return PlainLines(lines, width)
+
+
+class PlainLines(Sequence[Strip]):
+    """Lines of a plain chunk: kept as text, each made a ``Strip`` of ``width`` cells when asked for."""
+
+    def __init__(self, lines: list[str | Strip], width: int) -> None:
+        self._lines = lines
+        self._width = width
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    @overload
+    def __getitem__(self, index: int) -> Strip: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Strip]: ...
+    def __getitem__(self, index: int | slice) -> Strip | list[Strip]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._lines)))]
+        line = self._lines[index]
+        if isinstance(line, str):
+            line = self._lines[index] = Strip([Segment(line.ljust(self._width))], self._width)
+        return line
+
+
+def wrap_ascii(line: str, width: int) -> list[str]:
+    """``line`` in pieces of at most ``width`` characters, cut after spaces, words longer than a line
+    folded; trailing spaces of a piece are dropped (as Rich does)."""
+    if len(line) <= width:
+        return [line]
+    pieces: list[str] = []
+    start = 0
+    end = len(line)
+    while end - start > width:
+        limit = start + width
+        cut = line.rfind(" ", start, limit + 1)
+        if cut <= start:  # one word wider than the line: fold it
+            pieces.append(line[start:limit])
+            start = limit
+            continue
+        pieces.append(line[start:cut].rstrip(" "))
+        start = cut + 1
+        while start < end and line[start] == " ":
+            start += 1
+    if start < end or not pieces:
+        pieces.append(line[start:])
+    return pieces
 
 
 def _trim_blank_edges(lines: list[list[Segment]]) -> list[list[Segment]]:

@@ -1,0 +1,100 @@
+"""Provider events in batches: everything the SDK parsed while the app was busy, delivered at once.
+
+A fast stream arrives in network reads of hundreds of events, and the SDK parses a whole read without
+giving the event loop a turn. Handing each event on alone made the agent loop, the session recorder
+and the UI do their work per token (20,000 times for a long answer). ``ready_batches`` reads the
+stream in a task of its own and gives the consumer, each time it asks, every event read since it last
+asked; ``merge_deltas`` joins consecutive text (or thinking) deltas into one (``StreamingProvider``
+uses both).
+
+No event waits for a timer: a batch is whatever was ready, so a slow stream still arrives token by
+token, and a fast one in a few pieces per network read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterable
+from typing import TypeVar
+
+from flux_tui.core.events import ProviderEvent
+
+T = TypeVar("T")
+
+_DELTA_TYPES = frozenset({"text", "thinking"})
+
+
+async def ready_batches(source: AsyncIterator[T]) -> AsyncIterator[list[T]]:
+    """The items of ``source`` in lists of everything produced since the consumer last asked.
+
+    ``source`` runs in its own task; its exception is raised here after the items it produced before
+    it, and closing or cancelling the consumer cancels and closes ``source``.
+    """
+    buffer: list[T] = []
+    ready = asyncio.Event()
+    failure: list[BaseException] = []
+    finished = False
+
+    async def pump() -> None:
+        nonlocal finished
+        try:
+            async for item in source:
+                buffer.append(item)
+                ready.set()
+        except Exception as exc:
+            failure.append(exc)
+        finally:
+            finished = True
+            ready.set()
+            aclose = getattr(source, "aclose", None)
+            if aclose is not None:
+                await aclose()
+
+    task = asyncio.create_task(pump(), name="flux-provider-stream")
+    try:
+        while True:
+            if not buffer and not finished:
+                await ready.wait()
+                ready.clear()
+            if buffer:
+                batch = buffer[:]
+                buffer.clear()
+                yield batch
+            elif finished:
+                if failure:
+                    raise failure[0]
+                return
+    finally:
+        if not task.done():
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def merge_deltas(events: Iterable[ProviderEvent]) -> list[ProviderEvent]:
+    """``events`` with each run of consecutive deltas of one kind (text, thinking) joined into one."""
+    merged: list[ProviderEvent] = []
+    parts: list[str] = []
+    kind = ""
+    for event in events:
+        etype = event["type"]
+        if etype in _DELTA_TYPES:
+            if etype != kind and parts:
+                merged.append(_delta(kind, parts))
+                parts = []
+            kind = etype
+            parts.append(event["content"])  # type: ignore[typeddict-item]
+            continue
+        if parts:
+            merged.append(_delta(kind, parts))
+            parts = []
+            kind = ""
+        merged.append(event)
+    if parts:
+        merged.append(_delta(kind, parts))
+    return merged
+
+
+def _delta(kind: str, parts: list[str]) -> ProviderEvent:
+    return {"type": kind, "content": parts[0] if len(parts) == 1 else "".join(parts)}  # type: ignore[return-value]

@@ -1,0 +1,104 @@
+"""Provider events in batches (``llm/_batching``): a fast stream is joined per network read, a slow one
+still arrives token by token, and nothing is lost, reordered or committed unseen."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from fakeapi import FakeAPI
+from llm_support import texts
+
+from flux_tui.llm._batching import merge_deltas, ready_batches
+
+
+async def _items(
+    values: list[Any], *, fail: Exception | None = None, pause_every: int = 0
+) -> AsyncIterator[Any]:
+    for index, value in enumerate(values):
+        if pause_every and index and index % pause_every == 0:
+            await asyncio.sleep(0)
+        yield value
+    if fail is not None:
+        raise fail
+
+
+async def test_items_produced_while_the_consumer_was_busy_come_together() -> None:
+    batches = [batch async for batch in ready_batches(_items(list(range(10)), pause_every=5))]
+    assert [item for batch in batches for item in batch] == list(range(10))
+    assert batches[0] == [0, 1, 2, 3, 4]  # the source ran until it had to wait
+
+
+async def test_the_source_error_comes_after_its_items() -> None:
+    seen: list[int] = []
+    with pytest.raises(ValueError, match="cut"):
+        async for batch in ready_batches(_items([1, 2, 3], fail=ValueError("cut"), pause_every=2)):
+            seen.extend(batch)
+    assert seen == [1, 2, 3]
+
+
+async def test_closing_the_consumer_stops_and_closes_the_source() -> None:
+    closed = asyncio.Event()
+
+    async def endless() -> AsyncIterator[int]:
+        try:
+            n = 0
+            while True:
+                n += 1
+                yield n
+                await asyncio.sleep(0.001)
+        finally:
+            closed.set()
+
+    batches = ready_batches(endless())
+    first = await anext(batches)
+    await batches.aclose()  # type: ignore[attr-defined]
+    assert first[0] == 1
+    assert closed.is_set()
+
+
+def test_merge_joins_runs_of_one_kind_only() -> None:
+    events: list[Any] = [
+        {"type": "thinking", "content": "a"},
+        {"type": "thinking", "content": "b"},
+        {"type": "text", "content": "c"},
+        {"type": "text", "content": "d"},
+        {"type": "usage", "input_tokens": 1},
+        {"type": "text", "content": "e"},
+    ]
+    assert merge_deltas(events) == [
+        {"type": "thinking", "content": "ab"},
+        {"type": "text", "content": "cd"},
+        {"type": "usage", "input_tokens": 1},
+        {"type": "text", "content": "e"},
+    ]
+
+
+@pytest.mark.parametrize("kind", ["anthropic", "openai"])
+async def test_a_firehose_is_joined_per_read(fake_api: FakeAPI, make_provider: Any, kind: str) -> None:
+    tokens = [f"t{i} " for i in range(3000)]
+    fake_api.stream_text(kind, tokens)
+    provider = make_provider(kind)
+    events = [dict(e) async for e in provider.send_message("go")]
+    assert texts(events) == "".join(tokens)
+    assert len([e for e in events if e["type"] == "text"]) < len(tokens) / 10
+    assert provider.transcript.messages[-1].text == "".join(tokens)
+
+
+@pytest.mark.parametrize("kind", ["anthropic", "openai"])
+async def test_a_slow_stream_is_not_held_back(fake_api: FakeAPI, make_provider: Any, kind: str) -> None:
+    """Nothing waits for a timer: each token of a paced stream is its own event, on arrival."""
+    tokens = ["one ", "two ", "three ", "four "]
+    fake_api.stream_text(kind, tokens, tokens_per_second=10)
+    provider = make_provider(kind)
+    arrivals: list[tuple[float, str]] = []
+    async for event in provider.send_message("go"):
+        if event["type"] == "text":
+            arrivals.append((time.monotonic(), event["content"]))  # type: ignore[typeddict-item]
+    assert [text for _, text in arrivals] == tokens
+    gaps = [b - a for (a, _), (b, _) in itertools.pairwise(arrivals)]
+    assert min(gaps) > 0.05  # spaced like the server sent them (0.1 s), not bunched
