@@ -48,6 +48,9 @@ def _load() -> None:
 
         encoding = tiktoken.get_encoding(ENCODING_NAME)
         encoding.encode_ordinary("warm up")
+        # The encoder is Rust; the Python copy of its 100,000-entry table is only kept for pickling and
+        # other tools' introspection, never for encoding. Dropping it frees about 14 MB for good.
+        encoding._mergeable_ranks = {}
         _encoding = encoding
     except Exception:  # a broken install must not break the app: counts become estimates
         log.warning("could not load the %s token encoding; token counts are estimates", ENCODING_NAME)

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Protocol
 from flux_tui.core.errors import IncompleteStreamError, ModelNotFoundError, ProviderError
 from flux_tui.core.events import DoneEvent, ProviderEvent
 from flux_tui.core.transcript import Message
-from flux_tui.llm._batching import merge_deltas, ready_batches
+from flux_tui.llm._batching import BATCH_GAP, merge_deltas, ready_batches
 from flux_tui.llm._errors import ErrorContext, is_sdk_error, map_error
 from flux_tui.llm._history import render_context
 from flux_tui.llm._reply import Reply, normalise_stop_reason
@@ -176,7 +176,7 @@ class StreamingProvider(BaseLLMProvider):
         """
         reader = self._reader(reply)
         stream = await self._open(request)
-        async with stream, aclosing(ready_batches(stream)) as batches:
+        async with stream, aclosing(ready_batches(stream, min_gap=BATCH_GAP)) as batches:
             async for batch in batches:
                 pending: list[ProviderEvent] = []
                 for sdk_event in batch:

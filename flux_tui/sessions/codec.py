@@ -66,15 +66,19 @@ def _encode_run(run: Sequence[AgentEvent], redactor: Redactor) -> Row:
     return (float(run[0].ts), run[0].kind, dumps(payload))
 
 
-def decode_row(ts: float, kind: str, payload: str) -> list[AgentEvent]:
-    """The events of one row; a row of an unknown kind (a newer flux-tui wrote it) is skipped."""
+def decode_row(ts: float, kind: str, payload: str, *, split: bool = True) -> list[AgentEvent]:
+    """The events of one row; a row of an unknown kind (a newer flux-tui wrote it) is skipped.
+
+    ``split=False``: a run of deltas comes back as one delta (its whole text, its first timestamp), for
+    showing a session rather than replaying it: a long conversation is then thousands of events to
+    apply instead of tens of thousands."""
     if kind not in EVENT_TYPES:
         log.warning("skipping a stored event of unknown kind %r", kind)
         return []
     try:
         data = json.loads(payload)
         parts = data.pop("parts", None) if kind in DELTA_KINDS else None
-        if parts:
+        if parts and split:
             text = data["text"]
             cls = EVENT_TYPES[kind]
             events: list[AgentEvent] = []

@@ -233,20 +233,23 @@ class SessionStore:
         latest = self.list_sessions(limit=1)
         return latest[0].id if latest else None
 
-    def events(self, session_id: str) -> list[AgentEvent]:
-        """The stored events as written (deltas split back to their original pieces), no repairs."""
+    def events(self, session_id: str, *, split_deltas: bool = True) -> list[AgentEvent]:
+        """The stored events as written (deltas split back to their original pieces, unless
+        ``split_deltas`` is False: then each stored run of deltas is one), no repairs."""
         with self._lock:
             self._require(session_id)
             rows = self._conn.execute(
                 "SELECT ts, kind, payload FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
             ).fetchall()
-        return [event for row in rows for event in decode_row(*row)]
+        return [event for row in rows for event in decode_row(*row, split=split_deltas)]
 
-    def load(self, session_id: str) -> LoadedSession:
-        """Events, consistent transcript and list info of a session; read-only (repairs are not stored)."""
+    def load(self, session_id: str, *, split_deltas: bool = True) -> LoadedSession:
+        """Events, consistent transcript and list info of a session; read-only (repairs are not stored).
+
+        ``split_deltas=False`` to show or resume it (see ``events``); replays want the pieces."""
         with self._lock:
             info = self._info(session_id)
-            raw = self.events(session_id)
+            raw = self.events(session_id, split_deltas=split_deltas)
         rebuilt = rebuild(raw)
         file_context = info.meta.get("file_context")
         if isinstance(file_context, str):

@@ -13,7 +13,7 @@ import time
 
 # Seconds between two redraws of a streaming answer: about three a second keep a 150 tokens/s stream
 # readable (two lines at a time) for a fifth of a core; the end of an answer is drawn at once.
-BEAT = 0.3
+BEAT = 0.4
 
 
 def on_beat(delay: float) -> float:

@@ -111,7 +111,7 @@ def _resume_start(wiring: SessionWiring, args: argparse.Namespace) -> Any:
         session_id = store.latest_session_id()
         if session_id is None:
             return lambda: wiring.notice(NOTHING_TO_CONTINUE)
-    loaded = _load(store, session_id)
+    loaded = _load(store, session_id, split_deltas=False)
     return lambda: wiring.show_session(loaded, record=True)
 
 
@@ -145,8 +145,8 @@ def _resolve(store: SessionStore, id_or_prefix: str) -> str:
         raise LaunchError(str(exc)) from exc
 
 
-def _load(store: SessionStore, session_id: str) -> LoadedSession:
+def _load(store: SessionStore, session_id: str, *, split_deltas: bool = True) -> LoadedSession:
     try:
-        return store.load(session_id)
+        return store.load(session_id, split_deltas=split_deltas)
     except SessionError as exc:
         raise LaunchError(str(exc)) from exc

@@ -168,17 +168,17 @@ class SessionWiring:
         self._app().run_worker(self._open(session_id), group="sessions", exit_on_error=False)
 
     async def _open(self, session_id: str) -> None:
-        loaded = await self._load(session_id)
+        loaded = await self._load(session_id, split_deltas=False)
         if loaded is not None:
             self.show_session(loaded, record=True)
 
-    async def _load(self, session_id: str) -> LoadedSession | None:
+    async def _load(self, session_id: str, *, split_deltas: bool = True) -> LoadedSession | None:
         app = self._app()
         if self.store is None:
             app.notify(NO_STORE, severity="error")
             return None
         try:
-            return await asyncio.to_thread(self.store.load, session_id)
+            return await asyncio.to_thread(self.store.load, session_id, split_deltas=split_deltas)
         except SessionError as exc:
             app.notify(str(exc), severity="error")
             return None

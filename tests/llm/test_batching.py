@@ -61,6 +61,23 @@ async def test_closing_the_consumer_stops_and_closes_the_source() -> None:
     assert closed.is_set()
 
 
+async def test_a_paced_source_is_taken_at_most_once_per_gap_and_its_end_at_once() -> None:
+    async def paced() -> AsyncIterator[int]:
+        for n in range(20):
+            yield n
+            await asyncio.sleep(0.005)
+
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    taken: list[tuple[float, list[int]]] = []
+    async for batch in ready_batches(paced(), min_gap=0.05):
+        taken.append((loop.time() - start, batch))
+    assert taken[0][1] == [0] and taken[0][0] < 0.03  # the first item is not held
+    assert [n for _, batch in taken for n in batch] == list(range(20))
+    assert len(taken) <= 4  # ~0.1 s of items in batches at least 0.05 s apart, not 20
+    assert taken[-1][0] < 0.1 + 0.05  # the end came when the source ended, not a gap later
+
+
 def test_merge_joins_runs_of_one_kind_only() -> None:
     events: list[Any] = [
         {"type": "thinking", "content": "a"},

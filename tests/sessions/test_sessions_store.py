@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 from session_samples import T0, user
 
-from flux_tui.core.agent_events import EVENT_TYPES, AgentEvent, MessageCommitted, TextDelta, TurnStarted
+from flux_tui.core.agent_events import (
+    EVENT_TYPES,
+    AgentEvent,
+    MessageCommitted,
+    TextDelta,
+    TurnFinished,
+    TurnStarted,
+)
 from flux_tui.sessions import (
     SCHEMA_VERSION,
     SessionNotFoundError,
@@ -48,6 +55,18 @@ def test_consecutive_deltas_share_a_row_but_come_back_one_by_one(store: SessionS
     assert len(rows) == 1
     assert json.loads(rows[0][1])["text"] == "".join(d.text for d in deltas)
     assert store.events(session_id) == deltas
+
+
+def test_shown_rather_than_replayed_a_run_of_deltas_is_one_event(store: SessionStore) -> None:
+    """Resuming a session needs its text, not its tokens one by one (a 1,000-message session was
+    54,000 events to apply before the app answered)."""
+    deltas = [TextDelta(ts=T0 + i / 10, text=f"word{i} ") for i in range(30)]
+    session_id = store.create_session()
+    store.append(session_id, [*deltas, TurnFinished(ts=T0 + 5, stop_reason="end_turn")])
+    joined = store.events(session_id, split_deltas=False)
+    assert joined[0] == TextDelta(ts=T0, text="".join(d.text for d in deltas))
+    assert isinstance(joined[1], TurnFinished) and len(joined) == 2
+    assert store.load(session_id, split_deltas=False).events[0].text == joined[0].text
 
 
 def test_list_shows_title_models_cost_and_turns(store: SessionStore, sample: list[AgentEvent]) -> None:
