@@ -30,12 +30,15 @@ from flux_tui.ui.reliability import make_stream_step
 from flux_tui.ui.reports import WELCOME_MARKDOWN, problems_markdown, setup_markdown
 from flux_tui.ui.session_control import SessionControl
 from flux_tui.ui.switching import ProviderControl
+from flux_tui.ui.textual_patches import apply as apply_textual_patches
 from flux_tui.ui.turns import TurnControl
 from flux_tui.ui.widgets.chat_pane import ChatPane
 from flux_tui.ui.widgets.cost_sidebar import CostSidebar
 from flux_tui.ui.widgets.prompt_input import PromptInput, SuggestionBar
 from flux_tui.ui.widgets.tool_inspector import ToolInspector
 from flux_tui.ui.widgets.top_bar import TopBar
+
+apply_textual_patches()  # before anything renders (see textual_patches)
 
 PLACEHOLDER = "Ask anything · Enter sends · ctrl+j newline · /help for commands"
 
