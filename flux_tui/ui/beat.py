@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import time
 
-# Seconds between two redraws of a streaming answer: about three a second keep a 150 tokens/s stream
-# readable (two lines at a time) for a fifth of a core; the end of an answer is drawn at once.
+# Seconds between two redraws of a streaming answer. A redraw costs about 25 ms of CPU on a 2-core
+# machine (the whole chat scrolls), so this sets what a 150 tokens/s stream costs: 0.2 s was 25 % of a
+# core, 0.4 s is about 16 % (benchmarks/README.md). The end of an answer is drawn at once.
 BEAT = 0.4
 
 
