@@ -45,6 +45,10 @@ class TurnControl:
 
     def on_agent_events_posted(self: FluxApp, message: AgentEventsPosted) -> None:
         events, self._inbox = self._inbox, []
+        if not self.is_running:
+            # Quit while a turn streams: the widgets are being taken down, and applying an event to
+            # them raised (a traceback on exit). The session recorder, a sink of its own, has them.
+            return
         for event in events:
             self.apply_agent_event(event)
 
