@@ -29,7 +29,7 @@ from flux_tui.ui.beat import on_beat
 CONTEXT_WARNING = 0.7
 CONTEXT_DANGER = 0.9
 ESTIMATE_NOTE = "~ estimated while streaming"
-RENDER_INTERVAL = 0.4  # seconds between two renders of the figures while usage streams in
+RENDER_INTERVAL = 0.8  # seconds between two renders of live estimates: every other beat (each costs CPU)
 
 
 def _estimated(text: str, estimated: bool) -> str:
