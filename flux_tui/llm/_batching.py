@@ -42,13 +42,11 @@ async def ready_batches(source: AsyncIterator[T], *, min_gap: float = 0.0) -> As
     ready = asyncio.Event()
     done = asyncio.Event()
     failure: list[BaseException] = []
-    finished = False
     loop = asyncio.get_running_loop()
     last: float | None = None
     last_size = 0
 
     async def pump() -> None:
-        nonlocal finished
         try:
             async for item in source:
                 buffer.append(item)
@@ -56,9 +54,8 @@ async def ready_batches(source: AsyncIterator[T], *, min_gap: float = 0.0) -> As
         except Exception as exc:
             failure.append(exc)
         finally:
-            finished = True
-            ready.set()
             done.set()
+            ready.set()
             aclose = getattr(source, "aclose", None)
             if aclose is not None:
                 await aclose()
@@ -66,10 +63,10 @@ async def ready_batches(source: AsyncIterator[T], *, min_gap: float = 0.0) -> As
     task = asyncio.create_task(pump(), name="flux-provider-stream")
     try:
         while True:
-            if not buffer and not finished:
+            if not buffer and not done.is_set():
                 await ready.wait()
                 ready.clear()
-            if min_gap and last is not None and last_size <= SMALL_BATCH and not finished:
+            if min_gap and last is not None and last_size <= SMALL_BATCH and not done.is_set():
                 wait = last + min_gap - loop.time()
                 if wait > 0:
                     with contextlib.suppress(TimeoutError):
@@ -80,7 +77,7 @@ async def ready_batches(source: AsyncIterator[T], *, min_gap: float = 0.0) -> As
                 buffer.clear()
                 last, last_size = loop.time(), len(batch)
                 yield batch
-            elif finished:
+            elif done.is_set():
                 if failure:
                     raise failure[0]
                 return

@@ -18,6 +18,12 @@ BEAT = 0.4
 
 
 def on_beat(delay: float) -> float:
-    """``delay``, lengthened to end on the next beat (redraws every beat: call with half a beat)."""
+    """``delay``, lengthened to end on the next beat."""
     due = time.monotonic() + delay
     return delay + (-due) % BEAT
+
+
+def next_beat() -> float:
+    """Seconds to the next beat at least half a beat away: a widget that redraws and asks again right
+    away redraws on every beat, never twice in one."""
+    return on_beat(BEAT / 2)

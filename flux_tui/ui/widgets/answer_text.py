@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from flux_tui.ui.beat import BEAT, on_beat
+from flux_tui.ui.beat import BEAT, next_beat, on_beat
 from flux_tui.ui.widgets.markdown_lines import render_markdown, render_plain
 
 # Seconds between two writes to the screen: writes wait for the next beat (``beat``), shared with the
@@ -36,7 +36,6 @@ CHUNK_CHARS = 4000  # a chunk is closed at the next clean block boundary after t
 LATER_CHUNK_DELAY = 0.3
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-
 
 
 class ChunkSplitter:
@@ -152,7 +151,7 @@ class AnswerText(Widget):
     def _schedule_flush(self) -> None:
         self._flush_scheduled = True
         if self._written:
-            delay = on_beat(FLUSH_INTERVAL / 2)  # the next beat, unless it is too close to the last write
+            delay = next_beat()
         elif self._first_write_delay > FIRST_WRITE_DELAY:
             delay = on_beat(self._first_write_delay)
         else:

@@ -17,10 +17,9 @@ from textual.widget import Widget
 from textual.widgets import Collapsible, Markdown, Static
 
 from flux_tui.core.agent_events import AgentEvent, TurnStarted
-from flux_tui.ui.beat import on_beat
+from flux_tui.ui.beat import next_beat
 from flux_tui.ui.widgets.answer_text import (
     FIRST_WRITE_DELAY,
-    FLUSH_INTERVAL,
     LATER_CHUNK_DELAY,
     AnswerText,
     ChunkSplitter,
@@ -115,7 +114,7 @@ class TurnError(Static):
 
 
 class ThinkingView(Collapsible):
-    """Model reasoning, collapsed by default; its text is refreshed at most every FLUSH_INTERVAL."""
+    """Model reasoning, collapsed by default; its text is refreshed at most once a beat (``beat``)."""
 
     def __init__(self) -> None:
         self._body = Static("", classes="thinking-text", markup=False)
@@ -131,7 +130,7 @@ class ThinkingView(Collapsible):
         self._parts.append(text)
         if not self._dirty:
             self._dirty = True
-            self.set_timer(on_beat(FLUSH_INTERVAL / 2), self._refresh_text)
+            self.set_timer(next_beat(), self._refresh_text)
 
     def _refresh_text(self) -> None:
         self._dirty = False
