@@ -65,6 +65,10 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command in (None, "replay"):
+        from flux_tui.ui.heap import hold_collection
+
+        hold_collection()  # the app releases it after its first frame
     from flux_tui.core.config import load_config
     from flux_tui.core.logging_setup import config_secrets, setup_logging
 
@@ -120,9 +124,13 @@ def _run_session_command(commands: Any, store: Any, secrets: list[str], args: ar
 
 
 def _cmd_app(config: Any, problems: list[Any], args: argparse.Namespace) -> int:
+    from flux_tui.ui.heap import release_collection
     from flux_tui.ui.launch import launch
 
-    return launch(config, problems, args)
+    try:
+        return launch(config, problems, args)
+    finally:
+        release_collection()  # in case the app stopped before its first frame
 
 
 if __name__ == "__main__":

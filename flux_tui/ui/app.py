@@ -25,9 +25,10 @@ from flux_tui.core.protocols import EventSink, ToolRunner
 from flux_tui.core.transcript import Transcript
 from flux_tui.ui.command_handlers import CommandControl
 from flux_tui.ui.commands import FluxCommands
+from flux_tui.ui.heap import release_collection
 from flux_tui.ui.lazy_provider import ProviderFactory
 from flux_tui.ui.reliability import make_stream_step
-from flux_tui.ui.reports import WELCOME_MARKDOWN, problems_markdown, setup_markdown
+from flux_tui.ui.reports import WELCOME_MARKUP, problems_markdown, setup_markdown
 from flux_tui.ui.session_control import SessionControl
 from flux_tui.ui.switching import ProviderControl
 from flux_tui.ui.textual_patches import apply as apply_textual_patches
@@ -136,7 +137,7 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
         if self.agent.provider.missing:
             self.chat.add_info(setup_markdown(str(self.config.config_path)), classes="setup")
         else:
-            self.chat.add_info(WELCOME_MARKDOWN, classes="welcome")
+            self.chat.add_welcome(WELCOME_MARKUP)
         if self._startup_note:
             self.chat.add_notice(self._startup_note, "warning")
         prompt.focus()
@@ -144,6 +145,7 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
+        release_collection()
         provider = self.agent.provider
         self.update_current(provider.name, provider.model, provider.kind)
         self.warm_up()

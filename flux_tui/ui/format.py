@@ -7,12 +7,14 @@ Kept free of Textual (only Rich) so the rules can be tested, and reused by `/sta
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
-from rich.syntax import Syntax
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.syntax import Syntax
 
 UNPRICED = "unpriced"
 
@@ -104,12 +106,14 @@ def looks_like_diff(text: str) -> bool:
 
 def diff_syntax(diff: str) -> Syntax:
     """A unified diff highlighted with Pygments' diff lexer, on the terminal's own background."""
+    from rich.syntax import Syntax  # Pygments: 9 ms of imports the first frame does without
     # A trailing newline would render as an empty last line.
     return Syntax(diff.rstrip("\n"), "diff", theme="ansi_dark", background_color="default", word_wrap=True)
 
 
 def json_syntax(value: Any) -> Syntax:
     """Pretty, highlighted JSON of a tool's arguments."""
+    from rich.syntax import Syntax
     return Syntax(pretty_json(value), "json", theme="ansi_dark", background_color="default", word_wrap=True)
 
 

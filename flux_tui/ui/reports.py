@@ -81,10 +81,12 @@ def history_markdown(transcript: Transcript) -> str:
     return "\n".join(lines)
 
 
-WELCOME_MARKDOWN = """\
-**flux-tui** · ask anything about your code. Enter sends, ctrl+j adds a newline, Esc stops an answer.
-`/help` lists commands, ctrl+p opens the command palette, ctrl+t shows tool calls, ctrl+b the cost.
-"""
+# Content markup (see ``Welcome``); ``/help`` styled as the info panels style inline code.
+WELCOME_MARKUP = (
+    "[b]flux-tui[/b] · ask anything about your code. Enter sends, ctrl+j adds a newline, Esc stops an "
+    "answer. [$text-warning 95% on $warning 10%]/help[/] lists commands, ctrl+p opens the command palette, "
+    "ctrl+t shows tool calls, ctrl+b the cost."
+)
 
 SETUP_MARKDOWN = """\
 ### No provider is ready yet

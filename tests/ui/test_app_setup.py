@@ -12,7 +12,8 @@ from ui_pilot import SIZE, run_command, send
 
 from flux_tui.core.config import load_config
 from flux_tui.ui.app import FluxApp
-from flux_tui.ui.widgets.chat_items import InfoPanel, TurnError
+from flux_tui.ui.widgets.chat_items import TurnError
+from flux_tui.ui.widgets.info_panel import InfoPanel
 
 
 async def test_no_key_start_explains_setup_and_stays_usable(sandbox: Path) -> None:

@@ -10,7 +10,8 @@ from ui_pilot import SIZE, run_command, send, type_text, wait_until
 
 from flux_tui.ui.commands import complete, parse_slash
 from flux_tui.ui.messages import OpenSessions, PromptSubmitted, StartReplay
-from flux_tui.ui.widgets.chat_items import InfoPanel, NoticeLine, UserPrompt
+from flux_tui.ui.widgets.chat_items import NoticeLine, UserPrompt
+from flux_tui.ui.widgets.info_panel import InfoPanel
 from flux_tui.ui.widgets.prompt_input import PASTE_INLINE_CHARS, clean_paste
 
 

@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Collapsible, Markdown, Static
+from textual.widgets import Collapsible, Static
 
 from flux_tui.core.agent_events import AgentEvent, TurnStarted
 from flux_tui.ui.beat import next_beat
@@ -44,11 +44,12 @@ class UserPrompt(Static):
         self.prompt = prompt
 
 
-class InfoPanel(Markdown):
-    """Local output: help, stats, history, setup instructions. Not part of the conversation."""
+class Welcome(Static):
+    """The first lines of a new conversation: how to send, stop, get help. Content markup rather than
+    an ``InfoPanel``, whose Markdown widget (and its parser) would cost the first frame 25 ms."""
 
-    def __init__(self, markdown: str, *, classes: str = "") -> None:
-        super().__init__(markdown, classes=f"info-panel {classes}".strip())
+    def __init__(self, markup: str) -> None:
+        super().__init__(Content.from_markup(markup), classes="info-panel welcome")
 
 
 class EarlierTurns(Static, can_focus=True):

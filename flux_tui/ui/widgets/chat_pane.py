@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.containers import VerticalScroll
 from textual.timer import Timer
@@ -26,7 +26,10 @@ from flux_tui.core.agent_events import (
     TurnStarted,
 )
 from flux_tui.ui.widgets.answer_text import AnswerText
-from flux_tui.ui.widgets.chat_items import AssistantAnswer, EarlierTurns, InfoPanel, NoticeLine, UserPrompt
+from flux_tui.ui.widgets.chat_items import AssistantAnswer, EarlierTurns, NoticeLine, UserPrompt, Welcome
+
+if TYPE_CHECKING:
+    from flux_tui.ui.widgets.info_panel import InfoPanel
 
 MATERIALIZE_INTERVAL = 0.1  # seconds between two checks for deferred chunks to render
 KEEP_TURNS = 20  # turns of a loaded session shown at once; older ones are folded
@@ -167,9 +170,16 @@ class ChatPane(VerticalScroll, can_focus=True):
     # -- local output -----------------------------------------------------------------------------
 
     def add_info(self, markdown: str, *, classes: str = "") -> InfoPanel:
+        from flux_tui.ui.widgets.info_panel import InfoPanel
+
         panel = InfoPanel(markdown, classes=classes)
         self.mount(panel)
         return panel
+
+    def add_welcome(self, markup: str) -> Welcome:
+        welcome = Welcome(markup)
+        self.mount(welcome)
+        return welcome
 
     def add_notice(self, text: str, level: str = "info") -> NoticeLine:
         line = NoticeLine(text, level)

@@ -14,10 +14,9 @@ means; the blank line between blocks is drawn here, as Markdown would.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar, overload
+from typing import overload
 
 from rich.console import Console, ConsoleOptions
-from rich.markdown import Heading, Markdown, MarkdownElement
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -47,16 +46,6 @@ THEME = Theme(
 CODE_THEME = "monokai"
 
 
-class LeftHeading(Heading):
-    """Headings flush left: centred titles read oddly in a chat."""
-
-    LEVEL_ALIGN: ClassVar = {f"h{level}": "left" for level in range(1, 7)}
-
-
-class AnswerMarkdown(Markdown):
-    elements: ClassVar[dict[str, type[MarkdownElement]]] = {**Markdown.elements, "heading_open": LeftHeading}
-
-
 def _options(console: Console, width: int) -> ConsoleOptions:
     return console.options.update(width=width, min_width=width, max_width=width, height=None)
 
@@ -65,6 +54,9 @@ def render_markdown(console: Console, source: str, width: int) -> list[Strip]:
     """One block of Markdown as lines of exactly ``width`` cells."""
     if not source.strip():
         return []
+    # Rich's Markdown loads with the first answer, not before the first frame.
+    from flux_tui.ui.widgets.answer_markdown import AnswerMarkdown
+
     markdown = AnswerMarkdown(source, code_theme=CODE_THEME, hyperlinks=True)
     with console.use_theme(THEME):
         lines = console.render_lines(markdown, _options(console, width), pad=True)

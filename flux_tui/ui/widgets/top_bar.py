@@ -1,4 +1,9 @@
-"""The top bar: provider and model menus, and a status word (streaming, yolo)."""
+"""The top bar: provider and model menus, and a status word (streaming, yolo).
+
+The menus are Textual ``Select`` widgets, which cost a quarter of the time from ``App.run`` to the
+first frame (their overlays, option lists and styles). The first frame shows ``MenuFace`` stand-ins
+that draw what a closed menu draws; the real menus replace them right after it.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,26 @@ from textual.content import Content
 from textual.widgets import Label, Select, Static
 
 from flux_tui.ui.messages import ModelChosen, ProviderChosen
+
+ARROW = "▼"
+
+
+class MenuFace(Static):
+    """A closed menu's face: the chosen value, then the arrow at the right edge, as ``Select`` draws
+    it in compact mode."""
+
+    def __init__(self, value: str, *, id: str) -> None:
+        super().__init__(id=id, classes="menu menu-face")
+        self.value = value
+
+    def show(self, value: str) -> None:
+        self.value = value
+        self.refresh()
+
+    def render(self) -> Content:
+        room = max(self.content_region.width - 3, 0)  # " ▼ ": the arrow's padding and its right pad
+        label = self.value[:room].ljust(room)
+        return Content.assemble(label, " ", (ARROW, "$foreground 50%"), " ")
 
 
 class TopBar(Horizontal):
@@ -28,44 +53,56 @@ class TopBar(Horizontal):
         self.model = model
         self._providers = providers
         self._models = _with(models, model)
+        self._menus: tuple[Select[str], Select[str]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("flux", id="brand")
         yield Label("provider", classes="menu-label")
-        yield Select(
-            self._providers, value=self.provider, allow_blank=False, compact=True, id="provider-select"
-        )
+        yield MenuFace(self.provider, id="provider-face")
         yield Label("model", classes="menu-label")
-        yield Select(
-            [(name, name) for name in self._models],
-            value=self.model,
-            allow_blank=False,
-            compact=True,
-            id="model-select",
-        )
+        yield MenuFace(self.model, id="model-face")
         yield Static("", id="status")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._build_menus)
+
+    def _build_menus(self) -> None:
+        menu = {"allow_blank": False, "compact": True, "classes": "menu"}
+        providers: Select[str] = Select(self._providers, value=self.provider, id="provider-select", **menu)
+        models: Select[str] = Select(self._model_options(), value=self.model, id="model-select", **menu)
+        with self.app.batch_update():
+            self.mount(providers, after="#provider-face")
+            self.mount(models, after="#model-face")
+            self.query(MenuFace).remove()
+        self._menus = (providers, models)
 
     # -- reflecting the app's state ------------------------------------------------------------
 
     def show_provider(self, provider: str, model: str, models: list[str] | None = None) -> None:
         self.provider = provider
-        self.model = model
-        select: Select[str] = self.query_one("#provider-select", Select)
-        with self.prevent(Select.Changed):
-            select.value = provider
+        if self._menus is None:
+            self.query_one("#provider-face", MenuFace).show(provider)
+        else:
+            with self.prevent(Select.Changed):
+                self._menus[0].value = provider
         self.set_models(models if models is not None else [model], model)
 
     def set_models(self, models: list[str], model: str) -> None:
         self.model = model
         self._models = _with(models, model)
-        select: Select[str] = self.query_one("#model-select", Select)
+        if self._menus is None:
+            self.query_one("#model-face", MenuFace).show(model)
+            return
+        select = self._menus[1]
         with self.prevent(Select.Changed):
-            select.set_options([(name, name) for name in self._models])
+            select.set_options(self._model_options())
             select.value = model
 
     def set_provider_options(self, providers: list[tuple[str, str]]) -> None:
         self._providers = providers
-        select: Select[str] = self.query_one("#provider-select", Select)
+        if self._menus is None:
+            return
+        select = self._menus[0]
         with self.prevent(Select.Changed):
             select.set_options(providers)
             select.value = self.provider
@@ -76,6 +113,9 @@ class TopBar(Horizontal):
     @property
     def models(self) -> list[str]:
         return list(self._models)
+
+    def _model_options(self) -> list[tuple[str, str]]:
+        return [(name, name) for name in self._models]
 
     # -- user picks ----------------------------------------------------------------------------
 

@@ -1,0 +1,77 @@
+"""The top bar's first frame: menu faces that look like the closed menus, replaced by the real menus
+right after it, with whatever the app told the bar in between."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.widgets import Select
+
+from flux_tui.ui.messages import ModelChosen
+from flux_tui.ui.widgets.top_bar import MenuFace, TopBar
+
+APP_CSS = Path(__file__).parents[2] / "flux_tui" / "ui" / "app.tcss"
+PROVIDERS = [("anthropic", "anthropic"), ("openai", "openai")]
+MODELS = ["claude-sonnet-4-5", "claude-haiku-4-5"]
+
+
+class FacesOnly(TopBar):
+    """A bar that never gets past its first frame."""
+
+    def _build_menus(self) -> None:
+        pass
+
+
+class BarApp(App[None]):
+    CSS_PATH = APP_CSS
+
+    def __init__(self, bar: TopBar) -> None:
+        super().__init__()
+        self.bar = bar
+        self.chosen: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield self.bar
+
+    def on_model_chosen(self, event: ModelChosen) -> None:
+        self.chosen.append(event.model)
+
+
+def _first_line(app: App[None]) -> str:
+    return app.screen._compositor.render_strips()[0].text
+
+
+async def test_the_first_frame_shows_what_the_menus_show() -> None:
+    faces = BarApp(FacesOnly(PROVIDERS, "anthropic", MODELS, "claude-sonnet-4-5"))
+    async with faces.run_test(size=(120, 3)) as pilot:
+        await pilot.pause()
+        assert len(faces.bar.query(MenuFace)) == 2
+        assert not faces.bar.query(Select)
+        first_frame = _first_line(faces)
+    menus = BarApp(TopBar(PROVIDERS, "anthropic", MODELS, "claude-sonnet-4-5"))
+    async with menus.run_test(size=(120, 3)) as pilot:
+        await pilot.pause()
+        assert not menus.bar.query(MenuFace)
+        shown = _first_line(menus)
+    assert "anthropic" in first_frame and "claude-sonnet-4-5" in first_frame and "▼" in first_frame
+    assert first_frame == shown
+
+
+async def test_the_menus_carry_what_the_bar_was_told_before_them() -> None:
+    bar = FacesOnly(PROVIDERS, "anthropic", MODELS, "claude-sonnet-4-5")
+    app = BarApp(bar)
+    async with app.run_test(size=(120, 3)) as pilot:
+        bar.show_provider("openai", "gpt-4o", ["gpt-4o", "gpt-4o-mini"])
+        await pilot.pause()
+        assert "openai" in _first_line(app) and "gpt-4o" in _first_line(app)
+        TopBar._build_menus(bar)
+        await pilot.pause()
+        assert not bar.query(MenuFace)
+        provider = bar.query_one("#provider-select", Select)
+        model = bar.query_one("#model-select", Select)
+        assert (provider.value, model.value) == ("openai", "gpt-4o")
+        assert bar.models == ["gpt-4o", "gpt-4o-mini"]
+        model.value = "gpt-4o-mini"  # what picking it does
+        await pilot.pause()
+        assert app.chosen == ["gpt-4o-mini"]
