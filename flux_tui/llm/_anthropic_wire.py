@@ -1,4 +1,4 @@
-"""Anthropic Messages: the request built from the transcript, and the stream of raw SDK events read back.
+"""Anthropic Messages: the request built from the transcript, and the stream of events read back.
 
 Request rules on top of ``_history.prepare_history``: the first message is a user message; thinking
 blocks (with their signature, verbatim) go back only to the same provider kind and model; prompt caching
@@ -128,20 +128,9 @@ def build_request(
     return request
 
 
-def _get(obj: Any, name: str) -> Any:
-    if obj is None:
-        return None
-    if isinstance(obj, dict):
-        return obj.get(name)
-    value = getattr(obj, name, None)
-    if value is None:
-        extra = getattr(obj, "model_extra", None) or {}
-        value = extra.get(name)
-    return value
-
-
 class MessagesStream:
-    """Feeds raw ``messages.create(stream=True)`` events into a ``Reply``; returns events to yield."""
+    """Feeds Messages API stream events (the JSON of each, see ``_sse``) into a ``Reply``; returns the
+    events to yield."""
 
     def __init__(self, reply: Reply) -> None:
         self.reply = reply
@@ -149,68 +138,79 @@ class MessagesStream:
         self.dropped: set[str] = set()
 
     @staticmethod
-    def delta_only(event: Any) -> bool:
+    def delta_only(event: dict[str, Any]) -> bool:
         """Feeding ``event`` can only add text or thinking (``StreamingProvider`` joins those)."""
-        return event.type == "content_block_delta" and event.delta.type in ("text_delta", "thinking_delta")
+        return event["type"] == "content_block_delta" and event["delta"]["type"] in (
+            "text_delta",
+            "thinking_delta",
+        )
 
-    def feed(self, event: Any) -> list[ProviderEvent]:
-        kind = event.type
+    def feed(self, event: dict[str, Any]) -> list[ProviderEvent]:
+        kind = event.get("type")
         reply = self.reply
         if kind == "content_block_delta":
-            return self._delta(event.index, event.delta)
+            return self._delta(event.get("index", 0), event.get("delta") or {})
         if kind == "content_block_start":
-            return self._start(event.index, event.content_block)
+            return self._start(event.get("index", 0), event.get("content_block") or {})
         if kind == "content_block_stop":
-            return self._stop(event.index)
+            return self._stop(event.get("index", 0))
         if kind == "message_start":
             reply.started = True
-            message = event.message
-            reply.served_model = message.model or reply.served_model
-            self._usage(message.usage)
+            message = event.get("message") or {}
+            reply.served_model = message.get("model") or reply.served_model
+            self._usage(message.get("usage"))
             return [reply.usage_event()]
         if kind == "message_delta":
-            reply.stop_reason = _get(event.delta, "stop_reason") or reply.stop_reason
-            self._usage(event.usage)
-        return []  # ping, message_stop and unknown events
+            reply.stop_reason = (event.get("delta") or {}).get("stop_reason") or reply.stop_reason
+            self._usage(event.get("usage"))
+        return []  # message_stop and unknown events
 
-    def _start(self, index: int, block: Any) -> list[ProviderEvent]:
-        btype = block.type
+    def _start(self, index: int, block: dict[str, Any]) -> list[ProviderEvent]:
+        btype = block.get("type")
         reply = self.reply
         if btype == "text":
             reply.end_block()
-            if block.text:
-                reply.add_text(block.text)
-                return [{"type": "text", "content": block.text}]
+            text = block.get("text")
+            if text:
+                reply.add_text(text)
+                return [{"type": "text", "content": text}]
         elif btype == "thinking":
             reply.start_thinking()
         elif btype == "redacted_thinking":
-            reply.start_thinking(redacted=block.data)
+            reply.start_thinking(redacted=block.get("data"))
         elif btype == "tool_use":
-            self.blocks[index] = {"id": block.id, "name": block.name, "json": [], "input": block.input}
+            self.blocks[index] = {
+                "id": block.get("id") or "",
+                "name": block.get("name") or "",
+                "json": [],
+                "input": block.get("input"),
+            }
         elif btype not in self.dropped:
             # Server-side tool blocks, compaction...: they run on Anthropic's side and have no
             # provider-neutral form, so they are not kept.
-            self.dropped.add(btype)
+            self.dropped.add(str(btype))
             return [{"type": "notice", "content": f"{reply.provider}: skipped a '{btype}' block"}]
         return []
 
-    def _delta(self, index: int, delta: Any) -> list[ProviderEvent]:
-        dtype = delta.type
+    def _delta(self, index: int, delta: dict[str, Any]) -> list[ProviderEvent]:
+        dtype = delta.get("type")
         if dtype == "text_delta":
-            if not delta.text:
+            text = delta.get("text")
+            if not text:
                 return []
-            self.reply.add_text(delta.text)
-            return [{"type": "text", "content": delta.text}]
+            self.reply.add_text(text)
+            return [{"type": "text", "content": text}]
         if dtype == "input_json_delta":
             block = self.blocks.get(index)
             if block is not None:
-                block["json"].append(delta.partial_json)
+                block["json"].append(delta.get("partial_json") or "")
         elif dtype == "thinking_delta":
-            if delta.thinking:
-                self.reply.add_thinking(delta.thinking)
-                return [{"type": "thinking", "content": delta.thinking}]
+            thinking = delta.get("thinking")
+            if thinking:
+                self.reply.add_thinking(thinking)
+                return [{"type": "thinking", "content": thinking}]
         elif dtype == "signature_delta":
-            self.reply.set_signature(delta.signature)
+            self.reply.set_signature(delta.get("signature") or "")
         return []
 
     def _stop(self, index: int) -> list[ProviderEvent]:
@@ -222,26 +222,26 @@ class MessagesStream:
             raw = _dump(block["input"])  # input given whole in content_block_start (some gateways)
         return [self.reply.add_tool_call(block["id"], block["name"], raw)]
 
-    def _usage(self, usage: Any) -> None:
-        if usage is None:
+    def _usage(self, usage: dict[str, Any] | None) -> None:
+        if not usage:
             return
-        iterations = _get(usage, "iterations")
+        iterations = usage.get("iterations")
         if iterations:
             # Compaction: top-level counts cover only the last iteration; billing is the sum.
             self.reply.set_usage(
-                input_tokens=sum(_get(i, "input_tokens") or 0 for i in iterations),
-                output_tokens=sum(_get(i, "output_tokens") or 0 for i in iterations),
-                cache_read_tokens=sum(_get(i, "cache_read_input_tokens") or 0 for i in iterations),
-                cache_write_tokens=sum(_get(i, "cache_creation_input_tokens") or 0 for i in iterations),
+                input_tokens=sum(i.get("input_tokens") or 0 for i in iterations),
+                output_tokens=sum(i.get("output_tokens") or 0 for i in iterations),
+                cache_read_tokens=sum(i.get("cache_read_input_tokens") or 0 for i in iterations),
+                cache_write_tokens=sum(i.get("cache_creation_input_tokens") or 0 for i in iterations),
             )
             return
-        details = _get(usage, "output_tokens_details")
+        details = usage.get("output_tokens_details") or {}
         self.reply.set_usage(
-            input_tokens=_get(usage, "input_tokens"),
-            output_tokens=_get(usage, "output_tokens"),
-            cache_read_tokens=_get(usage, "cache_read_input_tokens"),
-            cache_write_tokens=_get(usage, "cache_creation_input_tokens"),
-            reasoning_tokens=_get(details, "thinking_tokens"),
+            input_tokens=usage.get("input_tokens"),
+            output_tokens=usage.get("output_tokens"),
+            cache_read_tokens=usage.get("cache_read_input_tokens"),
+            cache_write_tokens=usage.get("cache_creation_input_tokens"),
+            reasoning_tokens=details.get("thinking_tokens"),
         )
 
 

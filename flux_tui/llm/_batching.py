@@ -1,6 +1,6 @@
-"""Provider events in batches: everything the SDK parsed while the app was busy, delivered at once.
+"""Provider events in batches: everything decoded while the app was busy, delivered at once.
 
-A fast stream arrives in network reads of hundreds of events, and the SDK parses a whole read without
+A fast stream arrives in network reads of hundreds of events, and a whole read is decoded without
 giving the event loop a turn. Handing each event on alone made the agent loop, the session recorder
 and the UI do their work per token (20,000 times for a long answer). ``ready_batches`` reads the
 stream in a task of its own and gives the consumer, each time it asks, every event read since it last

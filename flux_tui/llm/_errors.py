@@ -1,4 +1,5 @@
-"""Map SDK and transport exceptions (anthropic, openai, httpx2) to the typed errors of ``core.errors``.
+"""Map SDK and transport exceptions (anthropic, openai, httpx2), and error events read from a stream
+(``_sse``), to the typed errors of ``core.errors``.
 
 Classification is by class name within those packages, so this module imports no SDK. Messages say
 what happened and what to do; they never quote the key (the server's own text is used only for
@@ -23,6 +24,7 @@ from flux_tui.core.errors import (
     RateLimitError,
 )
 from flux_tui.core.redact import Redactor
+from flux_tui.llm._sse import StreamErrorEvent
 
 _SDK_PACKAGES = ("anthropic", "openai", "httpx2", "httpcore2", "httpx", "httpcore")
 
@@ -45,7 +47,8 @@ def _class_names(exc: BaseException) -> set[str]:
 
 
 def is_sdk_error(exc: BaseException) -> bool:
-    return bool(_class_names(exc))
+    """An error of the SDK or its transport, or an error event in a stream (``_sse``)."""
+    return bool(_class_names(exc)) or isinstance(exc, StreamErrorEvent)
 
 
 def parse_retry_after(headers: Any) -> float | None:
@@ -105,6 +108,8 @@ def map_error(exc: BaseException, ctx: ErrorContext) -> ProviderError:
 def _map_error(exc: BaseException, ctx: ErrorContext) -> ProviderError:
     names = _class_names(exc)
     common: dict[str, Any] = {"provider": ctx.provider, "partial_text": ctx.partial_text}
+    if isinstance(exc, StreamErrorEvent):
+        return _from_stream_error(exc, ctx, common)
     status = getattr(exc, "status_code", None)
     if isinstance(status, int) and "APIStatusError" in names and status != 200:
         return _from_status(exc, status, ctx, common)

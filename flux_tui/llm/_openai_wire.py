@@ -114,15 +114,9 @@ class _Call:
     parts: list[str] = field(default_factory=list)
 
 
-def _extra(obj: Any, name: str) -> Any:
-    value = getattr(obj, name, None)
-    if value is None:
-        value = (getattr(obj, "model_extra", None) or {}).get(name)
-    return value
-
-
 class ChatStream:
-    """Feeds ``ChatCompletionChunk``s into a ``Reply``; returns the events to yield."""
+    """Feeds Chat Completions chunks (the JSON of each, see ``_sse``) into a ``Reply``; returns the
+    events to yield."""
 
     def __init__(self, reply: Reply) -> None:
         self.reply = reply
@@ -132,57 +126,63 @@ class ChatStream:
         reply.salvage = self.salvage
 
     @staticmethod
-    def delta_only(chunk: Any) -> bool:
+    def delta_only(chunk: dict[str, Any]) -> bool:
         """Feeding ``chunk`` can only add text or reasoning (``StreamingProvider`` joins those)."""
-        if chunk.usage is not None or not chunk.choices:
+        choices = chunk.get("choices")
+        if chunk.get("usage") is not None or not choices:
             return False
-        choice = chunk.choices[0]
-        return not choice.finish_reason and (choice.delta is None or not choice.delta.tool_calls)
+        choice = choices[0]
+        delta = choice.get("delta")
+        return not choice.get("finish_reason") and (not delta or not delta.get("tool_calls"))
 
-    def feed(self, chunk: Any) -> list[ProviderEvent]:
+    def feed(self, chunk: dict[str, Any]) -> list[ProviderEvent]:
         reply = self.reply
         reply.started = True
-        reply.served_model = chunk.model or reply.served_model
+        reply.served_model = chunk.get("model") or reply.served_model
         out: list[ProviderEvent] = []
-        if chunk.usage is not None:
-            self._usage(chunk.usage)
-        if not chunk.choices:
+        usage = chunk.get("usage")
+        if usage is not None:
+            self._usage(usage)
+        choices = chunk.get("choices")
+        if not choices:
             return out
-        choice = chunk.choices[0]
-        delta = choice.delta
-        if delta is not None:
-            reasoning = _extra(delta, "reasoning_content") or _extra(delta, "reasoning")
+        choice = choices[0]
+        delta = choice.get("delta")
+        if delta:
+            reasoning = delta.get("reasoning_content") or delta.get("reasoning")
             if isinstance(reasoning, str) and reasoning:
                 reply.add_thinking(reasoning)  # compatible servers (DeepSeek, vLLM, Ollama)
                 out.append({"type": "thinking", "content": reasoning})
-            for text in (delta.content, getattr(delta, "refusal", None)):
+            for text in (delta.get("content"), delta.get("refusal")):
                 if text:
                     reply.add_text(text)
                     out.append({"type": "text", "content": text})
-            if delta.tool_calls:
-                self._tool_deltas(delta.tool_calls)
-        if choice.finish_reason:
-            reply.stop_reason = choice.finish_reason
+            if delta.get("tool_calls"):
+                self._tool_deltas(delta["tool_calls"])
+        if choice.get("finish_reason"):
+            reply.stop_reason = choice["finish_reason"]
             out.extend(self._finish_calls())
         return out
 
-    def _tool_deltas(self, deltas: Any) -> None:
+    def _tool_deltas(self, deltas: list[dict[str, Any]]) -> None:
         for tc in deltas:
-            index = tc.index if tc.index is not None else len(self.open)
-            fn = tc.function
+            index = tc.get("index")
+            if index is None:
+                index = len(self.open)
+            call_id = tc.get("id")
+            fn = tc.get("function") or {}
             current = self.open.get(index)
-            if current is None or (tc.id and current.id and tc.id != current.id):
+            if current is None or (call_id and current.id and call_id != current.id):
                 if current is not None:
                     self.closed.append(current)
-                current = _Call(tc.id or "", (fn.name if fn else None) or "")
+                current = _Call(call_id or "", fn.get("name") or "")
                 self.open[index] = current
-            elif tc.id and not current.id:
-                current.id = tc.id
-            if fn is not None:
-                if fn.name and not current.name:
-                    current.name = fn.name
-                if fn.arguments:
-                    current.parts.append(fn.arguments)
+            elif call_id and not current.id:
+                current.id = call_id
+            if fn.get("name") and not current.name:
+                current.name = fn["name"]
+            if fn.get("arguments"):
+                current.parts.append(fn["arguments"])
 
     def _finish_calls(self) -> list[ProviderEvent]:
         calls = self.closed + [self.open[i] for i in sorted(self.open)]
@@ -209,16 +209,15 @@ class ChatStream:
                 self.reply.add_tool_call(call.id, call.name, raw)
         self.closed, self.open = [], {}
 
-    def _usage(self, usage: Any) -> None:
-        prompt = usage.prompt_tokens or 0
-        details = usage.prompt_tokens_details
-        cached = (getattr(details, "cached_tokens", None) or 0) if details else 0
-        written = (_extra(details, "cache_write_tokens") or 0) if details else 0
-        completion_details = usage.completion_tokens_details
-        reasoning = (completion_details.reasoning_tokens or 0) if completion_details else 0
+    def _usage(self, usage: dict[str, Any]) -> None:
+        prompt = usage.get("prompt_tokens") or 0
+        details = usage.get("prompt_tokens_details") or {}
+        cached = details.get("cached_tokens") or 0
+        written = details.get("cache_write_tokens") or 0
+        reasoning = (usage.get("completion_tokens_details") or {}).get("reasoning_tokens") or 0
         self.reply.set_usage(
             input_tokens=max(0, prompt - cached - written),
-            output_tokens=usage.completion_tokens or 0,
+            output_tokens=usage.get("completion_tokens") or 0,
             cache_read_tokens=cached,
             cache_write_tokens=written,
             reasoning_tokens=reasoning,

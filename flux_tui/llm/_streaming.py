@@ -1,11 +1,11 @@
 """The send/stream/commit cycle shared by every SDK-backed provider.
 
 A concrete provider supplies ``_make_client``, ``_build_request`` (messages -> SDK kwargs), ``_open``
-(send it, get the SDK's stream), ``_reader`` (its wire-format reader) and ``_list_models``. This class
-does the rest the same way for all of them: read the stream in batches, append the prompt, fit the
-history into the context window (``core.pruning``, reported as a notice), map failures to
-``core.errors``, and append the assistant message to the transcript exactly once, complete or marked
-incomplete, whether the reply ended, failed or was cancelled.
+(send it through the SDK, get its events decoded by ``_sse``), ``_reader`` (its wire-format reader)
+and ``_list_models``. This class does the rest the same way for all of them: read the stream in
+batches, append the prompt, fit the history into the context window (``core.pruning``, reported as a
+notice), map failures to ``core.errors``, and append the assistant message to the transcript exactly
+once, complete or marked incomplete, whether the reply ended, failed or was cancelled.
 """
 
 from __future__ import annotations
@@ -28,11 +28,12 @@ log = logging.getLogger(__name__)
 
 
 class WireReader(Protocol):
-    """Reads one provider's SDK events into a ``Reply`` (``_anthropic_wire``, ``_openai_wire``)."""
+    """Reads one provider's stream events (JSON dicts) into a ``Reply`` (``_anthropic_wire``,
+    ``_openai_wire``)."""
 
-    def delta_only(self, sdk_event: Any) -> bool: ...
+    def delta_only(self, wire_event: dict[str, Any]) -> bool: ...
 
-    def feed(self, sdk_event: Any) -> list[ProviderEvent]: ...
+    def feed(self, wire_event: dict[str, Any]) -> list[ProviderEvent]: ...
 
 
 class StreamingProvider(BaseLLMProvider):
@@ -58,7 +59,7 @@ class StreamingProvider(BaseLLMProvider):
         raise NotImplementedError
 
     async def _open(self, request: dict[str, Any]) -> Any:
-        """Send ``request``; the SDK's stream of events (an async iterator and context manager)."""
+        """Send ``request``; its stream of events (an async iterator and context manager, ``_sse``)."""
         raise NotImplementedError
 
     async def _list_models(self) -> list[str]:
@@ -168,9 +169,9 @@ class StreamingProvider(BaseLLMProvider):
         yield done
 
     async def _events(self, request: dict[str, Any], reply: Reply) -> AsyncIterator[ProviderEvent]:
-        """The SDK's events fed to the wire reader, in batches (see ``_batching``).
+        """The stream's events fed to the wire reader, in batches (see ``_batching``).
 
-        Consecutive text (thinking) deltas of a batch are joined into one event. Any other SDK event
+        Consecutive text (thinking) deltas of a batch are joined into one event. Any other wire event
         is fed only after the text before it was yielded: if the consumer stops at a yield, the reply
         holds exactly what it was given (a tool call it never saw is not committed).
         """
@@ -179,15 +180,15 @@ class StreamingProvider(BaseLLMProvider):
         async with stream, aclosing(ready_batches(stream, min_gap=BATCH_GAP)) as batches:
             async for batch in batches:
                 pending: list[ProviderEvent] = []
-                for sdk_event in batch:
-                    if reader.delta_only(sdk_event):
-                        pending.extend(reader.feed(sdk_event))
+                for wire_event in batch:
+                    if reader.delta_only(wire_event):
+                        pending.extend(reader.feed(wire_event))
                         continue
                     if pending:
                         for event in merge_deltas(pending):
                             yield event
                         pending = []
-                    for event in reader.feed(sdk_event):
+                    for event in reader.feed(wire_event):
                         yield event
                 for event in merge_deltas(pending):
                     yield event

@@ -11,6 +11,7 @@ from typing import Any
 from flux_tui.core.transcript import Message
 from flux_tui.llm import _openai_wire as wire
 from flux_tui.llm._reply import Reply
+from flux_tui.llm._sse import JsonEventStream, open_json_events, openai_chunks
 from flux_tui.llm._streaming import StreamingProvider
 
 # Local OpenAI-compatible servers often need no key; the SDK insists on one, so it gets this.
@@ -65,8 +66,9 @@ class OpenAIProvider(StreamingProvider):
     def _reader(self, reply: Reply) -> wire.ChatStream:
         return wire.ChatStream(reply)
 
-    async def _open(self, request: dict[str, Any]) -> Any:
-        return await self.client.chat.completions.create(**request, stream=True)
+    async def _open(self, request: dict[str, Any]) -> JsonEventStream:
+        opened = self.client.chat.completions.with_streaming_response.create(**request, stream=True)
+        return await open_json_events(opened, openai_chunks)
 
     async def _list_models(self) -> list[str]:
         page = await self.client.models.list()
