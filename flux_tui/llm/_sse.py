@@ -81,9 +81,12 @@ async def anthropic_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[dict[s
 async def openai_chunks(chunks: AsyncIterator[bytes]) -> AsyncIterator[dict[str, Any]]:
     """Chat Completions chunks as the SDK reads them: up to ``[DONE]``; a chunk carrying ``error``
     raised."""
-    async for sse in server_sent_events(chunks):
+    events = server_sent_events(chunks)
+    async for sse in events:
         if sse.data.startswith("[DONE]"):
-            break
+            async for _ in events:
+                pass  # the rest of the body read, so the connection can serve the next request
+            return
         if not sse.data:
             continue
         data = json.loads(sse.data)
