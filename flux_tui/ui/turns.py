@@ -20,12 +20,15 @@ from flux_tui.core.agent_events import (
 )
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest
 from flux_tui.core.transcript import Transcript
+from flux_tui.ui.heap import collect_if_due
 from flux_tui.ui.messages import AgentEventsPosted
 
 if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
 
 _TURN_ENDS = (TurnFinished, TurnFailed, TurnCancelled)
+# After a turn ends, the garbage collector's full pass waits this long (the last frame first; see heap).
+IDLE_COLLECT_DELAY = 0.5
 BUSY_MESSAGE = "An answer is still streaming: wait for it, or press Esc to cancel it."
 
 
@@ -61,6 +64,7 @@ class TurnControl:
             self.top_bar.set_status(self.status_text(streaming=True), "bold $accent")
         elif isinstance(event, _TURN_ENDS):
             self.top_bar.set_status(self.status_text())
+            self.set_timer(IDLE_COLLECT_DELAY, self._collect_when_idle)
         elif isinstance(event, ProviderSwitched):
             self.on_provider_switched(event)
 
@@ -91,6 +95,10 @@ class TurnControl:
         budget = self.reliable_step.budget if self.reliable_step is not None else None
         if budget is not None:
             budget.load(events)
+
+    def _collect_when_idle(self: FluxApp) -> None:
+        if not self.turn_running:
+            collect_if_due()
 
     # -- the turn -----------------------------------------------------------------------------------
 

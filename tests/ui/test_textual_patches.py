@@ -1,12 +1,18 @@
-"""The Textual fix in ``ui/textual_patches``: a style cache is not kept alive by a colour lookup."""
+"""The Textual fixes in ``ui/textual_patches``: a style cache is not kept alive by a colour lookup, and
+a layout pass lays the widgets out once, not twice."""
 
 from __future__ import annotations
 
 import gc
 import weakref
+from typing import Any
 
+from textual._compositor import Compositor
 from textual._styles_cache import StylesCache
+from textual.app import App, ComposeResult
 from textual.color import Color
+from textual.containers import VerticalScroll
+from textual.widgets import Static
 
 from flux_tui.ui import app as _app  # noqa: F401  (importing the app applies the patch)
 from flux_tui.ui import textual_patches
@@ -26,3 +32,39 @@ def test_style_caches_are_released_after_their_colours_were_looked_up() -> None:
 
 def test_apply_is_idempotent() -> None:
     assert textual_patches.apply() is False  # the app module applied it at import
+
+
+class _LongChat(App[None]):
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            for n in range(60):
+                yield Static(f"line {n}", id=f"line-{n}")
+
+
+async def test_regions_after_a_layout_pass_do_not_lay_everything_out_again(monkeypatch: Any) -> None:
+    app = _LongChat()
+    async with app.run_test(size=(40, 10)) as pilot:
+        chat = app.query_one(VerticalScroll)
+        chat.scroll_end(animate=False)  # a scroll marks the full map stale, as a following chat does
+        await pilot.pause()
+        full_layouts: list[str] = []
+        arrange, reflow = Compositor._arrange_root, Compositor.reflow
+
+        def counting(self: Compositor, root: Any, size: Any, visible_only: bool = True) -> Any:
+            if not visible_only:
+                full_layouts.append("arrange")
+            return arrange(self, root, size, visible_only)
+
+        def layout_pass(self: Compositor, parent: Any, size: Any) -> Any:
+            full_layouts.append("pass")
+            return reflow(self, parent, size)
+
+        monkeypatch.setattr(Compositor, "_arrange_root", counting)
+        monkeypatch.setattr(Compositor, "reflow", layout_pass)
+        chat.mount(Static("one more line"))
+        await pilot.pause()
+        top = app.query_one("#line-0", Static)  # far above the view: only in the full map
+        assert top.region.height == 1
+        passes = full_layouts.count("pass")
+        assert passes >= 1
+        assert full_layouts.count("arrange") == passes, f"{full_layouts}: each pass lays out once"

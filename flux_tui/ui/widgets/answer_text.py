@@ -203,11 +203,12 @@ class AnswerText(Widget):
             return
         self._ending = rerender
         self._defer_on_end = defer
-        if not self._ready:
-            return
         if rerender:
-            self.call_later(self._finish)  # the end of an answer: shown at once
-        else:
+            # The end of an answer is taken in now, even before this chunk is mounted: from a queued
+            # callback, a frame of the screen could come first, draw the chunk empty, and cost a
+            # second frame (a third of a fast exchange).
+            self._finish()
+        elif self._ready:
             self.set_timer(on_beat(0.0), self._finish)  # a chunk closed mid-stream: with the others
 
     @property
