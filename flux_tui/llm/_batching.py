@@ -11,7 +11,10 @@ After a small batch (a paced stream, a few tokens at a time) the next one is tak
 seconds later, not at once: the screen shows text a few times a second anyway, so the gap costs nothing
 visible, and a 150 tokens/s stream costs the app about 25 batches a second instead of 150 events. The
 first batch (time to first token is felt) and the end of the stream are never held, nor is anything
-after a large batch: a fast stream is measurably slower when its reader is made to wait.
+after a large batch: a fast stream is measurably slower when its reader is made to wait. One exception:
+a first read that is already a burst waits up to ``BURST_END_WAIT`` for the end of the stream, which
+from a fast server is a millisecond behind; delivered apart, the text was drawn in one frame and the
+end in another (the long-session benchmark's slow exchanges).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ T = TypeVar("T")
 _DELTA_TYPES = frozenset({"text", "thinking"})
 BATCH_GAP = 0.04  # seconds; see the module docstring
 SMALL_BATCH = 16  # items: a batch this small comes from a paced stream
+BURST_END_WAIT = 0.01  # seconds a first batch larger than SMALL_BATCH waits for the stream's end
 
 
 async def ready_batches(source: AsyncIterator[T], *, min_gap: float = 0.0) -> AsyncIterator[list[T]]:
@@ -72,6 +76,11 @@ async def ready_batches(source: AsyncIterator[T], *, min_gap: float = 0.0) -> As
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(done.wait(), wait)
                     ready.clear()
+            if last is None and len(buffer) > SMALL_BATCH and not done.is_set():
+                # The first read is already a burst (a fast server): its end is probably moments
+                # behind, and taken together they cost the UI one frame instead of two.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(done.wait(), BURST_END_WAIT)
             if buffer:
                 batch = buffer[:]
                 buffer.clear()

@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
 
 _TURN_ENDS = (TurnFinished, TurnFailed, TurnCancelled)
-# After a turn ends, the garbage collector's full pass waits this long (the last frame first; see heap).
-IDLE_COLLECT_DELAY = 0.5
+# After a turn ends, a due full collection (see heap) waits for the end of the answer to be drawn, and
+# runs while it is read: soon enough that the next prompt is rarely being typed yet.
+IDLE_COLLECT_DELAY = 0.2
 BUSY_MESSAGE = "An answer is still streaming: wait for it, or press Esc to cancel it."
 
 

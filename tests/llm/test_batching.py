@@ -13,7 +13,7 @@ import pytest
 from fakeapi import FakeAPI
 from llm_support import texts
 
-from flux_tui.llm._batching import merge_deltas, ready_batches
+from flux_tui.llm._batching import BURST_END_WAIT, SMALL_BATCH, merge_deltas, ready_batches
 
 
 async def _items(
@@ -76,6 +76,30 @@ async def test_a_paced_source_is_taken_at_most_once_per_gap_and_its_end_at_once(
     assert [n for _, batch in taken for n in batch] == list(range(20))
     assert len(taken) <= 4  # ~0.1 s of items in batches at least 0.05 s apart, not 20
     assert taken[-1][0] < 0.1 + 0.05  # the end came when the source ended, not a gap later
+
+
+async def test_a_first_burst_is_taken_with_an_end_just_behind_it() -> None:
+    burst = list(range(SMALL_BATCH + 4))
+
+    async def fast(rest_after: float) -> AsyncIterator[int]:
+        for n in burst:
+            yield n
+        await asyncio.sleep(rest_after)
+        yield -1  # the stream's last event
+
+    batches = [batch async for batch in ready_batches(fast(0.002))]
+    assert batches == [[*burst, -1]]  # one delivery: text and end drawn in one frame
+
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    taken: list[tuple[float, list[int]]] = []
+    async for batch in ready_batches(fast(0.2)):
+        taken.append((loop.time() - start, batch))
+    assert taken[0][1] == burst and taken[0][0] < BURST_END_WAIT + 0.05  # a late end is not waited for
+    assert taken[-1][1] == [-1]
+
+    small = [batch async for batch in ready_batches(_items([1, 2, 3], pause_every=2))]
+    assert small[0] == [1, 2]  # a small first read is never held
 
 
 def test_merge_joins_runs_of_one_kind_only() -> None:
