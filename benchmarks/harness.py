@@ -3,14 +3,12 @@
 ``BenchContext`` holds what every scenario shares (the streaming server, provider, terminal kind, a
 scratch directory); ``context.app()`` starts one app process and returns a ``RunningApp``.
 
-The app is the real ``flux-tui`` console script when the CLI can start the UI (``flux_tui.ui.launch``
-exists); until then ``python -m benchmarks.app_main``, a stand-in that builds ``FluxApp`` the way the CLI
-will. ``BenchContext.entry`` says which one was measured.
+The app is the real ``flux-tui`` console script (``python -m flux_tui`` if the script is not installed
+next to this interpreter or on the PATH). ``BenchContext.entry`` says which one was measured.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import os
 import secrets
@@ -44,15 +42,14 @@ REPO = Path(__file__).resolve().parents[1]
 
 def flux_entry() -> tuple[list[str], str]:
     """The command that starts the app, and its name for the report."""
-    if importlib.util.find_spec("flux_tui.ui.launch") is not None:
-        script = Path(sys.executable).with_name("flux-tui")
-        found = str(script) if script.exists() else shutil.which("flux-tui")
-        if found:
-            return [found], "flux-tui"
-    return [sys.executable, "-m", "benchmarks.app_main"], STAND_IN
+    script = Path(sys.executable).with_name("flux-tui")
+    found = str(script) if script.exists() else shutil.which("flux-tui")
+    if found:
+        return [found], "flux-tui"
+    return [sys.executable, "-m", "flux_tui"], MODULE_ENTRY
 
 
-STAND_IN = "benchmarks.app_main (stand-in for flux-tui)"
+MODULE_ENTRY = "python -m flux_tui"
 
 
 @dataclass
@@ -96,7 +93,7 @@ class BenchContext:
                 "COLORTERM": "truecolor",
             }
         )
-        if self.entry == STAND_IN:  # run from the scratch workspace, it must find this package
+        if self.entry == MODULE_ENTRY:  # run from the scratch workspace, it must find this package
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
         return env
 
