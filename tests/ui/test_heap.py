@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 from typing import Any
 
 from ui_pilot import wait_until
@@ -45,7 +46,15 @@ def test_the_command_line_holds_the_collector_only_until_the_app_returns(
 
     seen: list[bool] = []
     monkeypatch.setattr(launch, "launch", lambda *args: seen.append(gc.isenabled()) or 0)
-    assert cli.main([]) == 0
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), logging.getLogger("flux_tui").level
+    try:
+        assert cli.main([]) == 0
+    finally:
+        for handler in [h for h in root.handlers if h not in handlers]:  # main() installs the file log
+            root.removeHandler(handler)
+            handler.close()
+        logging.getLogger("flux_tui").setLevel(level)
     assert seen == [False]
     assert gc.isenabled()
 
