@@ -140,7 +140,7 @@ class MessagesStream:
     @staticmethod
     def delta_only(event: dict[str, Any]) -> bool:
         """Feeding ``event`` can only add text or thinking (``StreamingProvider`` joins those)."""
-        return event["type"] == "content_block_delta" and event["delta"]["type"] in (
+        return event.get("type") == "content_block_delta" and (event.get("delta") or {}).get("type") in (
             "text_delta",
             "thinking_delta",
         )

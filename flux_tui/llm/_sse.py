@@ -34,17 +34,25 @@ class StreamErrorEvent(Exception):
         self.message = message
 
 
-async def server_sent_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[ServerSentEvent]:
+async def _complete_lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[list[bytes]]:
+    """The body's lines, with their line ends, in runs as the network delivers them. An unfinished
+    line waits for the rest; so does one ending in CR, which may be half of a CRLF until the body ends.
+    A last line the body ends without a line end is dropped."""
     pending = b""
-    event: str | None = None
-    data: list[str] = []
     async for chunk in chunks:
         pending += chunk
         if b"\n" not in chunk and b"\r" not in chunk:
             continue  # the middle of a long line: split once it ends
         lines = pending.splitlines(keepends=True)
-        # An unfinished line waits for the rest; so does a final CR, which may be half of a CRLF.
         pending = b"" if lines[-1].endswith(b"\n") else lines.pop()
+        yield lines
+    yield [line for line in pending.splitlines(keepends=True) if line.endswith(b"\r")]
+
+
+async def server_sent_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[ServerSentEvent]:
+    event: str | None = None
+    data: list[str] = []
+    async for lines in _complete_lines(chunks):
         for raw in lines:
             line = raw.rstrip(b"\r\n").decode("utf-8", errors="replace")
             if not line:
@@ -61,8 +69,6 @@ async def server_sent_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[Serv
                 data.append(value)
             elif name == "event":
                 event = value or None
-    if pending.rstrip(b"\r\n") == b"" and pending and data:
-        yield ServerSentEvent(event, "\n".join(data))  # the body's last blank line ended in a lone CR
 
 
 async def anthropic_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[dict[str, Any]]:

@@ -68,6 +68,8 @@ async def test_every_line_ending_even_cut_between_cr_and_lf(newline: bytes) -> N
 async def test_an_event_without_its_blank_line_is_not_delivered() -> None:
     assert await _decode([b"data: 1\n\ndata: 2\n"]) == [ServerSentEvent(None, "1")]
     assert await _decode([b"data: 1\r\r"]) == [ServerSentEvent(None, "1")]
+    # A lone CR ends a line even when the body then ends in a line without a line end.
+    assert await _decode([b"data: 1\n", b"\r", b"data: 2"]) == [ServerSentEvent(None, "1")]
 
 
 async def test_multi_byte_characters_cut_across_chunks() -> None:
