@@ -13,6 +13,7 @@ import itertools
 import os
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,6 +31,23 @@ FIRST_FRAME_TEXT = "Enter sends"  # part of the prompt's placeholder, painted in
 PROBE = "qzx"  # typed as soon as the first frame shows; its echo in the prompt means "ready for input"
 _ENV_PREFIXES = ("FLUX_", "ANTHROPIC_", "OPENAI_", "TEXTUAL")
 MODELS = {"anthropic": "claude-sonnet-4-5", "openai": "gpt-4o"}
+
+
+def cpu_probe() -> float:
+    """Seconds this process takes for a fixed piece of pure-Python work: the machine's speed now.
+
+    This machine's speed drifts by up to a half over tens of seconds with nothing else running (a
+    shared host), so the suite records it beside the figures (``machine_probe_ms``)."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(60_000):
+        total += i * i % 7
+    return time.perf_counter() - started
+
+
+def machine_probe_ms(samples: int = 15) -> float:
+    """The median of ``samples`` probes, in milliseconds (about 3 ms on a fast phase of this machine)."""
+    return round(1000 * statistics.median(cpu_probe() for _ in range(samples)), 2)
 
 
 def unique_marker(label: str) -> str:

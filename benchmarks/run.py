@@ -19,7 +19,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import BenchContext, flux_entry, start_server
+from benchmarks.harness import BenchContext, flux_entry, machine_probe_ms, start_server
 from benchmarks.stats import Figure, table
 from benchmarks.terminal import default_terminal
 
@@ -71,9 +71,11 @@ def run_scenario(
     params = dict(module.QUICK if quick else module.FULL)
     if runs is not None:
         params["runs"] = runs
+    probe_before = machine_probe_ms()
     started = time.monotonic()
     figures: list[Figure] = module.run(context, **params)
-    return figures, {"params": params, "seconds": round(time.monotonic() - started, 1)}
+    info = {"params": params, "seconds": round(time.monotonic() - started, 1)}
+    return figures, {**info, "machine_probe_ms": [probe_before, machine_probe_ms()]}
 
 
 def source_tree() -> dict[str, Any]:
@@ -125,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             report["scenarios"][name] = info
             figures += found
-            print(f"{info['seconds']} s", flush=True)
+            before, after = info["machine_probe_ms"]
+            print(f"{info['seconds']} s (machine probe {before} -> {after} ms)", flush=True)
     finally:
         server_process.kill()
         server_process.wait()

@@ -25,6 +25,8 @@ FIGURES = {
     "steady.cpu_turn_pct",
     "steady.lag_s",
     "long.last_over_first",
+    "long.last_over_first_sequential",
+    "long.machine_drift",
     "long.first_s",
     "long.last_s",
     "long.peak_mb",
@@ -57,6 +59,8 @@ def test_every_figure_is_reported_with_its_runs(quick_run: tuple[dict[str, Any],
     assert report["mode"] == "quick"
     assert set(report["scenarios"]) == {"startup", "firehose", "steady", "long_session", "resume"}
     assert all("error" not in info for info in report["scenarios"].values())
+    for info in report["scenarios"].values():  # the machine's speed before and after each scenario
+        assert len(info["machine_probe_ms"]) == 2 and all(0 < ms < 1000 for ms in info["machine_probe_ms"])
     figures = report["figures"]
     assert set(figures) == FIGURES
     for key, figure in figures.items():
@@ -91,6 +95,17 @@ def test_figures_are_consistent(quick_run: tuple[dict[str, Any], str]) -> None:
     assert all(t >= c * 0.99 for c, t in zip(stream_cpu, turn_cpu, strict=True))
     assert med("steady.lag_s") < 30
     assert 20 < med("long.peak_mb") < 4000
+    # The paired ratio is each run's last exchanges over the fresh session's first, run by run.
+    runs = zip(
+        figures["long.last_over_first"]["values"],
+        figures["long.last_s"]["values"],
+        figures["long.first_s"]["values"],
+        strict=True,
+    )
+    assert all(ratio == pytest.approx(last / first) for ratio, last, first in runs)
+    assert all(drift >= 1 for drift in figures["long.machine_drift"]["values"])
+    samples = figures["long.last_over_first"]["samples"]
+    assert [len(run) for run in samples["fresh_exchange_seconds"]] == [2, 2]  # quick: 4 exchanges, pairs of 2
     # Interactive is, run by run, the later of "first frame" and "last message on screen" (the two can
     # reach the terminal in either order: one frame may carry both).
     runs = zip(

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from textual import work
+from textual.timer import Timer
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from flux_tui.core.agent_events import (
@@ -30,6 +31,9 @@ _TURN_ENDS = (TurnFinished, TurnFailed, TurnCancelled)
 # After a turn ends, a due full collection (see heap) waits for the end of the answer to be drawn, and
 # runs while it is read: soon enough that the next prompt is rarely being typed yet.
 IDLE_COLLECT_DELAY = 0.2
+# After Enter, the screen waits this long at most for the answer's first events before it draws the
+# prompt on its own (see ``_hold_first_frame``); Textual's own ``delay_update`` default.
+FIRST_FRAME_WAIT = 0.05
 BUSY_MESSAGE = "An answer is still streaming: wait for it, or press Esc to cancel it."
 
 
@@ -37,6 +41,9 @@ class TurnControl:
     """Mixed into ``FluxApp``. Runs turns in an exclusive worker and routes every AgentEvent."""
 
     _inbox: list[AgentEvent]
+    _first_frame_held: bool = False
+    _first_frame_timer: Timer | None = None
+    _first_frame_release: asyncio.Task[None] | None = None
 
     # -- events in ----------------------------------------------------------------------------------
 
@@ -55,6 +62,13 @@ class TurnControl:
             return
         for event in events:
             self.apply_agent_event(event)
+        if (
+            self._first_frame_held
+            and self._first_frame_release is None
+            and any(not isinstance(event, TurnStarted) for event in events)
+        ):
+            # In a task of its own: the app's message loop must not wait on the widgets' mounting.
+            self._first_frame_release = asyncio.create_task(self._release_first_frame_when_mounted())
 
     def apply_agent_event(self: FluxApp, event: AgentEvent) -> None:
         """The one entry point: live turns and replayed sessions both come through here."""
@@ -114,8 +128,41 @@ class TurnControl:
         if self.turn_running:
             self.chat.add_notice(BUSY_MESSAGE, "warning")
             return False
+        self._hold_first_frame()
         self._turn_worker(prompt)
         return True
+
+    def _hold_first_frame(self: FluxApp) -> None:
+        """Draw the prompt together with the answer's start when the answer comes within
+        ``FIRST_FRAME_WAIT``; a slower model gets the prompt drawn on its own once it has passed.
+
+        Each frame here is a layout of the whole chat and a repaint (15 to 30 ms on 2 cores). A quick
+        server (a local model, a cache) answered around the time the prompt's frame came due, so the
+        same exchange took one frame or two depending on which came first; now it takes one. A model
+        slower than the wait sees no change but the prompt drawn up to that much later.
+        """
+        if self._first_frame_held:
+            return
+        self._first_frame_held = True
+        self._begin_batch()
+        self._first_frame_timer = self.set_timer(FIRST_FRAME_WAIT, self._release_first_frame)
+
+    async def _release_first_frame_when_mounted(self: FluxApp) -> None:
+        # The answer's widgets are mounted by their own message loops: a frame drawn before they are
+        # would show the prompt without the answer, and the next frame would be a second layout.
+        try:
+            await self.chat.mounted()
+        finally:
+            self._release_first_frame()
+
+    def _release_first_frame(self: FluxApp) -> None:
+        self._first_frame_release = None
+        if self._first_frame_timer is not None:
+            self._first_frame_timer.stop()
+            self._first_frame_timer = None
+        if self._first_frame_held:
+            self._first_frame_held = False
+            self._end_batch()
 
     @work(exclusive=True, group="turn", exit_on_error=False)
     async def _turn_worker(self: FluxApp, prompt: str | None) -> str:

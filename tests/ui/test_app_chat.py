@@ -220,7 +220,7 @@ async def test_a_long_live_conversation_folds_its_oldest_turns_and_unfolds_them_
             app.apply_agent_event(TurnFinished(stop_reason="end_turn"))
             await pilot.pause()
         prompts = [p.prompt for p in app.chat.prompts]
-        assert len(prompts) < FOLD_AT and prompts[-1] == f"q{total - 1}"  # bounded, newest kept
+        assert len(prompts) <= FOLD_AT and prompts[-1] == f"q{total - 1}"  # bounded, newest kept
         fold = app.chat.query_one(EarlierTurns)
         assert fold.turns == total - len(prompts)
         assert prompts == [f"q{i}" for i in range(fold.turns, total)]
@@ -260,3 +260,37 @@ async def test_quitting_while_an_answer_streams_exits_cleanly(make_app: Any, fak
         for n in range(400, 420):  # more events land in the inbox as the app goes down
             app.event_sink(TextDelta(text=f"late{n} "))
     assert app.return_code in (0, None)
+
+
+async def test_scrolling_up_to_the_fold_unfolds_earlier_turns_in_place(make_app: Any) -> None:
+    from flux_tui.core.agent_events import TextDelta, TurnFinished, TurnStarted
+    from flux_tui.ui.widgets.chat_items import EarlierTurns
+    from flux_tui.ui.widgets.chat_pane import KEEP_TURNS
+
+    events: list[Any] = []
+    for i in range(45):
+        events.append(TurnStarted(turn_id=str(i), prompt=f"question {i}", provider="anthropic", model="m"))
+        events.append(TextDelta(text="\n\n".join(f"Paragraph {n} of answer {i}." for n in range(4))))
+        events.append(TurnFinished(stop_reason="end_turn"))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.resume(events)
+        chat = app.chat
+        await wait_until(pilot, lambda: chat.max_scroll_y > 0 and chat.scroll_y == chat.max_scroll_y)
+        assert len(chat.prompts) == KEEP_TURNS and chat.query_one(EarlierTurns).turns == 25
+        chat.scroll_to(y=chat.max_scroll_y // 2, animate=False, immediate=True)
+        await pilot.pause()
+        assert len(chat.prompts) == KEEP_TURNS  # not at the top yet: nothing unfolds
+        oldest = chat.prompts[0]
+        assert oldest.prompt == "question 25"
+        place = oldest.region.y + round(chat.scroll_y)  # where it shows with the view at the top
+        chat.scroll_to(y=0, animate=False, immediate=True)
+        await wait_until(pilot, lambda: len(chat.prompts) == 2 * KEEP_TURNS)
+        await wait_until(pilot, lambda: not chat.query_one(EarlierTurns).expanding)
+        await pilot.pause()
+        assert [p.prompt for p in chat.prompts][:2] == ["question 5", "question 6"]
+        assert chat.scroll_y > 0  # the unfolded turns are above the view, to scroll up to
+        assert oldest.region.y == place  # what was in view did not move
+        chat.scroll_to(y=0, animate=False, immediate=True)
+        await wait_until(pilot, lambda: len(chat.prompts) == 45)
+        assert not chat.query(EarlierTurns)

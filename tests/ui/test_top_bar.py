@@ -3,13 +3,15 @@ right after it, with whatever the app told the bar in between."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Select
 
 from flux_tui.ui.messages import ModelChosen
-from flux_tui.ui.widgets.top_bar import MenuFace, TopBar
+from flux_tui.ui.widgets.top_bar import MenuFace, MenuSelect, TopBar
 
 APP_CSS = Path(__file__).parents[2] / "flux_tui" / "ui" / "app.tcss"
 PROVIDERS = [("anthropic", "anthropic"), ("openai", "openai")]
@@ -19,7 +21,7 @@ MODELS = ["claude-sonnet-4-5", "claude-haiku-4-5"]
 class FacesOnly(TopBar):
     """A bar that never gets past its first frame."""
 
-    def _build_menus(self) -> None:
+    async def _build_menus(self) -> None:
         pass
 
 
@@ -65,7 +67,7 @@ async def test_the_menus_carry_what_the_bar_was_told_before_them() -> None:
         bar.show_provider("openai", "gpt-4o", ["gpt-4o", "gpt-4o-mini"])
         await pilot.pause()
         assert "openai" in _first_line(app) and "gpt-4o" in _first_line(app)
-        TopBar._build_menus(bar)
+        await TopBar._build_menus(bar)
         await pilot.pause()
         assert not bar.query(MenuFace)
         provider = bar.query_one("#provider-select", Select)
@@ -75,3 +77,37 @@ async def test_the_menus_carry_what_the_bar_was_told_before_them() -> None:
         model.value = "gpt-4o-mini"  # what picking it does
         await pilot.pause()
         assert app.chosen == ["gpt-4o-mini"]
+
+
+async def test_a_switch_while_the_menus_are_being_mounted_reaches_them() -> None:
+    bar = FacesOnly(PROVIDERS, "anthropic", MODELS, "claude-sonnet-4-5")
+    app = BarApp(bar)
+    async with app.run_test(size=(120, 3)) as pilot:
+        await pilot.pause()
+        building = asyncio.create_task(TopBar._build_menus(bar))
+        await asyncio.sleep(0)  # the menus are being mounted
+        bar.show_provider("openai", "gpt-4o", ["gpt-4o", "gpt-4o-mini"])  # a replayed switch, say
+        await building
+        await pilot.pause()
+        assert not bar.query(MenuFace)
+        provider = bar.query_one("#provider-select", Select)
+        model = bar.query_one("#model-select", Select)
+        assert (provider.value, model.value) == ("openai", "gpt-4o")
+        assert "openai" in _first_line(app) and "gpt-4o" in _first_line(app)
+
+
+@pytest.mark.parametrize("menu_class", [MenuSelect, Select])
+async def test_a_menu_taken_down_before_it_is_composed_fails_only_as_textuals(menu_class: type) -> None:
+    """Quitting right after the first frame: the menus are mounted and taken down at once."""
+    bar = FacesOnly(PROVIDERS, "anthropic", MODELS, "claude-sonnet-4-5")
+    app = BarApp(bar)
+    failed = False
+    try:
+        async with app.run_test(size=(120, 3)) as pilot:
+            menu = menu_class(PROVIDERS, value="anthropic", allow_blank=False)
+            bar.mount(menu)
+            menu.remove()
+            await pilot.pause()
+    except Exception:
+        failed = True
+    assert failed is (menu_class is Select)

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Collapsible, Static
 
 from flux_tui.core.agent_events import AgentEvent, TurnStarted
@@ -53,7 +53,8 @@ class Welcome(Static):
 
 
 class EarlierTurns(Static, can_focus=True):
-    """Stands for the older part of a loaded session; click (or Enter) shows the next batch."""
+    """Stands for the older part of a conversation; scrolling up to it, a click or Enter shows the
+    next batch."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "expand", "Show earlier", show=False)]
 
@@ -66,10 +67,12 @@ class EarlierTurns(Static, can_focus=True):
         super().__init__("", classes="earlier-turns")
         self.events = events
         self.turns = turns
+        self.expanding = False  # an unfolding is being laid out
         self._label()
 
     def _label(self) -> None:
-        self.update(Content(f"▲ {self.turns:,} earlier exchanges: click or press Enter to show more"))
+        hint = "scroll up, click or press Enter to show them"
+        self.update(Content(f"▲ {self.turns:,} earlier exchanges: {hint}"))
 
     def add_newer(self, events: list[AgentEvent], turns: int) -> None:
         """Fold more turns, newer than those held (a live conversation folding its oldest turns)."""
@@ -216,6 +219,7 @@ class AssistantAnswer(Vertical):
         self._runs: list[list[AnswerText]] = []  # runs of text (split by tool calls...), in chunks
         self._thinking: ThinkingView | None = None
         self._tools: dict[str, ToolCallLine] = {}
+        self._mounts: list[AwaitMount] = []  # what ``mounted()`` waits for
 
     def start(self) -> None:
         """Call right after mounting this: constructor or compose children would be mounted *after*
@@ -224,7 +228,7 @@ class AssistantAnswer(Vertical):
         if self.bulk:
             self.mount(header)
         else:
-            self.mount(header, self._placeholder)
+            self._mounts.append(self.mount(header, self._placeholder))
 
     # -- content ----------------------------------------------------------------------------------
 
@@ -246,7 +250,15 @@ class AssistantAnswer(Vertical):
 
     def _append(self, widget: Widget) -> None:
         self._placeholder.display = False
-        self.mount(widget)
+        mounting = self.mount(widget)
+        if not self.bulk:
+            self._mounts.append(mounting)
+
+    async def mounted(self) -> None:
+        """Wait until everything added to this answer so far is mounted (and laid out in the next frame)."""
+        pending, self._mounts = self._mounts, []
+        for mounting in pending:
+            await mounting
 
     def add_text(self, text: str) -> None:
         if self._text is None or self._splitter is None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.containers import VerticalScroll
 from textual.timer import Timer
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 
 from flux_tui.core.agent_events import (
     AgentEvent,
@@ -32,10 +32,13 @@ if TYPE_CHECKING:
     from flux_tui.ui.widgets.info_panel import InfoPanel
 
 MATERIALIZE_INTERVAL = 0.1  # seconds between two checks for deferred chunks to render
-KEEP_TURNS = 20  # turns of a loaded session shown at once; older ones are folded
-# A live conversation folds its oldest turns once it shows this many: every layout pass walks every
-# widget in the chat, so an unbounded chat made each exchange of a long session slower than the last.
-FOLD_AT = 2 * KEEP_TURNS
+KEEP_TURNS = 20  # turns of a loaded session shown at once, and per unfolding; older ones are folded
+# A live conversation folds all but its last LIVE_TURNS turns once it shows FOLD_AT. Every frame lays out
+# and walks every widget on the screen: with 20 to 39 turns shown, an exchange late in a long session
+# took 17 ms more to lay out and paint than in a fresh one (measured side by side, benchmarks/README).
+# Scrolling up to the fold unfolds the next turns in place, so keeping few of them costs no reading.
+LIVE_TURNS = 5
+FOLD_AT = 2 * LIVE_TURNS
 
 
 @dataclass
@@ -78,6 +81,7 @@ class ChatPane(VerticalScroll, can_focus=True):
         self._materializer: Timer | None = None
         self._turns: list[ShownTurn] = []  # turns on screen below the fold, oldest first
         self._collect: list[ShownTurn] | None = None  # where turn records go (unfolding: a side list)
+        self._mounts: list[AwaitMount] = []  # the current turn's items being mounted (``mounted()``)
         self._handlers: dict[type[AgentEvent], Callable[[Any], None]] = {
             TextDelta: self._on_text,
             ThinkingDelta: self._on_thinking,
@@ -147,11 +151,11 @@ class ChatPane(VerticalScroll, can_focus=True):
             handler(event)
 
     def _fold_old_turns(self) -> None:
-        """Put all but the last ``KEEP_TURNS`` turns behind the fold, if the chat shows ``FOLD_AT``.
+        """Put all but the last ``LIVE_TURNS`` turns behind the fold, if the chat shows ``FOLD_AT``.
         Done as a new prompt starts, which brings the view to the bottom anyway."""
         if len(self._turns) < FOLD_AT or self._collect is not None:
             return
-        old, self._turns = self._turns[:-KEEP_TURNS], self._turns[-KEEP_TURNS:]
+        old, self._turns = self._turns[:-LIVE_TURNS], self._turns[-LIVE_TURNS:]
         for turn in old:
             turn.compact()
         events = [event for turn in old for event in turn.events]
@@ -192,8 +196,19 @@ class ChatPane(VerticalScroll, can_focus=True):
             turns[-1].widgets.extend(widgets)
         if self._insert_before is not None:
             self.mount(*widgets, before=self._insert_before)
-        else:
+        elif self._bulk:
             self.mount(*widgets)
+        else:
+            self._mounts.append(self.mount(*widgets))
+
+    async def mounted(self) -> None:
+        """Wait until the live items added so far (the running answer's content included) are mounted:
+        a frame drawn after that shows them all."""
+        pending, self._mounts = self._mounts, []
+        for mounting in pending:
+            await mounting
+        if self.current is not None:
+            await self.current.mounted()
 
     # -- stored conversations -----------------------------------------------------------------------
 
@@ -217,9 +232,26 @@ class ChatPane(VerticalScroll, can_focus=True):
         finally:
             self._bulk = False
 
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value < old_value and new_value < 1:
+            # Scrolled up to the top: the fold line is in view, show what it holds (in place).
+            fold = next(iter(self.query_children(EarlierTurns)), None)
+            if fold is not None and fold.events and not fold.expanding:
+                fold.action_expand()
+
     def on_earlier_turns_expand(self, message: EarlierTurns.Expand) -> None:
         message.stop()
         fold = message.fold
+        fold.expanding = True
+        # What was in view stays where it was: the unfolded turns go above it, to scroll up to.
+        height, scroll_y = self.virtual_size.height, self.scroll_y
+
+        def keep_place() -> None:
+            self.scroll_to(y=scroll_y + self.virtual_size.height - height, animate=False, immediate=True)
+            fold.expanding = False
+
+        self.call_after_refresh(keep_place)
         live, self.current = self.current, None  # older turns must not touch a running answer
         siblings = list(self.children)
         after = siblings[siblings.index(fold) + 1] if siblings.index(fold) + 1 < len(siblings) else None
@@ -261,6 +293,7 @@ class ChatPane(VerticalScroll, can_focus=True):
         if self.current is not None:  # a turn that never reported its end (a crashed session)
             self.current.interrupt()
         self.current = AssistantAnswer(event.provider, event.model, bulk=self._bulk)
+        self._mounts.clear()  # an earlier turn's, if nobody waited for them
         self._mount(UserPrompt(event.prompt), self.current)
         self.current.start()
         if not self._bulk:

@@ -7,6 +7,7 @@ that draw what a closed menu draws; the real menus replace them right after it.
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
@@ -15,6 +16,15 @@ from textual.widgets import Label, Select, Static
 from flux_tui.ui.messages import ModelChosen, ProviderChosen
 
 ARROW = "▼"
+
+
+class MenuSelect(Select[str]):
+    """A provider or model menu. Built after the first frame, so quitting at once can take it down
+    before it is composed; Textual's ``Select`` then fails in its mount handler (a traceback on exit)."""
+
+    def _on_mount(self, event: events.Mount) -> None:
+        if not self.children:
+            event.prevent_default()  # nothing was composed: nothing to set up
 
 
 class MenuFace(Static):
@@ -66,15 +76,22 @@ class TopBar(Horizontal):
     def on_mount(self) -> None:
         self.call_after_refresh(self._build_menus)
 
-    def _build_menus(self) -> None:
+    async def _build_menus(self) -> None:
         menu = {"allow_blank": False, "compact": True, "classes": "menu"}
-        providers: Select[str] = Select(self._providers, value=self.provider, id="provider-select", **menu)
-        models: Select[str] = Select(self._model_options(), value=self.model, id="model-select", **menu)
+        providers = MenuSelect(self._providers, value=self.provider, id="provider-select", **menu)
+        models = MenuSelect(self._model_options(), value=self.model, id="model-select", **menu)
         with self.app.batch_update():
-            self.mount(providers, after="#provider-face")
-            self.mount(models, after="#model-face")
-            self.query(MenuFace).remove()
-        self._menus = (providers, models)
+            # A Select takes a value only once composed, so the faces stand in until both are mounted;
+            # what changed meanwhile (a replay switching providers) is then carried over.
+            await self.mount(providers, after="#provider-face")
+            await self.mount(models, after="#model-face")
+            with self.prevent(Select.Changed):
+                providers.set_options(self._providers)
+                providers.value = self.provider
+                models.set_options(self._model_options())
+                models.value = self.model
+            self._menus = (providers, models)
+            await self.query(MenuFace).remove()
 
     # -- reflecting the app's state ------------------------------------------------------------
 
