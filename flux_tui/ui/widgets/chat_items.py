@@ -53,8 +53,8 @@ class Welcome(Static):
 
 
 class EarlierTurns(Static, can_focus=True):
-    """Stands for the older part of a conversation; scrolling up to it, a click or Enter shows the
-    next batch."""
+    """Stands for the older part of a conversation; a click (or Enter) shows the next batch, above
+    what is in view."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "expand", "Show earlier", show=False)]
 
@@ -71,7 +71,7 @@ class EarlierTurns(Static, can_focus=True):
         self._label()
 
     def _label(self) -> None:
-        hint = "scroll up, click or press Enter to show them"
+        hint = "click or press Enter to show them"
         self.update(Content(f"▲ {self.turns:,} earlier exchanges: {hint}"))
 
     def add_newer(self, events: list[AgentEvent], turns: int) -> None:

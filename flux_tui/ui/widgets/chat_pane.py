@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -36,7 +37,7 @@ KEEP_TURNS = 20  # turns of a loaded session shown at once, and per unfolding; o
 # A live conversation folds all but its last LIVE_TURNS turns once it shows FOLD_AT. Every frame lays out
 # and walks every widget on the screen: with 20 to 39 turns shown, an exchange late in a long session
 # took 17 ms more to lay out and paint than in a fresh one (measured side by side, benchmarks/README).
-# Scrolling up to the fold unfolds the next turns in place, so keeping few of them costs no reading.
+# Unfolding (the fold line: click or Enter) brings back 20 at a time, above what is in view.
 LIVE_TURNS = 5
 FOLD_AT = 2 * LIVE_TURNS
 
@@ -82,6 +83,8 @@ class ChatPane(VerticalScroll, can_focus=True):
         self._turns: list[ShownTurn] = []  # turns on screen below the fold, oldest first
         self._collect: list[ShownTurn] | None = None  # where turn records go (unfolding: a side list)
         self._mounts: list[AwaitMount] = []  # the current turn's items being mounted (``mounted()``)
+        self._unfolding: list[AwaitMount] | None = None  # older turns being mounted above the view
+        self._keeping_place: asyncio.Task[None] | None = None
         self._handlers: dict[type[AgentEvent], Callable[[Any], None]] = {
             TextDelta: self._on_text,
             ThinkingDelta: self._on_thinking,
@@ -195,7 +198,9 @@ class ChatPane(VerticalScroll, can_focus=True):
         if turns:
             turns[-1].widgets.extend(widgets)
         if self._insert_before is not None:
-            self.mount(*widgets, before=self._insert_before)
+            mounting = self.mount(*widgets, before=self._insert_before)
+            if self._unfolding is not None:
+                self._unfolding.append(mounting)
         elif self._bulk:
             self.mount(*widgets)
         else:
@@ -232,31 +237,19 @@ class ChatPane(VerticalScroll, can_focus=True):
         finally:
             self._bulk = False
 
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        if new_value < old_value and new_value < 1:
-            # Scrolled up to the top: the fold line is in view, show what it holds (in place).
-            fold = next(iter(self.query_children(EarlierTurns)), None)
-            if fold is not None and fold.events and not fold.expanding:
-                fold.action_expand()
-
     def on_earlier_turns_expand(self, message: EarlierTurns.Expand) -> None:
         message.stop()
         fold = message.fold
         fold.expanding = True
-        # What was in view stays where it was: the unfolded turns go above it, to scroll up to.
-        height, scroll_y = self.virtual_size.height, self.scroll_y
-
-        def keep_place() -> None:
-            self.scroll_to(y=scroll_y + self.virtual_size.height - height, animate=False, immediate=True)
-            fold.expanding = False
-
-        self.call_after_refresh(keep_place)
         live, self.current = self.current, None  # older turns must not touch a running answer
         siblings = list(self.children)
         after = siblings[siblings.index(fold) + 1] if siblings.index(fold) + 1 < len(siblings) else None
+        # What was in view stays where it was on screen: the unfolded turns go above it, to scroll up to.
+        anchor = after or fold
+        offset = anchor.virtual_region.y - int(self.scroll_y)
         self._insert_before = after
         self._collect = []
+        self._unfolding = []
         try:
             self._apply_bulk(fold.take_last(KEEP_TURNS))
             if self.current is not None:  # a stored turn that never ended
@@ -266,8 +259,27 @@ class ChatPane(VerticalScroll, can_focus=True):
             self.current = live
             # Unfolded turns are older than every turn shown: they go first, and may fold again.
             self._turns[:0], self._collect = self._collect, None
+            mounts, self._unfolding = self._unfolding, None
         if not fold.events:
             fold.remove()
+        self._keeping_place = asyncio.create_task(self._keep_place(fold, anchor, offset, mounts))
+
+    async def _keep_place(
+        self, fold: EarlierTurns, anchor: Widget, offset: int, mounts: list[AwaitMount]
+    ) -> None:
+        try:
+            for mounting in mounts:
+                await mounting
+            # A scroll still animating would carry the view off its place.
+            await self.stop_animation("scroll_y", complete=False)
+            for _ in range(2):  # the unfolded answers lay out their text in the frame after they mount
+                drawn = asyncio.Event()
+                self.call_after_refresh(drawn.set)
+                await drawn.wait()
+                if anchor.is_attached:
+                    self.scroll_to(y=anchor.virtual_region.y - offset, animate=False, immediate=True)
+        finally:
+            fold.expanding = False
 
     def clear(self) -> None:
         self.current = None
