@@ -80,14 +80,12 @@ def test_figures_are_consistent(quick_run: tuple[dict[str, Any], str]) -> None:
     # Ready for input (the probe key echoed) comes after the first frame of the same run.
     ready, frame = figures["startup.ready_s"]["values"], figures["startup.first_frame_s"]["values"]
     assert all(r >= f for r, f in zip(ready, frame, strict=True))
+    def is_ratio_per_run(ratio: str, numerator: str, denominator: str) -> bool:
+        runs = zip(*(figures[key]["values"] for key in (ratio, numerator, denominator)), strict=True)
+        return all(r == pytest.approx(n / d) for r, n, d in runs)
+
     # Each run's ratio is that run's app time over its own SDK baseline.
-    runs = zip(
-        figures["firehose.ratio"]["values"],
-        figures["firehose.app_s"]["values"],
-        figures["firehose.sdk_s"]["values"],
-        strict=True,
-    )
-    assert all(ratio == pytest.approx(app / sdk) for ratio, app, sdk in runs)
+    assert is_ratio_per_run("firehose.ratio", "firehose.app_s", "firehose.sdk_s")
     # CPU is a share of one core (at most every core of the machine); the turn includes the stream.
     cores = os.cpu_count() or 1
     assert 0 < med("steady.cpu_pct") <= 100 * cores
@@ -96,13 +94,7 @@ def test_figures_are_consistent(quick_run: tuple[dict[str, Any], str]) -> None:
     assert med("steady.lag_s") < 30
     assert 20 < med("long.peak_mb") < 4000
     # The paired ratio is each run's last exchanges over the fresh session's first, run by run.
-    runs = zip(
-        figures["long.last_over_first"]["values"],
-        figures["long.last_s"]["values"],
-        figures["long.first_s"]["values"],
-        strict=True,
-    )
-    assert all(ratio == pytest.approx(last / first) for ratio, last, first in runs)
+    assert is_ratio_per_run("long.last_over_first", "long.last_s", "long.first_s")
     assert all(drift >= 1 for drift in figures["long.machine_drift"]["values"])
     samples = figures["long.last_over_first"]["samples"]
     assert [len(run) for run in samples["fresh_exchange_seconds"]] == [2, 2]  # quick: 4 exchanges, pairs of 2

@@ -41,8 +41,7 @@ class TurnControl:
     """Mixed into ``FluxApp``. Runs turns in an exclusive worker and routes every AgentEvent."""
 
     _inbox: list[AgentEvent]
-    _first_frame_held: bool = False
-    _first_frame_timer: Timer | None = None
+    _first_frame_timer: Timer | None = None  # set while the first frame is held (its backstop)
     _first_frame_release: asyncio.Task[None] | None = None
 
     # -- events in ----------------------------------------------------------------------------------
@@ -132,6 +131,10 @@ class TurnControl:
         self._turn_worker(prompt)
         return True
 
+    @property
+    def _first_frame_held(self: FluxApp) -> bool:
+        return self._first_frame_timer is not None
+
     def _hold_first_frame(self: FluxApp) -> None:
         """Draw the prompt together with the answer's start when the answer comes within
         ``FIRST_FRAME_WAIT``; a slower model gets the prompt drawn on its own once it has passed.
@@ -143,7 +146,6 @@ class TurnControl:
         """
         if self._first_frame_held:
             return
-        self._first_frame_held = True
         self._begin_batch()
         self._first_frame_timer = self.set_timer(FIRST_FRAME_WAIT, self._release_first_frame)
 
@@ -157,11 +159,9 @@ class TurnControl:
 
     def _release_first_frame(self: FluxApp) -> None:
         self._first_frame_release = None
-        if self._first_frame_timer is not None:
-            self._first_frame_timer.stop()
-            self._first_frame_timer = None
-        if self._first_frame_held:
-            self._first_frame_held = False
+        timer, self._first_frame_timer = self._first_frame_timer, None
+        if timer is not None:
+            timer.stop()
             self._end_batch()
 
     @work(exclusive=True, group="turn", exit_on_error=False)
