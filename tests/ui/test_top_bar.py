@@ -111,3 +111,14 @@ async def test_a_menu_taken_down_before_it_is_composed_fails_only_as_textuals(me
     except Exception:
         failed = True
     assert failed is (menu_class is Select)
+
+
+async def test_menus_built_while_the_bar_is_taken_down_leave_it_alone() -> None:
+    """Quitting right after the first frame: the menus' mounting finds the bar already going."""
+    bar = FacesOnly(PROVIDERS, "anthropic", MODELS, "claude-sonnet-4-5")
+    app = BarApp(bar)
+    async with app.run_test(size=(120, 3)) as pilot:
+        await pilot.pause()
+        bar.remove()
+        await TopBar._build_menus(bar)  # raised NoMatches when it set the options of uncomposed menus
+        assert bar._menus is None

@@ -22,8 +22,12 @@ class MenuSelect(Select[str]):
     """A provider or model menu. Built after the first frame, so quitting at once can take it down
     before it is composed; Textual's ``Select`` then fails in its mount handler (a traceback on exit)."""
 
+    @property
+    def composed(self) -> bool:
+        return bool(self.children)
+
     def _on_mount(self, event: events.Mount) -> None:
-        if not self.children:
+        if not self.composed:
             event.prevent_default()  # nothing was composed: nothing to set up
 
 
@@ -85,12 +89,11 @@ class TopBar(Horizontal):
             # what changed meanwhile (a replay switching providers) is then carried over.
             await self.mount(providers, after="#provider-face")
             await self.mount(models, after="#model-face")
-            with self.prevent(Select.Changed):
-                providers.set_options(self._providers)
-                providers.value = self.provider
-                models.set_options(self._model_options())
-                models.value = self.model
+            if not (providers.composed and models.composed):
+                return  # taken down before composing (quitting at once): the faces stay to the end
             self._menus = (providers, models)
+            self.set_provider_options(self._providers)
+            self.set_models(self._models, self.model)
             await self.query(MenuFace).remove()
 
     # -- reflecting the app's state ------------------------------------------------------------
