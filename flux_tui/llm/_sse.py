@@ -113,18 +113,15 @@ def _json_or_text(data: str) -> Any:
 
 
 class JsonEventStream:
-    """What ``StreamingProvider._open`` returns: the decoded events of one streamed response, an async
-    iterator and an async context manager that closes the response (the SDK's
-    ``with_streaming_response`` context, already entered)."""
+    """What ``StreamingProvider._open`` returns: the decoded events of one streamed response (an
+    ``httpx2.Response`` whose body is not read yet), an async iterator and an async context manager
+    that closes the response."""
 
     def __init__(
-        self,
-        opened: Any,
-        response: Any,
-        decode: Callable[[AsyncIterator[bytes]], AsyncIterator[dict[str, Any]]],
+        self, response: Any, decode: Callable[[AsyncIterator[bytes]], AsyncIterator[dict[str, Any]]]
     ) -> None:
-        self._opened = opened
-        self._events = decode(response.iter_bytes())
+        self._response = response
+        self._events = decode(response.aiter_bytes())
 
     def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
         return self._events
@@ -134,12 +131,4 @@ class JsonEventStream:
 
     async def __aexit__(self, *exc_info: Any) -> None:
         await self._events.aclose()  # type: ignore[attr-defined]
-        await self._opened.__aexit__(*exc_info)
-
-
-async def open_json_events(
-    opened: Any, decode: Callable[[AsyncIterator[bytes]], AsyncIterator[dict[str, Any]]]
-) -> JsonEventStream:
-    """Send the request of ``opened`` (an SDK ``with_streaming_response`` call) and return its events."""
-    response = await opened.__aenter__()
-    return JsonEventStream(opened, response, decode)
+        await self._response.aclose()

@@ -11,7 +11,7 @@ from typing import Any
 from flux_tui.core.transcript import Message
 from flux_tui.llm import _anthropic_wire as wire
 from flux_tui.llm._reply import Reply
-from flux_tui.llm._sse import JsonEventStream, anthropic_events, open_json_events
+from flux_tui.llm._sse import JsonEventStream, anthropic_events
 from flux_tui.llm._streaming import StreamingProvider
 
 
@@ -53,8 +53,7 @@ class AnthropicProvider(StreamingProvider):
         return wire.MessagesStream(reply)
 
     async def _open(self, request: dict[str, Any]) -> JsonEventStream:
-        opened = self.client.messages.with_streaming_response.create(**request, stream=True)
-        return await open_json_events(opened, anthropic_events)
+        return await self._post_stream("/v1/messages", request, anthropic_events)
 
     async def _list_models(self) -> list[str]:
         page = await self.client.models.list(limit=1000)

@@ -11,7 +11,7 @@ from typing import Any
 from flux_tui.core.transcript import Message
 from flux_tui.llm import _openai_wire as wire
 from flux_tui.llm._reply import Reply
-from flux_tui.llm._sse import JsonEventStream, open_json_events, openai_chunks
+from flux_tui.llm._sse import JsonEventStream, openai_chunks
 from flux_tui.llm._streaming import StreamingProvider
 
 # Local OpenAI-compatible servers often need no key; the SDK insists on one, so it gets this.
@@ -67,8 +67,10 @@ class OpenAIProvider(StreamingProvider):
         return wire.ChatStream(reply)
 
     async def _open(self, request: dict[str, Any]) -> JsonEventStream:
-        opened = self.client.chat.completions.with_streaming_response.create(**request, stream=True)
-        return await open_json_events(opened, openai_chunks)
+        # The API key as create() sends it (the client's default would add an admin key when one is set).
+        return await self._post_stream(
+            "/chat/completions", request, openai_chunks, security={"bearer_auth": True}
+        )
 
     async def _list_models(self) -> list[str]:
         page = await self.client.models.list()

@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from fakeapi import FakeAPI
 from llm_support import collect, texts
 
-from flux_tui.core.transcript import Transcript
+from flux_tui.core.transcript import TextBlock, Transcript
 
 ANTHROPIC_ID = re.compile(r"^[a-zA-Z0-9_-]+$")
 TOOLS = [
@@ -255,3 +256,28 @@ async def test_anthropic_request_shape(fake_api: FakeAPI, make_provider: Any) ->
         request.headers["authorization"][7:],
     )
     assert all(b.get("text", "x").strip() for m in request.body["messages"] for b in m["content"])
+
+
+@pytest.mark.parametrize("kind", ["anthropic", "openai"])
+async def test_the_body_sent_is_the_request_the_inspector_shows(
+    fake_api: FakeAPI, make_provider: Any, kind: str
+) -> None:
+    """The body is serialised by flux, not by the SDK's create(): it must carry exactly the built
+    request (extra_body merged, stream on), non-ASCII text included, and the key only in a header."""
+    provider = make_provider(kind, temperature=0.4)
+    for n in range(3):
+        provider.transcript.add_user_text(f"question {n}: naïve café ✓")
+        provider.transcript.add_assistant(
+            [TextBlock(text=f"answer {n} — “quoted”")], provider=kind, model="m", stop_reason="end_turn"
+        )
+    provider.transcript.add_user_text("last")
+    expected = provider.build_request(system_prompt="sys", tools=TOOLS)
+    expected.update(expected.pop("extra_body", {}))
+    expected["stream"] = True
+    queue = fake_api.queue_anthropic_text if kind == "anthropic" else fake_api.queue_openai_text
+    queue("ok")
+    await collect(provider, None, system_prompt="sys", tools=TOOLS)
+    request = fake_api.requests[-1]
+    assert request.body == expected
+    assert provider.settings.api_key not in request.raw.decode()
+    assert request.headers["content-type"] == "application/json"
