@@ -96,10 +96,13 @@ def estimate_tokens(text: str) -> int:
     return (len(text) + 3) // 4
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)
 def _exact(text: str) -> int:
     # Cached: pruning and live estimates recount the same history on every request. The cache holds
-    # references to strings the transcript already keeps, so it costs little memory.
+    # references to strings the transcript already keeps, so it costs little memory. It must hold a
+    # whole long session: once the history has more texts than the cache (4,096 was two thousand
+    # exchanges, or a few hundred tool calls), every request re-encoded all of it, in least-recently-
+    # used order, each text evicted just before it was needed again.
     assert _encoding is not None
     return len(_encoding.encode_ordinary(text))
 

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from flux_tui.core import tokens
 from flux_tui.core.transcript import TextBlock, ToolCall, Transcript
@@ -99,3 +100,24 @@ def test_count_tools() -> None:
     tool = {"name": "read_file", "description": "Read a file", "input_schema": {"type": "object"}}
     assert tokens.count_tools(None) == 0
     assert tokens.count_tools([tool, tool]) == 2 * tokens.count_tools([tool]) > tokens.TOOL_SCHEMA_OVERHEAD
+
+
+def test_a_long_history_is_encoded_once_however_many_requests_count_it(monkeypatch: Any) -> None:
+    """Pruning counts the whole history before every request: each text is encoded the first time only,
+    also when the session holds more texts than a small cache would (5,000 here)."""
+    tokens.preload(background=False)
+    assert tokens.is_exact()
+    transcript = Transcript()
+    for n in range(2_500):
+        transcript.add_user_text(f"question {n}")
+        answer = [TextBlock(text=f"answer {n}")]
+        transcript.add_assistant(answer, provider="p", model="m", stop_reason="end_turn")
+    tokens._exact.cache_clear()
+    first = tokens.count_messages(transcript)
+    encoder = tokens.get_encoding()
+    assert encoder is not None
+    encoded: list[str] = []
+    real = encoder.encode_ordinary
+    monkeypatch.setattr(encoder, "encode_ordinary", lambda text: encoded.append(text) or real(text))
+    assert tokens.count_messages(transcript) == first
+    assert encoded == []
