@@ -19,6 +19,9 @@ import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any, NamedTuple
 
+# A decoder of a streamed body (``anthropic_events``, ``openai_chunks``): its bytes in, JSON events out.
+EventDecoder = Callable[[AsyncIterator[bytes]], AsyncIterator[dict[str, Any]]]
+
 
 class ServerSentEvent(NamedTuple):
     event: str | None
@@ -117,9 +120,7 @@ class JsonEventStream:
     ``httpx2.Response`` whose body is not read yet), an async iterator and an async context manager
     that closes the response."""
 
-    def __init__(
-        self, response: Any, decode: Callable[[AsyncIterator[bytes]], AsyncIterator[dict[str, Any]]]
-    ) -> None:
+    def __init__(self, response: Any, decode: EventDecoder) -> None:
         self._response = response
         self._events = decode(response.aiter_bytes())
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import aclosing
 from typing import Any, ClassVar, Protocol
 
@@ -23,13 +23,10 @@ from flux_tui.llm._batching import BATCH_GAP, merge_deltas, ready_batches
 from flux_tui.llm._errors import ErrorContext, is_sdk_error, map_error
 from flux_tui.llm._history import render_context
 from flux_tui.llm._reply import Reply, normalise_stop_reason
-from flux_tui.llm._sse import JsonEventStream
+from flux_tui.llm._sse import EventDecoder, JsonEventStream
 from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings
 
 log = logging.getLogger(__name__)
-
-EventDecoder = Callable[[AsyncIterator[bytes]], AsyncIterator[dict[str, Any]]]
-
 
 def stream_body(request: dict[str, Any]) -> bytes:
     """The JSON body the SDK's ``create(**request, stream=True)`` sends: its ``extra_body`` merged in."""
