@@ -26,6 +26,7 @@ FIGURES = {
     "steady.lag_s",
     "long.last_over_first",
     "long.last_over_first_sequential",
+    "long.fresh_a_over_b",
     "long.machine_drift",
     "long.first_s",
     "long.last_s",
@@ -97,7 +98,9 @@ def test_figures_are_consistent(quick_run: tuple[dict[str, Any], str]) -> None:
     assert is_ratio_per_run("long.last_over_first", "long.last_s", "long.first_s")
     assert all(drift >= 1 for drift in figures["long.machine_drift"]["values"])
     samples = figures["long.last_over_first"]["samples"]
-    assert [len(run) for run in samples["fresh_exchange_seconds"]] == [2, 2]  # quick: 4 exchanges, pairs of 2
+    # Quick: 4 exchanges, the last 2 taken in turn with the first exchange of each of two fresh apps.
+    assert [[len(app) for app in run] for run in samples["fresh_exchange_seconds"]] == [[1, 1], [1, 1]]
+    assert all(len(run) == 4 for run in samples["exchange_seconds"])
     # Interactive is, run by run, the later of "first frame" and "last message on screen" (the two can
     # reach the terminal in either order: one frame may carry both).
     runs = zip(
