@@ -74,7 +74,7 @@ def _new_id() -> str:
     return uuid.uuid4().hex[:16]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, weakref_slot=True)  # weakly referenced by the token counts (core.tokens)
 class Message:
     role: Role
     blocks: list[Block]

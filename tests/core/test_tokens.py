@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flux_tui.core import tokens
-from flux_tui.core.transcript import TextBlock, ToolCall, Transcript
+from flux_tui.core.transcript import Message, TextBlock, ToolCall, Transcript
 
 KNOWN = "The quick brown fox jumps over the lazy dog."  # 10 tokens in cl100k_base
 
@@ -114,6 +115,7 @@ def test_a_long_history_is_encoded_once_however_many_requests_count_it(monkeypat
         transcript.add_assistant(answer, provider="p", model="m", stop_reason="end_turn")
     tokens._exact.cache_clear()
     first = tokens.count_messages(transcript)
+    tokens._message_counts.clear()  # the texts' cache is what is tested here, not the messages'
     encoder = tokens.get_encoding()
     assert encoder is not None
     encoded: list[str] = []
@@ -121,3 +123,40 @@ def test_a_long_history_is_encoded_once_however_many_requests_count_it(monkeypat
     monkeypatch.setattr(encoder, "encode_ordinary", lambda text: encoded.append(text) or real(text))
     assert tokens.count_messages(transcript) == first
     assert encoded == []
+
+
+def test_a_message_is_counted_once_until_its_blocks_change_or_it_goes(monkeypatch: Any) -> None:
+    """The whole history is counted before every request: a message's count is kept while it lives."""
+    tokens.preload(background=False)
+    message = Message("user", [TextBlock("hello there")])
+    first = tokens.count_message(message)
+    walked: list[int] = []
+    real = tokens._count_blocks
+    monkeypatch.setattr(tokens, "_count_blocks", lambda blocks, wait: walked.append(1) or real(blocks, wait))
+    assert tokens.count_message(message) == first and walked == []
+    message.blocks.append(TextBlock("more"))  # edited in place: counted again
+    assert tokens.count_message(message) == first + tokens.count_tokens("more") and len(walked) == 1
+    message.blocks[1] = TextBlock("other")  # a block replaced
+    assert tokens.count_message(message) == first + tokens.count_tokens("other") and len(walked) == 2
+    message.blocks = [TextBlock("hello there")]
+    assert tokens.count_message(message) == first and len(walked) == 3
+    other = Message("user", [TextBlock("a different text, longer than the first one")])
+    assert tokens.count_message(other) != first and len(walked) == 4
+    key = id(message)
+    del message
+    gc.collect()
+    assert key not in tokens._message_counts  # the entry went with its message
+
+
+def test_an_estimate_is_not_kept_once_the_encoding_is_loaded() -> None:
+    tokens._reset_for_tests()
+    try:
+        message = Message("user", [TextBlock("x" * 400)])
+        estimate = tokens.count_message(message, wait=False)
+        assert estimate == tokens.MESSAGE_OVERHEAD + tokens.estimate_tokens("x" * 400)
+        tokens.preload(background=False)
+        exact = tokens.MESSAGE_OVERHEAD + tokens.count_tokens("x" * 400)
+        assert exact != estimate
+        assert tokens.count_message(message, wait=False) == exact
+    finally:
+        tokens.preload(background=False)
