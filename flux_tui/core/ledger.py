@@ -13,8 +13,9 @@ or the provider changes: it was spent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 from flux_tui.core.agent_events import (
     AgentEvent,
@@ -30,6 +31,7 @@ TOKEN_KEYS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write
 BUDGET_WARNING = 0.8
 
 BudgetStatus = Literal["none", "ok", "warning", "exceeded"]
+_T = TypeVar("_T")
 
 
 @dataclass(slots=True)
@@ -122,6 +124,10 @@ class UsageLedger:
         self._pending: int | None = None  # index of an estimated entry the next event may replace
         self._turn = 0  # number of the current or most recent turn
         self._turn_open = False
+        # The sidebar reads the totals on every redraw; each is a pass over every reply of the session,
+        # so they are kept until the entries change (``_revision``).
+        self._revision = 0
+        self._memo: dict[str, tuple[tuple[int, int, int], Any]] = {}
 
     # -- feeding ----------------------------------------------------------------------------------
 
@@ -144,6 +150,7 @@ class UsageLedger:
             self.start_turn()
         entry = UsageEntry.from_event(event, self._turn)
         pending = self.entries[self._pending] if self._pending is not None else None
+        self._revision += 1
         if pending is not None and (pending.provider, pending.model) == (entry.provider, entry.model):
             assert self._pending is not None
             self.entries[self._pending] = entry
@@ -155,6 +162,7 @@ class UsageLedger:
 
     def start_turn(self) -> None:
         self._pending = None
+        self._revision += 1
         self._turn += 1
         self._turn_open = True
 
@@ -164,6 +172,7 @@ class UsageLedger:
         self._turn_open = False
 
     def reset(self) -> None:
+        self._revision += 1
         self.entries.clear()
         self._pending = None
         self._turn = 0
@@ -171,13 +180,28 @@ class UsageLedger:
 
     # -- reading --------------------------------------------------------------------------------
 
+    def _memoised(self, name: str, compute: Callable[[], _T]) -> _T:
+        # The entries list is public: its identity and length are part of the key, so entries added
+        # without ``record`` are not missed.
+        key = (self._revision, id(self.entries), len(self.entries))
+        found = self._memo.get(name)
+        if found is not None and found[0] == key:
+            return cast(_T, found[1])
+        value = compute()
+        self._memo[name] = (key, value)
+        return value
+
     @property
     def session(self) -> UsageTotals:
-        return UsageTotals.of(self.entries)
+        """Totals of the session (shared until the entries change: read, do not modify)."""
+        return self._memoised("session", lambda: UsageTotals.of(self.entries))
 
     @property
     def turn(self) -> UsageTotals:
         """The current turn while it runs, else the last finished one."""
+        return self._memoised("turn", self._turn_totals)
+
+    def _turn_totals(self) -> UsageTotals:
         return UsageTotals.of([e for e in self.entries if e.turn == self._turn])
 
     last_turn = turn
@@ -196,6 +220,9 @@ class UsageLedger:
 
     def by_model(self) -> dict[tuple[str, str], UsageTotals]:
         """Totals per (provider, model), in the order they were first used."""
+        return dict(self._memoised("by_model", self._by_model))
+
+    def _by_model(self) -> dict[tuple[str, str], UsageTotals]:
         groups: dict[tuple[str, str], list[UsageEntry]] = {}
         for entry in self.entries:
             groups.setdefault((entry.provider, entry.model), []).append(entry)

@@ -168,3 +168,35 @@ def test_round_trip_and_replay_from_stored_events() -> None:
     data = live.to_dict()
     assert data["session"]["total_tokens"] == 129
     assert data["by_model"][0]["provider"] == "anthropic"
+
+
+def test_totals_are_summed_once_per_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sidebar reads the totals on every redraw of a long session: they are summed again only
+    when the entries change (an estimate replaced in place included)."""
+    from flux_tui.core import ledger as ledger_module
+
+    sums: list[int] = []
+    real = ledger_module.UsageTotals.of.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type, entries: list) -> object:
+        sums.append(len(entries))
+        return real(cls, entries)
+
+    monkeypatch.setattr(ledger_module.UsageTotals, "of", classmethod(counting))
+    ledger = UsageLedger()
+    ledger.apply(start())
+    ledger.apply(usage(100, 10, est=True))
+    assert [ledger.session.output_tokens for _ in range(5)] == [10] * 5
+    assert [ledger.turn.output_tokens for _ in range(5)] == [10] * 5
+    assert len(sums) == 2
+    ledger.apply(usage(100, 40, est=True))  # replaces the estimate: same number of entries
+    assert ledger.session.output_tokens == ledger.turn.output_tokens == 40 and len(sums) == 4
+    ledger.apply(usage(120, 50))
+    ledger.apply(TurnFinished(stop_reason="end_turn"))
+    ledger.apply(start("again"))  # a new turn: the session's totals stand, the turn's are new
+    assert (ledger.session.output_tokens, ledger.turn.replies) == (50, 0)
+    ledger.entries.append(ledger.entries[0])  # added behind the ledger's back: still seen
+    assert ledger.session.replies == 2
+    assert list(ledger.by_model()) == [("anthropic", "claude-sonnet-4-6")]
+    ledger.by_model().clear()  # a caller's copy
+    assert list(ledger.by_model()) == [("anthropic", "claude-sonnet-4-6")]
