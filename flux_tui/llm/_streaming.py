@@ -10,7 +10,6 @@ once, complete or marked incomplete, whether the reply ended, failed or was canc
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import aclosing
@@ -19,6 +18,7 @@ from typing import Any, ClassVar, Protocol
 from flux_tui.core.errors import IncompleteStreamError, ModelNotFoundError, ProviderError
 from flux_tui.core.events import DoneEvent, ProviderEvent
 from flux_tui.core.transcript import Message
+from flux_tui.llm import _json_body
 from flux_tui.llm._batching import BATCH_GAP, merge_deltas, ready_batches
 from flux_tui.llm._errors import ErrorContext, is_sdk_error, map_error
 from flux_tui.llm._history import render_context
@@ -33,7 +33,7 @@ def stream_body(request: dict[str, Any]) -> bytes:
     body = {key: value for key, value in request.items() if key != "extra_body"}
     body.update(request.get("extra_body") or {})
     body["stream"] = True
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return _json_body.dumps(body)
 
 
 class WireReader(Protocol):
