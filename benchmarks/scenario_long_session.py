@@ -26,7 +26,7 @@ import statistics
 from benchmarks.harness import BenchContext, RunningApp, cpu_probe, unique_marker
 from benchmarks.stats import Figure
 
-FULL = {"runs": 5, "exchanges": 100, "tokens": 500}
+FULL = {"runs": 7, "exchanges": 100, "tokens": 500}
 QUICK = {"runs": 2, "exchanges": 4, "tokens": 40}
 FRESH_APPS = 2  # fresh_a and fresh_b below
 
