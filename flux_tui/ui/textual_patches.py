@@ -1,4 +1,4 @@
-"""Fixes for two Textual 8 bugs that made a long conversation slower and heavier than it has to be.
+"""Fixes for three Textual 8 bugs that made a long conversation slower and heavier than it has to be.
 
 1. ``StylesCache.get_inner_outer`` is written as a class method (its first parameter is ``cls``) but is not
 declared one, so its ``lru_cache(1024)`` is keyed on the ``StylesCache`` instance: the cache keeps the
@@ -14,6 +14,14 @@ widget a second time. In a chat that means every widget of every turn on screen,
 which an answer grew: measured, 6 ms of a 24 ms layout 35 exchanges into a session. The map is marked
 fresh once ``reflow`` has built it.
 
+3. After a full layout, ``Screen._refresh_layout`` hands each widget the sizes it has just computed with
+``Widget._size_updated(..., layout=True)``, which sets ``virtual_size`` through its reactive, declared
+with ``layout=True``: every widget whose content grew asks for the layout that has just been done. A
+streaming answer grows on every beat, so each beat drew a second frame about 40 ms after the first
+(a whole layout and a repaint of the chat, 4 ms, for nothing on screen). The partial-layout path of the
+same method passes ``layout=False``; so does this patch for the full one. Nothing watches
+``virtual_size``, and the scrollbars are updated as before (``_scroll_update``).
+
 ``apply()`` is idempotent.
 """
 
@@ -27,6 +35,7 @@ from textual._compositor import Compositor
 from textual._styles_cache import StylesCache
 from textual.color import Color
 from textual.style import Style
+from textual.widget import Widget
 
 
 @lru_cache(1024)
@@ -47,6 +56,13 @@ def _reflow(self: Compositor, parent: Any, size: Any) -> Any:
     return result
 
 
+_original_size_updated = Widget._size_updated
+
+
+def _size_updated(self: Widget, size: Any, virtual_size: Any, container_size: Any, layout: bool = True) -> bool:  # noqa: E501
+    return _original_size_updated(self, size, virtual_size, container_size, layout=False)
+
+
 def apply() -> bool:
     """Patch what still has the bugs; returns whether anything was patched now."""
     patched = False
@@ -56,6 +72,9 @@ def apply() -> bool:
         patched = True
     if Compositor.reflow is not _reflow:
         Compositor.reflow = _reflow  # type: ignore[method-assign]
+        patched = True
+    if Widget._size_updated is not _size_updated:
+        Widget._size_updated = _size_updated  # type: ignore[method-assign]
         patched = True
     return patched
 

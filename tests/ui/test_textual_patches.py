@@ -1,5 +1,5 @@
-"""The Textual fixes in ``ui/textual_patches``: a style cache is not kept alive by a colour lookup, and
-a layout pass lays the widgets out once, not twice."""
+"""The Textual fixes in ``ui/textual_patches``: a style cache is not kept alive by a colour lookup, a
+layout pass lays the widgets out once, not twice, and the sizes it computes do not ask for another."""
 
 from __future__ import annotations
 
@@ -68,3 +68,30 @@ async def test_regions_after_a_layout_pass_do_not_lay_everything_out_again(monke
         passes = full_layouts.count("pass")
         assert passes >= 1
         assert full_layouts.count("arrange") == passes, f"{full_layouts}: each pass lays out once"
+
+
+async def test_content_that_grew_is_laid_out_once_not_again_in_a_second_frame(monkeypatch: Any) -> None:
+    """A growing widget (a streaming answer) asks for one layout; the sizes that layout computes must
+    not ask for another (Textual set ``virtual_size`` through its ``layout=True`` reactive)."""
+    from textual.screen import Screen
+
+    app = _LongChat()
+    async with app.run_test(size=(40, 10)) as pilot:
+        chat = app.query_one(VerticalScroll)
+        chat.anchor()
+        last = app.query_one("#line-59", Static)
+        await pilot.pause(0.2)
+        layouts: list[int] = []
+        refresh_layout = Screen._refresh_layout
+
+        def counting(self: Screen, *args: Any, **kwargs: Any) -> None:
+            layouts.append(1)
+            refresh_layout(self, *args, **kwargs)
+
+        monkeypatch.setattr(Screen, "_refresh_layout", counting)
+        last.update("line 59\nand a second line\nand a third")  # the answer grew: three lines now
+        await pilot.pause(0.3)
+        assert last.region.height == 3
+        assert chat.max_scroll_y == chat.virtual_size.height - chat.container_size.height
+        assert chat.scroll_y == chat.max_scroll_y  # still following the end
+        assert len(layouts) == 1, f"{len(layouts)} layouts for one change"
