@@ -97,7 +97,12 @@ def estimate_tokens(text: str) -> int:
     return (len(text) + 3) // 4
 
 
-@lru_cache(maxsize=1 << 16)
+# Texts of the history whose per-request work is cached (their token counts here, their JSON escaping in
+# ``llm._json_body``): a whole long session, for the reason given in ``_exact``.
+HISTORY_TEXTS_CACHED = 1 << 16
+
+
+@lru_cache(maxsize=HISTORY_TEXTS_CACHED)
 def _exact(text: str) -> int:
     # Cached: pruning and live estimates recount the same history on every request. The cache holds
     # references to strings the transcript already keeps, so it costs little memory. It must hold a

@@ -15,7 +15,9 @@ from functools import lru_cache
 from json import encoder as _json_encoder
 from typing import Any
 
-_escape = lru_cache(maxsize=1 << 16)(_json_encoder.encode_basestring)
+from flux_tui.core.tokens import HISTORY_TEXTS_CACHED
+
+_escape = lru_cache(maxsize=HISTORY_TEXTS_CACHED)(_json_encoder.encode_basestring)
 
 
 def _not_serialisable(value: object) -> Any:
