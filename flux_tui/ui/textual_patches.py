@@ -59,7 +59,9 @@ def _reflow(self: Compositor, parent: Any, size: Any) -> Any:
 _original_size_updated = Widget._size_updated
 
 
-def _size_updated(self: Widget, size: Any, virtual_size: Any, container_size: Any, layout: bool = True) -> bool:  # noqa: E501
+def _size_updated(
+    self: Widget, size: Any, virtual_size: Any, container_size: Any, layout: bool = True
+) -> bool:
     return _original_size_updated(self, size, virtual_size, container_size, layout=False)
 
 

@@ -84,7 +84,7 @@ class ChatPane(VerticalScroll, can_focus=True):
         self._collect: list[ShownTurn] | None = None  # where turn records go (unfolding: a side list)
         self._mounts: list[AwaitMount] = []  # the current turn's items being mounted (``mounted()``)
         self._unfolding: list[AwaitMount] | None = None  # older turns being mounted above the view
-        self._keeping_place: asyncio.Task[None] | None = None
+        self._keeping_place: asyncio.Task[None] | None = None  # held: the loop keeps tasks weakly
         self._handlers: dict[type[AgentEvent], Callable[[Any], None]] = {
             TextDelta: self._on_text,
             ThinkingDelta: self._on_thinking,
