@@ -21,6 +21,7 @@ after its last exchange.
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 
 from benchmarks.harness import BenchContext, RunningApp, cpu_probe, unique_marker
@@ -28,7 +29,7 @@ from benchmarks.stats import Figure
 
 FULL = {"runs": 7, "exchanges": 100, "tokens": 500}
 QUICK = {"runs": 2, "exchanges": 4, "tokens": 40}
-FRESH_APPS = 2  # fresh_a and fresh_b below
+FRESH_APPS = 2
 
 
 def _exchange(context: BenchContext, app: RunningApp, prompt: str, tokens: int, probes: list[float]) -> float:
@@ -49,7 +50,7 @@ def run(context: BenchContext, *, runs: int, exchanges: int, tokens: int) -> lis
         f"median of the last {late} exchanges / of the first {window} of {FRESH_APPS} fresh sessions, paired"
     )
     control = Figure("long.fresh_a_over_b", f"{label}: fresh / fresh (noise)", "x")
-    control.note = f"the two fresh sessions' medians of {window}: the same work, two processes"
+    control.note = f"the first and last fresh sessions' medians of {window}: the same work, two processes"
     sequential = Figure("long.last_over_first_sequential", f"{label}: last / first, same session", "x")
     sequential.note = "the long session's own first exchanges, minutes earlier (machine drift included)"
     first = Figure("long.first_s", f"{label}: first exchanges (fresh sessions)", "s")
@@ -67,8 +68,8 @@ def run(context: BenchContext, *, runs: int, exchanges: int, tokens: int) -> lis
             for n in range(exchanges - late):
                 prompt = f"session {attempt} question {n}: go on"
                 times.append(_exchange(context, app, prompt, tokens, probes))
-            with context.app() as fresh_a, context.app() as fresh_b:
-                fresh = [fresh_a, fresh_b]
+            with contextlib.ExitStack() as apps:
+                fresh = [apps.enter_context(context.app()) for _ in range(FRESH_APPS)]
                 for other in fresh:
                     other.start()
                 for other in fresh:
@@ -89,7 +90,7 @@ def run(context: BenchContext, *, runs: int, exchanges: int, tokens: int) -> lis
         first.values.append(head)
         last.values.append(tail)
         ratio.values.append(tail / head)
-        control.values.append(statistics.median(fresh_times[0]) / statistics.median(fresh_times[1]))
+        control.values.append(statistics.median(fresh_times[0]) / statistics.median(fresh_times[-1]))
         sequential.values.append(tail / statistics.median(times[:late]))
         step = min(10, len(probes))
         medians = [statistics.median(probes[i : i + step]) for i in range(0, len(probes) - step + 1, step)]
