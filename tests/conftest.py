@@ -2,7 +2,7 @@
 
 ``fake_api``: a fresh ``FakeAPI`` (see ``tests/fakeapi.py`` for the scripting API) listening on
 127.0.0.1 with a free port, started before the test and stopped after it. It works from sync and async
-tests alike (it serves from its own thread). ``wire_dir``: the shared captures directory.
+tests alike (it serves from its own thread). ``wire_dir``: the captured streams (``tests/wire``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def fake_api() -> Iterator[FakeAPI]:
 @pytest.fixture
 def wire_dir() -> Path:
     if not WIRE_DIR.is_dir():
-        pytest.fail(f"shared captures not found at {WIRE_DIR} (shared/ must sit beside the repo root)")
+        pytest.fail(f"captured streams not found at {WIRE_DIR}")
     return WIRE_DIR
 
 

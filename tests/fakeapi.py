@@ -26,7 +26,7 @@ response; an empty queue answers 500 "fake API: no scripted response ..." (loud 
 
 * ``queue_raw(endpoint, body, status=200, headers=None, content_type="text/event-stream; charset=utf-8",
   **stream)`` bytes as they are.
-* ``queue_capture(endpoint, name_or_path, **stream)`` replays a ``shared/wire/*.sse`` file verbatim.
+* ``queue_capture(endpoint, name_or_path, **stream)`` replays a ``tests/wire/*.sse`` file verbatim.
 * ``queue_anthropic_text(text, *, thinking=None, signature="sig_fake", usage=None, start_usage=None,
   model=None, stop_reason="end_turn", chunk_tokens=1, **stream)``
 * ``queue_anthropic_tool_use(calls, text=None, *, thinking=None, signature="sig_fake", fragment=7,
@@ -95,7 +95,7 @@ from fakeapi_http import (
     openai_item,
 )
 
-WIRE_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "wire"
+WIRE_DIR = Path(__file__).resolve().parent / "wire"
 ANTHROPIC_MODELS = ["claude-sonnet-4-5-20250929", "claude-haiku-4-5-20251001", "claude-opus-4-1-20250805"]
 OPENAI_MODELS = ["gpt-4o", "gpt-4o-mini", "gpt-5", "o3-mini"]
 

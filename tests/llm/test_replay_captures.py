@@ -1,6 +1,6 @@
-"""Every real Messages / Chat Completions capture in shared/wire, replayed through the real SDKs.
+"""Every real Messages / Chat Completions capture in tests/wire, replayed through the real SDKs.
 
-The expected values are the ones shared/wire/README.md lists for each file. Each capture is sent twice:
+The expected values are the ones tests/wire/README.md lists for each file. Each capture is sent twice:
 whole, and cut into 5-byte HTTP chunks (the SDKs must reassemble lines and multi-byte characters).
 The two Responses-API captures are skipped: flux-tui speaks Chat Completions, not Responses.
 """
