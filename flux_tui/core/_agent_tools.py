@@ -128,7 +128,7 @@ class ToolPhase:
             self._finish(call, _Result(denied_text(reason), True, "denied"), "denied")
             return
         if decision == "policy_deny":
-            text = f"{call.name} is disabled by the tool policy in flux.toml"
+            text = prep.reason or f"{call.name} is disabled by the tool policy in flux.toml"
             self._finish(call, _Result(text, True, "denied"), "denied")
             return
         if prep.read_only:

@@ -5,7 +5,8 @@ Reading and listing are allowed by default; writing, editing and running command
 every ``ask`` into ``allow`` (an explicit ``deny`` in flux.toml still holds: the user wrote it on purpose).
 "approve for this session" turns a tool's ``ask`` into ``allow`` until the ToolBox is gone.
 
-One rule sits on top of the table: reading a file that
+Two rules sit on top of the table. ``search_files`` returns file contents, so it is never more allowed
+than ``read_file`` (denied when reading is denied, asking when reading asks). And reading a file that
 usually holds secrets (``[tools] secret_files``: ``.env``, private keys, credentials) asks even when the
 tool is allowed, with the reason shown; "approve for this session" then covers secret files only.
 """
@@ -29,10 +30,12 @@ from flux_tui.tools.secret_files import SecretFiles
 from flux_tui.tools.stamps import ReadStamps
 
 Policy = Literal["allow", "ask", "deny"]
-POLICIES: tuple[Policy, ...] = ("allow", "ask", "deny")
+POLICIES: tuple[Policy, ...] = ("allow", "ask", "deny")  # from least to most strict
 
 #: Tools whose ``path`` argument, when it names a secret file, makes the call ask.
 SECRET_READERS = frozenset({"read_file", "search_files"})
+#: Tools that never get a looser policy than the one named (they return what it would).
+POLICY_AT_MOST: dict[str, str] = {"search_files": "read_file"}
 
 TOOL_CLASSES: tuple[type[Tool], ...] = (ReadFile, ListFiles, SearchFiles, WriteFile, EditFile, RunCommand)
 
@@ -93,7 +96,11 @@ class ToolBox:
         return [tool.schema() for name, tool in self.tools.items() if self.policy_for(name) != "deny"]
 
     def policy_for(self, name: str) -> Policy:
-        return self.policy.get(name, "ask")
+        policy = self.policy.get(name, "ask")
+        bound = POLICY_AT_MOST.get(name)
+        if bound is not None:
+            policy = max(policy, self.policy.get(bound, "ask"), key=POLICIES.index)
+        return policy
 
     def decision_for(self, name: str, approval_key: str | None = None) -> PrepDecision:
         policy = self.policy_for(name)
@@ -104,6 +111,12 @@ class ToolBox:
         if policy == "allow" or (approval_key or name) in self.session_allowed:
             return "auto"
         return "yolo" if self.yolo else "ask"
+
+    def _deny_reason(self, name: str) -> str | None:
+        bound = POLICY_AT_MOST.get(name)
+        if bound is not None and self.policy.get(name, "ask") != "deny" and self.policy_for(name) == "deny":
+            return f"{name} is disabled because {bound} is denied by the tool policy in flux.toml"
+        return None
 
     def secret_reason(self, call: ToolCall) -> str | None:
         """Why reading this call's file asks ("... may hold secrets"), or None."""
@@ -131,7 +144,8 @@ class ToolBox:
         key = f"{call.name}:secret_files" if secret else None
         decision = self.decision_for(call.name, key)
         if decision == "policy_deny":
-            return PreparedCall(call, decision=decision, read_only=tool.read_only)
+            reason = self._deny_reason(call.name)
+            return PreparedCall(call, decision=decision, read_only=tool.read_only, reason=reason)
         if not isinstance(call.input, dict):
             return PreparedCall(call, error=f"arguments of {call.name} must be a JSON object")
         try:

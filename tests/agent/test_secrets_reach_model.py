@@ -124,6 +124,22 @@ async def test_the_file_context_of_a_read_file_is_redacted(
     assert_no_key(rig.api, [key])
 
 
+@pytest.mark.parametrize("kind", KINDS)
+async def test_search_files_is_denied_with_read_file(kind: str, make_rig: MakeRig) -> None:
+    rig = make_rig(kind, policy={"read_file": "deny", "search_files": "allow"})
+    (rig.workspace / "notes.txt").write_text("the launch code is 0000\n")
+    rig.queue_calls([("call_1", "search_files", {"pattern": "launch"})])
+    rig.queue_text("I cannot search.")
+
+    assert await rig.agent.run_turn("find the launch code") == "end_turn"
+
+    first, second = rig.bodies()
+    tools = json.dumps(first.get("tools"))
+    assert "search_files" not in tools and "read_file" not in tools
+    assert "launch code is" not in json.dumps(second)
+    assert "search_files is disabled because read_file is denied" in json.dumps(second)
+
+
 async def test_headless_denies_a_secret_file_and_redacts_it_under_yolo(
     fake_api: FakeAPI, workspace: Path
 ) -> None:

@@ -1,5 +1,5 @@
-"""Files that hold secrets ask before they are read; commands run without the API keys in their
-environment and their cut output never keeps half a key."""
+"""Files that hold secrets ask before they are read; search_files follows read_file's policy; commands
+run without the API keys in their environment and their cut output never keeps half a key."""
 
 from __future__ import annotations
 
@@ -123,6 +123,17 @@ def test_an_approved_secret_read_does_not_become_the_file_context(ws: Path) -> N
     assert not outcome.is_error
     assert outcome.touched_path is None  # re-read for every request, without asking again
     assert run(box, prep(box, "read_file", {"path": "app.py"})).touched_path == str(ws / "app.py")
+
+
+def test_search_files_follows_read_file_policy(ws: Path) -> None:
+    denied = ToolBox(ws, policy={"read_file": "deny", "search_files": "allow"})
+    assert "search_files" not in [s["name"] for s in denied.schemas()]
+    prepared = prep(denied, "search_files", {"pattern": "KEY"})
+    assert prepared.decision == "policy_deny"
+    assert prepared.reason is not None and "read_file is denied" in prepared.reason
+    asking = ToolBox(ws, policy={"read_file": "ask"})
+    assert prep(asking, "search_files", {"pattern": "KEY"}).decision == "ask"
+    assert prep(ToolBox(ws), "search_files", {"pattern": "KEY"}).decision == "auto"
 
 
 def test_searching_a_directory_leaves_secret_files_out(ws: Path) -> None:
