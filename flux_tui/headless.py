@@ -124,6 +124,7 @@ async def run_headless(
     from flux_tui.core.failover import ReliableStep
     from flux_tui.core.logging_setup import config_secrets
     from flux_tui.core.sanitize import sanitize_prompt
+    from flux_tui.core.secret_values import tool_result_redactor
     from flux_tui.tools import ToolBox
 
     yolo = yolo or bool(getattr(config, "yolo", False))
@@ -161,6 +162,7 @@ async def run_headless(
         max_steps=int(getattr(tools_cfg, "max_steps", 25) or 25),
         sinks=[printer, *(sinks or [])],
         stream_step=step,
+        redactor=tool_result_redactor(config),
     )
     try:
         stop_reason = await agent.run_turn(prompt)

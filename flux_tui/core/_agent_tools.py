@@ -59,8 +59,10 @@ class ToolPhase:
         tools: ToolRunner | None,
         approver: Approver | None,
         emit: Callable[[AgentEvent], None],
+        redact: Callable[[str], str] | None = None,
     ) -> None:
         self._transcript = transcript
+        self._redact = redact
         self._tools = tools
         self._approver = approver
         self._emit = emit
@@ -126,7 +128,7 @@ class ToolPhase:
             self._finish(call, _Result(denied_text(reason), True, "denied"), "denied")
             return
         if decision == "policy_deny":
-            text = f"{call.name} is disabled by the tool policy in flux.toml"
+            text = prep.reason or f"{call.name} is disabled by the tool policy in flux.toml"
             self._finish(call, _Result(text, True, "denied"), "denied")
             return
         if prep.read_only:
@@ -140,16 +142,22 @@ class ToolPhase:
 
     async def _decide(self, prep: PreparedCall) -> tuple[Decision, str | None]:
         name = prep.call.name
+        # What "approve for this session" covers: the tool, or a narrower class of its calls.
+        key = prep.approval_key or name
         if prep.decision == "policy_deny":
             return "policy_deny", None
         if prep.decision in ("auto", "yolo"):
             return prep.decision, None
-        if name in self._session_allowed:
+        if key in self._session_allowed:
             return "approved_session", "approved for this session"
         if self._approver is None:
             return "denied", NO_APPROVER_REASON
         request = ApprovalRequest(
-            call_id=prep.call.id, tool_name=name, input=prep.call.input, preview=prep.preview
+            call_id=prep.call.id,
+            tool_name=name,
+            input=prep.call.input,
+            preview=prep.preview,
+            reason=prep.reason,
         )
         try:
             answer: ApprovalDecision = await self._approver(request)
@@ -159,9 +167,9 @@ class ToolPhase:
             log.exception("approver failed")
             return "denied", f"the approval could not be obtained ({exc})"
         if answer.decision == "approved_session":
-            self._session_allowed.add(name)
+            self._session_allowed.add(key)
             if self._tools is not None:
-                self._tools.allow_for_session(name)
+                self._tools.allow_for_session(key)
         return answer.decision, answer.reason
 
     async def _execute(self, prep: PreparedCall) -> None:
@@ -205,6 +213,10 @@ class ToolPhase:
         duration: float = 0.0,
         diff: str | None = None,
     ) -> None:
+        if self._redact is not None:
+            # Before the result enters the conversation: what the transcript holds is sent to the model.
+            result = _Result(self._redact(result.content), result.is_error, result.status)
+            diff = self._redact(diff) if diff else diff
         self._results[call.id] = result
         self._emit(
             ToolCallFinished(

@@ -22,6 +22,43 @@ DEFAULT_TOOL_POLICY: dict[str, PolicyValue] = {
 }
 
 
+#: Files that usually hold secrets: reading them (read_file, or search_files on the file) asks first, even
+#: when the tool is allowed, and a search of a directory leaves them out. Globs match the file name or
+#: its path in the workspace (case-insensitive); a leading ``!`` exempts what it matches.
+DEFAULT_SECRET_FILES: tuple[str, ...] = (
+    ".env",
+    ".env.*",
+    "!.env.example",
+    "!.env.sample",
+    "!.env.template",
+    "*.pem",
+    "*.key",
+    "*.p12",
+    "*.pfx",
+    "*.jks",
+    "*.keystore",
+    "id_*",
+    "!id_*.*",  # id_rsa.pub is public; id_utils.py is code
+    "*.ppk",
+    "credentials",
+    "credentials.json",
+    ".aws/credentials",
+    ".netrc",
+    "_netrc",
+    ".npmrc",
+    ".pypirc",
+    ".pgpass",
+    ".git-credentials",
+    ".htpasswd",
+    ".docker/config.json",
+    "secrets.toml",
+    "secrets.yaml",
+    "secrets.yml",
+    "secrets.json",
+    "flux.toml",  # may hold api_key
+)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -78,3 +115,4 @@ class ToolsConfig(_Strict):
     )
     max_steps: int = Field(default=25, ge=1)
     command_timeout: float = Field(default=120.0, gt=0)
+    secret_files: list[str] = Field(default_factory=lambda: list(DEFAULT_SECRET_FILES))

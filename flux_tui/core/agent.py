@@ -56,6 +56,8 @@ from flux_tui.core.protocols import (
     StreamStep,
     ToolRunner,
 )
+from flux_tui.core.redact import Redactor
+from flux_tui.core.secret_values import tool_result_redactor
 from flux_tui.core.transcript import Transcript
 
 log = logging.getLogger(__name__)
@@ -98,8 +100,14 @@ class Agent:
         max_steps: int = 25,
         sinks: list[EventSink] | None = None,
         stream_step: StreamStep | None = None,
+        redactor: Redactor | None = None,
     ) -> None:
+        """``redactor``: what tool results (and the file context) pass through before the model sees
+        them; the default knows the environment's key variables and the key shapes, pass
+        ``core.secret_values.tool_result_redactor(config)`` to add the configured keys."""
         self.provider = provider
+        self.redactor = redactor if redactor is not None else tool_result_redactor()
+        provider.transcript.redact = self.redactor.redact_cut
         self.tools = tools
         self.approver = approver
         self.system_prompt = system_prompt
@@ -183,6 +191,7 @@ class Agent:
         if prompt is None and not self.transcript.messages:
             raise ValueError("nothing to continue: the conversation is empty")
         self._running = True
+        self.transcript.redact = self.redactor.redact_cut
         self._turn_id = uuid.uuid4().hex[:12]
         self._committed = len(self.transcript.messages)
         try:
@@ -235,7 +244,11 @@ class Agent:
             if not calls:
                 return stop_reason
             phase = ToolPhase(
-                transcript=self.transcript, tools=self.tools, approver=self.approver, emit=self.emit
+                transcript=self.transcript,
+                tools=self.tools,
+                approver=self.approver,
+                emit=self.emit,
+                redact=self.redactor.redact_cut,
             )
             try:
                 touched = await phase.run(calls)

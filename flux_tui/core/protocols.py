@@ -65,6 +65,10 @@ class PreparedCall:
     # cancelled when it happened); otherwise the run is cancelled (run_command kills its processes).
     finish_on_cancel: bool = False
     data: Any = None
+    # Why it asks although the tool is allowed ("may hold secrets"), or why the policy denies it.
+    reason: str | None = None
+    # What "approve for this session" covers; None: every call of the tool.
+    approval_key: str | None = None
 
     @property
     def needs_approval(self) -> bool:
@@ -95,7 +99,8 @@ class ToolRunner(Protocol):
     async def run(self, prepared: PreparedCall) -> ToolOutcome: ...
 
     def allow_for_session(self, tool_name: str) -> None:
-        """The user chose "approve for this session": stop asking for this tool."""
+        """The user chose "approve for this session": stop asking for this tool (``tool_name`` is the
+        call's ``approval_key`` when it has one: only that class of the tool's calls)."""
         ...
 
 
@@ -105,6 +110,7 @@ class ApprovalRequest:
     tool_name: str
     input: dict[str, Any]
     preview: str | None = None
+    reason: str | None = None  # why it asks, when the tool alone would not ("may hold secrets")
 
 
 @dataclass(slots=True)

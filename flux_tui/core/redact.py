@@ -8,8 +8,10 @@ token-like values so ordinary prose and code survive untouched.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
+
+from flux_tui.core._redact_patterns import KEY_PATTERNS, LABELLED_PATTERNS
 
 REDACTED = "[REDACTED]"
 
@@ -19,46 +21,12 @@ MIN_SECRET_LENGTH = 8
 # The longest trailing token that ``unsafe_tail_start`` holds back; longer runs are not keys in practice.
 MAX_HOLDBACK = 256
 
+# The shortest piece of a known secret ``redact_cut`` removes at a cut; shorter ones say nothing useful.
+EDGE_FRAGMENT = 6
+
 # Opaque provider blobs (signed thinking, encrypted reasoning): patterns could match inside random base64
 # and corrupting them makes the provider reject the history, so only exact secrets are removed there.
 OPAQUE_KEYS = frozenset({"signature", "redacted_data", "encrypted", "encrypted_content"})
-
-_NOT_TOKEN_BEFORE = r"(?<![A-Za-z0-9_\-])"
-
-# Whole-match patterns: the match is the key.
-KEY_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(_NOT_TOKEN_BEFORE + r"sk-ant-[A-Za-z0-9_\-]{8,}"),  # Anthropic
-    re.compile(_NOT_TOKEN_BEFORE + r"sk-[A-Za-z0-9_\-]{20,}"),  # OpenAI, DeepSeek, OpenRouter, ...
-    re.compile(_NOT_TOKEN_BEFORE + r"(?:gsk|xai|pplx)[_\-][A-Za-z0-9]{20,}"),  # Groq, xAI, Perplexity
-    re.compile(_NOT_TOKEN_BEFORE + r"AIza[0-9A-Za-z_\-]{35}"),  # Google
-    re.compile(_NOT_TOKEN_BEFORE + r"(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})"),
-    re.compile(_NOT_TOKEN_BEFORE + r"hf_[A-Za-z0-9]{30,}"),  # Hugging Face
-    re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![0-9A-Z])"),  # AWS access key id
-)
-
-# A credential after a label: token characters, with a digit somewhere (so "Bearer authentication" or
-# "Authorization: required" in prose stay as they are).
-_CREDENTIAL = r"(?=[A-Za-z0-9._~+/=\-]*\d)([A-Za-z0-9._~+/=\-]{8,})"
-
-# Labelled patterns: group 1 (the label) is kept, group 2 (the value) is replaced.
-LABELLED_PATTERNS: tuple[re.Pattern[str], ...] = (
-    # Headers: "Authorization: Bearer x", "x-api-key: x", JSON {"x-api-key": "x"}.
-    re.compile(
-        r"(?i)(\b(?:x-api-key|api-key|x-goog-api-key|proxy-authorization|authorization)[\"']?\s*[:=]\s*"
-        r"[\"']?(?:bearer\s+|basic\s+|token\s+)?)" + _CREDENTIAL
-    ),
-    re.compile(r"(?i)(\bbearer\s+)" + _CREDENTIAL),
-    # Quoted assignments: api_key = "....", "secret_key": "...."; only long literal values.
-    re.compile(
-        r"(?i)(\b(?:api[_\-]?key|secret[_\-]?key|access[_\-]?token|auth[_\-]?token|client[_\-]?secret)"
-        r"[\"']?\s*[:=]\s*[\"'])([^\"'\s]{12,})(?=[\"'])"
-    ),
-    # Environment lines: OPENAI_API_KEY=..., GITHUB_TOKEN="..." (values carry a digit: not a name).
-    re.compile(
-        r"(\b[A-Z][A-Z0-9_]*(?:API_KEY|_SECRET|_TOKEN|_PASSWORD)\s*=\s*[\"']?)"
-        r"(?=[^\s\"']*\d)([A-Za-z0-9._~+/=\-]{12,})"
-    ),
-)
 
 _TAIL_TOKEN = re.compile(r"[A-Za-z0-9._~+/=\-]+\Z")
 _TAIL_LABEL = re.compile(
@@ -74,19 +42,35 @@ class Redactor:
 
     ``redact`` walks dicts/lists (values only; dict keys are field names); ``redact_text`` handles one
     string. Both are idempotent, so layers may redact again without harm.
+
+    ``secrets`` may map each value to a label (where it comes from: ``OPENAI_API_KEY``). A ``named``
+    redactor writes ``[redacted: LABEL]`` (or the kind of key a pattern found) instead of
+    ``[REDACTED]``: tool results use it, so the user sees what was held back from the model.
     """
 
-    def __init__(self, secrets: Iterable[str | None] = (), *, patterns: bool = True) -> None:
+    def __init__(
+        self,
+        secrets: Iterable[str | None] | Mapping[str, str] = (),
+        *,
+        patterns: bool = True,
+        named: bool = False,
+    ) -> None:
         self._secrets: set[str] = set()
+        self._labels: dict[str, str] = {}
         self._secret_re: re.Pattern[str] | None = None
         self._patterns = patterns
+        self._named = named
         self.add_secrets(secrets)
 
     @property
     def secrets(self) -> frozenset[str]:
         return frozenset(self._secrets)
 
-    def add_secrets(self, secrets: Iterable[str | None]) -> None:
+    def add_secrets(self, secrets: Iterable[str | None] | Mapping[str, str]) -> None:
+        if isinstance(secrets, Mapping):
+            for value, label in secrets.items():
+                if value and label:
+                    self._labels.setdefault(value, label)
         fresh = {s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH and s != REDACTED}
         if fresh - self._secrets:
             self._secrets |= fresh
@@ -94,17 +78,54 @@ class Redactor:
             ordered = sorted(self._secrets, key=len, reverse=True)
             self._secret_re = re.compile("|".join(re.escape(s) for s in ordered))
 
+    def marker(self, kind: str) -> str:
+        return f"[redacted: {kind}]" if self._named else REDACTED
+
+    def _secret_marker(self, secret: str) -> str:
+        return self.marker(self._labels.get(secret, "secret"))
+
     def redact_text(self, text: str, *, opaque: bool = False) -> str:
         if not text:
             return text
         if self._secret_re is not None:
-            text = self._secret_re.sub(REDACTED, text)
+            text = self._secret_re.sub(lambda m: self._secret_marker(m.group(0)), text)
         if self._patterns and not opaque:
-            for pattern in KEY_PATTERNS:
-                text = pattern.sub(REDACTED, text)
-            for pattern in LABELLED_PATTERNS:
-                text = pattern.sub(_keep_label, text)
+            for kind, pattern in KEY_PATTERNS:
+                text = pattern.sub(self.marker(kind), text)
+            for kind, pattern in LABELLED_PATTERNS:
+                marker = self.marker(kind)
+                text = pattern.sub(lambda m, marker=marker: m.group(1) + marker, text)  # type: ignore[misc]
         return text
+
+    def redact_cut(self, text: str) -> str:
+        """``redact_text`` for text that may have been cut anywhere (tool output kept to a size).
+
+        A known secret cut in two leaves its start at the end of one piece and its end at the start of
+        the next: those fragments (``EDGE_FRAGMENT`` characters or more) are removed too.
+        """
+        text = self.redact_text(text)
+        if not self._secrets:
+            return text
+        found = self._edge_fragment(text, at_end=True)
+        if found is not None:
+            text = text[: len(text) - len(found[0])] + self._secret_marker(found[1])
+        found = self._edge_fragment(text, at_end=False)
+        if found is not None:
+            text = self._secret_marker(found[1]) + text[len(found[0]) :]
+        return text
+
+    def _edge_fragment(self, text: str, *, at_end: bool) -> tuple[str, str] | None:
+        """The longest start of a secret that ends ``text`` (or end of one that starts it), and the secret."""
+        best: tuple[str, str] | None = None
+        for secret in self._secrets:
+            for size in range(min(len(secret) - 1, len(text)), EDGE_FRAGMENT - 1, -1):
+                if best is not None and size <= len(best[0]):
+                    break
+                piece = secret[:size] if at_end else secret[-size:]
+                if text.endswith(piece) if at_end else text.startswith(piece):
+                    best = (piece, secret)
+                    break
+        return best
 
     def redact(self, value: T) -> T:
         return self._walk(value, opaque=False)  # type: ignore[no-any-return]
@@ -142,10 +163,6 @@ class Redactor:
         return start
 
 
-def _keep_label(match: re.Match[str]) -> str:
-    return match.group(1) + REDACTED
-
-
 _DEFAULT = Redactor()
 
 
@@ -153,3 +170,45 @@ def redact_text(text: str, secrets: Iterable[str | None] = ()) -> str:
     """One-off redaction of ``text`` (patterns plus the given secret values)."""
     redactor = Redactor(secrets) if secrets else _DEFAULT
     return redactor.redact_text(text)
+
+
+_HEAD_TOKEN = re.compile(r"\A[A-Za-z0-9._~+/=\-]+")
+
+
+def _in_token(text: str, index: int) -> bool:
+    """Whether a cut before ``text[index]`` splits a run of token characters."""
+    if index <= 0 or index >= len(text):
+        return False
+    return bool(_TAIL_TOKEN.search(text[index - 1])) and bool(_HEAD_TOKEN.match(text[index]))
+
+
+def trim_cut_end(piece: str) -> str:
+    """``piece`` was cut from a longer text at its end: without the trailing token the cut may have
+    split (it could be half a key, which no pattern recognises). Runs longer than ``MAX_HOLDBACK`` are
+    not keys and stay."""
+    token = _TAIL_TOKEN.search(piece)
+    if token is not None and len(piece) - token.start() <= MAX_HOLDBACK:
+        return piece[: token.start()]
+    return piece
+
+
+def trim_cut_start(piece: str) -> str:
+    """``piece`` was cut from a longer text at its start: the mirror of ``trim_cut_end``."""
+    token = _HEAD_TOKEN.match(piece)
+    if token is not None and token.end() <= MAX_HOLDBACK:
+        return piece[token.end() :]
+    return piece
+
+
+def cut_head(text: str, size: int) -> str:
+    """``text[:size]``, without the start of a token the cut would split (tools keeping output short)."""
+    if len(text) <= size:
+        return text
+    return trim_cut_end(text[:size]) if _in_token(text, size) else text[:size]
+
+
+def cut_tail(text: str, start: int) -> str:
+    """``text[start:]``, without the end of a token the cut would split."""
+    if start <= 0:
+        return text
+    return trim_cut_start(text[start:]) if _in_token(text, start) else text[start:]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -141,6 +141,9 @@ class Transcript:
 
     messages: list[Message] = field(default_factory=list)
     file_context: str | None = None
+    # What the rendered file context passes through before it is sent (the agent's tool-result
+    # redactor: the file is tool output too). Not part of the conversation, so not saved.
+    redact: Callable[[str], str] | None = field(default=None, repr=False, compare=False)
 
     def __iter__(self) -> Iterator[Message]:
         return iter(self.messages)

@@ -125,6 +125,8 @@ class StreamingProvider(BaseLLMProvider):
     ) -> tuple[dict[str, Any], str | None]:
         """The request, and a note for the user when older turns had to be left out to fit."""
         file_context = render_context(self.transcript.file_context)
+        if file_context and self.transcript.redact is not None:
+            file_context = self.transcript.redact(file_context)
         messages, note = self._fit_context(system_prompt, file_context, tools)
         return self._build_request(messages, system_prompt, file_context, tools), note
 

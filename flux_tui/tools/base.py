@@ -8,11 +8,12 @@ could have changed in between (the jail, a file edited meanwhile).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from flux_tui.core.protocols import ToolOutcome
 from flux_tui.tools.jail import ToolError, Workspace
+from flux_tui.tools.secret_files import SecretFiles
 from flux_tui.tools.stamps import ReadStamps
 
 
@@ -23,6 +24,9 @@ class ToolContext:
     workspace: Workspace
     stamps: ReadStamps
     command_timeout: float = 120.0
+    secret_files: SecretFiles = field(default_factory=SecretFiles)
+    # Configured key values: removed from run_command's environment whatever the variable is called.
+    secret_values: frozenset[str] = frozenset()
 
 
 class Tool(ABC):

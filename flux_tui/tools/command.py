@@ -1,8 +1,14 @@
 """run_command: a shell command in the workspace, with bounded output and a timeout that really kills.
 
 The command runs in its own process group (session), so a timeout or a cancel kills everything it
-started (``sh -c 'sleep 100 &'`` included), not just the shell. API keys of the providers are removed
-from its environment: a model that runs ``env`` must not get them into the transcript.
+started (``sh -c 'sleep 100 &'`` included), not just the shell.
+
+The providers' API keys are removed from its environment (by variable name, and any variable holding a
+configured key's value), so ``env`` does not show them. That is not enough on its own: the command can
+still read the app's own environment (``/proc/$PPID/environ``), a ``.env`` or a flux.toml on disk,
+which is why the agent redacts every tool result, this one included, before the model sees it. What
+no redaction can catch is a key the command transforms first (base64, reversed): approving a command
+is trusting it.
 """
 
 from __future__ import annotations
@@ -12,9 +18,11 @@ import contextlib
 import os
 import re
 import signal
+from collections.abc import Collection
 from typing import Any, ClassVar
 
 from flux_tui.core.protocols import ToolOutcome
+from flux_tui.core.redact import trim_cut_end, trim_cut_start
 from flux_tui.tools.base import Tool, opt_number, req_str
 
 MAX_TIMEOUT = 1800.0
@@ -24,8 +32,9 @@ KILL_GRACE = 2.0
 _SECRET_ENV = re.compile(r".*(_API_KEY|_AUTH_TOKEN)$", re.IGNORECASE)
 
 
-def child_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not _SECRET_ENV.match(k)}
+def child_env(secret_values: Collection[str] = ()) -> dict[str, str]:
+    """The app's environment without the API key variables (and any variable holding a known key)."""
+    return {k: v for k, v in os.environ.items() if not _SECRET_ENV.match(k) and v not in secret_values}
 
 
 class _Collector:
@@ -52,6 +61,9 @@ class _Collector:
         head = self.head.decode("utf-8", errors="replace")
         tail = self.tail.decode("utf-8", errors="replace")
         if self.dropped:
+            # Neither side keeps a token the cut may have gone through: it could be half a key, which
+            # no redaction would recognise. The omitted count is in bytes of the original output.
+            head, tail = trim_cut_end(head), trim_cut_start(tail)
             return f"{head}\n[... {self.dropped} bytes of output omitted ...]\n{tail}"
         return head + tail
 
@@ -93,7 +105,7 @@ class RunCommand(Tool):
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT,
                 start_new_session=True,
-                env=child_env(),
+                env=child_env(self.ctx.secret_values),
             )
         )
         try:

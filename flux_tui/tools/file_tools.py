@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from flux_tui.core.protocols import ToolOutcome
+from flux_tui.core.redact import cut_head
 from flux_tui.tools.base import Tool, opt_bool, opt_int, req_str
 from flux_tui.tools.diff import diff_stats, unified_diff
 from flux_tui.tools.jail import ToolError
@@ -125,7 +126,7 @@ class ReadFile(Tool):
         for number in range(offset, min(total, offset + limit - 1) + 1):
             line = lines[number - 1]
             if len(line) > MAX_LINE_CHARS:
-                line = line[:MAX_LINE_CHARS] + f" … [line cut, {len(line)} characters in all]"
+                line = cut_head(line, MAX_LINE_CHARS) + f" … [line cut, {len(line)} characters in all]"
             entry = f"{number:>6}\t{line}"
             if out and size + len(entry) > MAX_OUTPUT_CHARS:
                 break

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from flux_tui.core.protocols import ToolOutcome
+from flux_tui.core.redact import cut_head
 from flux_tui.tools.base import Tool, opt_str, req_str
 from flux_tui.tools.file_tools import BINARY_SNIFF, looks_binary, split_lines
 from flux_tui.tools.jail import ToolError
@@ -46,6 +47,7 @@ MAX_LIST = 500
 MAX_MATCHES = 200
 MAX_MATCH_LINE = 240
 MAX_SEARCH_FILE_BYTES = 2 * 1024 * 1024
+MAX_WITHHELD_NAMES = 10
 
 
 def walk_files(top: Path) -> Iterator[Path]:
@@ -145,19 +147,37 @@ class SearchFiles(Tool):
         files = walk_files(top) if top.is_dir() else iter([top])
         hits: list[str] = []
         more = 0
+        withheld: list[str] = []
         for path in files:
+            # A named file was approved (the tool box asks for secret files); a directory's secret
+            # files are not even searched: whether a pattern matches would tell their content.
+            if top.is_dir() and self.ctx.secret_files.match(ws.relative(path)):
+                withheld.append(ws.relative(path))
+                continue
             for number, line in _grep(path, regex):
                 if len(hits) >= MAX_MATCHES:
                     more += 1
                     continue
                 if len(line) > MAX_MATCH_LINE:
-                    line = line[:MAX_MATCH_LINE] + " …"
+                    line = cut_head(line, MAX_MATCH_LINE) + " …"
                 hits.append(f"{ws.relative(path)}:{number}: {line}")
         if not hits:
-            return ToolOutcome(f"no matches for {regex.pattern!r} under {ws.relative(top)}")
+            hits.append(f"no matches for {regex.pattern!r} under {ws.relative(top)}")
         if more:
             hits.append(f"[... {more} more matches not shown; use a narrower pattern or path]")
+        if withheld:
+            hits.append(withheld_note(withheld))
         return ToolOutcome("\n".join(hits))
+
+
+def withheld_note(paths: list[str]) -> str:
+    shown = ", ".join(paths[:MAX_WITHHELD_NAMES])
+    if len(paths) > MAX_WITHHELD_NAMES:
+        shown += f" and {len(paths) - MAX_WITHHELD_NAMES} more"
+    return (
+        f"[not searched, they may hold secrets: {shown}; search or read one by its path "
+        "(that asks the user first)]"
+    )
 
 
 def _compile(pattern: str) -> re.Pattern[str]:

@@ -22,6 +22,7 @@ from flux_tui.core.config import Config, ConfigProblem
 from flux_tui.core.errors import ConfigError
 from flux_tui.core.failover import ReliableStep
 from flux_tui.core.protocols import EventSink, ToolRunner
+from flux_tui.core.secret_values import tool_result_redactor
 from flux_tui.core.transcript import Transcript
 from flux_tui.ui.command_handlers import CommandControl
 from flux_tui.ui.commands import FluxCommands
@@ -96,6 +97,7 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
             system_prompt=config.system_prompt,
             max_steps=config.tools.max_steps,
             sinks=[self.event_sink, *sinks],
+            redactor=tool_result_redactor(config),
         )
         # Retries, failover and the budget gate (issue 6) wrap every model request of the agent.
         self.reliable_step: ReliableStep | None = make_stream_step(self)
@@ -151,6 +153,7 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
         self.warm_up()
 
     def _default_tools(self) -> ToolRunner | None:
+        from flux_tui.core.logging_setup import config_secrets
         from flux_tui.tools import ToolBox
 
         try:
@@ -159,6 +162,8 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
                 policy=dict(self.config.tools.policy),
                 yolo=self.config.yolo,
                 command_timeout=self.config.tools.command_timeout,
+                secret_files=self.config.tools.secret_files,
+                secret_values=config_secrets(self.config),
             )
         except ConfigError as exc:
             self.problems.append(ConfigProblem(file="workspace", line=None, key=None, message=str(exc)))

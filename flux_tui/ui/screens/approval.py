@@ -90,6 +90,8 @@ class ApprovalScreen(ModalScreen[ApprovalDecision]):
             target = describe_request(request, self.redactor)
             if target:
                 yield Label(Text(target, style="bold"), id="approval-target")
+            if request.reason:  # why a tool that runs without asking asks this time
+                yield Label(Text(f"⚠ {request.reason}", style="bold yellow"), id="approval-reason-note")
             with VerticalScroll(id="approval-preview"):
                 yield Static(preview_renderable(request, self.redactor), id="approval-preview-body")
             yield Input(
@@ -108,7 +110,8 @@ class ApprovalScreen(ModalScreen[ApprovalDecision]):
         # makes Textual size the dialog by the unclamped diff, hence the computation here.)
         height = event.size.height
         preview = self.query_one("#approval-preview")
-        preview.styles.max_height = max(3, min(height - CHROME_ROWS, height * 2 // 3))
+        chrome = CHROME_ROWS + (1 if self.request.reason else 0)
+        preview.styles.max_height = max(3, min(height - chrome, height * 2 // 3))
 
     # ------------------------------------------------------------------ decisions
 
