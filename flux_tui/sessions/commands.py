@@ -16,7 +16,7 @@ from flux_tui.core.logging_setup import config_secrets
 
 from .jsonl import export_jsonl, import_jsonl
 from .markdown import export_markdown
-from .models import SessionError, SessionInfo
+from .models import SessionError, SessionInfo, SessionStoreError
 from .paths import DB_FILENAME
 from .store import SessionStore
 
@@ -25,9 +25,13 @@ _TITLE_WIDTH = 40
 _MODELS_WIDTH = 44
 
 
-def open_store(config: Any) -> SessionStore:
-    """The session database the config points at (``data_dir`` or the user data dir)."""
-    return SessionStore(config.data_path / DB_FILENAME, secrets=config_secrets(config))
+def open_store(config: Any, *, read_only: bool = False) -> SessionStore:
+    """The session database the config points at (``data_dir`` or the user data dir).
+
+    ``read_only`` for commands that only read (list, export): the file is opened ``mode=ro``, so a
+    database nobody may write is still listed, and a missing one is not created.
+    """
+    return SessionStore(config.data_path / DB_FILENAME, secrets=config_secrets(config), read_only=read_only)
 
 
 def cmd_sessions_list(store: SessionStore, out: TextIO | None = None, *, limit: int | None = None) -> int:
@@ -62,6 +66,8 @@ def cmd_export(
         return 2
     try:
         loaded = store.load(store.resolve_id(session_id))
+    except SessionStoreError:
+        raise  # the database itself: the command line's one message and exit code for those
     except SessionError as exc:
         print(f"flux-tui: {exc}", file=err)
         return 1
@@ -87,6 +93,8 @@ def cmd_import(
         return 1
     try:
         session_id = import_jsonl(store, text, secrets=secrets)
+    except SessionStoreError:
+        raise
     except SessionError as exc:
         print(f"flux-tui: cannot import {path}: {exc}", file=err)
         return 1

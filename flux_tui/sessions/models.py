@@ -23,8 +23,19 @@ class SessionFormatError(SessionError, ValueError):
     """An import file (or a stored row) that cannot be read."""
 
 
+#: The exit code of the command line for every ``SessionStoreError`` (``cli.main`` maps it).
+EXIT_STORE = 4
+
+
 class SessionStoreError(SessionError):
-    """The database cannot be used (written by a newer flux-tui, corrupt, not writable)."""
+    """The database cannot be used (written by a newer flux-tui, damaged, not ours, locked, not
+    writable), or a session in it is in use elsewhere. The message says which and what to do.
+
+    ``transient``: trying again later may work (the database is locked by another process)."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from flux_tui.core.agent_events import AgentEvent, TextDelta, ThinkingDelta
 from flux_tui.core.redact import Redactor
 
-from .models import SessionNotFoundError
+from .models import SessionNotFoundError, SessionStoreError
 from .store import SessionStore
 
 log = logging.getLogger(__name__)
@@ -110,6 +110,27 @@ class SessionRecorder:
         with self._cond:
             self._write(self._take(holdback=False), force=True)
             self._dirty = False
+
+    @property
+    def unsaved(self) -> int:
+        """Events received but not written yet (buffered deltas, and those of a failed write)."""
+        with self._cond:
+            return len(self._buffer) + len(self._retry)
+
+    def save(self, timeout: float) -> bool:
+        """Write everything now, trying a failing store again (locked by another process...) for up to
+        ``timeout`` seconds; True when all of it is written."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.flush()
+            if not self.unsaved:
+                return True
+            if isinstance(self.last_error, SessionStoreError) and not self.last_error.transient:
+                return False  # damaged, not writable...: waiting does not help
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            time.sleep(min(_RETRY_DELAY, remaining))
 
     def close(self) -> None:
         """Flush and stop the background thread; later events are dropped."""
