@@ -297,13 +297,21 @@ class SessionStore:
         """
         loaded = self.load(session_id)
         cut = fork_point(loaded.events, message_id=message_id, turn=turn, include=include)
+        point = {"message_id": message_id, "turn": turn, "include": include}
+        return self.copy(loaded, cut, point=point, title=title)
+
+    def copy(
+        self,
+        loaded: LoadedSession,
+        cut: int | None = None,
+        *,
+        point: dict[str, Any] | None = None,
+        title: str | None = None,
+    ) -> str:
+        """A fork of ``loaded`` as it was read (its first ``cut`` events), whatever has been appended
+        to the stored session since: what is on screen, when another process records that session."""
         meta = {k: v for k, v in loaded.meta.meta.items() if k != "forked_from"}
-        meta["forked_from"] = {
-            "session_id": session_id,
-            "message_id": message_id,
-            "turn": turn,
-            "include": include,
-        }
+        meta["forked_from"] = {"session_id": loaded.id, **(point or {})}
         new_id = self.create_session(
             title or f"{loaded.meta.display_title} (fork)", meta=meta, title_custom=title is not None
         )
