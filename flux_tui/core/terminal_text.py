@@ -7,12 +7,15 @@ OSC/DCS/SOS/PM/APC strings, other escapes, the C0 controls but newline and tab (
 could overwrite a line), DEL, the C1 controls, and lone surrogates (which cannot be encoded to print).
 
 ``TerminalFilter`` does the same for text that arrives in pieces (a streamed answer), holding back
-the start of a sequence cut between two pieces until the rest arrives.
+the start of a sequence cut between two pieces until the rest arrives; ``terminal_streams`` wraps
+the streams of a headless command with it.
 """
 
 from __future__ import annotations
 
+import io
 import re
+from typing import TextIO, cast
 
 # CSI (7- or 8-bit introducer, parameters, intermediates, final byte); the control strings OSC, DCS,
 # SOS, PM and APC up to BEL or ST (an unterminated one ends at the line, so no more text is lost);
@@ -60,3 +63,37 @@ class TerminalFilter:
         """What is still held (an unfinished sequence at the end of the stream), cleaned."""
         text, self._held = self._held, ""
         return terminal_safe(text)
+
+
+class TerminalStream(io.TextIOBase):
+    """A text stream that passes what is written through a ``TerminalFilter`` to ``stream``."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+        self._filter = TerminalFilter()
+
+    def write(self, text: str) -> int:
+        self.stream.write(self._filter.feed(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return is_terminal(self.stream)
+
+
+def is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):  # no such method, or closed
+        return False
+
+
+def terminal_streams(out: TextIO, err: TextIO) -> tuple[TextIO, TextIO]:
+    """The streams a headless command prints through: standard error always cleaned (diagnostics for a
+    person), standard output only when it is a terminal (a redirected answer is data, kept exact)."""
+    safe_out = TerminalStream(out) if is_terminal(out) and not isinstance(out, TerminalStream) else out
+    safe_err = err if isinstance(err, TerminalStream) else TerminalStream(err)
+    return cast(TextIO, safe_out), cast(TextIO, safe_err)

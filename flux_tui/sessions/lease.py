@@ -18,21 +18,19 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 import socket
 import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .models import SessionStoreError
+from .models import SessionStoreError, is_safe_session_id
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX
     fcntl = None  # type: ignore[assignment]
 
-_SAFE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +60,7 @@ class SessionBusyError(SessionStoreError):
 
 def lock_path(db_path: Path, session_id: str) -> Path:
     """The lock file of ``session_id`` (ids of other shapes are hashed, never used as a path)."""
-    name = session_id if _SAFE_NAME.fullmatch(session_id) else hashlib.sha256(session_id.encode()).hexdigest()
+    name = session_id if is_safe_session_id(session_id) else hashlib.sha256(session_id.encode()).hexdigest()
     return db_path.with_name(f"{db_path.name}.{name}.lock")
 
 

@@ -26,9 +26,11 @@ from .codec import decode_row, encode_events
 from .models import (
     LoadedSession,
     SearchHit,
+    SessionFormatError,
     SessionInfo,
     SessionNotFoundError,
     SessionStoreError,
+    is_safe_session_id,
 )
 from .rebuild import fork_point, rebuild
 from .schema import schema_version
@@ -118,6 +120,8 @@ class SessionStore:
     ) -> str:
         """A new, empty session; returns its id. A given ``title`` counts as custom unless told."""
         session_id = session_id or new_session_id()
+        if not is_safe_session_id(session_id):
+            raise SessionFormatError(f"{session_id!r} is not a valid session id (letters, digits, - and _)")
         created = time.time() if created_at is None else created_at
         custom = (title is not None) if title_custom is None else title_custom
         with self._transaction() as conn:

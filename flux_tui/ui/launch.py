@@ -18,6 +18,7 @@ from typing import Any
 
 from flux_tui.core.config import Config, ConfigProblem
 from flux_tui.core.logging_setup import config_secrets
+from flux_tui.core.terminal_text import terminal_safe
 from flux_tui.sessions import (
     LoadedSession,
     SessionError,
@@ -47,7 +48,7 @@ def launch(config: Config, problems: Sequence[ConfigProblem], args: argparse.Nam
     try:
         app = build_app(config, problems, args)
     except LaunchError as exc:
-        print(f"flux-tui: {exc}", file=sys.stderr)
+        print(f"flux-tui: {terminal_safe(str(exc))}", file=sys.stderr)
         return exc.code
     try:
         app.run()

@@ -267,9 +267,10 @@ class SessionWiring:
             await asyncio.to_thread(self.store.rename, session_id, title)
 
     def default_export_path(self, info: SessionInfo, fmt: str) -> Path:
-        """``<workspace>/flux-<title slug>-<id>.<fmt>``."""
+        """``<workspace>/flux-<title slug>-<id>.<fmt>``: one file name, whatever the title and id hold."""
         slug = re.sub(r"[^a-z0-9]+", "-", (info.title or "").lower()).strip("-")[:40] or "session"
-        return self._app().workspace / f"flux-{slug}-{info.id}.{fmt}"
+        ident = re.sub(r"[^A-Za-z0-9_-]+", "-", info.id).strip("-")[:64] or "session"
+        return self._app().workspace / f"flux-{slug}-{ident}.{fmt}"
 
     async def export(self, session_id: str, fmt: str, path: str | Path) -> Path:
         """Write the session as ``md`` or ``jsonl`` to ``path`` (relative: to the workspace)."""
