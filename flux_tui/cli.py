@@ -12,11 +12,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
+# Kept in step with headless.EXIT_* and sessions.models.EXIT_STORE (not imported: --help stays fast).
+EXIT_CODES = (
+    "exit codes: 0 done; 1 the turn failed, or no such session or file; 2 a configuration or usage "
+    "problem; 3 the step limit was hit (run); 4 the session store cannot be used (damaged, not "
+    "flux-tui's, newer, locked) or the run could not be saved in it; 130 interrupted."
+)
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="flux-tui",
         description="Work with an AI coding assistant on Anthropic, OpenAI or any compatible endpoint.",
+        epilog=EXIT_CODES,
     )
     parser.add_argument("--provider", help="provider to start with (overrides FLUX_PROVIDER)")
     parser.add_argument("--model", help="model to start with (overrides FLUX_MODEL)")
@@ -64,6 +72,27 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except Exception as exc:
+        code = _store_problem(exc)
+        if code is None:
+            raise
+        return code
+
+
+def _store_problem(exc: Exception) -> int | None:
+    """The one place a session store problem becomes a message and an exit code (None: not one)."""
+    from flux_tui.core.terminal_text import terminal_safe
+    from flux_tui.sessions.models import EXIT_STORE, SessionStoreError
+
+    if not isinstance(exc, SessionStoreError):
+        return None
+    print(f"flux-tui: {terminal_safe(str(exc))}", file=sys.stderr)
+    return EXIT_STORE
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command in (None, "replay"):
         from flux_tui.ui.heap import hold_collection
@@ -87,23 +116,26 @@ def _cmd_run(config: Any, problems: list[Any], args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"flux-tui: {problem}", file=sys.stderr)
     from flux_tui.core.logging_setup import config_secrets
-    from flux_tui.sessions import SessionRecorder
+    from flux_tui.headless import EXIT_INTERRUPTED
+    from flux_tui.headless_session import RunRecording
     from flux_tui.sessions.commands import open_store
 
     prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
     # A headless run is a session like any other: browse, export or replay it later.
-    recorder = SessionRecorder(open_store(config), secrets=config_secrets(config))
+    recording = RunRecording(open_store(config), secrets=config_secrets(config))
+    code = EXIT_INTERRUPTED
     try:
-        return asyncio.run(run_headless(config, prompt, yolo=bool(config.yolo), sinks=[recorder]))
+        code = asyncio.run(run_headless(config, prompt, yolo=bool(config.yolo), sinks=[recording.recorder]))
     finally:
-        recorder.close()
+        code = recording.finish(code)
+    return code
 
 
 def _cmd_sessions(config: Any, args: argparse.Namespace) -> int:
     from flux_tui.core.logging_setup import config_secrets
     from flux_tui.sessions import commands
 
-    store = commands.open_store(config)
+    store = commands.open_store(config, read_only=args.command != "import")
     try:
         return _run_session_command(commands, store, config_secrets(config), args)
     finally:

@@ -27,6 +27,7 @@ from flux_tui.core.agent_events import (
 )
 from flux_tui.core.errors import ConfigError, FluxError
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest, EventSink
+from flux_tui.core.terminal_text import terminal_streams
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -120,6 +121,8 @@ async def run_headless(
     # Looked up per call, not at import, so redirected streams (tests, wrappers) are honoured.
     out = out or sys.stdout
     err = err or sys.stderr
+    # The model's text, tool output and error messages may hold escape sequences a terminal acts on.
+    out, err = terminal_streams(out, err)
     from flux_tui.core.budget import HEADLESS_HINT, refuse_over_budget
     from flux_tui.core.failover import ReliableStep
     from flux_tui.core.logging_setup import config_secrets

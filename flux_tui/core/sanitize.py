@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .terminal_text import CONTROL_CHARACTER, ESCAPE_SEQUENCE
+
 #: Roughly 50k tokens: far more than a prompt needs, far less than what freezes a widget or a request.
 DEFAULT_MAX_PROMPT_CHARS = 200_000
 
-# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), and two-character escapes.
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-# C0 controls except \t and \n (\r is normalised first), DEL, C1 controls, lone surrogates.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# The same sequences and characters as what is printed to a terminal (\r is normalised first).
+_ANSI = ESCAPE_SEQUENCE
+_CONTROL = CONTROL_CHARACTER
 _NEWLINES = re.compile(r"\r\n?")
 # Prefer cutting at a line end this close to the limit, so the last line is whole.
 _LINE_SLACK = 2_000

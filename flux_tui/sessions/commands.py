@@ -1,7 +1,8 @@
 """The session subcommands of the CLI as plain functions: they print and return an exit code.
 
 ``cli.py`` parses arguments, opens the store and calls these; session ids may be given as a unique
-prefix of the id shown by ``flux-tui sessions list``.
+prefix of the id shown by ``flux-tui sessions list``. Ids, titles and messages come from outside (an
+import, a model): they are printed through ``terminal_safe``, and an export to a terminal too.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from flux_tui.core.logging_setup import config_secrets
+from flux_tui.core.terminal_text import is_terminal, terminal_safe
 
 from .jsonl import export_jsonl, import_jsonl
 from .markdown import export_markdown
-from .models import SessionError, SessionInfo
+from .models import SessionError, SessionInfo, SessionStoreError
 from .paths import DB_FILENAME
 from .store import SessionStore
 
@@ -25,9 +27,13 @@ _TITLE_WIDTH = 40
 _MODELS_WIDTH = 44
 
 
-def open_store(config: Any) -> SessionStore:
-    """The session database the config points at (``data_dir`` or the user data dir)."""
-    return SessionStore(config.data_path / DB_FILENAME, secrets=config_secrets(config))
+def open_store(config: Any, *, read_only: bool = False) -> SessionStore:
+    """The session database the config points at (``data_dir`` or the user data dir).
+
+    ``read_only`` for commands that only read (list, export): the file is opened ``mode=ro``, so a
+    database nobody may write is still listed, and a missing one is not created.
+    """
+    return SessionStore(config.data_path / DB_FILENAME, secrets=config_secrets(config), read_only=read_only)
 
 
 def cmd_sessions_list(store: SessionStore, out: TextIO | None = None, *, limit: int | None = None) -> int:
@@ -58,15 +64,19 @@ def cmd_export(
     """Write a session as Markdown (``md``) or JSONL (``jsonl``) to ``out``; 1 on an unknown id/format."""
     out, err = out or sys.stdout, err or sys.stderr
     if fmt not in EXPORT_FORMATS:
-        print(f"flux-tui: unknown export format {fmt!r} (choose {' or '.join(EXPORT_FORMATS)})", file=err)
+        _say(f"flux-tui: unknown export format {fmt!r} (choose {' or '.join(EXPORT_FORMATS)})", err)
         return 2
     try:
         loaded = store.load(store.resolve_id(session_id))
+    except SessionStoreError:
+        raise  # the database itself: the command line's one message and exit code for those
     except SessionError as exc:
-        print(f"flux-tui: {exc}", file=err)
+        _say(f"flux-tui: {exc}", err)
         return 1
     render = export_markdown if fmt == "md" else export_jsonl
-    out.write(render(loaded, secrets=secrets))
+    text = render(loaded, secrets=secrets)
+    # A file gets the session exactly; a terminal would act on the escape sequences in it.
+    out.write(terminal_safe(text) if is_terminal(out) else text)
     return 0
 
 
@@ -83,24 +93,32 @@ def cmd_import(
     try:
         text = sys.stdin.read() if str(path) == "-" else Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"flux-tui: cannot read {path}: {exc}", file=err)
+        _say(f"flux-tui: cannot read {path}: {exc}", err)
         return 1
     try:
         session_id = import_jsonl(store, text, secrets=secrets)
+    except SessionStoreError:
+        raise
     except SessionError as exc:
-        print(f"flux-tui: cannot import {path}: {exc}", file=err)
+        _say(f"flux-tui: cannot import {path}: {exc}", err)
         return 1
     info = store.get(session_id)
-    print(f"Imported session {session_id}: {info.display_title}", file=out)
+    _say(f"Imported session {session_id}: {info.display_title}", out)
+    if "imported_id" in info.meta:
+        _say(f"(its id in the file, {info.meta['imported_id']!r}, is not a valid session id)", out)
     return 0
+
+
+def _say(text: str, stream: TextIO) -> None:
+    print(terminal_safe(text), file=stream)
 
 
 def _row(info: SessionInfo) -> tuple[str, ...]:
     return (
-        info.id,
-        _cut(info.display_title, _TITLE_WIDTH),
+        terminal_safe(info.id),
+        _cut(terminal_safe(info.display_title), _TITLE_WIDTH),
         datetime.fromtimestamp(info.created_at).strftime("%Y-%m-%d %H:%M"),
-        _cut(", ".join(info.models) or "-", _MODELS_WIDTH),
+        _cut(terminal_safe(", ".join(info.models)) or "-", _MODELS_WIDTH),
         info.cost_label,
         str(info.turns),
     )

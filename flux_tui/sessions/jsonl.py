@@ -2,6 +2,8 @@
 
 Export → import → export gives the same text (only the id changes, if it was taken in the target
 store). What is exported is what ``load`` gives, repairs included, so an imported session needs none.
+An id that is not a safe one (``is_safe_session_id``: it would become part of file names and be printed
+on terminals) is replaced by a fresh one on import, the original kept in the metadata as ``imported_id``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from flux_tui.core.agent_events import EVENT_TYPES, AgentEvent, event_from_dict,
 from flux_tui.core.redact import Redactor
 
 from .codec import dumps
-from .models import LoadedSession, SessionFormatError, SessionInfo
+from .models import LoadedSession, SessionFormatError, SessionInfo, is_safe_session_id
 from .rebuild import rebuild
 from .schema import SCHEMA_VERSION
 from .store import SessionStore, new_session_id
@@ -83,7 +85,7 @@ def load_jsonl(text: str) -> LoadedSession:
     meta = session.get("meta") if isinstance(session.get("meta"), dict) else {}
     created = float(session.get("created_at") or (events[0].ts if events else 0.0))
     info = SessionInfo(
-        id=str(session.get("id") or new_session_id()),
+        id=session["id"] if is_safe_session_id(session.get("id")) else new_session_id(),
         title=session.get("title") or summary.title,
         created_at=created,
         updated_at=max([created, *(e.ts for e in events)]),
@@ -108,15 +110,18 @@ def import_jsonl(store: SessionStore, text: str, *, secrets: Iterable[str | None
     """Store an export as a session; returns its id (the exported one unless the store has it)."""
     session, events = parse_jsonl(text)
     wanted = session.get("id")
-    session_id = wanted if isinstance(wanted, str) and wanted and not _taken(store, wanted) else None
+    safe = is_safe_session_id(wanted)
+    session_id = wanted if safe and not _taken(store, wanted) else None
     title = session.get("title")
     created = session.get("created_at")
-    meta = session.get("meta")
+    meta = dict(session["meta"]) if isinstance(session.get("meta"), dict) else {}
+    if wanted is not None and not safe:
+        meta["imported_id"] = str(wanted)  # kept as data, never as a name (see is_safe_session_id)
     new_id = store.create_session(
         title if isinstance(title, str) and title else None,
         session_id=session_id,
         created_at=float(created) if isinstance(created, int | float) else None,
-        meta=meta if isinstance(meta, dict) else None,
+        meta=meta or None,
         title_custom=bool(session.get("title_custom")),
     )
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,6 +10,14 @@ from flux_tui.core.agent_events import AgentEvent, ProviderSwitched, TurnStarted
 from flux_tui.core.transcript import Transcript
 
 UNTITLED = "(untitled)"
+
+# What a session id may be made of: ids end up in file names (locks, default export names) and on
+# terminals, so one from outside (an import) that is anything else is replaced.
+SAFE_SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def is_safe_session_id(session_id: object) -> bool:
+    return isinstance(session_id, str) and SAFE_SESSION_ID.fullmatch(session_id) is not None
 
 
 class SessionError(Exception):
@@ -23,8 +32,19 @@ class SessionFormatError(SessionError, ValueError):
     """An import file (or a stored row) that cannot be read."""
 
 
+#: The exit code of the command line for every ``SessionStoreError`` (``cli.main`` maps it).
+EXIT_STORE = 4
+
+
 class SessionStoreError(SessionError):
-    """The database cannot be used (written by a newer flux-tui, corrupt, not writable)."""
+    """The database cannot be used (written by a newer flux-tui, damaged, not ours, locked, not
+    writable), or a session in it is in use elsewhere. The message says which and what to do.
+
+    ``transient``: trying again later may work (the database is locked by another process)."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 @dataclass(frozen=True, slots=True)

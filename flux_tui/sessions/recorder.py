@@ -26,7 +26,8 @@ from collections.abc import Callable, Iterable
 from flux_tui.core.agent_events import AgentEvent, TextDelta, ThinkingDelta
 from flux_tui.core.redact import Redactor
 
-from .models import SessionNotFoundError
+from .lease import SessionLease
+from .models import SessionNotFoundError, SessionStoreError
 from .store import SessionStore
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,12 @@ _RETRY_DELAY = 1.0  # seconds before a failed write is tried again
 
 class SessionRecorder:
     """``recorder(event)`` stores one agent event. ``session_id=None`` creates the session on the first
-    event (so opening the app and quitting leaves no empty session); see ``session_id``/``ensure_session``.
+    event (so opening the app and quitting leaves no empty session; ``create`` makes it, by default
+    ``store.create_session``); see ``session_id``/``ensure_session``.
+
+    A recorder holds its session's lease (see ``lease.py``) until it is closed: given a ``session_id``,
+    it takes it at once (``lease``: one taken already) and raises ``SessionBusyError`` when another
+    process records that session; a session it creates is leased on creation.
     """
 
     def __init__(
@@ -51,7 +57,13 @@ class SessionRecorder:
         autoflush: bool = True,
         clock: Callable[[], float] = time.monotonic,
         on_error: Callable[[Exception], None] | None = None,
+        lease: SessionLease | None = None,
+        create: Callable[[], str] | None = None,
     ) -> None:
+        if lease is None and session_id is not None:
+            lease = SessionLease.acquire(store.path, session_id)
+        self._lease = lease
+        self._create = create or store.create_session
         self._store = store
         self._session_id = session_id
         self.redactor = Redactor(secrets)
@@ -78,8 +90,16 @@ class SessionRecorder:
         """The session id, creating the session now if it does not exist yet."""
         with self._cond:
             if self._session_id is None:
-                self._session_id = self._store.create_session()
+                self._session_id = self._create()
+                self._lease = SessionLease.acquire(self._store.path, self._session_id)
             return self._session_id
+
+    def hand_over_lease(self) -> SessionLease | None:
+        """The session's lease, for the recorder that goes on with the same session (this one keeps
+        writing what it holds, and no longer releases the lease when closed)."""
+        with self._cond:
+            lease, self._lease = self._lease, None
+            return lease
 
     # -- the sink ---------------------------------------------------------------------------------
 
@@ -111,6 +131,27 @@ class SessionRecorder:
             self._write(self._take(holdback=False), force=True)
             self._dirty = False
 
+    @property
+    def unsaved(self) -> int:
+        """Events received but not written yet (buffered deltas, and those of a failed write)."""
+        with self._cond:
+            return len(self._buffer) + len(self._retry)
+
+    def save(self, timeout: float) -> bool:
+        """Write everything now, trying a failing store again (locked by another process...) for up to
+        ``timeout`` seconds; True when all of it is written."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.flush()
+            if not self.unsaved:
+                return True
+            if isinstance(self.last_error, SessionStoreError) and not self.last_error.transient:
+                return False  # damaged, not writable...: waiting does not help
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            time.sleep(min(_RETRY_DELAY, remaining))
+
     def close(self) -> None:
         """Flush and stop the background thread; later events are dropped."""
         with self._cond:
@@ -122,6 +163,10 @@ class SessionRecorder:
         atexit.unregister(self.close)
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=2.0)
+        with self._cond:
+            lease, self._lease = self._lease, None
+        if lease is not None:
+            lease.release()
 
     def __enter__(self) -> SessionRecorder:
         return self

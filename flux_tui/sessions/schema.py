@@ -116,14 +116,26 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: sqlite3.Connection, where: str) -> None:
-    """Bring the database to ``SCHEMA_VERSION``; refuse one written by a newer flux-tui."""
+def check_version(conn: sqlite3.Connection, where: str) -> None:
+    """Refuse a database written by a newer flux-tui, or one of another program (tables, no version)."""
     version = schema_version(conn)
     if version > SCHEMA_VERSION:
         raise SessionStoreError(
             f"{where} was written by a newer flux-tui (schema {version}, this version reads up to "
             f"{SCHEMA_VERSION}); upgrade flux-tui or point FLUX_DATA_DIR elsewhere"
         )
+    if version == 0 and conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None:
+        # Someone else's SQLite file: adding our tables to it would change a file that is not ours.
+        raise SessionStoreError(
+            f"{where} is not a flux-tui session database (it holds another program's tables); "
+            "move it aside or point FLUX_DATA_DIR elsewhere"
+        )
+
+
+def migrate(conn: sqlite3.Connection, where: str) -> None:
+    """Bring the database to ``SCHEMA_VERSION``; refuse one written by a newer flux-tui or not ours."""
+    check_version(conn, where)
+    version = schema_version(conn)
     for target in range(version + 1, SCHEMA_VERSION + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -21,17 +21,19 @@ from typing import Any
 from flux_tui.core.agent_events import AgentEvent
 from flux_tui.core.redact import Redactor
 
-from . import paths
+from . import connect, paths
 from .codec import decode_row, encode_events
 from .models import (
     LoadedSession,
     SearchHit,
+    SessionFormatError,
     SessionInfo,
     SessionNotFoundError,
     SessionStoreError,
+    is_safe_session_id,
 )
 from .rebuild import fork_point, rebuild
-from .schema import migrate, schema_version
+from .schema import schema_version
 from .summary import apply_summary, summarise
 
 _INFO_COLUMNS = (
@@ -51,27 +53,21 @@ class SessionStore:
     filtered through); a recorder or import may pass more.
     """
 
-    def __init__(self, path: Path | str | None = None, *, secrets: Iterable[str | None] = ()) -> None:
+    def __init__(
+        self,
+        path: Path | str | None = None,
+        *,
+        secrets: Iterable[str | None] = (),
+        read_only: bool = False,
+    ) -> None:
         self.path = Path(path) if path is not None else paths.default_db_path()
         self.redactor = Redactor(secrets)
         self._lock = threading.RLock()
         self._merged: dict[frozenset[str], Redactor] = {}
-        try:
-            paths.create_private_file(self.path)
-        except OSError as exc:
-            raise SessionStoreError(f"cannot create the session database {self.path}: {exc}") from exc
-        self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=5.0)
-        try:
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA synchronous = NORMAL")
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            migrate(self._conn, str(self.path))
-        except BaseException as exc:
-            self._conn.close()
-            if isinstance(exc, sqlite3.Error):
-                raise SessionStoreError(f"cannot open the session database {self.path}: {exc}") from exc
-            raise
-        paths.tighten(self.path)
+        conn = connect.open_read_only(self.path) if read_only else None
+        # An older schema must be migrated before it can be read, and that writes.
+        self.read_only = conn is not None
+        self._conn = conn if conn is not None else connect.open_read_write(self.path)
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -87,20 +83,29 @@ class SessionStore:
 
     @property
     def schema_version(self) -> int:
-        with self._lock:
+        with self._db():
             return schema_version(self._conn)
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        """The connection, under the lock; SQLite's errors come out as ``SessionStoreError``."""
         with self._lock:
+            try:
+                yield self._conn
+            except sqlite3.Error as exc:
+                raise connect.store_error(self.path, exc) from exc
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._db():
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
+                self._conn.execute("COMMIT")
             except BaseException:
-                if self._conn.in_transaction:
+                if self._conn.in_transaction:  # a failed COMMIT too: the next write starts clean
                     self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
 
     # -- writing ----------------------------------------------------------------------------------
 
@@ -115,6 +120,8 @@ class SessionStore:
     ) -> str:
         """A new, empty session; returns its id. A given ``title`` counts as custom unless told."""
         session_id = session_id or new_session_id()
+        if not is_safe_session_id(session_id):
+            raise SessionFormatError(f"{session_id!r} is not a valid session id (letters, digits, - and _)")
         created = time.time() if created_at is None else created_at
         custom = (title is not None) if title_custom is None else title_custom
         with self._transaction() as conn:
@@ -198,18 +205,18 @@ class SessionStore:
         if limit is not None:
             sql += " LIMIT ?"
             params = (limit,)
-        with self._lock:
+        with self._db():
             rows = self._conn.execute(sql, params).fetchall()
             models = self._models([r[0] for r in rows])
         return [_to_info(row, models.get(row[0], ())) for row in rows]
 
     def get(self, session_id: str) -> SessionInfo:
-        with self._lock:
+        with self._db():
             return self._info(session_id)
 
     def resolve_id(self, id_or_prefix: str) -> str:
         """The session id that is ``id_or_prefix`` or uniquely starts with it (for the CLI)."""
-        with self._lock:
+        with self._db():
             if self._exists(id_or_prefix):
                 return id_or_prefix
             escaped = id_or_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -236,7 +243,7 @@ class SessionStore:
     def events(self, session_id: str, *, split_deltas: bool = True) -> list[AgentEvent]:
         """The stored events as written (deltas split back to their original pieces, unless
         ``split_deltas`` is False: then each stored run of deltas is one), no repairs."""
-        with self._lock:
+        with self._db():
             self._require(session_id)
             rows = self._conn.execute(
                 "SELECT ts, kind, payload FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
@@ -247,7 +254,7 @@ class SessionStore:
         """Events, consistent transcript and list info of a session; read-only (repairs are not stored).
 
         ``split_deltas=False`` to show or resume it (see ``events``); replays want the pieces."""
-        with self._lock:
+        with self._db():
             info = self._info(session_id)
             raw = self.events(session_id, split_deltas=split_deltas)
         rebuilt = rebuild(raw)
@@ -263,7 +270,7 @@ class SessionStore:
         fts_query = fts_query_for(query)
         if not fts_query:
             return []
-        with self._lock:
+        with self._db():
             rows = self._conn.execute(
                 """SELECT m.session_id, s.title, m.message_id, m.role,
                           snippet(messages_fts, 0, ?, ?, '…', 12)
@@ -294,13 +301,21 @@ class SessionStore:
         """
         loaded = self.load(session_id)
         cut = fork_point(loaded.events, message_id=message_id, turn=turn, include=include)
+        point = {"message_id": message_id, "turn": turn, "include": include}
+        return self.copy(loaded, cut, point=point, title=title)
+
+    def copy(
+        self,
+        loaded: LoadedSession,
+        cut: int | None = None,
+        *,
+        point: dict[str, Any] | None = None,
+        title: str | None = None,
+    ) -> str:
+        """A fork of ``loaded`` as it was read (its first ``cut`` events), whatever has been appended
+        to the stored session since: what is on screen, when another process records that session."""
         meta = {k: v for k, v in loaded.meta.meta.items() if k != "forked_from"}
-        meta["forked_from"] = {
-            "session_id": session_id,
-            "message_id": message_id,
-            "turn": turn,
-            "include": include,
-        }
+        meta["forked_from"] = {"session_id": loaded.id, **(point or {})}
         new_id = self.create_session(
             title or f"{loaded.meta.display_title} (fork)", meta=meta, title_custom=title is not None
         )

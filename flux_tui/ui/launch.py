@@ -18,6 +18,7 @@ from typing import Any
 
 from flux_tui.core.config import Config, ConfigProblem
 from flux_tui.core.logging_setup import config_secrets
+from flux_tui.core.terminal_text import terminal_safe
 from flux_tui.sessions import (
     LoadedSession,
     SessionError,
@@ -47,7 +48,7 @@ def launch(config: Config, problems: Sequence[ConfigProblem], args: argparse.Nam
     try:
         app = build_app(config, problems, args)
     except LaunchError as exc:
-        print(f"flux-tui: {exc}", file=sys.stderr)
+        print(f"flux-tui: {terminal_safe(str(exc))}", file=sys.stderr)
         return exc.code
     try:
         app.run()
@@ -79,7 +80,7 @@ def build_app(
             store = open_store(config)
         except SessionStoreError as exc:
             if not demo and (replaying or _resuming(args)):
-                raise LaunchError(str(exc)) from exc
+                raise  # the command line's one message and exit code for store problems
             store_problem = f"Sessions are not saved in this run: {exc}"
     wiring = SessionWiring(store, secrets=config_secrets(config))
     try:
@@ -141,6 +142,8 @@ def _replay_start(wiring: SessionWiring, args: argparse.Namespace) -> Any:
 def _resolve(store: SessionStore, id_or_prefix: str) -> str:
     try:
         return store.resolve_id(id_or_prefix)
+    except SessionStoreError:
+        raise
     except SessionError as exc:
         raise LaunchError(str(exc)) from exc
 
@@ -148,5 +151,7 @@ def _resolve(store: SessionStore, id_or_prefix: str) -> str:
 def _load(store: SessionStore, session_id: str, *, split_deltas: bool = True) -> LoadedSession:
     try:
         return store.load(session_id, split_deltas=split_deltas)
+    except SessionStoreError:
+        raise
     except SessionError as exc:
         raise LaunchError(str(exc)) from exc

@@ -27,9 +27,12 @@ from flux_tui.sessions import (
     export_markdown,
     import_jsonl,
 )
-from flux_tui.ui import session_view
+from flux_tui.sessions.lease import SessionBusyError, SessionLease, holder_of
+from flux_tui.ui import session_lease, session_view
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from flux_tui.ui.app import FluxApp
 
 
@@ -52,8 +55,20 @@ class RecorderSlot:
         self._on_error = on_error
         self.recorder = self._new(None)
 
-    def _new(self, session_id: str | None) -> SessionRecorder:
-        return SessionRecorder(self._store, session_id, secrets=self._secrets, on_error=self._on_error)
+    def _new(
+        self,
+        session_id: str | None,
+        lease: SessionLease | None = None,
+        create: Callable[[], str] | None = None,
+    ) -> SessionRecorder:
+        return SessionRecorder(
+            self._store,
+            session_id,
+            secrets=self._secrets,
+            on_error=self._on_error,
+            lease=lease,
+            create=create,
+        )
 
     def __call__(self, event: AgentEvent) -> None:
         self.recorder(event)
@@ -62,9 +77,12 @@ class RecorderSlot:
     def session_id(self) -> str | None:
         return self.recorder.session_id
 
-    def switch(self, session_id: str | None) -> None:
-        """From now on, append to ``session_id`` (None: a new session, created on the first event)."""
-        old, self.recorder = self.recorder, self._new(session_id)
+    def switch(self, session_id: str | None, *, create: Callable[[], str] | None = None) -> None:
+        """From now on, append to ``session_id`` (None: a new session, made by ``create`` on the first
+        event). ``SessionBusyError`` when another process records ``session_id``: nothing changes."""
+        old = self.recorder
+        same = session_id is not None and session_id == old.session_id
+        self.recorder = self._new(session_id, old.hand_over_lease() if same else None, create)
         old.close()
 
     def flush(self) -> None:
@@ -132,14 +150,20 @@ class SessionWiring:
 
     def _recorder_failed(self, exc: Exception) -> None:
         text = f"Session not saved: {exc}"
-        if text in self._reported or self.app is None:
+        if text in self._reported:
             return
         self._reported.add(text)
+        self.tell(text, "error")
+
+    def tell(self, text: str, severity: SeverityLevel = "information") -> None:
+        """A notification, from the recorder's threads as from the app's."""
         app = self.app
+        if app is None:
+            return
         try:
-            app.call_from_thread(app.notify, text, severity="error", timeout=10)
+            app.call_from_thread(app.notify, text, severity=severity, timeout=10)
         except RuntimeError:  # already on the app's thread
-            app.notify(text, severity="error", timeout=10)
+            app.notify(text, severity=severity, timeout=10)
 
     def _refuse_if_busy(self) -> bool:
         app = self._app()
@@ -185,10 +209,18 @@ class SessionWiring:
 
     def show_session(self, loaded: LoadedSession, *, record: bool) -> None:
         """Make ``loaded`` the conversation (see ``session_view.show_session``); with ``record``, new
-        events are appended to that session."""
+        events are appended to that session, unless another process records it: then the user is
+        told, and chooses between a fork and read-only (see ``SessionBusyScreen``)."""
+        busy: SessionBusyError | None = None
         if record and self.sink is not None:
-            self.sink.switch(loaded.id)
+            try:
+                self.sink.switch(loaded.id)
+            except SessionBusyError as exc:
+                busy = exc
+                self.sink.switch(None, create=lambda: session_lease.copy_on_write(self, loaded))
         session_view.show_session(self._app(), loaded)
+        if busy is not None:
+            session_lease.offer_fork(self, loaded, busy)
 
     # -- fork -------------------------------------------------------------------------------------------
 
@@ -218,6 +250,9 @@ class SessionWiring:
         """Why ``session_id`` may not be deleted now (None: it may)."""
         if session_id == self.current_session_id:
             return "This is the session being recorded: open another one (or start anew) to delete it."
+        holder = holder_of(self.store.path, session_id) if self.store is not None else None
+        if holder is not None:
+            return f"This session is being recorded by {holder.describe()}: close it there to delete it."
         return None
 
     async def delete(self, session_id: str) -> None:
@@ -232,9 +267,10 @@ class SessionWiring:
             await asyncio.to_thread(self.store.rename, session_id, title)
 
     def default_export_path(self, info: SessionInfo, fmt: str) -> Path:
-        """``<workspace>/flux-<title slug>-<id>.<fmt>``."""
+        """``<workspace>/flux-<title slug>-<id>.<fmt>``: one file name, whatever the title and id hold."""
         slug = re.sub(r"[^a-z0-9]+", "-", (info.title or "").lower()).strip("-")[:40] or "session"
-        return self._app().workspace / f"flux-{slug}-{info.id}.{fmt}"
+        ident = re.sub(r"[^A-Za-z0-9_-]+", "-", info.id).strip("-")[:64] or "session"
+        return self._app().workspace / f"flux-{slug}-{ident}.{fmt}"
 
     async def export(self, session_id: str, fmt: str, path: str | Path) -> Path:
         """Write the session as ``md`` or ``jsonl`` to ``path`` (relative: to the workspace)."""
