@@ -183,12 +183,14 @@ class SessionWiring:
             app.notify(str(exc), severity="error")
             return None
 
-    def show_session(self, loaded: LoadedSession, *, record: bool) -> None:
+    def show_session(
+        self, loaded: LoadedSession, *, record: bool, chosen: tuple[str | None, str | None] = (None, None)
+    ) -> None:
         """Make ``loaded`` the conversation (see ``session_view.show_session``); with ``record``, new
         events are appended to that session."""
         if record and self.sink is not None:
             self.sink.switch(loaded.id)
-        session_view.show_session(self._app(), loaded)
+        session_view.show_session(self._app(), loaded, chosen=chosen)
 
     # -- fork -------------------------------------------------------------------------------------------
 
