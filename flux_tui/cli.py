@@ -20,24 +20,48 @@ EXIT_CODES = (
 )
 
 
+def _global_options(parser: argparse.ArgumentParser, *, default: Any = None) -> None:
+    """The options that choose the provider, workspace and session; ``default=SUPPRESS`` on a
+    subcommand, so an option given before the subcommand is not reset by the subcommand's default."""
+    parser.add_argument(
+        "--provider", default=default, help="provider to start with (overrides FLUX_PROVIDER)"
+    )
+    parser.add_argument("--model", default=default, help="model to start with (overrides FLUX_MODEL)")
+    parser.add_argument(
+        "--workspace", type=Path, default=default, help="root the file tools may touch (default: cwd)"
+    )
+    flag = False if default is None else default
+    parser.add_argument(
+        "--yolo", action="store_true", default=flag, help="allow every tool call without asking"
+    )
+    parser.add_argument(
+        "--continue",
+        dest="continue_latest",
+        action="store_true",
+        default=flag,
+        help="resume the latest session (with run: go on in it without the UI)",
+    )
+    parser.add_argument("--resume", metavar="ID", default=default, help="resume the session with this id")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="flux-tui",
         description="Work with an AI coding assistant on Anthropic, OpenAI or any compatible endpoint.",
         epilog=EXIT_CODES,
     )
-    parser.add_argument("--provider", help="provider to start with (overrides FLUX_PROVIDER)")
-    parser.add_argument("--model", help="model to start with (overrides FLUX_MODEL)")
-    parser.add_argument("--workspace", type=Path, help="root the file tools may touch (default: cwd)")
-    parser.add_argument("--yolo", action="store_true", help="allow every tool call without asking")
-    parser.add_argument(
-        "--continue", dest="continue_latest", action="store_true", help="resume the latest session"
-    )
-    parser.add_argument("--resume", metavar="ID", help="resume the session with this id")
+    _global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run one prompt without the UI and print the answer")
-    run.add_argument("prompt", help="the prompt (use - to read it from standard input)")
+    run = sub.add_parser(
+        "run",
+        help="run one prompt without the UI and print the answer",
+        description="Run one prompt without the UI: the answer goes to stdout, tool activity to stderr. "
+        "With --continue or --resume ID the prompt goes on in that session (without a prompt, the "
+        "model goes on from where it stopped).",
+    )
+    run.add_argument("prompt", nargs="?", help="the prompt (use - to read it from standard input)")
+    _global_options(run, default=argparse.SUPPRESS)
 
     replay = sub.add_parser("replay", help="re-enact a saved session in the UI")
     replay.add_argument("session_id", nargs="?", help="session id (see `flux-tui sessions list`)")
@@ -98,11 +122,19 @@ def _main(argv: list[str] | None) -> int:
         from flux_tui.ui.heap import hold_collection
 
         hold_collection()  # the app releases it after its first frame
-    from flux_tui.core.config import load_config
+    from flux_tui.core.config import ConfigProblem, load_config
     from flux_tui.core.logging_setup import config_secrets, setup_logging
 
     config, problems = load_config(**_overrides(args))
-    setup_logging(config, config_secrets(config))
+    if args.command is not None and args.command != "replay" and any(p.fatal for p in problems):
+        # Nobody reads a notice here: a subcommand stops rather than run on defaults.
+        for problem in problems:
+            print(f"flux-tui: {problem}", file=sys.stderr)
+        return 2
+    try:
+        setup_logging(config, config_secrets(config))
+    except OSError as exc:  # no error log this time; everything else works
+        problems.append(ConfigProblem("log", None, None, f"cannot write the error log: {exc}"))
     if args.command == "run":
         return _cmd_run(config, problems, args)
     if args.command in ("export", "import", "sessions"):
@@ -111,24 +143,53 @@ def _main(argv: list[str] | None) -> int:
 
 
 def _cmd_run(config: Any, problems: list[Any], args: argparse.Namespace) -> int:
-    from flux_tui.headless import run_headless
+    from flux_tui.headless import EXIT_CONFIG, EXIT_INTERRUPTED, run_headless
 
     for problem in problems:
         print(f"flux-tui: {problem}", file=sys.stderr)
     from flux_tui.core.logging_setup import config_secrets
-    from flux_tui.headless import EXIT_INTERRUPTED
     from flux_tui.headless_session import RunRecording
+    from flux_tui.sessions import SessionError
     from flux_tui.sessions.commands import open_store
+    from flux_tui.sessions.models import SessionStoreError
+    from flux_tui.sessions.resume import headless_target, load_for_run
 
+    if args.prompt is None and not _resuming(args):
+        print('flux-tui: run needs a prompt: flux-tui run "PROMPT" (- reads it from stdin)', file=sys.stderr)
+        return EXIT_CONFIG
     prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+    store = open_store(config)
+    try:
+        loaded = load_for_run(store, args.resume, latest=bool(args.continue_latest))
+    except SessionError as exc:
+        store.close()
+        if isinstance(exc, SessionStoreError):
+            raise  # main() reports store problems, with their own exit code
+        print(f"flux-tui: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     # A headless run is a session like any other: browse, export or replay it later.
-    recording = RunRecording(open_store(config), secrets=config_secrets(config))
+    session_id = loaded.id if loaded is not None else None
+    recording = RunRecording(store, session_id=session_id, secrets=config_secrets(config))
+    target = headless_target(loaded, args.provider, args.model)
     code = EXIT_INTERRUPTED
     try:
-        code = asyncio.run(run_headless(config, prompt, yolo=bool(config.yolo), sinks=[recording.recorder]))
+        code = asyncio.run(
+            run_headless(
+                config,
+                prompt,
+                yolo=bool(config.yolo),
+                sinks=[recording.recorder],
+                resumed=loaded,
+                target=target,
+            )
+        )
     finally:
         code = recording.finish(code)
     return code
+
+
+def _resuming(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "continue_latest", False) or getattr(args, "resume", None))
 
 
 def _cmd_sessions(config: Any, args: argparse.Namespace) -> int:

@@ -13,12 +13,13 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from flux_tui.core.agent import STOP_ERROR, STOP_MAX_STEPS, Agent
 from flux_tui.core.agent_events import (
     AgentEvent,
     Notice,
+    ProviderSwitched,
     TextDelta,
     ToolCallDecided,
     ToolCallFinished,
@@ -28,6 +29,9 @@ from flux_tui.core.agent_events import (
 from flux_tui.core.errors import ConfigError, FluxError
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest, EventSink
 from flux_tui.core.terminal_text import terminal_streams
+
+if TYPE_CHECKING:
+    from flux_tui.sessions import LoadedSession
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -40,20 +44,25 @@ _ARGS_PREVIEW = 160
 
 
 class HeadlessPrinter:
-    """Event sink: answer text to ``out``, everything else (briefly) to ``err``."""
+    """Event sink: answer text to ``out``, everything else (briefly) to ``err``.
+
+    The text the model writes after a tool call starts a new paragraph: in ``out`` the tool call
+    itself is not there to separate it from the text before.
+    """
 
     def __init__(self, out: TextIO, err: TextIO) -> None:
         self.out = out
         self.err = err
         self._names: dict[str, str] = {}
         self._at_line_start = True
+        self._tail = ""  # the last two characters written to out
+        self._new_paragraph = False
 
     def __call__(self, event: AgentEvent) -> None:
         if isinstance(event, TextDelta):
-            self.out.write(event.text)
-            self.out.flush()
-            self._at_line_start = event.text.endswith("\n")
+            self._write(event.text)
         elif isinstance(event, ToolCallProposed):
+            self._new_paragraph = bool(self._tail)
             self._names[event.call_id] = event.name
             args = json.dumps(event.input, ensure_ascii=False)
             if len(args) > _ARGS_PREVIEW:
@@ -73,6 +82,17 @@ class HeadlessPrinter:
             self._say(f"flux-tui: error: {event.error}")
             if event.hint:
                 self._say(f"flux-tui: {event.hint}")
+
+    def _write(self, text: str) -> None:
+        if not text:
+            return
+        if self._new_paragraph:
+            self._new_paragraph = False
+            text = "\n" * (2 - len(self._tail) + len(self._tail.rstrip("\n"))) + text
+        self.out.write(text)
+        self.out.flush()
+        self._tail = (self._tail + text)[-2:]
+        self._at_line_start = text.endswith("\n")
 
     def _say(self, line: str) -> None:
         self.err.write(line + "\n")
@@ -107,16 +127,21 @@ def build_provider(
 
 async def run_headless(
     config: Any,
-    prompt: str,
+    prompt: str | None,
     *,
     out: TextIO | None = None,
     err: TextIO | None = None,
     yolo: bool = False,
     sinks: list[EventSink] | None = None,
+    resumed: LoadedSession | None = None,
+    target: tuple[str, str | None] | None = None,
 ) -> int:
     """Run one turn for ``prompt`` and print it; returns the process exit code (see module doc).
 
-    ``sinks`` receive every agent event too (e.g. a session store recording the run).
+    ``sinks`` receive every agent event too (e.g. a session store recording the run). ``resumed``: a
+    stored session the turn goes on in (its history for the model, its spend for the budget);
+    ``prompt=None`` then lets the model go on from where it stopped. ``target``: the provider and
+    model (None: its default) to use instead of the configured ones.
     """
     # Looked up per call, not at import, so redirected streams (tests, wrappers) are honoured.
     out = out or sys.stdout
@@ -125,22 +150,30 @@ async def run_headless(
     out, err = terminal_streams(out, err)
     from flux_tui.core.budget import HEADLESS_HINT, refuse_over_budget
     from flux_tui.core.failover import ReliableStep
+    from flux_tui.core.hints import HEADLESS_HINTS
     from flux_tui.core.logging_setup import config_secrets
     from flux_tui.core.sanitize import sanitize_prompt
     from flux_tui.core.secret_values import tool_result_redactor
     from flux_tui.tools import ToolBox
 
     yolo = yolo or bool(getattr(config, "yolo", False))
-    cleaned = sanitize_prompt(prompt)
-    for note in cleaned.notes:
-        err.write(f"flux-tui: {note}\n")
-    prompt = cleaned.text
-    if not prompt.strip():
-        err.write("flux-tui: the prompt is empty\n")
+    if prompt is not None:
+        cleaned = sanitize_prompt(prompt)
+        for note in cleaned.notes:
+            err.write(f"flux-tui: {note}\n")
+        prompt = cleaned.text
+        if not prompt.strip():
+            err.write("flux-tui: the prompt is empty\n")
+            return EXIT_CONFIG
+    transcript = resumed.transcript if resumed is not None else None
+    problem = _nothing_to_continue(transcript) if prompt is None else None
+    if problem:
+        err.write(f"flux-tui: {problem}\n")
         return EXIT_CONFIG
+    name, model = target or (None, None)
     try:
         tools = ToolBox.from_config(config, yolo=yolo)
-        provider = build_provider(config)
+        provider = build_provider(config, name, model, transcript)
     except FluxError as exc:
         err.write(f"flux-tui: {exc}\n")
         return EXIT_CONFIG
@@ -155,8 +188,11 @@ async def run_headless(
         factory=lambda name, model: build_provider(config, name, model),
         confirm_over_budget=refuse_over_budget,
         refusal_hint=HEADLESS_HINT,
+        hints=HEADLESS_HINTS,
         secrets=config_secrets(config),
     )
+    if resumed is not None and step.budget is not None:
+        step.budget.load(resumed.events)
     agent = Agent(
         provider,
         tools=tools,
@@ -167,6 +203,8 @@ async def run_headless(
         stream_step=step,
         redactor=tool_result_redactor(config),
     )
+    if resumed is not None:
+        _announce_switch(agent, resumed)
     try:
         stop_reason = await agent.run_turn(prompt)
     except asyncio.CancelledError:
@@ -184,3 +222,30 @@ async def run_headless(
     if stop_reason == STOP_MAX_STEPS:
         return EXIT_MAX_STEPS
     return EXIT_OK
+
+
+def _nothing_to_continue(transcript: Any) -> str | None:
+    """Why ``run --continue`` without a prompt has nothing to do, or None."""
+    messages = transcript.messages if transcript is not None else []
+    if not messages:
+        return "no prompt given (flux-tui run \"PROMPT\"; without one, --continue goes on in a session)"
+    last = messages[-1]
+    if last.role == "assistant" and not last.incomplete:
+        return "nothing to continue: the last answer is complete; give a prompt to go on"
+    return None
+
+
+def _announce_switch(agent: Agent, resumed: LoadedSession) -> None:
+    """A resumed session going on with another provider or model records the switch, as /provider does."""
+    provider = agent.provider
+    if resumed.provider is None or (resumed.provider, resumed.model) == (provider.name, provider.model):
+        return
+    agent.emit(
+        ProviderSwitched(
+            provider=provider.name,
+            model=provider.model,
+            previous_provider=resumed.provider,
+            previous_model=resumed.model or "",
+            reason="user",
+        )
+    )

@@ -29,6 +29,21 @@ if TYPE_CHECKING:
 
 
 _MAX_PASSES = 50
+_MAX_NESTING = 64  # brackets deep: far beyond any setting, far below the parsers' recursion limit
+
+
+def _nesting(text: str) -> int:
+    """How deep ``[`` and ``{`` nest in ``text`` (quotes are not looked at: an upper bound)."""
+    if text.count("[") + text.count("{") <= _MAX_NESTING:
+        return 0  # the common case, without a walk over the text
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest
 
 
 # -- reading the sources ------------------------------------------------------------------------
@@ -44,20 +59,23 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[ConfigProble
         raw = path.read_bytes()
         text = raw.decode("utf-8")
     except OSError as exc:
-        return None, "", [ConfigProblem(str(path), None, None, f"cannot read: {exc.strerror}; ignored")]
+        problem = ConfigProblem(str(path), None, None, f"cannot read: {exc.strerror}; ignored", fatal=True)
+        return None, "", [problem]
     except UnicodeDecodeError:
-        return None, "", [ConfigProblem(str(path), None, None, "not UTF-8 text; this file was ignored")]
+        problem = ConfigProblem(str(path), None, None, "not UTF-8 text; this file was ignored", fatal=True)
+        return None, "", [problem]
     try:
         return tomllib.loads(text), text, []
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        message = "invalid TOML: arrays or tables nested too deeply; this file was ignored"
+        return None, text, [ConfigProblem(str(path), None, None, message, fatal=True)]
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_POSITION.search(message)
         line = int(found.group(1)) if found else None
         column = int(found.group(2)) if found else None
-        message = _TOML_POSITION.sub("", message)
-        problem = ConfigProblem(
-            str(path), line, None, f"invalid TOML: {message}; this file was ignored", column=column
-        )
+        message = f"invalid TOML: {_TOML_POSITION.sub('', message)}; this file was ignored"
+        problem = ConfigProblem(str(path), line, None, message, column=column, fatal=True)
         return None, text, [problem]
 
 
@@ -68,13 +86,23 @@ def _read_settings_source(
     from flux_tui.core.config import ConfigProblem
 
     problems: list[ConfigProblem] = []
+    # json.loads parses nesting recursively: a value nested this deep is no setting anyway. (Only the
+    # FLUX_ variables hold tables or lists; the source sees every variable of the process.)
+    deep = [
+        name
+        for name, value in source.env_vars.items()
+        if name.lower().startswith("flux_") and value and _nesting(value) > _MAX_NESTING
+    ]
+    for name in deep:
+        problems.append(ConfigProblem(label, None, name.upper(), "nested too deeply; ignored", fatal=True))
+    source.env_vars = {k: v for k, v in source.env_vars.items() if k not in deep}
     for _ in range(_MAX_PASSES):
         try:
             return source(), problems
         except SettingsError as exc:
             found = re.search(r'field "(\w+)"', str(exc))
             if found is None:
-                problems.append(ConfigProblem(label, None, None, f"{exc}; ignored"))
+                problems.append(ConfigProblem(label, None, None, f"{exc}; ignored", fatal=True))
                 return {}, problems
             field_name = found.group(1)
             env_name = _env_name(config_cls, (field_name,)).lower()
@@ -84,7 +112,9 @@ def _read_settings_source(
                 if n.lower() in (env_name,) or n.lower().startswith(env_name + "__")
             ]
             problems.append(
-                ConfigProblem(label, None, env_name.upper(), "not valid JSON for a table or list; ignored")
+                ConfigProblem(
+                    label, None, env_name.upper(), "not valid JSON for a table or list; ignored", fatal=True
+                )
             )
             source.env_vars = {k: v for k, v in source.env_vars.items() if k not in bad}
     return {}, problems
@@ -163,7 +193,7 @@ def _read_dotenv(
         text = env_file.read_text(encoding="utf-8", errors="replace")
         raw = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
     except Exception as exc:  # unreadable .env: say so, keep going
-        problems.append(ConfigProblem(str(env_file), None, None, f"cannot read: {exc}; ignored"))
+        problems.append(ConfigProblem(str(env_file), None, None, f"cannot read: {exc}; ignored", fatal=True))
         return None, {}
     find = _dotenv_line(text)
     data, found = _read_settings_source(
@@ -216,8 +246,34 @@ def build_config(
     config._dotenv = dotenv_raw
     config._files = files
     _check_provider_names(config, layers, problems)
+    _check_data_dir(config, layers, problems)
     config.apply_price_overrides()
     return config, problems
+
+
+def _origin(layers: list[_Layer], key: str) -> tuple[str, int | None]:
+    """The source (and line) the merged value of ``key`` came from: the highest layer that sets it."""
+    for layer in reversed(layers):
+        if key in layer.data:
+            return layer.where(key)
+    return "settings", None
+
+
+def _check_data_dir(config: Config, layers: list[_Layer], problems: list[ConfigProblem]) -> None:
+    """A data dir that cannot be one (it, or the nearest part of it that exists, is a file)."""
+    from flux_tui.core.config import ConfigProblem
+
+    if config.data_dir is None:
+        return
+    existing = next((p for p in (config.data_dir, *config.data_dir.parents) if p.exists()), None)
+    if existing is None or existing.is_dir():
+        return
+    label, line = _origin(layers, "data_dir")
+    given = config.data_dir
+    what = "is a file" if existing == given else f"is inside {existing}, which is a file"
+    config.data_dir = None
+    message = f"{str(given)!r} {what}, not a directory; using the default ({config.data_path})"
+    problems.append(ConfigProblem(label, line, "data_dir", message, fatal=True))
 
 
 def _check_provider_names(config: Config, layers: list[_Layer], problems: list[ConfigProblem]) -> None:
@@ -225,18 +281,22 @@ def _check_provider_names(config: Config, layers: list[_Layer], problems: list[C
     from flux_tui.core.config import ConfigProblem
 
     def origin(key: str) -> tuple[str, int | None]:
-        for layer in reversed(layers):
-            if key in layer.data:
-                return layer.where(key)
-        return "settings", None
+        return _origin(layers, key)
 
     names = config.provider_names()
     supported = ", ".join(names)
     if config.provider not in names:
+        # The model was chosen for the provider that was meant: it goes too, so the default provider
+        # never runs with it (nor under a name like "anthropic:gpt-4o").
         label, line = origin("provider")
-        message = f"unknown provider {config.provider!r}; supported providers: {supported}; using the default"
-        problems.append(ConfigProblem(label, line, "provider", message))
-        config.provider = config_default(config, "provider")
+        default = config_default(config, "provider")
+        message = (
+            f"unknown provider {config.provider!r}; supported providers: {supported}; "
+            f"using the default ({default}) with its default model"
+        )
+        problems.append(ConfigProblem(label, line, "provider", message, fatal=True))
+        config.provider = default
+        config.model = None
     unknown = [
         entry
         for entry, (name, _) in zip(config.fallback, config.fallback_targets(), strict=True)

@@ -11,6 +11,17 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
 PolicyValue = Literal["ask", "allow", "deny"]
 
+# Upper bounds of the numeric settings: far above any sensible value, low enough that a typo (an extra
+# few zeros) is reported instead of making the app wait for days or retry forever.
+MAX_RETRIES = 20
+MAX_IDLE_TIMEOUT = 3600.0  # seconds of silence before a stream counts as stalled
+MAX_COMMAND_TIMEOUT = 1800.0  # seconds a run_command may take (a model may ask for less, never more)
+MAX_STEPS = 500  # model requests in one turn
+MAX_OUTPUT_TOKENS = 1_000_000
+MAX_CONTEXT_WINDOW = 100_000_000
+MAX_BUDGET_USD = 1_000_000.0
+MAX_PRICE = 100_000.0  # USD per million tokens
+
 #: Reading never changes anything, so it runs without asking; everything that writes or executes asks.
 DEFAULT_TOOL_POLICY: dict[str, PolicyValue] = {
     "read_file": "allow",
@@ -69,17 +80,17 @@ class Prices(_Strict):
     ``cache_read`` / ``cache_write`` default to the input price when unset.
     """
 
-    input: float = Field(ge=0)
-    output: float = Field(ge=0)
-    cache_read: float | None = Field(default=None, ge=0)
-    cache_write: float | None = Field(default=None, ge=0)
+    input: float = Field(ge=0, le=MAX_PRICE)
+    output: float = Field(ge=0, le=MAX_PRICE)
+    cache_read: float | None = Field(default=None, ge=0, le=MAX_PRICE)
+    cache_write: float | None = Field(default=None, ge=0, le=MAX_PRICE)
 
 
 class ModelSettings(_Strict):
     """``[models."MODEL_ID"]``: facts about one model, whichever provider serves it."""
 
     prices: Prices | None = None
-    context_window: int | None = Field(default=None, gt=0)
+    context_window: int | None = Field(default=None, gt=0, le=MAX_CONTEXT_WINDOW)
 
 
 class NamedProvider(_Strict):
@@ -95,8 +106,8 @@ class NamedProvider(_Strict):
     api_key: SecretStr | None = None  # allowed, but a key in a file is easy to leak: prefer api_key_env
     model: str | None = None
     models: list[str] = Field(default_factory=list)
-    context_window: int | None = Field(default=None, gt=0)
-    max_tokens: int | None = Field(default=None, gt=0)
+    context_window: int | None = Field(default=None, gt=0, le=MAX_CONTEXT_WINDOW)
+    max_tokens: int | None = Field(default=None, gt=0, le=MAX_OUTPUT_TOKENS)
     temperature: float | None = Field(default=None, ge=0, le=2)
     prices: Prices | None = None  # applies to every model of this provider without its own [models] entry
     headers: dict[str, str] = Field(default_factory=dict)  # extra HTTP headers (OpenRouter's X-Title...)
@@ -113,6 +124,6 @@ class ToolsConfig(_Strict):
     policy: Annotated[dict[str, PolicyValue], AfterValidator(_with_default_policy)] = Field(
         default_factory=lambda: dict(DEFAULT_TOOL_POLICY)
     )
-    max_steps: int = Field(default=25, ge=1)
-    command_timeout: float = Field(default=120.0, gt=0)
+    max_steps: int = Field(default=25, ge=1, le=MAX_STEPS)
+    command_timeout: float = Field(default=120.0, gt=0, le=MAX_COMMAND_TIMEOUT)
     secret_files: list[str] = Field(default_factory=lambda: list(DEFAULT_SECRET_FILES))

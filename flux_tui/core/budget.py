@@ -13,6 +13,7 @@ import math
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING
 
+from flux_tui.core._config_models import MAX_BUDGET_USD
 from flux_tui.core.agent_events import (
     AgentEvent,
     Notice,
@@ -62,6 +63,8 @@ def parse_budget(text: str) -> float | None:
         raise ValueError(f"not an amount in USD: {text.strip()!r} (try /budget 5 or /budget off)") from None
     if not math.isfinite(value) or value < 0:
         raise ValueError(f"the budget must be a positive amount in USD, not {text.strip()!r}")
+    if value > MAX_BUDGET_USD:
+        raise ValueError(f"the budget can be at most {format_usd(MAX_BUDGET_USD)}, not {text.strip()!r}")
     return value or None
 
 

@@ -29,12 +29,19 @@ from pydantic_settings import (
 from flux_tui.core import pricing
 from flux_tui.core._config_models import (
     DEFAULT_TOOL_POLICY,
+    MAX_BUDGET_USD,
+    MAX_IDLE_TIMEOUT,
+    MAX_OUTPUT_TOKENS,
+    MAX_RETRIES,
     ModelSettings,
     NamedProvider,
     PolicyValue,
     Prices,
     ToolsConfig,
 )
+from flux_tui.core._config_values import dedupe as _dedupe
+from flux_tui.core._config_values import price_override as _override
+from flux_tui.core._config_values import url_problem
 from flux_tui.core.errors import ConfigError
 
 __all__ = [
@@ -92,13 +99,18 @@ def user_config_dir() -> Path:
 
 @dataclass(slots=True)
 class ConfigProblem:
-    """Something wrong in one settings source, located well enough for the user to fix it."""
+    """Something wrong in one settings source, located well enough for the user to fix it.
+
+    ``fatal``: the app can start on defaults, but a command without a user to read the notice (the
+    CLI's subcommands) must not: a whole file ignored, an unknown provider, an unusable data dir.
+    """
 
     file: str  # a path, ".env", "environment" or "arguments"
     line: int | None
     key: str | None  # dotted, e.g. "tools.max_steps"
     message: str
     column: int | None = None
+    fatal: bool = False
 
     def __str__(self) -> str:
         where = self.file
@@ -180,7 +192,7 @@ class Config(BaseSettings):
     anthropic_model: str = DEFAULT_ANTHROPIC_MODEL
     openai_model: str = DEFAULT_OPENAI_MODEL
 
-    max_tokens: int = Field(default=8192, gt=0)
+    max_tokens: int = Field(default=8192, gt=0, le=MAX_OUTPUT_TOKENS)
     temperature: float | None = Field(default=None, ge=0, le=2)
     system_prompt: str = DEFAULT_SYSTEM_PROMPT
     prompt_caching: bool = True
@@ -192,9 +204,9 @@ class Config(BaseSettings):
     yolo: bool = False
     workspace: UserPath | None = None
     fallback: list[str] = Field(default_factory=list)  # "provider" or "provider:model", tried in order
-    max_retries: int = Field(default=4, ge=0)
-    idle_timeout: float = Field(default=60.0, gt=0)
-    budget_usd: float | None = Field(default=None, gt=0)
+    max_retries: int = Field(default=4, ge=0, le=MAX_RETRIES)
+    idle_timeout: float = Field(default=60.0, gt=0, le=MAX_IDLE_TIMEOUT)
+    budget_usd: float | None = Field(default=None, gt=0, le=MAX_BUDGET_USD)
     data_dir: UserPath | None = None  # default: platformdirs user data dir
     config_dir: UserPath | None = None  # default: platformdirs user config dir (where flux.toml lives)
 
@@ -310,6 +322,10 @@ class Config(BaseSettings):
         chosen = model or entry.model or getattr(self, f"{name}_model")
         listed = _dedupe([chosen, *(entry.models or _DEFAULT_MODEL_LISTS[name])])
         base_url = getattr(self, f"{name}_base_url") or entry.base_url
+        missing = None if api_key else f"{key_env} is required for {display} provider"
+        if base_url and (problem := url_problem(base_url)):
+            source = f"{name.upper()}_BASE_URL" if getattr(self, f"{name}_base_url") else "base_url"
+            missing = f"{source} {base_url!r} {problem}"
         return ResolvedProvider(
             name=name,
             kind=name,
@@ -317,7 +333,7 @@ class Config(BaseSettings):
             api_key=api_key,
             base_url=base_url,
             models=listed,
-            missing=None if api_key else f"{key_env} is required for {display} provider",
+            missing=missing,
             api_key_env=key_env,
             **self._common(entry),
         )
@@ -332,6 +348,8 @@ class Config(BaseSettings):
         missing: str | None = None
         if not entry.base_url:
             missing = f"base_url is required for provider {name!r} (set it under [providers.{name}])"
+        elif problem := url_problem(entry.base_url):
+            missing = f"base_url {entry.base_url!r} of provider {name!r} {problem}"
         elif entry.api_key_env and not api_key:
             missing = f"{entry.api_key_env} is required for {name} provider"
         elif not chosen:
@@ -365,22 +383,6 @@ class Config(BaseSettings):
 
     def apply_price_overrides(self) -> None:
         pricing.set_overrides(*self.price_overrides())
-
-
-def _override(prices: Prices | None, window: int | None) -> pricing.PriceOverride:
-    if prices is None:
-        return pricing.PriceOverride(context_window=window)
-    return pricing.PriceOverride(
-        input=prices.input,
-        output=prices.output,
-        cache_read=prices.cache_read,
-        cache_write=prices.cache_write,
-        context_window=window,
-    )
-
-
-def _dedupe(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(item for item in items if item))
 
 
 def load_config(**overrides: Any) -> tuple[Config, list[ConfigProblem]]:

@@ -11,7 +11,8 @@ For every model request of a turn:
    injected factory, handed the same transcript): a ``Notice``, then ``ProviderSwitched(reason=
    "failover")`` as soon as the fallback answers; later steps and turns stay there;
 4. a failure after part of the answer was yielded is not retried: the provider has kept the partial
-   answer (``incomplete``) and the error carries a hint offering ``/retry`` and ``/continue``.
+   answer (``incomplete``) and the error carries a hint saying how to go on (``/retry`` and
+   ``/continue`` in the TUI; ``hints.Hints`` words it for where the step runs).
 
 The user prompt is appended to the transcript by the provider on the first attempt; every later
 attempt sends ``None``, so the history holds the prompt exactly once. If no provider took it (a
@@ -32,11 +33,11 @@ from flux_tui.core.agent_events import Notice
 from flux_tui.core.budget import BudgetGuard
 from flux_tui.core.errors import FluxError, IncompleteStreamError, ProviderError
 from flux_tui.core.events import ProviderEvent
+from flux_tui.core.hints import TUI_HINTS, Hints
 from flux_tui.core.protocols import ChatProvider, StepRequest
 from flux_tui.core.redact import Redactor
 from flux_tui.core.retry import (
     ANSWER_EVENTS,
-    MIDSTREAM_HINT,
     RetryPolicy,
     failure_summary,
     retry_notice,
@@ -89,8 +90,10 @@ class ReliableStep:
         budget: BudgetGuard | None = None,
         secrets: Sequence[str | None] = (),
         sleep: Sleep = asyncio.sleep,
+        hints: Hints = TUI_HINTS,
     ) -> None:
         self.policy = policy or RetryPolicy()
+        self.hints = hints
         self.fallbacks = list(fallbacks)
         self.factory = factory
         self.budget = budget
@@ -106,6 +109,7 @@ class ReliableStep:
         factory: ProviderFactory | None = None,
         confirm_over_budget: Callable[[float, float], Awaitable[bool]] | None = None,
         refusal_hint: str | None = None,
+        hints: Hints = TUI_HINTS,
         secrets: Sequence[str | None] = (),
         sleep: Sleep = asyncio.sleep,
     ) -> ReliableStep:
@@ -119,6 +123,7 @@ class ReliableStep:
             budget=budget,
             secrets=secrets,
             sleep=sleep,
+            hints=hints,
         )
 
     # -- the step -----------------------------------------------------------------------------------
@@ -155,10 +160,10 @@ class ReliableStep:
                     self._notice(agent, f"fallback {target_label(provider)} failed too: {error}", "warning")
                     await _close(provider)
             if not (isinstance(first_error, ProviderError) and first_error.retryable):
-                raise _final(first_error, state)
+                raise _final(first_error, state, self.hints)
             provider = await self._next_fallback(agent, provider, targets, tried, error, state)
             if provider is None:
-                raise _final(first_error, state)
+                raise _final(first_error, state, self.hints)
 
     async def _next_fallback(
         self,
@@ -216,7 +221,7 @@ class ReliableStep:
             except FluxError as exc:
                 if state.answered or _answer_stored(agent, state):
                     if exc.hint is None:
-                        exc.hint = MIDSTREAM_HINT
+                        exc.hint = self.hints.midstream
                     log.error("%s failed mid-answer: %s", provider.name, exc)
                     raise
                 retry += 1
@@ -250,17 +255,16 @@ def _answer_stored(agent: Agent, state: _Send) -> bool:
     return any(m.role == "assistant" for m in agent.transcript.messages[state.start :])
 
 
-def _final(error: FluxError | None, state: _Send) -> FluxError:
+def _final(error: FluxError | None, state: _Send, hints: Hints) -> FluxError:
     assert error is not None
     if error.hint is not None:
         return error
     if state.errors:
-        error.hint = (
-            f"The fallbacks failed too ({'; '.join(state.errors)}). "
-            "Try again later with /retry, or pick another provider with /provider."
-        )
+        error.hint = hints.fallbacks_failed.format(errors="; ".join(state.errors))
     elif isinstance(error, IncompleteStreamError):  # the agent's generic hint speaks of a partial text
-        error.hint = "The answer broke off before any of it arrived. /retry asks again."
+        error.hint = hints.broke_off
+    else:
+        error.hint = hints.for_error(error)
     return error
 
 

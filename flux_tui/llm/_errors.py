@@ -46,6 +46,14 @@ def _class_names(exc: BaseException) -> set[str]:
     return {c.__name__ for c in type(exc).__mro__ if c.__module__.split(".")[0] in _SDK_PACKAGES}
 
 
+def _class_names_of(exc: BaseException | None) -> set[str]:
+    return _class_names(exc) if exc is not None else set()
+
+
+# httpx2's errors for a URL it cannot send to (no or an unknown scheme, a malformed host or port).
+_BAD_URL = frozenset({"UnsupportedProtocol", "InvalidURL"})
+
+
 def is_sdk_error(exc: BaseException) -> bool:
     """An error of the SDK or its transport, or an error event in a stream (``_sse``)."""
     return bool(_class_names(exc)) or isinstance(exc, StreamErrorEvent)
@@ -116,6 +124,14 @@ def _map_error(exc: BaseException, ctx: ErrorContext) -> ProviderError:
     if "APIError" in names and not ({"APIConnectionError", "APIResponseValidationError"} & names):
         return _from_stream_error(exc, ctx, common)  # an error event inside a 200 stream
     where = ctx.base_url or f"the {ctx.provider} API"
+    if _BAD_URL & (names | _class_names_of(exc.__cause__)):
+        # The URL itself cannot be used: asking again cannot help, the configuration has to change.
+        reason = _scrub(str(exc.__cause__ or exc), ctx.api_key)
+        return ProviderError(
+            f"the base URL of {ctx.provider} ({where}) is not a valid URL: {reason} "
+            "(set one like https://host/v1)",
+            **common,
+        )
     if {"APITimeoutError", "TimeoutException"} & names:
         if ctx.started:
             return IncompleteStreamError(
@@ -185,3 +201,51 @@ def _from_stream_error(exc: BaseException, ctx: ErrorContext, common: dict[str, 
     if kind == "invalid_request_error":
         return BadRequestError(text, **common)
     return IncompleteStreamError(text, **common)
+
+
+# -- a successful status with a body that is not an event stream --------------------------------------
+
+EVENT_STREAM = "text/event-stream"
+_BODY_PEEK = 4096
+
+
+async def check_event_stream(response: Any, ctx: ErrorContext) -> None:
+    """Raise a non-retryable error when a streamed request was answered with something else (a login
+    page, a proxy's HTML, a JSON error with status 200): asking again gets the same page, and read as
+    events it would look like an answer that broke off. No content type is let through."""
+    media = str(response.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if not media or media == EVENT_STREAM:
+        return
+    body = b""
+    try:
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) >= _BODY_PEEK:
+                break
+    except Exception:  # only for the message
+        pass
+    finally:
+        await response.aclose()
+    url = str(response.url).split("?", 1)[0]
+    message = f"the endpoint at {url} answered with {media}, not an event stream: check the base URL"
+    said = _said(body, media)
+    if said:
+        message += f" (it said: {said})"
+    raise ProviderError(
+        Redactor([ctx.api_key]).redact_text(message), provider=ctx.provider, status_code=response.status_code
+    )
+
+
+def _said(body: bytes, media: str) -> str | None:
+    """The server's own message in a JSON body, cut short; nothing from HTML (markup, not words)."""
+    if "json" not in media:
+        return None
+    import json
+
+    try:
+        parsed = json.loads(body.decode("utf-8", errors="replace"))
+    except ValueError:
+        return None
+    message, _kind = _server_message(parsed, "")
+    message = " ".join(message.split())
+    return (message[:157] + "...") if len(message) > 160 else (message or None)

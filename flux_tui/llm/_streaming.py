@@ -20,7 +20,7 @@ from flux_tui.core.events import DoneEvent, ProviderEvent
 from flux_tui.core.transcript import Message
 from flux_tui.llm import _json_body
 from flux_tui.llm._batching import BATCH_GAP, merge_deltas, ready_batches
-from flux_tui.llm._errors import ErrorContext, is_sdk_error, map_error
+from flux_tui.llm._errors import ErrorContext, check_event_stream, is_sdk_error, map_error
 from flux_tui.llm._history import render_context
 from flux_tui.llm._reply import Reply, normalise_stop_reason
 from flux_tui.llm._sse import EventDecoder, JsonEventStream
@@ -112,6 +112,7 @@ class StreamingProvider(BaseLLMProvider):
         response = await self.client.post(
             path, cast_to=httpx2.Response, content=stream_body(request), stream=True, options=options
         )
+        await check_event_stream(response, self._error_context(None))
         return JsonEventStream(response, decode)
 
     def build_request(
@@ -237,7 +238,8 @@ class StreamingProvider(BaseLLMProvider):
         if reply.usage_seen:
             self._account(reply.usage_event())  # type: ignore[arg-type]
 
-    def _error_context(self, reply: Reply) -> ErrorContext:
+    def _error_context(self, reply: Reply | None) -> ErrorContext:
+        """What an error message may say about this provider and ``reply`` (None: none began yet)."""
         return ErrorContext(
             provider=self.name,
             kind=self.kind,
@@ -246,8 +248,8 @@ class StreamingProvider(BaseLLMProvider):
             base_url=self.settings.base_url,
             idle_timeout=self.settings.idle_timeout,
             api_key=self.settings.api_key,
-            started=reply.started,
-            partial_text=reply.text,
+            started=reply.started if reply is not None else False,
+            partial_text=reply.text if reply is not None else "",
         )
 
     async def _safe_models(self) -> list[str]:

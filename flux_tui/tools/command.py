@@ -21,11 +21,12 @@ import signal
 from collections.abc import Collection
 from typing import Any, ClassVar
 
+from flux_tui.core._config_models import MAX_COMMAND_TIMEOUT
 from flux_tui.core.protocols import ToolOutcome
 from flux_tui.core.redact import trim_cut_end, trim_cut_start
 from flux_tui.tools.base import Tool, opt_number, req_str
 
-MAX_TIMEOUT = 1800.0
+MAX_TIMEOUT = MAX_COMMAND_TIMEOUT
 HEAD_CHARS = 12_000
 TAIL_CHARS = 12_000
 KILL_GRACE = 2.0
@@ -97,8 +98,11 @@ class RunCommand(Tool):
     async def run(self, args: dict[str, Any], data: Any) -> ToolOutcome:
         command = req_str(args, "command", allow_empty=False)
         timeout = self._timeout(args)
+        loop = asyncio.get_running_loop()
+        collector = _Collector()
         spawn = asyncio.ensure_future(
-            asyncio.create_subprocess_shell(
+            loop.subprocess_shell(
+                lambda: _Pump(collector, loop),
                 command,
                 cwd=self.ctx.workspace.root,
                 stdin=asyncio.subprocess.DEVNULL,
@@ -109,48 +113,72 @@ class RunCommand(Tool):
             )
         )
         try:
-            proc = await asyncio.shield(spawn)
+            transport, pump = await asyncio.shield(spawn)
         except asyncio.CancelledError:
             # Cancelled while asyncio was still wiring up the pipes: the process may already run
             # (and asyncio's own cleanup would only kill the shell, not its children).
             with contextlib.suppress(Exception):
-                await _kill_group(await spawn)
+                transport, pump = await spawn
+                try:
+                    await _kill_group(transport, pump)
+                finally:
+                    transport.close()
             raise
-        collector = _Collector()
-        timed_out = False
         try:
-            await asyncio.wait_for(self._pump(proc, collector), timeout)
-        except TimeoutError:
-            timed_out = True
-            await _kill_group(proc)
+            timed_out = not await pump.wait_closed(timeout)
+            if timed_out:
+                await _kill_group(transport, pump)
         except BaseException:  # cancelled: leave nothing running behind us
-            await _kill_group(proc)
+            await _kill_group(transport, pump)
             raise
+        finally:
+            # Closed here, while the loop runs: a pipe still held open by a process that left the group
+            # would otherwise be closed by the garbage collector after the loop is gone ("Event loop
+            # is closed" at exit).
+            transport.close()
         output = collector.text().rstrip("\n")
         body = output if output else "(no output)"
         if timed_out:
             return ToolOutcome(f"{body}\n[timed out after {timeout:g} s; the process was killed]", True)
-        code = proc.returncode
+        code = transport.get_returncode()
         if code is not None and code < 0:
             return ToolOutcome(f"{body}\n[killed by signal {-code}]", is_error=True)
         return ToolOutcome(f"{body}\n[exit code {code}]", is_error=code != 0)
 
-    @staticmethod
-    async def _pump(proc: asyncio.subprocess.Process, collector: _Collector) -> None:
-        assert proc.stdout is not None
-        while chunk := await proc.stdout.read(65536):
-            collector.feed(chunk)
-        await proc.wait()
+
+class _Pump(asyncio.SubprocessProtocol):
+    """Collects the output of one command; tells when it exited and when its output ended."""
+
+    def __init__(self, collector: _Collector, loop: asyncio.AbstractEventLoop) -> None:
+        self.collector = collector
+        self.exited = loop.create_future()
+        self.closed = loop.create_future()  # exited, and every pipe at its end
+
+    def pipe_data_received(self, fd: int, data: bytes) -> None:
+        self.collector.feed(data)
+
+    def process_exited(self) -> None:
+        if not self.exited.done():
+            self.exited.set_result(None)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.process_exited()
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    async def wait_closed(self, timeout: float) -> bool:
+        """True once the command exited and its output ended, False after ``timeout`` seconds."""
+        done, _ = await asyncio.wait({self.closed}, timeout=timeout)
+        return bool(done)
 
 
-async def _kill_group(proc: asyncio.subprocess.Process) -> None:
+async def _kill_group(transport: asyncio.SubprocessTransport, pump: _Pump) -> None:
     """SIGTERM the whole group, give it a moment, then SIGKILL whatever is left of it."""
+    pid = transport.get_pid()
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(asyncio.shield(proc.wait()), KILL_GRACE)
+        os.killpg(pid, signal.SIGTERM)
+    await asyncio.wait({pump.exited}, timeout=KILL_GRACE)
     # Even when the leader is gone, children in its group may linger.
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(asyncio.shield(proc.wait()), KILL_GRACE)
+        os.killpg(pid, signal.SIGKILL)
+    await asyncio.wait({pump.exited}, timeout=KILL_GRACE)

@@ -113,7 +113,9 @@ def _resume_start(wiring: SessionWiring, args: argparse.Namespace) -> Any:
         if session_id is None:
             return lambda: wiring.notice(NOTHING_TO_CONTINUE)
     loaded = _load(store, session_id, split_deltas=False)
-    return lambda: wiring.show_session(loaded, record=True)
+    # --provider/--model on the command line win over where the session stopped (a switch, recorded).
+    chosen = (getattr(args, "provider", None), getattr(args, "model", None))
+    return lambda: wiring.show_session(loaded, record=True, chosen=chosen)
 
 
 def _replay_start(wiring: SessionWiring, args: argparse.Namespace) -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from flux_tui.core.agent_events import AgentEvent
+from flux_tui.core.agent_events import AgentEvent, ProviderSwitched
 from flux_tui.core.errors import ConfigError
 from flux_tui.sessions import LoadedSession
 
@@ -16,14 +16,24 @@ if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
 
 
-def show_session(app: FluxApp, loaded: LoadedSession) -> None:
+def show_session(
+    app: FluxApp, loaded: LoadedSession, *, chosen: tuple[str | None, str | None] = (None, None)
+) -> None:
     """Make ``loaded`` the conversation: chat, inspector, sidebar and budget as it was, its history for
-    the model, and its last provider and model when they are ready here."""
+    the model, and its last provider and model when they are ready here.
+
+    ``chosen``: the provider and model the command line asked for. A provider given there is the app's
+    current one already and stays; a model alone applies to the session's provider. Either way the
+    change from where the session stopped is recorded as a switch, as ``/provider`` records it.
+    """
     budget = app.reliable_step.budget if app.reliable_step is not None else None
     if budget is not None:
         budget.reset()  # the guard counts the resumed session's spend, not the previous one's
     app.resume(loaded.events, loaded.transcript)
-    note = restore_provider(app, loaded.provider, loaded.model)
+    provider, model = chosen
+    note = None if provider else restore_provider(app, loaded.provider, model or loaded.model)
+    if provider or model:
+        _record_switch(app, loaded)
     sync_provider_display(app)
     info = loaded.meta
     text = (
@@ -73,6 +83,21 @@ def restore_provider(app: FluxApp, name: str | None, model: str | None) -> str |
     if not app.replaying:
         app.warm_up()
     return None
+
+
+def _record_switch(app: FluxApp, loaded: LoadedSession) -> None:
+    current = app.agent.provider
+    if loaded.provider is None or (loaded.provider, loaded.model) == (current.name, current.model):
+        return
+    app.agent.emit(
+        ProviderSwitched(
+            provider=current.name,
+            model=current.model,
+            previous_provider=loaded.provider,
+            previous_model=loaded.model,
+            reason="user",
+        )
+    )
 
 
 def sync_provider_display(app: FluxApp) -> None:

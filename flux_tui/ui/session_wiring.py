@@ -207,7 +207,9 @@ class SessionWiring:
             app.notify(str(exc), severity="error")
             return None
 
-    def show_session(self, loaded: LoadedSession, *, record: bool) -> None:
+    def show_session(
+        self, loaded: LoadedSession, *, record: bool, chosen: tuple[str | None, str | None] = (None, None)
+    ) -> None:
         """Make ``loaded`` the conversation (see ``session_view.show_session``); with ``record``, new
         events are appended to that session, unless another process records it: then the user is
         told, and chooses between a fork and read-only (see ``SessionBusyScreen``)."""
@@ -218,7 +220,7 @@ class SessionWiring:
             except SessionBusyError as exc:
                 busy = exc
                 self.sink.switch(None, create=lambda: session_lease.copy_on_write(self, loaded))
-        session_view.show_session(self._app(), loaded)
+        session_view.show_session(self._app(), loaded, chosen=chosen)
         if busy is not None:
             session_lease.offer_fork(self, loaded, busy)
 
