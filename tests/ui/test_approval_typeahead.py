@@ -188,3 +188,24 @@ async def test_typing_the_next_prompt_as_the_dialog_opens_neither_runs_the_comma
         result = fake_api.last_request("/v1/messages").body["messages"][-1]["content"][0]
         assert result["tool_use_id"] == "toolu_c" and result.get("is_error") is True
         assert reason in str(result["content"])
+
+
+async def test_tab_and_y_right_after_typing_a_reason_do_not_approve() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await _open_and_read(pilot, app)
+        await pilot.press("n")
+        await wait_out_key_guard(screen)
+        await pilot.press(*"not yet", "tab", "y")  # the keys after the reason come in the same burst
+        await pilot.pause()
+        assert app.screen is screen and app.results == []
+        assert screen.focused is screen.query_one("#approve")
+
+
+async def test_escape_in_the_reason_box_keeps_what_was_typed() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _open_and_read(pilot, app)
+        await pilot.press("n", *"wrong dir", "escape")
+        await pilot.pause()
+    assert app.results == [ApprovalDecision("denied", "wrong dir")]

@@ -2,8 +2,8 @@
 
 ``y`` approves once, ``ctrl+a`` approves the tool for the rest of the session (never a plain key: it is
 the answer that costs most if typed by mistake), ``n`` moves to the reason box where every key is text
-and Enter denies (the reason goes back to the model), Escape denies without a reason. Keys typed ahead
-or in a burst answer nothing (see :mod:`flux_tui.ui.screens.key_guard`).
+and Enter denies (the reason goes back to the model), Escape denies at once (with the reason typed so
+far, if any). Keys typed ahead or in a burst answer nothing (see :mod:`flux_tui.ui.screens.key_guard`).
 Push it with ``app.push_screen(ApprovalScreen(request), callback)`` or ``await app.push_screen_wait(...)``.
 """
 
@@ -158,8 +158,14 @@ class ApprovalScreen(KeyGuardedScreen[ApprovalDecision]):
         self.set_focus(self.query_one("#approval-reason", Input))
 
     def action_deny(self) -> None:
-        """Escape: deny at once, without a reason."""
-        self._decide(ApprovalDecision("denied"))
+        """Escape: deny at once, with the reason typed so far if there is one (typing is never lost)."""
+        self._decide(ApprovalDecision("denied", self._reason()))
+
+    @on(Input.Changed, "#approval-reason")
+    def _reason_typed(self) -> None:
+        # The box consumes its keys before the guard sees them: typing a reason is typing all the same,
+        # so a shortcut right after it (Tab to a button, then y) waits like any other burst.
+        self.note_typing()
 
     @on(Input.Submitted, "#approval-reason")
     def _reason_submitted(self, event: Input.Submitted) -> None:

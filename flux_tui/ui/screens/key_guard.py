@@ -87,8 +87,12 @@ class KeyGuardedScreen(ModalScreen[ResultType]):
     def _early(self, at: float) -> bool:
         """Whether a key pressed at ``at`` comes too soon after the dialog appeared or after another key."""
         early = at < self._shown_at + self.GUARD_SECONDS or at - self._last_key_at < self.GUARD_SECONDS
-        self._last_key_at = max(self._last_key_at, at)
+        self.note_typing(at)
         return early
+
+    def note_typing(self, at: float | None = None) -> None:
+        """Count typing the guard does not see (keys a text box consumed) towards the current burst."""
+        self._last_key_at = max(self._last_key_at, get_time() if at is None else at)
 
     def seconds_until_keys_count(self) -> float:
         """How long until a key pressed now would pass the guard (inf while the dialog is not drawn)."""
@@ -106,7 +110,10 @@ class KeyGuardedScreen(ModalScreen[ResultType]):
     def _guard_key(self, event: events.Key) -> None:
         # Keys reach the screen from the focused widget before the app looks up bindings, so stopping a
         # key here keeps it from every binding of the dialog (and from Enter on a focused button).
-        if self.text_box_takes(event) or event.key in SCROLL_KEYS:
+        if self.text_box_takes(event):
+            self.note_typing(event.time)
+            return
+        if event.key in SCROLL_KEYS:
             return
         if self._early(event.time):
             event.stop()
