@@ -1,5 +1,6 @@
-"""The over-budget and delete-session dialogs take only keys pressed for them: keys typed ahead, or typed
-with the key that opened the dialog, neither send over budget nor delete (same guard as approvals)."""
+"""The over-budget, delete-session and fork dialogs take only keys pressed for them: keys typed ahead, or
+typed with the key that opened the dialog, neither send over budget, delete nor fork (same guard as
+approvals)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from textual.app import App, ComposeResult
 from textual.widgets import Label
 
 from flux_tui.ui.screens.budget_confirm import BudgetConfirmScreen, budget_confirmer
-from flux_tui.ui.screens.session_dialogs import ConfirmDeleteScreen
+from flux_tui.ui.screens.session_dialogs import ConfirmDeleteScreen, ForkScreen
 
 
 class Host(App[None]):
     def __init__(self) -> None:
         super().__init__()
-        self.results: list[bool | None] = []
+        self.results: list[bool | str | None] = []
 
     def compose(self) -> ComposeResult:
         yield Label("host")
@@ -97,3 +98,18 @@ async def test_a_click_as_the_delete_dialog_opens_is_ignored() -> None:
         await pilot.click("#delete-yes")
         await pilot.pause()
     assert app.results == [True]
+
+
+async def test_enter_typed_with_the_f_that_opened_the_fork_dialog_forks_nothing() -> None:
+    app = Host()
+    async with app.run_test() as pilot:
+        screen = ForkScreen("Fish facts", [("m1", "How do fish sleep?"), ("m2", "And sharks?")])
+        app.push_screen(screen, app.results.append)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen and app.results == []
+        await pilot.press("up")  # choosing the turn is not answering: it works at once
+        await wait_out_key_guard(screen)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.results == ["m1"]

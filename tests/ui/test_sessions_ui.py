@@ -238,6 +238,7 @@ async def test_fork_from_a_turn_opens_a_new_session_with_the_history_up_to_it(
             turns = app.screen.query_one(OptionList)
             assert turns.option_count == 2
             turns.highlighted = 0  # "How do fish sleep?"
+            await wait_out_key_guard(app.screen)
             await pilot.press("enter")
             assert app.session_wiring is not None
             await wait_until(pilot, lambda: app.session_wiring.current_session_id not in (None, older))

@@ -78,12 +78,14 @@ def prompts_of(transcript: Transcript) -> list[tuple[str, str]]:
     ]
 
 
-class ForkScreen(ModalScreen[str | None]):
-    """Pick a prompt: the fork keeps the history up to that prompt's answer. Dismisses with its id."""
+class ForkScreen(KeyGuardedScreen[str | None]):
+    """Pick a prompt: the fork keeps the history up to that prompt's answer. Dismisses with its id.
+    An Enter typed with the ``f`` that opened it forks nothing (see ``key_guard``)."""
 
     CSS_PATH = CSS
     AUTO_FOCUS = "#fork-turns"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    KEY_HINTS = "Enter forks from the highlighted turn · Esc cancels"
 
     def __init__(self, title: str, prompts: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -103,7 +105,7 @@ class ForkScreen(ModalScreen[str | None]):
                 for number, (message_id, text) in enumerate(self.prompts, start=1)
             ]
             yield OptionList(*options, id="fork-turns")
-            yield Static("Enter forks from the highlighted turn · Esc cancels", classes="dialog-hint")
+            yield self.key_hints()
 
     def on_mount(self) -> None:
         turns = self.query_one(OptionList)
@@ -112,7 +114,8 @@ class ForkScreen(ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        if not self.too_soon_to_click():
+            self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
