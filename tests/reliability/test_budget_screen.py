@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from key_guard_support import wait_out_key_guard
 from textual.app import App
 from textual.widgets import Static
 
@@ -30,6 +31,7 @@ async def test_keys_answer_the_dialog(key: str, expected: bool) -> None:
         assert isinstance(screen, BudgetConfirmScreen)
         text = str(screen.query_one("#budget-text", Static).render())
         assert "$5.25 of its $5.00 budget" in text
+        await wait_out_key_guard(screen)
         await pilot.press(key)  # Enter presses the focused button: the safe "Don't send"
         assert await asyncio.wait_for(answer, 5) is expected
         await pilot.pause()
@@ -41,6 +43,7 @@ async def test_send_button_says_yes() -> None:
     async with app.run_test() as pilot:
         answer = asyncio.ensure_future(budget_confirmer(app)(1.0, 1.0))
         await pilot.pause()
+        await wait_out_key_guard(app.screen)
         await pilot.click("#budget-yes")
         assert await asyncio.wait_for(answer, 5) is True
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from key_guard_support import wait_out_key_guard
 from ui_pilot import SIZE, finish_turn, type_text, wait_until
 
 from flux_tui.ui.screens.approval import ApprovalScreen
@@ -51,6 +52,7 @@ async def test_edit_approved_in_the_dialog_changes_the_file(
         await type_text(pilot, app, "greet the world")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen))
+        await wait_out_key_guard(app.screen)
         await pilot.press("y")
         await finish_turn(pilot, app)
         assert target.read_text() == "print('hello, world')\n"
@@ -71,6 +73,7 @@ async def test_edit_denied_leaves_the_file_and_tells_the_model(
         await type_text(pilot, app, "set x to 2")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen))
+        await wait_out_key_guard(app.screen)
         await pilot.press("escape")  # in the dialog: deny
         await finish_turn(pilot, app)
         assert target.read_text() == "x = 1\n"

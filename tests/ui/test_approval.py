@@ -1,4 +1,7 @@
-"""The approval dialog: every decision by key press and by button, the diff or command it shows."""
+"""The approval dialog: every decision by key press and by button, the diff or command it shows.
+
+Keys and clicks are given once the dialog has been on screen for its guard interval (a user who read it);
+keys typed ahead or in a burst are tested in ``test_approval_typeahead.py``."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import io
 from typing import Any
 
 import pytest
+from key_guard_support import wait_out_key_guard
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Label, Static
 
@@ -70,6 +74,7 @@ async def _decide(request: ApprovalRequest, *keys: str, **kwargs: Any) -> Approv
     async with app.run_test(size=(100, 40), **kwargs) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ApprovalScreen)
+        await wait_out_key_guard(app.screen)
         await pilot.press(*keys)
         await pilot.pause()
         assert not isinstance(app.screen, ApprovalScreen), "the dialog should be closed"
@@ -80,12 +85,12 @@ async def _decide(request: ApprovalRequest, *keys: str, **kwargs: Any) -> Approv
     ("keys", "expected"),
     [
         (("y",), ApprovalDecision("approved")),
-        (("a",), ApprovalDecision("approved_session")),
+        (("ctrl+a",), ApprovalDecision("approved_session")),
         (("escape",), ApprovalDecision("denied", None)),
         (("n", "enter"), ApprovalDecision("denied", None)),
         (("n", *"use ruff", "enter"), ApprovalDecision("denied", "use ruff")),
     ],
-    ids=["y-approve-once", "a-approve-session", "escape-deny", "n-enter-deny", "n-reason-deny"],
+    ids=["y-approve-once", "ctrl+a-approve-session", "escape-deny", "n-enter-deny", "n-reason-deny"],
 )
 async def test_key_presses_return_each_decision(keys: tuple[str, ...], expected: ApprovalDecision) -> None:
     app = await _decide(EDIT, *keys)
@@ -96,6 +101,7 @@ async def test_typing_y_or_a_in_the_reason_box_is_text_not_a_decision() -> None:
     app = ApprovalHost(EDIT)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
+        await wait_out_key_guard(app.screen)
         await pilot.press("n", "a", "y", "n")
         await pilot.pause()
         assert isinstance(app.screen, ApprovalScreen)
@@ -118,6 +124,7 @@ async def test_buttons_return_each_decision(button: str, expected: ApprovalDecis
     app = ApprovalHost(EDIT)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
+        await wait_out_key_guard(app.screen)
         await pilot.click(button)
         await pilot.pause()
     assert app.results == [expected]
@@ -128,6 +135,7 @@ async def test_deny_button_sends_the_typed_reason() -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         app.screen.query_one("#approval-reason", Input).value = "not this file"
+        await wait_out_key_guard(app.screen)
         await pilot.click("#deny")
         await pilot.pause()
     assert app.results == [ApprovalDecision("denied", "not this file")]
@@ -222,9 +230,11 @@ async def test_a_long_diff_scrolls_and_the_buttons_stay_on_a_small_screen() -> N
         await pilot.press("end")
         await pilot.pause()
         assert preview.scroll_y > 0
+        await wait_out_key_guard(screen)
         await pilot.press("enter")
         await pilot.pause()
         assert app.results == []
-        await pilot.press("a")
+        await wait_out_key_guard(screen)
+        await pilot.press("ctrl+a")
         await pilot.pause()
     assert app.results == [ApprovalDecision("approved_session")]

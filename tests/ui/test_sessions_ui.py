@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import sessions_rig as rig
+from key_guard_support import wait_out_key_guard
 from textual.widgets import DataTable, Input, OptionList, Select
 from ui_pilot import SIZE, run_command, send, wait_until
 
@@ -161,12 +162,14 @@ async def test_delete_asks_first_and_refuses_the_session_being_recorded(
             select_row(screen, older)
             await pilot.press("d")
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDeleteScreen))
+            await wait_out_key_guard(app.screen)
             await pilot.press("n")
             await wait_until(pilot, lambda: app.screen is screen)
             assert older in [info.id for info in screen.sessions]
 
             await pilot.press("d")
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDeleteScreen))
+            await wait_out_key_guard(app.screen)
             await pilot.press("y")
             await wait_until(pilot, lambda: older not in [info.id for info in screen.sessions])
 
@@ -235,6 +238,7 @@ async def test_fork_from_a_turn_opens_a_new_session_with_the_history_up_to_it(
             turns = app.screen.query_one(OptionList)
             assert turns.option_count == 2
             turns.highlighted = 0  # "How do fish sleep?"
+            await wait_out_key_guard(app.screen)
             await pilot.press("enter")
             assert app.session_wiring is not None
             await wait_until(pilot, lambda: app.session_wiring.current_session_id not in (None, older))

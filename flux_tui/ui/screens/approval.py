@@ -1,7 +1,9 @@
 """The dialog that asks before a tool changes something: shows the diff (or the command) and decides.
 
-``y`` approves once, ``a`` approves the tool for the rest of the session, ``n`` moves to the reason box
-where Enter denies (the reason goes back to the model), Escape denies without a reason.
+``y`` approves once, ``ctrl+a`` approves the tool for the rest of the session (never a plain key: it is
+the answer that costs most if typed by mistake), ``n`` moves to the reason box where every key is text
+and Enter denies (the reason goes back to the model), Escape denies at once (with the reason typed so
+far, if any). Keys typed ahead or in a burst answer nothing (see :mod:`flux_tui.ui.screens.key_guard`).
 Push it with ``app.push_screen(ApprovalScreen(request), callback)`` or ``await app.push_screen_wait(...)``.
 """
 
@@ -16,14 +18,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest
 from flux_tui.core.redact import Redactor
 from flux_tui.ui import format as fmt
+from flux_tui.ui.screens.key_guard import KeyGuardedScreen
 
-CHROME_ROWS = 14  # dialog rows that are not the preview: borders, title, target, reason box, buttons
+CHROME_ROWS = 15  # dialog rows that are not the preview: borders, title, target, reason box, keys, buttons
 PREVIEW_LIMIT = 200_000  # characters; a gigantic write is cut so the dialog still opens at once
 
 
@@ -49,7 +51,7 @@ def preview_renderable(request: ApprovalRequest, redactor: Redactor) -> Renderab
     return fmt.json_syntax(redactor.redact(request.input))
 
 
-class ApprovalScreen(ModalScreen[ApprovalDecision]):
+class ApprovalScreen(KeyGuardedScreen[ApprovalDecision]):
     """Modal approval of one tool call; dismisses with an :class:`ApprovalDecision`."""
 
     CSS_PATH = "approval.tcss"
@@ -57,10 +59,10 @@ class ApprovalScreen(ModalScreen[ApprovalDecision]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "approve", "Approve once"),
-        Binding("a", "approve_session", "Approve for session"),
-        Binding("n", "deny_with_reason", "Deny…"),
+        Binding("ctrl+a", "approve_session", "Approve for session"),
         Binding("escape", "deny", "Deny", show=False),
     ]
+    KEY_HINTS = "n: type a reason, Enter denies with it · esc: deny at once"
 
     def __init__(
         self,
@@ -98,10 +100,11 @@ class ApprovalScreen(ModalScreen[ApprovalDecision]):
                 placeholder="Reason for denying (optional, sent to the model) — Enter denies",
                 id="approval-reason",
             )
+            yield self.key_hints()
             with Horizontal(id="approval-buttons"):
                 # Content(...) keeps "[y]" literal instead of reading it as markup.
                 yield Button(Content("Approve once [y]"), id="approve", variant="success")
-                yield Button(Content("Approve for session [a]"), id="approve-session", variant="primary")
+                yield Button(Content("Approve for session [ctrl+a]"), id="approve-session", variant="primary")
                 yield Button(Content("Deny [n]"), id="deny", variant="error")
 
     def on_resize(self, event: events.Resize) -> None:
@@ -112,6 +115,28 @@ class ApprovalScreen(ModalScreen[ApprovalDecision]):
         preview = self.query_one("#approval-preview")
         chrome = CHROME_ROWS + (1 if self.request.reason else 0)
         preview.styles.max_height = max(3, min(height - chrome, height * 2 // 3))
+
+    # ------------------------------------------------------------------ keys
+
+    def text_box_takes(self, event: events.Key) -> bool:
+        reason = self.query_one("#approval-reason", Input)
+        if self.focused is not reason:
+            return False
+        if event.is_printable and event.character is not None:
+            # A key sent on its way before ``n`` moved the focus reaches the screen, not the box: it is
+            # text all the same (a reason typed at once must not hit the shortcuts, nor lose letters).
+            event.stop()
+            event.prevent_default()
+            reason.insert_text_at_cursor(event.character)
+        return True
+
+    def key_passed(self, event: events.Key) -> None:
+        if event.key == "n":
+            # At once, not through the binding: the keys typed right after ``n`` already in the queue
+            # then find the reason box focused.
+            event.stop()
+            event.prevent_default()
+            self.action_deny_with_reason()
 
     # ------------------------------------------------------------------ decisions
 
@@ -133,11 +158,17 @@ class ApprovalScreen(ModalScreen[ApprovalDecision]):
         self._decide(ApprovalDecision("approved_session"))
 
     def action_deny_with_reason(self) -> None:
-        self.query_one("#approval-reason", Input).focus()
+        self.set_focus(self.query_one("#approval-reason", Input))
 
     def action_deny(self) -> None:
-        """Escape: deny at once, without a reason."""
-        self._decide(ApprovalDecision("denied"))
+        """Escape: deny at once, with the reason typed so far if there is one (typing is never lost)."""
+        self._decide(ApprovalDecision("denied", self._reason()))
+
+    @on(Input.Changed, "#approval-reason")
+    def _reason_typed(self) -> None:
+        # The box consumes its keys before the guard sees them: typing a reason is typing all the same,
+        # so a shortcut right after it (Tab to a button, then y) waits like any other burst.
+        self.note_typing()
 
     @on(Input.Submitted, "#approval-reason")
     def _reason_submitted(self, event: Input.Submitted) -> None:
@@ -147,6 +178,8 @@ class ApprovalScreen(ModalScreen[ApprovalDecision]):
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
         event.stop()
+        if self.too_soon_to_click():
+            return
         if event.button.id == "approve":
             self.action_approve()
         elif event.button.id == "approve-session":

@@ -1,8 +1,9 @@
 """The dialog shown when the session budget is spent and the agent is about to send another request.
 
-``y``/Enter sends it anyway (for the rest of this turn), ``n``/Escape does not (the turn fails with a
-hint to raise the cap with ``/budget``). The app passes ``budget_confirmer(app)`` to
-``ReliableStep.from_config(..., confirm_over_budget=...)``.
+``y`` sends it anyway (for the rest of this turn), ``n``/Escape does not (the turn fails with a
+hint to raise the cap with ``/budget``); Enter presses the focused button, at first "Don't send". Keys
+typed ahead or in a burst answer nothing (see :mod:`flux_tui.ui.screens.key_guard`).
+The app passes ``budget_confirmer(app)`` to ``ReliableStep.from_config(..., confirm_over_budget=...)``.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from flux_tui.core.budget import format_usd
+from flux_tui.ui.screens.key_guard import KeyGuardedScreen
 
 
-class BudgetConfirmScreen(ModalScreen[bool]):
+class BudgetConfirmScreen(KeyGuardedScreen[bool]):
     """Modal "over budget: send anyway?"; dismisses with True (send) or False (don't)."""
 
     CSS_PATH = "budget_confirm.tcss"
@@ -32,6 +33,7 @@ class BudgetConfirmScreen(ModalScreen[bool]):
         Binding("n", "stop", "Don't send"),
         Binding("escape", "stop", "Don't send", show=False),
     ]
+    KEY_HINTS = "y: send anyway · n or esc: don't send"
 
     def __init__(
         self, spent: float, budget: float, *, name: str | None = None, id: str | None = None
@@ -48,17 +50,26 @@ class BudgetConfirmScreen(ModalScreen[bool]):
                 "Send the next request anyway? (Raise the cap with /budget USD.)",
                 id="budget-text",
             )
+            yield self.key_hints()
             with Horizontal(id="budget-buttons"):
                 yield Button("Send anyway [y]", id="budget-yes", variant="warning")
                 yield Button("Don't send [n]", id="budget-no", variant="primary")
 
-    @on(Button.Pressed, "#budget-yes")
     def action_send(self) -> None:
         self.dismiss(True)
 
-    @on(Button.Pressed, "#budget-no")
     def action_stop(self) -> None:
         self.dismiss(False)
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        event.stop()
+        if self.too_soon_to_click():
+            return
+        if event.button.id == "budget-yes":
+            self.action_send()
+        elif event.button.id == "budget-no":
+            self.action_stop()
 
 
 def budget_confirmer(app: App[object]) -> Callable[[float, float], Awaitable[bool]]:

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from flux_tui.core.transcript import TextBlock, Transcript
+from flux_tui.ui.screens.key_guard import KeyGuardedScreen
 
 CSS = Path(__file__).with_name("session_dialogs.tcss")
 EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
@@ -22,8 +23,9 @@ EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
 )
 
 
-class ConfirmDeleteScreen(ModalScreen[bool]):
-    """Ask "delete this session?": ``y`` deletes, ``n``/Escape keeps it (and has the focus)."""
+class ConfirmDeleteScreen(KeyGuardedScreen[bool]):
+    """Ask "delete this session?": ``y`` deletes, ``n``/Escape keeps it (and has the focus). A ``y``
+    typed with the ``d`` that opened it, or ahead of it, deletes nothing (see ``key_guard``)."""
 
     CSS_PATH = CSS
     AUTO_FOCUS = "#delete-no"
@@ -31,6 +33,7 @@ class ConfirmDeleteScreen(ModalScreen[bool]):
         Binding("y", "delete", "Delete"),
         Binding("n,escape", "keep", "Keep"),
     ]
+    KEY_HINTS = "y: delete · n or esc: keep it"
 
     def __init__(self, title: str, session_id: str) -> None:
         super().__init__()
@@ -44,17 +47,26 @@ class ConfirmDeleteScreen(ModalScreen[bool]):
                 f"“{self.session_title}” ({self.session_id}) and all its events will be removed for good.",
                 classes="dialog-text",
             )
+            yield self.key_hints()
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Delete [y]", id="delete-yes", variant="error")
                 yield Button("Keep [n]", id="delete-no", variant="primary")
 
-    @on(Button.Pressed, "#delete-yes")
     def action_delete(self) -> None:
         self.dismiss(True)
 
-    @on(Button.Pressed, "#delete-no")
     def action_keep(self) -> None:
         self.dismiss(False)
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        event.stop()
+        if self.too_soon_to_click():
+            return
+        if event.button.id == "delete-yes":
+            self.action_delete()
+        elif event.button.id == "delete-no":
+            self.action_keep()
 
 
 def prompts_of(transcript: Transcript) -> list[tuple[str, str]]:
@@ -66,12 +78,14 @@ def prompts_of(transcript: Transcript) -> list[tuple[str, str]]:
     ]
 
 
-class ForkScreen(ModalScreen[str | None]):
-    """Pick a prompt: the fork keeps the history up to that prompt's answer. Dismisses with its id."""
+class ForkScreen(KeyGuardedScreen[str | None]):
+    """Pick a prompt: the fork keeps the history up to that prompt's answer. Dismisses with its id.
+    An Enter typed with the ``f`` that opened it forks nothing (see ``key_guard``)."""
 
     CSS_PATH = CSS
     AUTO_FOCUS = "#fork-turns"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    KEY_HINTS = "Enter forks from the highlighted turn · Esc cancels"
 
     def __init__(self, title: str, prompts: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -91,7 +105,7 @@ class ForkScreen(ModalScreen[str | None]):
                 for number, (message_id, text) in enumerate(self.prompts, start=1)
             ]
             yield OptionList(*options, id="fork-turns")
-            yield Static("Enter forks from the highlighted turn · Esc cancels", classes="dialog-hint")
+            yield self.key_hints()
 
     def on_mount(self) -> None:
         turns = self.query_one(OptionList)
@@ -100,7 +114,8 @@ class ForkScreen(ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        if not self.too_soon_to_click():
+            self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
