@@ -131,6 +131,20 @@ class ProviderSwitched(AgentEvent):
 
 
 @dataclass(slots=True, kw_only=True)
+class PromptUnanswered(AgentEvent):
+    """The turn ended (failed, refused, cancelled) before any of the answer to its prompt arrived.
+
+    The prompt is taken out of the history the model sees, so it is never sent along with a later
+    prompt; the chat keeps it, marked, and ``/retry`` sends it again. Comes before the turn's end.
+    """
+
+    kind: ClassVar[str] = "prompt_unanswered"
+    prompt: str
+    reason: str  # the error the turn ended with, or "cancelled"
+    sent: bool = True  # False: no provider received it (the budget dialog's "Don't send", no key...)
+
+
+@dataclass(slots=True, kw_only=True)
 class TurnFinished(AgentEvent):
     kind: ClassVar[str] = "turn_finished"
     stop_reason: str
@@ -164,6 +178,7 @@ EVENT_TYPES: dict[str, type[AgentEvent]] = {
         StepFinished,
         Notice,
         ProviderSwitched,
+        PromptUnanswered,
         TurnFinished,
         TurnFailed,
         TurnCancelled,
