@@ -10,10 +10,9 @@ prompt or poisoning every request after a "prompt is too long". The chat keeps s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flux_tui.core.agent_events import AgentEvent, PromptUnanswered, TurnStarted
+from flux_tui.core.agent_events import PromptUnanswered
 from flux_tui.core.transcript import Transcript
 
 REASON_LENGTH = 160  # the reason kept with the mark: the error's first line, cut
@@ -63,13 +62,3 @@ class Unanswered:
         messages = transcript.messages
         return len(messages) == self.length and (messages[-1].id if messages else None) == self.last_id
 
-
-def last_unanswered(events: Iterable[AgentEvent]) -> str | None:
-    """The prompt of the last turn of stored ``events`` if it got no answer (for ``/retry`` on resume)."""
-    prompt: str | None = None
-    for event in events:
-        if isinstance(event, TurnStarted):
-            prompt = None
-        elif isinstance(event, PromptUnanswered):
-            prompt = event.prompt
-    return prompt

@@ -8,6 +8,7 @@ and back (``event_to_dict`` / ``event_from_dict``).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar, Literal
 
@@ -184,6 +185,17 @@ EVENT_TYPES: dict[str, type[AgentEvent]] = {
         TurnCancelled,
     )
 }
+
+
+def last_unanswered(events: Iterable[AgentEvent]) -> str | None:
+    """The prompt of the last turn of ``events`` if nothing answered it (``/retry`` of a resumed session)."""
+    prompt: str | None = None
+    for event in events:
+        if isinstance(event, TurnStarted):
+            prompt = None
+        elif isinstance(event, PromptUnanswered):
+            prompt = event.prompt
+    return prompt
 
 
 def event_to_dict(event: AgentEvent) -> dict[str, Any]:
