@@ -17,7 +17,7 @@ from flux_tui.core.errors import (
     RateLimitError,
 )
 
-log = logging.getLogger("flux_tui.core.agent")
+log = logging.getLogger("flux_tui.core.agent")  # the turn failed in the agent loop: say so in the log
 
 _HINTS: list[tuple[type[Exception], str]] = [
     (AuthenticationError, "Check the API key for this provider (environment variable or flux.toml)."),
