@@ -19,6 +19,7 @@ from flux_tui.core.agent import STOP_ERROR, STOP_MAX_STEPS, Agent
 from flux_tui.core.agent_events import (
     AgentEvent,
     Notice,
+    PromptUnanswered,
     ProviderSwitched,
     TextDelta,
     ToolCallDecided,
@@ -78,6 +79,11 @@ class HeadlessPrinter:
             self._say(line)
         elif isinstance(event, Notice):
             self._say(f"flux-tui: {event.level}: {event.text}")
+        elif isinstance(event, PromptUnanswered):
+            self._say(
+                "flux-tui: the prompt got no answer: the session keeps it, marked, out of its history "
+                "(flux-tui --continue, then /retry, sends it again)"
+            )
         elif isinstance(event, TurnFailed):
             self._say(f"flux-tui: error: {event.error}")
             if event.hint:

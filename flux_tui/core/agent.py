@@ -9,7 +9,9 @@ Invariants a caller can rely on:
 - every tool call gets a result, also when the turn fails or is cancelled, so the next request is
   valid for any provider;
 - provider failures end the turn with ``TurnFailed`` and ``"error"``; they are never raised. A cancel
-  (``asyncio.CancelledError``) emits ``TurnCancelled`` and is re-raised.
+  (``asyncio.CancelledError``) emits ``TurnCancelled`` and is re-raised;
+- a prompt is committed once part of its answer arrived; when the turn ends before that, the prompt is
+  taken out of the history (``PromptUnanswered``, before the turn's end) and kept for ``/retry``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from flux_tui.core._agent_failure import failure_event
+from flux_tui.core._agent_prompt import HeldPrompt, Unanswered
 from flux_tui.core._agent_tools import ToolPhase
 from flux_tui.core._agent_usage import UsageMeter, estimate_input
 from flux_tui.core.agent_events import (
@@ -32,20 +36,8 @@ from flux_tui.core.agent_events import (
     TextDelta,
     ThinkingDelta,
     TurnCancelled,
-    TurnFailed,
     TurnFinished,
     TurnStarted,
-)
-from flux_tui.core.errors import (
-    AuthenticationError,
-    BadRequestError,
-    ConfigError,
-    FluxError,
-    IncompleteStreamError,
-    ModelNotFoundError,
-    OverloadedError,
-    ProviderConnectionError,
-    RateLimitError,
 )
 from flux_tui.core.events import STOP_OTHER, ProviderEvent
 from flux_tui.core.protocols import (
@@ -57,6 +49,7 @@ from flux_tui.core.protocols import (
     ToolRunner,
 )
 from flux_tui.core.redact import Redactor
+from flux_tui.core.retry import ANSWER_EVENTS
 from flux_tui.core.secret_values import tool_result_redactor
 from flux_tui.core.transcript import Transcript
 
@@ -119,6 +112,8 @@ class Agent:
         # Messages before this index were committed (or came from a resumed session).
         self._committed = 0
         self._last_committed_id: str | None = None
+        self._prompt: HeldPrompt | None = None  # the turn's prompt while nothing answered it
+        self._unanswered: Unanswered | None = None
 
     # -- listeners ------------------------------------------------------------------------------
 
@@ -133,6 +128,17 @@ class Agent:
     @property
     def turn_id(self) -> str:
         return self._turn_id
+
+    @property
+    def unanswered(self) -> str | None:
+        """The last turn's prompt if it got no answer and the history has not moved on since."""
+        if self._unanswered is None or not self._unanswered.current(self.transcript):
+            return None
+        return self._unanswered.text
+
+    def remember_unanswered(self, prompt: str | None) -> None:
+        """Make ``prompt`` the one ``/retry`` sends (a resumed session whose last prompt got no answer)."""
+        self._unanswered = Unanswered.of(prompt, self.transcript) if prompt else None
 
     def subscribe(self, sink: EventSink) -> None:
         self._sinks.append(sink)
@@ -204,22 +210,29 @@ class Agent:
                 )
             )
             self._close_orphans()
+            self._unanswered = None
+            if prompt is not None:
+                self._prompt = HeldPrompt(prompt, len(self.transcript.messages))
             try:
                 stop_reason = await self._loop(prompt)
             except asyncio.CancelledError:
                 self._close_pending("cancelled", "cancelled by the user before it ran")
+                self._take_back_prompt("cancelled")
                 self._commit_new()
                 self.emit(TurnCancelled())
                 raise
             except Exception as exc:
                 self._close_pending("interrupted", FAILED_RESULT)
+                failure = failure_event(exc)
+                self._take_back_prompt(failure.error)
                 self._commit_new()
-                self.emit(_failure_event(exc))
+                self.emit(failure)
                 return STOP_ERROR
             self._commit_new()
             self.emit(TurnFinished(stop_reason=stop_reason))
             return stop_reason
         finally:
+            self._prompt = None
             self._running = False
 
     async def _loop(self, prompt: str | None) -> str:
@@ -240,6 +253,9 @@ class Agent:
             step += 1
             stop_reason = await self._model_step(message, step)
             message = None
+            if self._prompt is not None:  # the step ended normally: whatever it stored is the answer
+                self._prompt = None
+                self._commit_new()
             calls = self.transcript.pending_tool_calls()
             if not calls:
                 return stop_reason
@@ -277,7 +293,9 @@ class Agent:
                         meter.finish()
                         provider = self.provider
                         meter = self._meter(provider, tools)
-                    self._commit_new()  # the prompt, once the provider has appended it
+                    if self._prompt is not None and event.get("type") in ANSWER_EVENTS:
+                        self._prompt.answered = True
+                    self._commit_new()  # the prompt, once its answer has started
                     stop_reason = self._on_event(event, meter) or stop_reason
         finally:
             meter.finish()
@@ -325,13 +343,27 @@ class Agent:
     # -- history bookkeeping --------------------------------------------------------------------
 
     def _commit_new(self) -> None:
-        """Announce every message appended since the last commit."""
+        """Announce every message appended since the last commit; a prompt nothing has answered yet
+        waits (see ``_take_back_prompt``)."""
         messages = self.transcript.messages
-        if self._committed > len(messages):  # the history was cleared under us
-            self._committed = len(messages)
-        for message in messages[self._committed :]:
+        end = len(messages)
+        if self._prompt is not None and self._prompt.waiting(self.transcript):
+            end = min(end, self._prompt.at)
+        if self._committed > end:  # the history was cleared under us
+            self._committed = end
+        for message in messages[self._committed : end]:
             self.emit(MessageCommitted(message=message.to_dict()))
-        self._committed = len(messages)
+        self._committed = end
+
+    def _take_back_prompt(self, reason: str) -> None:
+        """The turn ends before any answer: the prompt leaves the history (it was never committed) and
+        is remembered for ``/retry``; the chat is told, to mark it."""
+        prompt, self._prompt = self._prompt, None
+        if prompt is None or not prompt.waiting(self.transcript):
+            return
+        event = prompt.take_back(self.transcript, reason)
+        self._unanswered = Unanswered.of(prompt.text, self.transcript)
+        self.emit(event)
 
     def _close_pending(self, status: Any, reason: str) -> None:
         try:
@@ -350,29 +382,3 @@ class Agent:
             # (same id, so a store replaces it).
             self._committed = min(self._committed, len(self.transcript.messages) - 1)
         self._commit_new()
-
-
-_HINTS: list[tuple[type[Exception], str]] = [
-    (AuthenticationError, "Check the API key for this provider (environment variable or flux.toml)."),
-    (RateLimitError, "The provider is rate limiting: wait a moment, then send 'continue' or retry."),
-    (OverloadedError, "The provider is overloaded: retry shortly or switch provider with /provider."),
-    (ModelNotFoundError, "Pick another model with /model."),
-    (BadRequestError, "The provider rejected the request; /clear or a different model may help."),
-    (ProviderConnectionError, "Check the network or the provider's base URL, then retry."),
-    (IncompleteStreamError, "The answer was cut off; the partial text is kept. Send 'continue' to retry."),
-    (ConfigError, "Fix the configuration (flux.toml or environment) and try again."),
-]
-
-
-def _failure_event(exc: Exception) -> TurnFailed:
-    if not isinstance(exc, FluxError):
-        log.error("unexpected error in a turn", exc_info=exc)
-    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    hint = next((text for cls, text in _HINTS if isinstance(exc, cls)), None)
-    if isinstance(exc, FluxError) and exc.hint:  # set by the layer that knows better (issue 6)
-        hint = exc.hint
-    elif isinstance(exc, ModelNotFoundError) and exc.available:
-        hint = f"Pick another model with /model (available: {', '.join(exc.available[:10])})."
-    if hint is None and not isinstance(exc, FluxError):
-        hint = "This looks like a bug in flux-tui; the conversation is intact, you can retry."
-    return TurnFailed(error=str(message), error_type=type(exc).__name__, hint=hint)

@@ -8,6 +8,7 @@ and back (``event_to_dict`` / ``event_from_dict``).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar, Literal
 
@@ -131,6 +132,20 @@ class ProviderSwitched(AgentEvent):
 
 
 @dataclass(slots=True, kw_only=True)
+class PromptUnanswered(AgentEvent):
+    """The turn ended (failed, refused, cancelled) before any of the answer to its prompt arrived.
+
+    The prompt is taken out of the history the model sees, so it is never sent along with a later
+    prompt; the chat keeps it, marked, and ``/retry`` sends it again. Comes before the turn's end.
+    """
+
+    kind: ClassVar[str] = "prompt_unanswered"
+    prompt: str
+    reason: str  # the error the turn ended with, or "cancelled"
+    sent: bool = True  # False: no provider received it (the budget dialog's "Don't send", no key...)
+
+
+@dataclass(slots=True, kw_only=True)
 class TurnFinished(AgentEvent):
     kind: ClassVar[str] = "turn_finished"
     stop_reason: str
@@ -164,11 +179,23 @@ EVENT_TYPES: dict[str, type[AgentEvent]] = {
         StepFinished,
         Notice,
         ProviderSwitched,
+        PromptUnanswered,
         TurnFinished,
         TurnFailed,
         TurnCancelled,
     )
 }
+
+
+def last_unanswered(events: Iterable[AgentEvent]) -> str | None:
+    """The prompt of the last turn of ``events`` if nothing answered it (``/retry`` of a resumed session)."""
+    prompt: str | None = None
+    for event in events:
+        if isinstance(event, TurnStarted):
+            prompt = None
+        elif isinstance(event, PromptUnanswered):
+            prompt = event.prompt
+    return prompt
 
 
 def event_to_dict(event: AgentEvent) -> dict[str, Any]:

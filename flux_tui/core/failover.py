@@ -16,7 +16,8 @@ For every model request of a turn:
 
 The user prompt is appended to the transcript by the provider on the first attempt; every later
 attempt sends ``None``, so the history holds the prompt exactly once. If no provider took it (a
-provider that could not be built, a budget refusal), it is appended here, so ``/retry`` can send it.
+provider that could not be built, a budget refusal), it is not in the history at all: the agent
+reports it unanswered and keeps it for ``/retry``, like a prompt that was sent and got no answer.
 """
 
 from __future__ import annotations
@@ -130,16 +131,11 @@ class ReliableStep:
 
     async def __call__(self, agent: Agent, request: StepRequest) -> AsyncIterator[ProviderEvent]:
         state = _Send(request.message, len(agent.transcript.messages))
-        try:
-            if self.budget is not None:
-                self._attach(agent, self.budget)
-                await self.budget.gate(agent, request.turn_id)
-            async for event in self._step(agent, request, state):
-                yield event
-        finally:
-            prompt = state.pending_prompt(agent)
-            if prompt is not None:  # nobody sent it: keep it in the history for /retry
-                agent.transcript.add_user_text(prompt)
+        if self.budget is not None:
+            self._attach(agent, self.budget)
+            await self.budget.gate(agent, request.turn_id)
+        async for event in self._step(agent, request, state):
+            yield event
 
     async def _step(self, agent: Agent, request: StepRequest, state: _Send) -> AsyncIterator[ProviderEvent]:
         provider = agent.provider

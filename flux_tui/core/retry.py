@@ -6,7 +6,8 @@ turn: the provider keeps the partial answer in the transcript, marked ``incomple
 ``TurnFailed`` hint offers the two commands implemented here:
 
 - ``retry_last(agent)``: drop the partial answer and ask again from the same prompt (the prompt is
-  already in the history, so the turn is run with ``run_turn(None)``: it is never sent twice);
+  already in the history, so the turn is run with ``run_turn(None)``: it is never sent twice); a
+  prompt that got no answer at all is out of the history (``Agent.unanswered``): it is sent again;
 - ``continue_last(agent)``: keep the partial answer and let the model go on from there (Anthropic
   takes it as a prefill; OpenAI sees its own unfinished message).
 """
@@ -116,6 +117,7 @@ class Resume(Enum):
     """What ``/retry`` would do with the conversation as it stands."""
 
     NOTHING = "nothing"  # empty, or the last answer is complete
+    RESEND_PROMPT = "resend_prompt"  # the last prompt got no answer and is out of the history: send it
     DROP_PARTIAL = "drop_partial"  # an incomplete answer ends the history: drop it, ask again
     RESEND = "resend"  # the history ends with the prompt or tool results: just ask again
 
@@ -128,7 +130,10 @@ def _last_prompt_index(transcript: Transcript) -> int | None:
     return None
 
 
-def retry_plan(transcript: Transcript) -> Resume:
+def retry_plan(transcript: Transcript, unanswered: str | None = None) -> Resume:
+    """What ``/retry`` does; ``unanswered`` is the agent's prompt that got no answer, if any."""
+    if unanswered is not None:
+        return Resume.RESEND_PROMPT
     if not transcript.messages or _last_prompt_index(transcript) is None:
         return Resume.NOTHING
     last = transcript.messages[-1]
@@ -149,12 +154,16 @@ async def retry_last(agent: Agent) -> str:
 
     A trailing incomplete answer is removed from the history first; the session store is told by
     announcing that message again (same id) with no content, which every provider skips. The prompt
-    stays where it is, once. Raises ``ValueError`` when there is nothing to retry.
+    stays where it is, once; a prompt that got no answer is sent again as a new turn. Raises
+    ``ValueError`` when there is nothing to retry.
     """
     _check_idle(agent)
-    plan = retry_plan(agent.transcript)
+    unanswered = agent.unanswered
+    plan = retry_plan(agent.transcript, unanswered)
     if plan is Resume.NOTHING:
         raise ValueError("nothing to retry: the last answer is complete. Send a new prompt instead.")
+    if plan is Resume.RESEND_PROMPT:
+        return await agent.run_turn(unanswered)
     if plan is Resume.DROP_PARTIAL:
         dropped = agent.transcript.messages.pop()
         agent.emit(MessageCommitted(message=_tombstone(dropped).to_dict()))

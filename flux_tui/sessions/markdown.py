@@ -12,6 +12,7 @@ from flux_tui.core.agent_events import (
     AgentEvent,
     MessageCommitted,
     Notice,
+    PromptUnanswered,
     ProviderSwitched,
     ToolCallDecided,
     ToolCallFinished,
@@ -90,6 +91,9 @@ def _render(w: _Writer, event: AgentEvent) -> None:
             w.add(f"### Continued\n\n{when}")
     elif isinstance(event, MessageCommitted):
         _message(w, event.message)
+    elif isinstance(event, PromptUnanswered):  # never committed: the history the model saw lacks it
+        what = f"no answer: {event.reason}" if event.sent else "not sent"
+        w.add(f"**You** — _{what}; left out of the conversation_:\n\n" + _quote(event.prompt))
     elif isinstance(event, ToolCallProposed):
         w.proposed[event.call_id] = event
     elif isinstance(event, ToolCallDecided):

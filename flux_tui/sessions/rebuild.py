@@ -10,6 +10,8 @@ twice, or resuming and loading again later, gives the same history):
 - tool calls without results get the result their ``ToolCallFinished`` reported, else ``interrupted``;
 - synthetic events say so (``MessageCommitted`` for the repairs, ``ToolCallFinished`` interrupted, a
   ``Notice`` and a ``TurnFailed`` of type ``SessionInterrupted``), so a replay shows the interruption.
+
+A prompt that got no answer is not part of the rebuilt history (see ``unanswered``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from flux_tui.core.agent_events import (
     AgentEvent,
     MessageCommitted,
     Notice,
+    PromptUnanswered,
     ProviderSwitched,
     StepFinished,
     TextDelta,
@@ -33,6 +36,8 @@ from flux_tui.core.agent_events import (
     TurnStarted,
 )
 from flux_tui.core.transcript import Block, Message, ResultStatus, TextBlock, ThinkingBlock, Transcript
+
+from .unanswered import STOPPED_REASON, UnansweredPrompts
 
 INTERRUPTED_ERROR_TYPE = "SessionInterrupted"
 INTERRUPTED_ERROR = "flux-tui stopped (closed or crashed) before this turn finished."
@@ -82,11 +87,13 @@ class _Builder:
         self._proposed: set[str] = set()
         self._finished: dict[str, ToolCallFinished] = {}
         self._last_ts = 0.0
+        self._unanswered = UnansweredPrompts(self.out, self.transcript, self._index_of)
 
     def feed(self, index: int, event: AgentEvent) -> None:
         if isinstance(event, TurnStarted):
             if self._turn is not None:
                 self._close(index, crashed=True)
+            self._unanswered.turn_started(event)
             self._turn = event
             self._provider, self._model = event.provider, event.model
             self._proposed.clear()
@@ -94,14 +101,21 @@ class _Builder:
             self._reset_stream()
         elif isinstance(event, _TERMINAL):
             self._close(index, crashed=False)
+            if not isinstance(event, TurnFinished):
+                reason = event.error if isinstance(event, TurnFailed) else "cancelled"
+                self._unanswered.turn_ended(reason, event.ts)
             self._turn = None
+        elif isinstance(event, PromptUnanswered):
+            self._unanswered.marked()
         elif isinstance(event, TextDelta | ThinkingDelta):
+            self._unanswered.answer_streamed()
             (self._text if isinstance(event, TextDelta) else self._thinking).append(event.text)
             if self._delta_ts is None:
                 self._delta_ts = event.ts
         elif isinstance(event, MessageCommitted):
             message = Message.from_dict(event.message)
             self._commit(message)
+            self._unanswered.committed(message)
             if message.role == "assistant":
                 self._reset_stream()
         elif isinstance(event, StepFinished):
@@ -122,6 +136,7 @@ class _Builder:
             self._close(index, crashed=True)
         elif self.transcript.pending_tool_calls():
             self._close(index, crashed=False)
+        self._unanswered.settle()
 
     # -- closing an unfinished turn ---------------------------------------------------------------
 
@@ -135,6 +150,7 @@ class _Builder:
             synthetic.append(MessageCommitted(ts=ts, message=partial.to_dict()))
         synthetic.extend(self._close_tool_calls(key, ts))
         if crashed:
+            self._unanswered.turn_ended(STOPPED_REASON, ts)
             synthetic.append(Notice(ts=ts, text=INTERRUPTED_NOTICE, level="warning"))
             synthetic.append(
                 TurnFailed(

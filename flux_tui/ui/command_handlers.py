@@ -105,6 +105,7 @@ class CommandControl:
             return
         self.transcript.clear()
         self.transcript.file_context = None
+        self.agent.remember_unanswered(None)  # /retry must not send a prompt cleared off the screen
         self.chat.clear()
         self.inspector.clear()
         self.chat.add_notice("Conversation cleared: the next prompt starts a fresh history.")

@@ -57,7 +57,7 @@ def _start(app: FluxApp, what: str) -> bool:
         return False
     agent = app.agent
     if what == "retry":
-        if retry_plan(agent.transcript) is Resume.NOTHING:
+        if retry_plan(agent.transcript, agent.unanswered) is Resume.NOTHING:
             app.chat.add_notice(NOTHING_TO_RETRY, "warning")
             return False
         work = retry_last(agent)

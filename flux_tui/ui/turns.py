@@ -18,6 +18,7 @@ from flux_tui.core.agent_events import (
     TurnFailed,
     TurnFinished,
     TurnStarted,
+    last_unanswered,
 )
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest
 from flux_tui.core.transcript import Transcript
@@ -96,7 +97,8 @@ class TurnControl:
     def resume(self: FluxApp, events: Iterable[AgentEvent], transcript: Transcript | None = None) -> None:
         """Replace the conversation by a stored one: its events on screen, its history for the model.
 
-        The Transcript object stays the same (providers hold it); its content is replaced.
+        The Transcript object stays the same (providers hold it); its content is replaced. A last
+        prompt that got no answer is what ``/retry`` sends.
         """
         self.chat.clear()
         self.inspector.clear()
@@ -105,6 +107,7 @@ class TurnControl:
             self.transcript.messages[:] = transcript.messages
             self.transcript.file_context = transcript.file_context
         events = list(events)
+        self.agent.remember_unanswered(last_unanswered(events) if transcript is not None else None)
         self.load_events(events)
         budget = self.reliable_step.budget if self.reliable_step is not None else None
         if budget is not None:

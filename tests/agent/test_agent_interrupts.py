@@ -30,6 +30,7 @@ from flux_tui.core.agent_events import (
 )
 from flux_tui.core.errors import AuthenticationError, IncompleteStreamError, ModelNotFoundError
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest, PreparedCall, ToolOutcome
+from flux_tui.core.retry import retry_last
 from flux_tui.core.transcript import ToolCall
 from flux_tui.tools import ToolBox
 
@@ -47,10 +48,12 @@ async def test_provider_error_is_reported_not_raised_and_the_next_turn_works() -
     assert failed.error_type == "AuthenticationError"
     assert failed.hint and "key" in failed.hint
     assert rec.kinds()[-1] == "turn_failed" and "turn_finished" not in rec.kinds()
-    assert [m["role"] for m in rec.committed()] == ["user"]  # the prompt is not lost
+    # the prompt got no answer: out of the history (never committed), kept for /retry
+    assert rec.committed() == [] and agent.transcript.messages == []
+    assert agent.unanswered == "hello"
 
-    assert await agent.run_turn(None) == "end_turn"  # "continue" retries the same prompt
-    assert [m["role"] for m in provider.requests[1].messages] == ["user"]
+    assert await retry_last(agent) == "end_turn"  # /retry sends the same prompt, once
+    assert [(m["role"], m["blocks"][0]["text"]) for m in provider.requests[1].messages] == [("user", "hello")]
 
 
 async def test_mid_stream_failure_commits_the_partial_answer_with_its_usage() -> None:

@@ -328,4 +328,6 @@ async def test_notice_events_from_the_provider_are_passed_on() -> None:
     agent, rec = make_agent([[{"type": "notice", "content": "dropped a block"}, text("x"), done()]])
     await agent.run_turn("hi")
     assert [n.text for n in rec.of(Notice)] == ["dropped a block"]
-    assert isinstance(rec.events[1], MessageCommitted)
+    # the prompt is committed once its answer starts (a notice comes before the request is answered)
+    assert rec.kinds()[1:4] == ["notice", "message", "text_delta"]
+    assert isinstance(rec.events[2], MessageCommitted) and rec.events[2].message["role"] == "user"

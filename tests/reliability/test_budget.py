@@ -71,8 +71,9 @@ async def test_over_budget_waits_for_a_no_and_sends_nothing(kind: str, make_rig:
         failed.error == f"session budget reached: ${PRICE[kind]:.2f} spent of $1.00; the request was not sent"
     )
     assert failed.hint == BUDGET_HINT
-    # the prompt is kept (once) so /retry can send it after raising the cap
-    assert [m.text for m in rig.agent.transcript.messages] == ["one", "pricey", "two"]
+    # the prompt is out of the history, kept for /retry to send after raising the cap
+    assert [m.text for m in rig.agent.transcript.messages] == ["one", "pricey"]
+    assert rig.agent.unanswered == "two"
     assert_session_matches(rig)
     assert rig.step.budget is not None
     assert "Budget set to $10.00" in rig.step.budget.set_budget(10.0)

@@ -116,7 +116,7 @@ async def test_no_failover_on_a_non_retryable_error() -> None:
     assert failed.error == "invalid key for p (P_KEY)"
 
 
-async def test_a_provider_that_cannot_start_keeps_the_prompt_for_retry() -> None:
+async def test_a_provider_that_cannot_start_leaves_the_prompt_for_retry() -> None:
     class Unbuilt(Fake):
         async def send_message(self, message: str | None, *a: Any, **k: Any) -> AsyncIterator[Any]:
             raise ConfigError("OPENAI_API_KEY is required for OpenAI provider")
@@ -124,9 +124,11 @@ async def test_a_provider_that_cannot_start_keeps_the_prompt_for_retry() -> None
 
     agent, events = run(Unbuilt("p"), None, [])
     assert await agent.run_turn("hello") == "error"
-    assert [(m.role, m.text) for m in agent.transcript.messages] == [("user", "hello")]
-    committed = [e for e in events if e.kind == "message"]
-    assert len(committed) == 1  # announced, so the session store has it too
+    # never sent: not in the history, nothing committed; reported unsent, and /retry can send it
+    assert agent.transcript.messages == []
+    assert [e for e in events if e.kind == "message"] == []
+    assert [(e.prompt, e.sent) for e in events if e.kind == "prompt_unanswered"] == [("hello", False)]
+    assert agent.unanswered == "hello"
 
 
 def test_policy_backoff_and_retry_after() -> None:

@@ -8,6 +8,7 @@ from flux_tui.core.agent_events import (
     AgentEvent,
     MessageCommitted,
     Notice,
+    PromptUnanswered,
     ProviderSwitched,
     StepFinished,
     TextDelta,
@@ -136,7 +137,7 @@ def sample_events() -> list[AgentEvent]:
         StepFinished(ts=t + 21, stop_reason="error"),
         TurnFailed(ts=t + 21.1, error="rate limited by openai", error_type="RateLimitError", hint="wait"),
         TurnStarted(ts=t + 30, turn_id="turn3", prompt="again", provider=o[0], model=o[1]),
-        MessageCommitted(ts=t + 30.1, message=user("u4", "again", t + 30)),
+        PromptUnanswered(ts=t + 30.5, prompt="again", reason="cancelled"),
         TurnCancelled(ts=t + 30.5),
     ]
 

@@ -42,6 +42,18 @@ class UserPrompt(Static):
     def __init__(self, prompt: str) -> None:
         super().__init__(Content(preview(prompt)), classes="user-prompt")
         self.prompt = prompt
+        self.mark: str | None = None  # why the prompt is not part of the conversation
+
+    def mark_unanswered(self, reason: str, *, sent: bool) -> None:
+        """Nothing answered this prompt: it stays on screen, marked, but the model does not see it."""
+        self.mark = unanswered_mark(reason, sent=sent)
+        self.update(Content.assemble(preview(self.prompt), "\n", (self.mark, "italic")))
+        self.add_class("-unanswered")
+
+
+def unanswered_mark(reason: str, *, sent: bool) -> str:
+    what = f"no answer: {reason}" if sent else "not sent"
+    return f"⊘ {what} — left out of the conversation; /retry sends it again"
 
 
 class Welcome(Static):

@@ -14,6 +14,7 @@ from textual.widget import AwaitMount, Widget
 from flux_tui.core.agent_events import (
     AgentEvent,
     Notice,
+    PromptUnanswered,
     ProviderSwitched,
     TextDelta,
     ThinkingDelta,
@@ -77,6 +78,7 @@ class ChatPane(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = "chat") -> None:
         super().__init__(id=id)
         self.current: AssistantAnswer | None = None
+        self._prompt: UserPrompt | None = None  # the prompt of the turn being shown
         self._bulk = False  # loading a stored conversation: defer rendering of answers
         self._insert_before: Widget | None = None  # where new items go (older turns go above)
         self._materializer: Timer | None = None
@@ -97,6 +99,7 @@ class ChatPane(VerticalScroll, can_focus=True):
             ToolCallRunning: self._on_tool_running,
             ToolCallFinished: self._on_tool_finished,
             Notice: self._on_notice,
+            PromptUnanswered: self._on_prompt_unanswered,
             ProviderSwitched: self._on_provider_switched,
         }
 
@@ -242,6 +245,7 @@ class ChatPane(VerticalScroll, can_focus=True):
         fold = message.fold
         fold.expanding = True
         live, self.current = self.current, None  # older turns must not touch a running answer
+        live_prompt = self._prompt
         siblings = list(self.children)
         after = siblings[siblings.index(fold) + 1] if siblings.index(fold) + 1 < len(siblings) else None
         # What was in view stays where it was on screen: the unfolded turns go above it, to scroll up to.
@@ -256,7 +260,7 @@ class ChatPane(VerticalScroll, can_focus=True):
                 self.current.interrupt()
         finally:
             self._insert_before = None
-            self.current = live
+            self.current, self._prompt = live, live_prompt
             # Unfolded turns are older than every turn shown: they go first, and may fold again.
             self._turns[:0], self._collect = self._collect, None
             mounts, self._unfolding = self._unfolding, None
@@ -283,6 +287,7 @@ class ChatPane(VerticalScroll, can_focus=True):
 
     def clear(self) -> None:
         self.current = None
+        self._prompt = None
         self._turns.clear()
         self.remove_children()
 
@@ -306,10 +311,15 @@ class ChatPane(VerticalScroll, can_focus=True):
             self.current.interrupt()
         self.current = AssistantAnswer(event.provider, event.model, bulk=self._bulk)
         self._mounts.clear()  # an earlier turn's, if nobody waited for them
-        self._mount(UserPrompt(event.prompt), self.current)
+        self._prompt = UserPrompt(event.prompt)
+        self._mount(self._prompt, self.current)
         self.current.start()
         if not self._bulk:
             self.anchor()  # a new prompt brings the view back to the bottom
+
+    def _on_prompt_unanswered(self, event: PromptUnanswered) -> None:
+        if self._prompt is not None and self._prompt.prompt == event.prompt:
+            self._prompt.mark_unanswered(event.reason, sent=event.sent)
 
     def _on_text(self, event: TextDelta) -> None:
         if self.current is not None:
