@@ -15,6 +15,7 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
@@ -49,8 +50,9 @@ class BudgetConfirmScreen(ModalScreen[bool]):
                 id="budget-text",
             )
             with Horizontal(id="budget-buttons"):
-                yield Button("Send anyway [y]", id="budget-yes", variant="warning")
-                yield Button("Don't send [n]", id="budget-no", variant="primary")
+                # Content(...) keeps "[y]" literal instead of reading it as markup.
+                yield Button(Content("Send anyway [y]"), id="budget-yes", variant="warning")
+                yield Button(Content("Don't send [n]"), id="budget-no", variant="primary")
 
     @on(Button.Pressed, "#budget-yes")
     def action_send(self) -> None:
