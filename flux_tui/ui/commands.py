@@ -8,9 +8,11 @@ from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.fuzzy import Matcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +92,29 @@ class PaletteHost(Protocol):
     def palette_actions(self) -> list[tuple[str, str, Callable[[], object]]]: ...
 
 
+def escape_markup(text: str) -> str:
+    """``text`` as Textual content markup that shows it literally, for a str Textual always reads as
+    markup (a palette entry's help). Every "[" escaped: ``textual.markup.escape`` leaves "[B]", "[$x]"
+    and "[ b]" to be read as tags."""
+    return text.replace("[", "\\[")
+
+
+def highlight(matcher: Matcher, candidate: str) -> Content:
+    """``candidate`` with the letters the query matched highlighted, as ``Matcher.highlight`` does, but
+    never read as markup (palette entries hold model and provider names)."""
+    content = Content(candidate)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    if not score:
+        return content
+    for offset in offsets:
+        if not candidate[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
 class FluxCommands(Provider):
-    """Command palette entries: switch provider/model, toggle panels, clear, sessions, stats..."""
+    """Command palette entries: switch provider/model, toggle panels, clear, sessions, stats...
+    Titles go in as ``Content`` and help as escaped markup: the palette reads a str as markup."""
 
     def _actions(self) -> list[tuple[str, str, Callable[[], object]]]:
         app: App[object] = self.app
@@ -100,14 +123,17 @@ class FluxCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._actions():
-            yield DiscoveryHit(title, partial(_call, callback), help=help_text)
+            command = partial(_call, callback)
+            yield DiscoveryHit(Content(title), command, text=title, help=escape_markup(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, callback in self._actions():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(_call, callback), help=help_text)
+                shown = highlight(matcher, title)
+                command = partial(_call, callback)
+                yield Hit(score, shown, command, text=title, help=escape_markup(help_text))
 
 
 def _call(callback: Callable[[], object]) -> None:

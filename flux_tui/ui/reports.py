@@ -1,13 +1,36 @@
-"""Markdown the app shows on request: ``/stats``, ``/history``, the welcome and the setup help."""
+"""Markdown the app shows on request: ``/stats``, ``/history``, the welcome and the setup help.
+
+Text from outside (prompts, answers, provider and model names, configuration problems, paths) goes in
+through ``md_text`` or ``md_code``, so it shows as written: "**x**" in a prompt is not bold, "a|b" in a
+model name does not split a table row.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from flux_tui.core.config import ConfigProblem
 from flux_tui.core.ledger import UsageLedger, UsageTotals
 from flux_tui.core.transcript import TextBlock, Transcript
 from flux_tui.ui.format import money, tokens
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")  # what Markdown reads inside a line
+
+
+def md_text(text: str) -> str:
+    """``text`` as Markdown that shows it literally, on one line (every inline marker escaped)."""
+    return _INLINE_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def md_code(text: str, *, in_table: bool = False) -> str:
+    """``text`` as an inline code span, on one line, whatever backticks (and, in a table, pipes) it holds."""
+    flat = " ".join(text.split())
+    if in_table:
+        flat = flat.replace("|", "\\|")  # a table row is split at pipes before code spans are read
+    fence = "`" * (max((len(run) for run in re.findall("`+", flat)), default=0) + 1)
+    pad = " " if flat[:1] == "`" or flat[-1:] == "`" else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def _cost(totals: UsageTotals) -> str:
@@ -31,18 +54,18 @@ def stats_markdown(ledger: UsageLedger) -> str:
     for (provider, model), totals in groups.items():
         lines.append(_row(provider, model, totals))
     session = ledger.session
-    lines.append(_row("**session**", "", session))
+    lines.append(_row("", "", session, label="**session**"))
     if session.unpriced_models:
-        lines += ["", f"Unpriced (no known price): {', '.join(session.unpriced_models)}."]
+        lines += ["", f"Unpriced (no known price): {md_text(', '.join(session.unpriced_models))}."]
     if session.estimated:
         lines += ["", "`~` marks live estimates not yet settled by the provider's figures."]
     return "\n".join(lines)
 
 
-def _row(provider: str, model: str, totals: UsageTotals) -> str:
+def _row(provider: str, model: str, totals: UsageTotals, *, label: str = "") -> str:
     cells = [
-        provider,
-        f"`{model}`" if model else "",
+        label or md_text(provider),
+        md_code(model, in_table=True) if model else "",
         str(totals.replies),
         tokens(totals.input_tokens),
         tokens(totals.output_tokens),
@@ -66,15 +89,15 @@ def history_markdown(transcript: Transcript) -> str:
     for number, turn in enumerate(transcript.turns(), start=1):
         prompt = turn[0]
         if prompt.role == "user" and any(isinstance(b, TextBlock) for b in prompt.blocks):
-            lines.append(f"{number}. **you:** {_one_line(prompt.text, 100)}")
+            lines.append(f"{number}. **you:** {md_text(_one_line(prompt.text, 100))}")
         for message in turn:
             if message.role != "assistant":
                 continue
-            who = f"{message.provider} · {message.model}" if message.provider else "assistant"
+            who = md_text(f"{message.provider} · {message.model}") if message.provider else "assistant"
             tools = [call.name for call in message.tool_calls]
-            summary = _one_line(message.text, 100) if message.text else ""
+            summary = md_text(_one_line(message.text, 100)) if message.text else ""
             if tools:
-                summary = (summary + " " if summary else "") + f"[tools: {', '.join(tools)}]"
+                summary = (summary + " " if summary else "") + md_text(f"[tools: {', '.join(tools)}]")
             if message.incomplete:
                 summary += " *(incomplete)*"
             lines.append(f"    - *{who}:* {summary or '(no text)'}")
@@ -95,7 +118,7 @@ flux-tui needs an API key or a local model server. Any of these works:
 
 - **Anthropic**: `export ANTHROPIC_API_KEY=sk-ant-...`
 - **OpenAI**: `export OPENAI_API_KEY=sk-...`
-- **flux.toml** (in this directory or `{config_dir}`):
+- **flux.toml** (in this directory or {config_dir}):
 
   ```toml
   provider = "anthropic"
@@ -117,9 +140,9 @@ Restart flux-tui after setting a key, or pick a provider with `/provider NAME`. 
 
 
 def setup_markdown(config_dir: str) -> str:
-    return SETUP_MARKDOWN.format(config_dir=config_dir)
+    return SETUP_MARKDOWN.format(config_dir=md_code(config_dir))
 
 
 def problems_markdown(problems: Iterable[ConfigProblem]) -> str:
-    items = [f"- `{problem}`" for problem in problems]
+    items = [f"- {md_code(str(problem))}" for problem in problems]
     return "### Configuration problems\n\nflux-tui started on defaults where it could:\n\n" + "\n".join(items)

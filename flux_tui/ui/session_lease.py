@@ -51,7 +51,7 @@ async def fork_copy(wiring: SessionWiring, loaded: LoadedSession) -> None:
         new_id = await asyncio.to_thread(store.copy, loaded)
         wiring.sink.switch(new_id)
     except SessionError as exc:
-        app.notify(f"Could not fork: {exc}", severity="error")
+        app.notify(f"Could not fork: {exc}", severity="error", markup=False)
         return
     app.chat.add_notice(f"Forked into a new session {new_id}: go on here.")
 

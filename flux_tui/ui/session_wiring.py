@@ -6,6 +6,7 @@ session, so resuming another session only swaps the recorder behind it). Replaye
 through the agent, so nothing of a replay is ever recorded.
 
 Slow work (loading, forking, exporting) runs off the UI thread (``asyncio.to_thread``) in workers.
+Notifications pass ``markup=False``: they carry error messages and paths, which Textual would read as markup.
 """
 
 from __future__ import annotations
@@ -161,14 +162,14 @@ class SessionWiring:
         if app is None:
             return
         try:
-            app.call_from_thread(app.notify, text, severity=severity, timeout=10)
+            app.call_from_thread(app.notify, text, severity=severity, timeout=10, markup=False)
         except RuntimeError:  # already on the app's thread
-            app.notify(text, severity=severity, timeout=10)
+            app.notify(text, severity=severity, timeout=10, markup=False)
 
     def _refuse_if_busy(self) -> bool:
         app = self._app()
         if app.turn_running:
-            app.notify(BUSY, severity="warning")
+            app.notify(BUSY, severity="warning", markup=False)
             return True
         return False
 
@@ -199,12 +200,12 @@ class SessionWiring:
     async def _load(self, session_id: str, *, split_deltas: bool = True) -> LoadedSession | None:
         app = self._app()
         if self.store is None:
-            app.notify(NO_STORE, severity="error")
+            app.notify(NO_STORE, severity="error", markup=False)
             return None
         try:
             return await asyncio.to_thread(self.store.load, session_id, split_deltas=split_deltas)
         except SessionError as exc:
-            app.notify(str(exc), severity="error")
+            app.notify(str(exc), severity="error", markup=False)
             return None
 
     def show_session(
@@ -239,12 +240,12 @@ class SessionWiring:
         try:
             new_id = await asyncio.to_thread(store.fork, session_id, message_id=message_id)
         except (SessionError, ValueError) as exc:
-            app.notify(f"Could not fork: {exc}", severity="error")
+            app.notify(f"Could not fork: {exc}", severity="error", markup=False)
             return
         loaded = await self._load(new_id)
         if loaded is not None:
             self.show_session(loaded, record=True)
-            app.notify(f"Forked into a new session {new_id}.")
+            app.notify(f"Forked into a new session {new_id}.", markup=False)
 
     # -- delete, rename, export -----------------------------------------------------------------------
 
@@ -353,7 +354,7 @@ class SessionWiring:
         imported = await self._load(new_id)
         if imported is not None:
             self.show_session(imported, record=True)
-            app.notify(f"Saved as session {new_id}: go on from here.")
+            app.notify(f"Saved as session {new_id}: go on from here.", markup=False)
 
     async def show_live(self) -> None:
         """Show the recorded conversation again (the history for the model was never touched)."""
@@ -365,5 +366,5 @@ class SessionWiring:
             try:
                 events = (await asyncio.to_thread(self.store.load, session_id)).events
             except SessionError as exc:
-                app.notify(str(exc), severity="error")
+                app.notify(str(exc), severity="error", markup=False)
         session_view.show_events(app, events)

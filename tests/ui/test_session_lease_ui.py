@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import sessions_rig as rig
+from key_guard_support import wait_out_key_guard
 from ui_pilot import SIZE, send, wait_until
 
 from flux_tui.sessions.lease import SessionLease
@@ -50,6 +51,7 @@ async def test_resume_offers_a_fork_and_records_there(config: Any, fake_api: Any
         async with app.run_test(size=SIZE) as pilot:
             await wait_until(pilot, lambda: isinstance(app.screen, SessionBusyScreen))
             assert any("being recorded by another flux-tui" in text for text in notices(app))
+            await wait_out_key_guard(app.screen)
             await pilot.press("f")
             wiring = app.session_wiring
             assert wiring is not None
@@ -73,6 +75,7 @@ async def test_read_only_goes_on_in_a_copy_at_the_first_prompt(config: Any, fake
             assert wiring is not None
             wiring.open_session(held)  # as the sessions browser does
             await wait_until(pilot, lambda: isinstance(app.screen, SessionBusyScreen))
+            await wait_out_key_guard(app.screen)
             await pilot.press("r")
             await wait_until(pilot, lambda: READ_ONLY.format(id=held) in notices(app))
             assert wiring.current_session_id is None  # nothing recorded yet, and never into `held`

@@ -16,6 +16,7 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Button, Label, Static
 
 from flux_tui.core.budget import format_usd
@@ -52,8 +53,9 @@ class BudgetConfirmScreen(KeyGuardedScreen[bool]):
             )
             yield self.key_hints()
             with Horizontal(id="budget-buttons"):
-                yield Button("Send anyway [y]", id="budget-yes", variant="warning")
-                yield Button("Don't send [n]", id="budget-no", variant="primary")
+                # Content(...) keeps "[y]" literal instead of reading it as markup.
+                yield Button(Content("Send anyway [y]"), id="budget-yes", variant="warning")
+                yield Button(Content("Don't send [n]"), id="budget-no", variant="primary")
 
     def action_send(self) -> None:
         self.dismiss(True)

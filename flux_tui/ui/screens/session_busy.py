@@ -14,8 +14,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.content import Content
 from textual.widgets import Button, Label, Static
+
+from flux_tui.ui.screens.key_guard import KeyGuardedScreen
 
 CSS: list[str | PurePath] = [
     Path(__file__).with_name("session_dialogs.tcss"),
@@ -23,7 +25,7 @@ CSS: list[str | PurePath] = [
 ]
 
 
-class SessionBusyScreen(ModalScreen[bool]):
+class SessionBusyScreen(KeyGuardedScreen[bool]):
     """Dismisses with True (fork it) or False (read-only)."""
 
     CSS_PATH = CSS
@@ -32,6 +34,7 @@ class SessionBusyScreen(ModalScreen[bool]):
         Binding("f", "fork", "Fork"),
         Binding("r,escape", "read_only", "Read-only"),
     ]
+    KEY_HINTS = "f: fork · r or esc: read-only"
 
     def __init__(self, title: str, session_id: str, holder: str) -> None:
         super().__init__()
@@ -50,14 +53,24 @@ class SessionBusyScreen(ModalScreen[bool]):
                 classes="dialog-text",
                 markup=False,
             )
+            yield self.key_hints()
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Read-only [r]", id="busy-read-only")
-                yield Button("Fork [f]", id="busy-fork", variant="primary")
+                # Content(...) keeps "[r]" literal instead of reading it as markup.
+                yield Button(Content("Read-only [r]"), id="busy-read-only")
+                yield Button(Content("Fork [f]"), id="busy-fork", variant="primary")
 
-    @on(Button.Pressed, "#busy-fork")
     def action_fork(self) -> None:
         self.dismiss(True)
 
-    @on(Button.Pressed, "#busy-read-only")
     def action_read_only(self) -> None:
         self.dismiss(False)
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        event.stop()
+        if self.too_soon_to_click():
+            return
+        if event.button.id == "busy-fork":
+            self.action_fork()
+        elif event.button.id == "busy-read-only":
+            self.action_read_only()

@@ -1,4 +1,8 @@
-"""Small dialogs of the sessions screen: confirm a delete, pick the turn to fork from, export to a file."""
+"""Small dialogs of the sessions screen: confirm a delete, pick the turn to fork from, export to a file.
+
+Session titles and prompts go in as ``Content`` (literal): Textual reads a plain str as markup. So do the
+button labels, whose "[y]" would otherwise be read as a tag and vanish.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -44,13 +49,15 @@ class ConfirmDeleteScreen(KeyGuardedScreen[bool]):
         with Vertical(classes="dialog -danger"):
             yield Label("Delete this session?", classes="dialog-title")
             yield Static(
-                f"“{self.session_title}” ({self.session_id}) and all its events will be removed for good.",
+                Content(
+                    f"“{self.session_title}” ({self.session_id}) and all its events will be removed for good."
+                ),
                 classes="dialog-text",
             )
             yield self.key_hints()
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Delete [y]", id="delete-yes", variant="error")
-                yield Button("Keep [n]", id="delete-no", variant="primary")
+                yield Button(Content("Delete [y]"), id="delete-yes", variant="error")
+                yield Button(Content("Keep [n]"), id="delete-no", variant="primary")
 
     def action_delete(self) -> None:
         self.dismiss(True)
@@ -96,12 +103,14 @@ class ForkScreen(KeyGuardedScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Label("Continue from here", classes="dialog-title")
             yield Static(
-                f"Pick a turn of “{self.session_title}”: a new session starts with the history up to "
-                "its answer, and you go on from there (on any provider).",
+                Content(
+                    f"Pick a turn of “{self.session_title}”: a new session starts with the history up to "
+                    "its answer, and you go on from there (on any provider)."
+                ),
                 classes="dialog-text",
             )
             options = [
-                Option(f"{number}. {_one_line(text)}", id=message_id)
+                Option(Content(f"{number}. {_one_line(text)}"), id=message_id)
                 for number, (message_id, text) in enumerate(self.prompts, start=1)
             ]
             yield OptionList(*options, id="fork-turns")
@@ -138,12 +147,12 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Export session", classes="dialog-title")
-            yield Static(f"“{self.session_title}”", classes="dialog-text")
+            yield Static(Content(f"“{self.session_title}”"), classes="dialog-text")
             yield Select(EXPORT_FORMATS, value=self.fmt, allow_blank=False, id="export-format")
             yield Input(str(self.paths[self.fmt]), id="export-path", placeholder="file to write")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Export [enter]", id="export-go", variant="primary")
-                yield Button("Cancel [esc]", id="export-cancel")
+                yield Button(Content("Export [enter]"), id="export-go", variant="primary")
+                yield Button(Content("Cancel [esc]"), id="export-cancel")
 
     @on(Select.Changed, "#export-format")
     def _format_changed(self, event: Select.Changed) -> None:

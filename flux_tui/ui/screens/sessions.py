@@ -3,6 +3,9 @@ export and delete saved sessions.
 
 Everything that reads or writes the store runs in a worker off the UI thread; the store work itself
 lives in ``SessionWiring`` (shared with the command line and the replay), this screen only asks.
+
+Titles, model names, search text, paths and error messages are shown literally (``Text``, ``Content``,
+``notify(..., markup=False)``): Textual would read a plain str as markup, and ``[/]`` in a title crashed it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
@@ -119,7 +123,7 @@ class SessionsScreen(Screen[None]):
             sessions = await asyncio.to_thread(store.list_sessions)
             hits = await asyncio.to_thread(store.search, query, limit=200, marks=MARKS) if query else []
         except SessionError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
         self.hits = {}
         for hit in hits:
@@ -140,11 +144,12 @@ class SessionsScreen(Screen[None]):
         table.clear()
         current = self.wiring.current_session_id
         for info in self.sessions:
+            # Text cells: a str cell is read as Rich markup, and titles and model names come from outside.
             table.add_row(
                 Text("●", style="bold green") if info.id == current else "",
-                info.display_title,
+                Text(info.display_title),
                 started_label(info.created_at),
-                ", ".join(info.models) or "-",
+                Text(", ".join(info.models) or "-"),
                 Text(info.cost_label, justify="right"),
                 Text(str(info.turns), justify="right"),
                 key=info.id,
@@ -182,7 +187,7 @@ class SessionsScreen(Screen[None]):
                 if self.query_text.strip()
                 else ("No saved sessions yet: every conversation is saved as you go.")
             )
-            detail.update(empty)
+            detail.update(Content(empty))  # holds the search text as typed
             return
         text = Text()
         text.append(info.display_title, style="bold")
@@ -236,13 +241,15 @@ class SessionsScreen(Screen[None]):
     def _target(self) -> SessionInfo | None:
         info = self.selected
         if info is None:
-            self.notify("No session selected.", severity="warning")
+            self.notify("No session selected.", severity="warning", markup=False)
         return info
 
     def _busy(self) -> bool:
         if self.wiring.app is not None and self.wiring.app.turn_running:
             self.notify(
-                "Finish or stop the answer (or replay) first: press Esc in the chat.", severity="warning"
+                "Finish or stop the answer (or replay) first: press Esc in the chat.",
+                severity="warning",
+                markup=False,
             )
             return True
         return False
@@ -280,11 +287,11 @@ class SessionsScreen(Screen[None]):
         try:
             loaded = await asyncio.to_thread(store.load, info.id)
         except SessionError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
         prompts = prompts_of(loaded.transcript)
         if not prompts:
-            self.notify("This session has no prompt to continue from.", severity="warning")
+            self.notify("This session has no prompt to continue from.", severity="warning", markup=False)
             return
         message_id = await self.app.push_screen_wait(ForkScreen(info.display_title, prompts))
         if message_id:
@@ -310,9 +317,9 @@ class SessionsScreen(Screen[None]):
         try:
             await self.wiring.rename(session_id, title)
         except (SessionError, ValueError) as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
-        self.notify("Renamed.")
+        self.notify("Renamed.", markup=False)
         self.reload(select=session_id)
 
     def _end_rename(self) -> None:
@@ -335,10 +342,10 @@ class SessionsScreen(Screen[None]):
         try:
             written = await self.wiring.export(info.id, fmt, path)
         except (SessionError, OSError) as exc:
-            self.notify(f"Export failed: {exc}", severity="error")
+            self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
         self.last_export = written
-        self.notify(f"Exported to {written}", title="Session exported", timeout=8)
+        self.notify(f"Exported to {written}", title="Session exported", timeout=8, markup=False)
 
     def action_delete(self) -> None:
         info = self._target()
@@ -346,7 +353,7 @@ class SessionsScreen(Screen[None]):
             return
         reason = self.wiring.can_delete(info.id)
         if reason is not None:
-            self.notify(reason, severity="warning")
+            self.notify(reason, severity="warning", markup=False)
             return
         self._delete(info)
 
@@ -357,7 +364,7 @@ class SessionsScreen(Screen[None]):
         try:
             await self.wiring.delete(info.id)
         except SessionError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
-        self.notify(f"Deleted “{info.display_title}”.")
+        self.notify(f"Deleted “{info.display_title}”.", markup=False)
         self.reload()

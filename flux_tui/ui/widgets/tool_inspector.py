@@ -285,10 +285,11 @@ class ToolInspector(Widget, can_focus=False):
 
     def _add_row(self, record: ToolCallRecord) -> None:
         assert self._table is not None
+        # Cells as Text: a plain str cell is read as Rich markup, and names and arguments come from the model.
         self._table.add_row(
             str(record.index),
-            record.name,
-            self.redactor.redact_text(record.target),
+            Text(record.name),
+            Text(self.redactor.redact_text(record.target)),
             status_text(record.status),
             self._time_cell(record),
             key=record.call_id,
@@ -298,8 +299,8 @@ class ToolInspector(Widget, can_focus=False):
         if self._table is None:
             return
         key = record.call_id
-        self._table.update_cell(key, "name", record.name)
-        self._table.update_cell(key, "target", self.redactor.redact_text(record.target))
+        self._table.update_cell(key, "name", Text(record.name))
+        self._table.update_cell(key, "target", Text(self.redactor.redact_text(record.target)))
         self._table.update_cell(key, "status", status_text(record.status))
         self._table.update_cell(key, "time", self._time_cell(record))
 

@@ -7,6 +7,7 @@ that draw what a closed menu draws; the real menus replace them right after it.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -82,7 +83,7 @@ class TopBar(Horizontal):
 
     async def _build_menus(self) -> None:
         menu = {"allow_blank": False, "compact": True, "classes": "menu"}
-        providers = MenuSelect(self._providers, value=self.provider, id="provider-select", **menu)
+        providers = MenuSelect(_literal(self._providers), value=self.provider, id="provider-select", **menu)
         models = MenuSelect(self._model_options(), value=self.model, id="model-select", **menu)
         with self.app.batch_update():
             # A Select takes a value only once composed, so the faces stand in until both are mounted;
@@ -124,7 +125,7 @@ class TopBar(Horizontal):
             return
         select = self._menus[0]
         with self.prevent(Select.Changed):
-            select.set_options(providers)
+            select.set_options(_literal(providers))
             select.value = self.provider
 
     def set_status(self, text: str, style: str = "") -> None:
@@ -134,8 +135,8 @@ class TopBar(Horizontal):
     def models(self) -> list[str]:
         return list(self._models)
 
-    def _model_options(self) -> list[tuple[str, str]]:
-        return [(name, name) for name in self._models]
+    def _model_options(self) -> list[tuple[Text, str]]:
+        return _literal([(name, name) for name in self._models])
 
     # -- user picks ----------------------------------------------------------------------------
 
@@ -148,6 +149,12 @@ class TopBar(Horizontal):
             self.post_message(ProviderChosen(value))
         elif event.select.id == "model-select" and value != self.model:
             self.post_message(ModelChosen(value))
+
+
+def _literal(options: list[tuple[str, str]]) -> list[tuple[Text, str]]:
+    """Menu entries as Text: ``Select`` reads a str prompt as markup, and model names come from the
+    endpoint, provider names from the configuration."""
+    return [(Text(label), value) for label, value in options]
 
 
 def _with(models: list[str], model: str) -> list[str]:
