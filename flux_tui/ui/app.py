@@ -26,6 +26,7 @@ from flux_tui.core.transcript import Transcript
 from flux_tui.ui.command_handlers import CommandControl
 from flux_tui.ui.commands import FluxCommands
 from flux_tui.ui.heap import release_collection
+from flux_tui.ui.key_order import apply as keys_in_order
 from flux_tui.ui.lazy_provider import ProviderFactory
 from flux_tui.ui.reliability import make_stream_step
 from flux_tui.ui.reports import WELCOME_MARKUP, problems_markdown, setup_markdown
@@ -40,6 +41,7 @@ from flux_tui.ui.widgets.tool_inspector import ToolInspector
 from flux_tui.ui.widgets.top_bar import TopBar
 
 apply_textual_patches()  # before anything renders (see textual_patches)
+keys_in_order()  # bursts of keys reach the editors in the order they were typed (see key_order)
 
 PLACEHOLDER = "Ask anything · Enter sends · ctrl+j newline · /help for commands"
 
