@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from flux_tui.core.budget import BudgetGuard
 from flux_tui.ui.commands import complete, help_markdown, is_known, parse_slash, unescape_prompt
 from flux_tui.ui.messages import (
+    MenuClosed,
     ModelChosen,
     OpenSessions,
     PromptSubmitted,
@@ -83,6 +84,9 @@ class CommandControl:
 
     def on_model_chosen(self: FluxApp, message: ModelChosen) -> None:
         self.switch_model(message.model)
+
+    def on_menu_closed(self: FluxApp, message: MenuClosed) -> None:
+        self.prompt_input.focus()
 
     # -- actions (keys, palette, commands) ------------------------------------------------------------
 

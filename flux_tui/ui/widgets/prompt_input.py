@@ -194,10 +194,8 @@ class PromptInput(TextArea):
             self._candidates = [c for c in self._complete(self.text) if c != self.text]
             self._candidate_index = -1
         if not self._candidates:
-            if step > 0:
-                self.screen.focus_next()
-            else:
-                self.screen.focus_previous()
+            # Nothing to complete: the focus stays here. Moving it on reached the top bar's menus,
+            # where the next keys typed opened a menu and were lost.
             return
         self._candidate_index = (self._candidate_index + step) % len(self._candidates)
         self._applied = self._candidates[self._candidate_index]
