@@ -128,6 +128,7 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
     def on_mount(self) -> None:
         prompt = self.prompt_input
         prompt.completer = self.completions
+        prompt.scrolls = self.chat
         prompt.suggestions = self.query_one(SuggestionBar)
         prompt.suggestions.display = False
         self.inspector.display = False

@@ -79,7 +79,8 @@ def help_markdown(bindings: Iterable[tuple[str, str]]) -> str:
     lines += [
         "",
         "Enter sends, ctrl+j (or shift+enter / alt+enter) adds a newline, up/down recall earlier prompts, "
-        "Tab completes a slash command. Start a prompt with `//` to send a literal `/`.",
+        "Tab completes a slash command, PageUp/PageDown scroll the conversation (Home/End too when the "
+        "prompt is empty). Start a prompt with `//` to send a literal `/`.",
     ]
     return "\n".join(lines)
 
