@@ -131,10 +131,10 @@ class CommandControl:
             self.chat.add_notice("Replay needs the session store, which is not configured in this run.")
 
     def action_toggle_inspector(self: FluxApp) -> None:
-        self.inspector.display = not self.inspector.display
+        self.panels.toggle("inspector")
 
     def action_toggle_sidebar(self: FluxApp) -> None:
-        self.sidebar.display = not self.sidebar.display
+        self.panels.toggle("sidebar")
 
     def palette_actions(self: FluxApp) -> list[tuple[str, str, Callable[[], object]]]:
         """Entries of the command palette (``FluxCommands``)."""
