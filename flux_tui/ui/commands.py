@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from flux_tui.ui.format import table_cell
+
 if TYPE_CHECKING:
     from textual.app import App
 
@@ -72,10 +74,10 @@ def complete(text: str, *, providers: Iterable[str], models: Iterable[str]) -> l
 def help_markdown(bindings: Iterable[tuple[str, str]]) -> str:
     lines = ["### Commands", "", "| command | what it does |", "|---|---|"]
     for spec in SLASH_COMMANDS:
-        usage = f"/{spec.name} {spec.args}".strip()
-        lines.append(f"| `{usage}` | {spec.help} |")
+        usage = table_cell(f"/{spec.name} {spec.args}".strip())
+        lines.append(f"| `{usage}` | {table_cell(spec.help)} |")
     lines += ["", "### Keys", "", "| key | action |", "|---|---|"]
-    lines += [f"| `{key}` | {description} |" for key, description in bindings]
+    lines += [f"| `{table_cell(key)}` | {table_cell(description)} |" for key, description in bindings]
     lines += [
         "",
         "Enter sends, ctrl+j (or shift+enter / alt+enter) adds a newline, up/down recall earlier prompts, "

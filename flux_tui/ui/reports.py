@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from flux_tui.core.config import ConfigProblem
 from flux_tui.core.ledger import UsageLedger, UsageTotals
 from flux_tui.core.transcript import TextBlock, Transcript
-from flux_tui.ui.format import money, tokens
+from flux_tui.ui.format import clip, money, table_cell, tokens
 
 
 def _cost(totals: UsageTotals) -> str:
@@ -50,12 +50,11 @@ def _row(provider: str, model: str, totals: UsageTotals) -> str:
         tokens(totals.cache_write_tokens),
         _cost(totals),
     ]
-    return "| " + " | ".join(cells) + " |"
+    return "| " + " | ".join(table_cell(cell) for cell in cells) + " |"
 
 
 def _one_line(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return clip(" ".join(text.split()), limit)
 
 
 def history_markdown(transcript: Transcript) -> str:
