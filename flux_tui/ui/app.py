@@ -13,8 +13,7 @@ from typing import ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer
+from textual.containers import Vertical
 
 from flux_tui.core.agent import Agent
 from flux_tui.core.agent_events import AgentEvent
@@ -27,7 +26,9 @@ from flux_tui.core.transcript import Transcript
 from flux_tui.ui.command_handlers import CommandControl
 from flux_tui.ui.commands import FluxCommands
 from flux_tui.ui.heap import release_collection
+from flux_tui.ui.key_order import apply as keys_in_order
 from flux_tui.ui.lazy_provider import ProviderFactory
+from flux_tui.ui.panels import INSPECTOR, SIDEBAR, PanelRow, SidePanels
 from flux_tui.ui.reliability import make_stream_step
 from flux_tui.ui.reports import WELCOME_MARKUP, problems_markdown, setup_markdown
 from flux_tui.ui.session_control import SessionControl
@@ -36,11 +37,13 @@ from flux_tui.ui.textual_patches import apply as apply_textual_patches
 from flux_tui.ui.turns import TurnControl
 from flux_tui.ui.widgets.chat_pane import ChatPane
 from flux_tui.ui.widgets.cost_sidebar import CostSidebar
+from flux_tui.ui.widgets.footer import FluxFooter
 from flux_tui.ui.widgets.prompt_input import PromptInput, SuggestionBar
 from flux_tui.ui.widgets.tool_inspector import ToolInspector
 from flux_tui.ui.widgets.top_bar import TopBar
 
 apply_textual_patches()  # before anything renders (see textual_patches)
+keys_in_order()  # bursts of keys reach the editors in the order they were typed (see key_order)
 
 PLACEHOLDER = "Ask anything · Enter sends · ctrl+j newline · /help for commands"
 
@@ -51,6 +54,12 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live elsewhere
     TITLE = "flux-tui"
     COMMANDS = App.COMMANDS | {FluxCommands}
+    # The screen's class for its width: the top bar and the footer fit narrower terminals (app.tcss).
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (80, "-medium"),
+        (110, "-wide"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel_turn", "Cancel answer"),
         Binding("ctrl+t", "toggle_inspector", "Tools"),
@@ -58,11 +67,11 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
         Binding("ctrl+o", "sessions", "Sessions"),
         Binding("ctrl+l", "clear", "Clear"),
         Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),  # Textual's own, shown in the footer
     ]
     BINDINGS_FOR_HELP: ClassVar[list[Binding]] = [
         *(b for b in BINDINGS if isinstance(b, Binding)),
         Binding("ctrl+p", "command_palette", "Command palette"),
-        Binding("ctrl+q", "quit", "Quit"),
     ]
 
     def __init__(
@@ -115,22 +124,26 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
         self.prompt_input = PromptInput(placeholder=PLACEHOLDER)
         self.inspector = ToolInspector(id="inspector")
         self.sidebar = CostSidebar(id="sidebar")
+        self.panels = SidePanels(
+            {"inspector": (self.inspector, INSPECTOR), "sidebar": (self.sidebar, SIDEBAR)}, ["sidebar"]
+        )
         yield self.top_bar
-        with Horizontal(id="main"):
+        with PanelRow(self.panels, id="main"):
             with Vertical(id="conversation"):
                 yield self.chat
                 yield SuggestionBar(id="suggestions")
                 yield self.prompt_input
             yield self.inspector
             yield self.sidebar
-        yield Footer()
+        yield FluxFooter()
 
     def on_mount(self) -> None:
         prompt = self.prompt_input
         prompt.completer = self.completions
+        prompt.scrolls = self.chat
         prompt.suggestions = self.query_one(SuggestionBar)
         prompt.suggestions.display = False
-        self.inspector.display = False
+        self.panels.layout(self.size.width)
         self.sidebar.set_budget(self.config.budget_usd)
         self.sidebar.set_current(self.agent.provider.name, self.agent.provider.model, None)
         self.top_bar.set_status(self.status_text())

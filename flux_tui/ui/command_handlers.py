@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
 from flux_tui.core.budget import BudgetGuard
+from flux_tui.sessions import SessionError
 from flux_tui.ui.commands import complete, help_markdown, is_known, parse_slash, unescape_prompt
 from flux_tui.ui.messages import (
+    MenuClosed,
     ModelChosen,
     OpenSessions,
     PromptSubmitted,
@@ -20,6 +23,8 @@ from flux_tui.ui.reports import history_markdown, stats_markdown
 
 if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
+
+SESSIONS_COMPLETED = 50  # the newest sessions offered by Tab after /resume and /replay
 
 
 class CommandControl:
@@ -36,7 +41,17 @@ class CommandControl:
 
     def completions(self: FluxApp, text: str) -> list[str]:
         providers = self.config.provider_names()
-        return complete(text, providers=providers, models=self.top_bar.models)
+        return complete(text, providers=providers, models=self.top_bar.models, sessions=self.session_ids)
+
+    def session_ids(self: FluxApp) -> list[str]:
+        """The saved sessions' ids, newest first (what ``/resume`` and ``/replay`` complete)."""
+        store = self.session_wiring.store if self.session_wiring is not None else None
+        if store is None:
+            return []
+        try:
+            return [info.id for info in store.list_sessions(limit=SESSIONS_COMPLETED)]
+        except (SessionError, sqlite3.Error):
+            return []  # no completion rather than a failing prompt; /sessions says what is wrong
 
     # -- slash commands -----------------------------------------------------------------------------
 
@@ -62,6 +77,7 @@ class CommandControl:
             "history": self.action_history,
             "clear": self.action_clear,
             "sessions": self.action_sessions,
+            "resume": partial(self._resume, arg),
             "replay": partial(self._replay, arg),
             "help": self.action_help,
         }
@@ -69,6 +85,20 @@ class CommandControl:
 
     def _budget_guard(self: FluxApp) -> BudgetGuard | None:
         return self.reliable_step.budget if self.reliable_step is not None else None
+
+    def _resume(self: FluxApp, session_id: str) -> None:
+        wiring = self.session_wiring
+        if not session_id:
+            self.chat.add_notice("Usage: /resume ID (find the ID with /sessions).", "warning")
+        elif wiring is None or wiring.store is None:
+            self.chat.add_notice("Sessions are not recorded in this run (no session store configured).")
+        else:
+            try:
+                resolved = wiring.store.resolve_id(session_id)
+            except SessionError as exc:
+                self.chat.add_notice(str(exc), "warning")
+                return
+            wiring.open_session(resolved)
 
     def _replay(self: FluxApp, session_id: str) -> None:
         if not session_id:
@@ -83,6 +113,9 @@ class CommandControl:
 
     def on_model_chosen(self: FluxApp, message: ModelChosen) -> None:
         self.switch_model(message.model)
+
+    def on_menu_closed(self: FluxApp, message: MenuClosed) -> None:
+        self.prompt_input.focus()
 
     # -- actions (keys, palette, commands) ------------------------------------------------------------
 
@@ -128,10 +161,10 @@ class CommandControl:
             self.chat.add_notice("Replay needs the session store, which is not configured in this run.")
 
     def action_toggle_inspector(self: FluxApp) -> None:
-        self.inspector.display = not self.inspector.display
+        self.panels.toggle("inspector")
 
     def action_toggle_sidebar(self: FluxApp) -> None:
-        self.sidebar.display = not self.sidebar.display
+        self.panels.toggle("sidebar")
 
     def palette_actions(self: FluxApp) -> list[tuple[str, str, Callable[[], object]]]:
         """Entries of the command palette (``FluxCommands``)."""

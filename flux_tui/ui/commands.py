@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Protocol
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from flux_tui.ui.format import table_cell
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.fuzzy import Matcher
@@ -32,6 +34,7 @@ SLASH_COMMANDS: tuple[SlashSpec, ...] = (
     SlashSpec("budget", "[USD|off]", "show spend against the session budget, or set it"),
     SlashSpec("clear", "", "clear the conversation (screen and history sent to the model)"),
     SlashSpec("sessions", "", "browse saved sessions"),
+    SlashSpec("resume", "ID", "continue a saved session (the conversation on screen is replaced)"),
     SlashSpec("replay", "ID", "replay a saved session"),
     SlashSpec("help", "", "commands and keys"),
 )
@@ -58,15 +61,31 @@ def is_known(name: str) -> bool:
     return name in _BY_NAME
 
 
-def complete(text: str, *, providers: Iterable[str], models: Iterable[str]) -> list[str]:
-    """Whole-line completions of a slash command being typed (what Tab puts in the prompt)."""
+SESSION_COMMANDS = ("resume", "replay")  # their argument is a saved session's id
+
+
+def complete(
+    text: str,
+    *,
+    providers: Iterable[str],
+    models: Iterable[str],
+    sessions: Callable[[], Iterable[str]] = tuple,
+) -> list[str]:
+    """Whole-line completions of a slash command being typed (what Tab puts in the prompt).
+
+    ``sessions`` gives the saved sessions' ids, newest first; asked only for ``/resume`` and ``/replay``.
+    """
     if not text.startswith("/") or "\n" in text:
         return []
     head, space, arg = text[1:].partition(" ")
     if not space:
         matches = [spec for spec in SLASH_COMMANDS if spec.name.startswith(head.lower())]
         return [f"/{spec.name}{' ' if spec.args else ''}" for spec in matches]
-    values: Iterable[str] = {"provider": providers, "model": models}.get(head.lower(), ())
+    values: Iterable[str]
+    if head.lower() in SESSION_COMMANDS:
+        values = sessions()
+    else:
+        values = {"provider": providers, "model": models}.get(head.lower(), ())
     needle = arg.strip().lower()
     return [f"/{head} {value}" for value in values if value.lower().startswith(needle)]
 
@@ -74,14 +93,15 @@ def complete(text: str, *, providers: Iterable[str], models: Iterable[str]) -> l
 def help_markdown(bindings: Iterable[tuple[str, str]]) -> str:
     lines = ["### Commands", "", "| command | what it does |", "|---|---|"]
     for spec in SLASH_COMMANDS:
-        usage = f"/{spec.name} {spec.args}".strip()
-        lines.append(f"| `{usage}` | {spec.help} |")
+        usage = table_cell(f"/{spec.name} {spec.args}".strip())
+        lines.append(f"| `{usage}` | {table_cell(spec.help)} |")
     lines += ["", "### Keys", "", "| key | action |", "|---|---|"]
-    lines += [f"| `{key}` | {description} |" for key, description in bindings]
+    lines += [f"| `{table_cell(key)}` | {table_cell(description)} |" for key, description in bindings]
     lines += [
         "",
         "Enter sends, ctrl+j (or shift+enter / alt+enter) adds a newline, up/down recall earlier prompts, "
-        "Tab completes a slash command. Start a prompt with `//` to send a literal `/`.",
+        "Tab completes a slash command, PageUp/PageDown scroll the conversation (Home/End too when the "
+        "prompt is empty). Start a prompt with `//` to send a literal `/`.",
     ]
     return "\n".join(lines)
 

@@ -98,6 +98,23 @@ def truncate(text: str, limit: int) -> str:
     return f"{text[:limit]}\n… ({len(text) - limit:,} more characters)"
 
 
+def table_cell(text: str) -> str:
+    """``text`` as one cell of a Markdown table: a ``|`` (even in `code`) would end the cell."""
+    return " ".join(text.split("\n")).replace("|", "\\|")
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters: cut after the last whole word that fits, with "…"
+    (mid-word only when one word takes more than half the room)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def looks_like_diff(text: str) -> bool:
     """A unified diff (as the tools' previews are), as opposed to a command preview or plain text."""
     head = text.lstrip()

@@ -38,6 +38,10 @@ class ModelChosen(Message):
         self.model = model
 
 
+class MenuClosed(Message):
+    """A top-bar menu closed after a choice (or Esc): typing goes back to the prompt."""
+
+
 class OpenSessions(Message):
     """Open the session browser (``/sessions``, palette, key binding); the lead wires the screen."""
 

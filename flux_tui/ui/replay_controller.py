@@ -94,7 +94,7 @@ class ReplayController:
         if app.replay is not None or app.turn_running:
             return False
         app.replay = self
-        self._inspector_shown = bool(app.inspector.display)
+        self._inspector_shown = app.panels.is_open("inspector")
         app.prompt_input.disabled = True
         self._placeholder = str(app.prompt_input.placeholder)
         app.prompt_input.placeholder = "Replaying: the prompt is back when the replay is closed (Esc)."
@@ -103,7 +103,7 @@ class ReplayController:
         app.inspector.clear()
         app.sidebar.clear()
         if any(isinstance(event, ToolCallProposed) for event in self.loaded.events):
-            app.inspector.display = True
+            app.panels.set_open("inspector")
         self.bar = ReplayBar(self)
         screen = app.prompt_input.screen  # the main screen, even if a dialog is on top
         screen.mount(self.bar, after=screen.query_one("#main"))
@@ -138,7 +138,7 @@ class ReplayController:
         if self.bar is not None:
             self.bar.remove()
         app.top_bar.disabled = False
-        app.inspector.display = self._inspector_shown
+        app.panels.set_open("inspector", self._inspector_shown)
         app.top_bar.set_status(app.status_text())
         app.run_worker(self._after(self._resume), group="sessions", exit_on_error=False)
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from flux_tui.core.config import ConfigProblem
 from flux_tui.core.ledger import UsageLedger, UsageTotals
 from flux_tui.core.transcript import TextBlock, Transcript
-from flux_tui.ui.format import money, tokens
+from flux_tui.ui.format import clip, money, tokens
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")  # what Markdown reads inside a line
 
@@ -73,12 +73,11 @@ def _row(provider: str, model: str, totals: UsageTotals, *, label: str = "") -> 
         tokens(totals.cache_write_tokens),
         _cost(totals),
     ]
-    return "| " + " | ".join(cells) + " |"
+    return "| " + " | ".join(cells) + " |"  # each cell is escaped for a table above
 
 
 def _one_line(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return clip(" ".join(text.split()), limit)
 
 
 def history_markdown(transcript: Transcript) -> str:

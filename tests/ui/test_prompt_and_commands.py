@@ -236,9 +236,9 @@ async def test_retry_continue_and_budget_commands(make_app: Any, fake_api: Any) 
         assert "Nothing to retry" in app.chat.query(NoticeLine).last().text
         failed = await send(pilot, app, "hello")
         assert failed.state == "failed"
-        prompts_before = len(app.chat.prompts)
+        answers_before = len(app.chat.answers)
         await run_command(pilot, app, "/retry")
-        await wait_until(pilot, lambda: len(app.chat.prompts) > prompts_before)
+        await wait_until(pilot, lambda: len(app.chat.answers) > answers_before)
         await wait_until(pilot, lambda: not app.turn_running and app.chat.current is None)
         assert app.chat.answers[-1].text == "second time lucky"
         user_texts = [m.text for m in app.transcript.messages if m.role == "user"]

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import sessions_rig as rig
+from key_guard_support import wait_out_key_guard
 from ui_pilot import SIZE, finish_turn, run_command, send, type_text, wait_until
 
 from flux_tui.ui.screens.budget_confirm import BudgetConfirmScreen
@@ -104,6 +105,7 @@ async def test_dont_send_in_the_budget_dialog_means_it(make_app: Any, fake_api: 
         await type_text(pilot, app, "over the budget")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, BudgetConfirmScreen))
+        await wait_out_key_guard(app.screen)
         await pilot.press("n")
         await finish_turn(pilot, app)
         assert len(fake_api.requests_to(PATH)) == 1  # not sent

@@ -100,7 +100,10 @@ class AnswerText(Widget):
     """One chunk of assistant text; draws its own lines (see the module docstring).
 
     ``first_write_delay``: how long text waits before the first write (``LATER_CHUNK_DELAY`` for every
-    chunk but an answer's first, so a fast stream defers them)."""
+    chunk but an answer's first, so a fast stream defers them). ``continued``: the chunk follows another
+    one of the same text; it is cut there after a blank line, which each chunk's own rendering trims,
+    so the class ``-continued`` draws it back (a margin in app.tcss): without it, the block opening
+    every chunk after the first, often a heading, sat right under the previous one."""
 
     DEFAULT_CSS = """
     AnswerText {
@@ -111,8 +114,8 @@ class AnswerText(Widget):
     class Deferred(Message):
         """A chunk is shown as plain text and waits for ``materialize()``."""
 
-    def __init__(self, *, first_write_delay: float = FIRST_WRITE_DELAY) -> None:
-        super().__init__(classes="answer-text")
+    def __init__(self, *, first_write_delay: float = FIRST_WRITE_DELAY, continued: bool = False) -> None:
+        super().__init__(classes="answer-text -continued" if continued else "answer-text")
         self._first_write_delay = first_write_delay
         self._parts: list[str] = []  # everything received
         self._pending: list[str] = []  # received, not on screen yet

@@ -292,7 +292,9 @@ class AssistantAnswer(Vertical):
 
     def _new_chunk(self) -> None:
         first = not self._runs[-1]
-        self._text = AnswerText(first_write_delay=FIRST_WRITE_DELAY if first else LATER_CHUNK_DELAY)
+        self._text = AnswerText(
+            first_write_delay=FIRST_WRITE_DELAY if first else LATER_CHUNK_DELAY, continued=not first
+        )
         self._runs[-1].append(self._text)
         self._append(self._text)
 

@@ -27,6 +27,7 @@ from flux_tui.core.agent_events import (
     TurnFinished,
     TurnStarted,
 )
+from flux_tui.ui.format import clip
 from flux_tui.ui.widgets.answer_text import AnswerText
 from flux_tui.ui.widgets.chat_items import AssistantAnswer, EarlierTurns, NoticeLine, UserPrompt, Welcome
 
@@ -70,6 +71,18 @@ _DECISION_NOTES = {
     "denied": "denied",
     "policy_deny": "denied by policy",
 }
+
+
+TOOL_NOTE_CHARS = 80  # a failed call's result, shown after its line in the chat (the inspector has it all)
+
+
+def _first_line(result: str) -> str:
+    """The first line of a tool's result, clipped at a word; "…" says when there is more."""
+    lines = [line.strip() for line in result.strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    first = clip(lines[0], TOOL_NOTE_CHARS)
+    return first if len(lines) == 1 or first.endswith("…") else f"{first} …"
 
 
 class ChatPane(VerticalScroll, can_focus=True):
@@ -311,8 +324,12 @@ class ChatPane(VerticalScroll, can_focus=True):
             self.current.interrupt()
         self.current = AssistantAnswer(event.provider, event.model, bulk=self._bulk)
         self._mounts.clear()  # an earlier turn's, if nobody waited for them
-        self._prompt = UserPrompt(event.prompt)
-        self._mount(self._prompt, self.current)
+        if event.prompt:
+            self._prompt = UserPrompt(event.prompt)
+            self._mount(self._prompt, self.current)
+        else:  # /retry, /continue: the model goes on from the history, nobody asked anything new
+            self._prompt = None
+            self._mount(self.current)
         self.current.start()
         if not self._bulk:
             self.anchor()  # a new prompt brings the view back to the bottom
@@ -347,8 +364,7 @@ class ChatPane(VerticalScroll, can_focus=True):
 
     def _on_tool_finished(self, event: ToolCallFinished) -> None:
         if self.current is not None:
-            first_line = event.result.strip().splitlines()[0][:80] if event.result.strip() else ""
-            note = first_line if event.status in ("failed", "denied") else ""
+            note = _first_line(event.result) if event.status in ("failed", "denied") else ""
             self.current.set_tool_status(event.call_id, event.status, note)
 
     def _on_notice(self, event: Notice) -> None:

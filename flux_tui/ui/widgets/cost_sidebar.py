@@ -21,7 +21,15 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from flux_tui.core.agent_events import AgentEvent, ProviderSwitched, TurnStarted, UsageReported
+from flux_tui.core.agent_events import (
+    AgentEvent,
+    ProviderSwitched,
+    TurnCancelled,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+    UsageReported,
+)
 from flux_tui.core.ledger import BudgetStatus, UsageLedger, UsageTotals
 from flux_tui.ui import format as fmt
 from flux_tui.ui.beat import on_beat
@@ -29,6 +37,8 @@ from flux_tui.ui.beat import on_beat
 CONTEXT_WARNING = 0.7
 CONTEXT_DANGER = 0.9
 ESTIMATE_NOTE = "~ estimated while streaming"
+# After the turn: an estimate nobody replaced (the answer failed or was cancelled) stays marked.
+UNSETTLED_NOTE = "~ estimated: no final figures came"
 RENDER_INTERVAL = 0.8  # seconds between two renders of live estimates: every other beat (each costs CPU)
 
 
@@ -141,6 +151,7 @@ class CostSidebar(Widget):
         self._rendered_at = 0.0
         self._shown: dict[str, tuple[Hashable, Hashable]] = {}  # static id -> (content key, shape key)
         self._budget_status: BudgetStatus = self._ledger.budget_status()
+        self._streaming = False  # between a turn's start and its end
 
     # ------------------------------------------------------------------ composition
 
@@ -186,8 +197,11 @@ class CostSidebar(Widget):
         """Feed one agent event; anything unrelated to usage is ignored cheaply."""
         if isinstance(event, TurnStarted | ProviderSwitched):
             self._set_model(event.provider, event.model)
+        ended = isinstance(event, TurnFinished | TurnFailed | TurnCancelled)
+        if isinstance(event, TurnStarted) or ended:
+            self._streaming = not ended
         changed = self._ledger.apply(event)
-        if changed or isinstance(event, ProviderSwitched):
+        if changed or ended or isinstance(event, ProviderSwitched):
             self._mark_dirty(estimate=isinstance(event, UsageReported) and event.estimated)
 
     def load(self, events: Iterable[AgentEvent]) -> None:
@@ -195,6 +209,7 @@ class CostSidebar(Widget):
         self._ledger.reset()
         for event in events:
             self.apply(event)
+        self._streaming = False  # a stored turn without an end is not streaming now
         self._mark_dirty()
 
     def set_current(self, provider: str, model: str, context_window: int | None) -> None:
@@ -268,12 +283,13 @@ class CostSidebar(Widget):
             if session.unpriced_models:
                 names = ", ".join(session.unpriced_models)
                 parts.append(Text(f"unpriced: {names}", style="italic dim", overflow="fold"))
-            if turn.estimated or session.estimated:
-                parts.append(Text(ESTIMATE_NOTE, style="italic dim"))
+            if estimated:
+                parts.append(Text(ESTIMATE_NOTE if self._streaming else UNSETTLED_NOTE, style="italic dim"))
             return Group(*parts)
 
-        shape = (tuple(session.unpriced_models), turn.estimated or session.estimated)
-        self._show("sb-usage", (repr(turn), repr(session)), shape, usage)
+        estimated = turn.estimated or session.estimated
+        shape = (tuple(session.unpriced_models), estimated)
+        self._show("sb-usage", (repr(turn), repr(session), self._streaming), shape, usage)
         self._render_budget(session)
         self._render_breakdown()
 

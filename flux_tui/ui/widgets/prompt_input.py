@@ -1,15 +1,22 @@
 """The prompt: Enter sends, ctrl+j / shift+enter / alt+enter insert a newline, up/down recall earlier
-prompts, Tab completes slash commands, and huge pastes are held aside instead of flooding the editor."""
+prompts, Tab completes slash commands, and huge pastes are held aside instead of flooding the editor.
+
+PageUp/PageDown scroll the conversation (``scrolls``), as do Home/End when the prompt is empty (in a
+prompt being written they move the cursor, as in any editor) and ctrl+home/ctrl+end always: the prompt
+keeps the focus while the user reads back."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from typing import ClassVar
 
 from textual import events
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Static, TextArea
 
 from flux_tui.ui.messages import PromptSubmitted
@@ -21,6 +28,13 @@ PASTE_INLINE_LINES = 200
 _PASTE_TOKEN = re.compile(r"\[paste #(\d+): [^\]]*\]")
 # Control characters other than tab and newline are junk in a prompt (binary pastes, escape codes).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# The conversation's own actions for its PageUp/PageDown/Home/End keys.
+_SCROLL_ACTIONS = {
+    "page_up": "action_page_up",
+    "page_down": "action_page_down",
+    "home": "action_scroll_home",
+    "end": "action_scroll_end",
+}
 
 
 def clean_paste(text: str) -> str:
@@ -53,6 +67,12 @@ class PromptInput(TextArea):
         Binding("ctrl+j,shift+enter,alt+enter", "newline", "Newline", show=True, key_display="^j"),
         Binding("tab", "complete(1)", "Complete", show=False),
         Binding("shift+tab", "complete(-1)", "Complete", show=False),
+        Binding("pageup", "scroll_chat('page_up')", "Scroll up", show=False),
+        Binding("pagedown", "scroll_chat('page_down')", "Scroll down", show=False),
+        Binding("ctrl+home", "scroll_chat('home')", "Scroll to the top", show=False),
+        Binding("ctrl+end", "scroll_chat('end')", "Scroll to the bottom", show=False),
+        Binding("home", "home", "Line start", show=False),
+        Binding("end", "end", "Line end", show=False),
     ]
 
     def __init__(self, *, id: str | None = "prompt", placeholder: str = "") -> None:
@@ -74,6 +94,7 @@ class PromptInput(TextArea):
         self._candidates: list[str] = []
         self._candidate_index = -1
         self._applied: str | None = None
+        self.scrolls: Widget | None = None  # what PageUp/PageDown (and Home/End when empty) scroll
 
     # -- sending ----------------------------------------------------------------------------------
 
@@ -106,6 +127,27 @@ class PromptInput(TextArea):
 
     def action_newline(self) -> None:
         self.insert("\n")
+
+    # -- scrolling the conversation ---------------------------------------------------------------
+
+    def action_scroll_chat(self, where: str) -> None:
+        """``where``: "page_up", "page_down", "home" or "end", as the conversation's own keys do."""
+        if self.scrolls is None:
+            return
+        with contextlib.suppress(SkipAction):  # raised when there is nothing to scroll
+            getattr(self.scrolls, _SCROLL_ACTIONS[where])()
+
+    def action_home(self) -> None:
+        if self.text:
+            self.action_cursor_line_start()
+        else:
+            self.action_scroll_chat("home")
+
+    def action_end(self) -> None:
+        if self.text:
+            self.action_cursor_line_end()
+        else:
+            self.action_scroll_chat("end")
 
     # -- pastes -----------------------------------------------------------------------------------
 
@@ -194,10 +236,8 @@ class PromptInput(TextArea):
             self._candidates = [c for c in self._complete(self.text) if c != self.text]
             self._candidate_index = -1
         if not self._candidates:
-            if step > 0:
-                self.screen.focus_next()
-            else:
-                self.screen.focus_previous()
+            # Nothing to complete: the focus stays here. Moving it on reached the top bar's menus,
+            # where the next keys typed opened a menu and were lost.
             return
         self._candidate_index = (self._candidate_index + step) % len(self._candidates)
         self._applied = self._candidates[self._candidate_index]

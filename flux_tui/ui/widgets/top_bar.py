@@ -8,13 +8,14 @@ that draw what a closed menu draws; the real menus replace them right after it.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Label, Select, Static
+from textual.widgets._select import SelectOverlay
 
-from flux_tui.ui.messages import ModelChosen, ProviderChosen
+from flux_tui.ui.messages import MenuClosed, ModelChosen, ProviderChosen
 
 ARROW = "▼"
 
@@ -30,6 +31,16 @@ class MenuSelect(Select[str]):
     def _on_mount(self, event: events.Mount) -> None:
         if not self.composed:
             event.prevent_default()  # nothing was composed: nothing to set up
+
+    @on(SelectOverlay.UpdateSelection)
+    @on(SelectOverlay.Dismiss)
+    def _closing(self, event: SelectOverlay.UpdateSelection | SelectOverlay.Dismiss) -> None:
+        # A menu left focused takes the next keys: space opens it again and letters are lost. Once it
+        # closes (a choice, Esc), the app gives the keyboard back; after the refresh, because
+        # ``Select`` focuses itself again as it closes. Closed by a click elsewhere: focus is there.
+        if isinstance(event, SelectOverlay.Dismiss) and event.lost_focus:
+            return
+        self.call_after_refresh(self.post_message, MenuClosed())
 
 
 class MenuFace(Static):
