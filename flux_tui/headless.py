@@ -82,7 +82,7 @@ class HeadlessPrinter:
         elif isinstance(event, PromptUnanswered):
             self._say(
                 "flux-tui: the prompt got no answer: the session keeps it, marked, out of its history "
-                "(flux-tui --continue, then /retry, sends it again)"
+                "(run the command again to send it again)"
             )
         elif isinstance(event, TurnFailed):
             self._say(f"flux-tui: error: {event.error}")

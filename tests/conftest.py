@@ -34,7 +34,7 @@ def wire_dir() -> Path:
     return WIRE_DIR
 
 
-# -- Issue 6 (reliability helper): no test key in any file written during the suite ------------------
+# -- No test key in any file written during the suite ------------------
 # Every file under pytest's base temp dir (session stores, logs, exports, workspaces of every test) and
 # under a sandboxed XDG data/state dir (where the app would write when a test does not say) is searched
 # at the end of the run for the keys the test rigs configure the app with. A hit fails the session.

@@ -40,7 +40,7 @@ def failure_event(exc: Exception) -> TurnFailed:
         log.error("unexpected error in a turn", exc_info=exc)
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     hint = next((text for cls, text in _HINTS if isinstance(exc, cls)), None)
-    if isinstance(exc, FluxError) and exc.hint:  # set by the layer that knows better (issue 6)
+    if isinstance(exc, FluxError) and exc.hint:  # set by the layer that knows better
         hint = exc.hint
     elif isinstance(exc, ModelNotFoundError) and exc.available:
         hint = f"Pick another model with /model (available: {', '.join(exc.available[:10])})."

@@ -62,7 +62,7 @@ FAILED_RESULT = "not run: the turn failed before this tool call could run"
 
 
 def default_stream_step(agent: Agent, request: StepRequest) -> AsyncIterator[ProviderEvent]:
-    """One plain request to the current provider (issue 6 wraps this with retries and failover)."""
+    """One plain request to the current provider (the reliable step wraps it with retries and failover)."""
     return agent.provider.send_message(request.message, request.system_prompt, request.tools)
 
 
@@ -289,7 +289,7 @@ class Agent:
             async with _closing(self.stream_step(self, request)) as stream:
                 async for event in stream:
                     if self.provider is not provider:
-                        # The step failed over to another provider (issue 6): its usage is its own.
+                        # The step failed over to another provider: its usage is its own.
                         meter.finish()
                         provider = self.provider
                         meter = self._meter(provider, tools)

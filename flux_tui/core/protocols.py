@@ -140,7 +140,7 @@ class StepRequest:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-# The seam for retries with backoff, failover and a budget gate (issue 6): a function that turns one
+# The seam for retries with backoff, failover and a budget gate: a function that turns one
 # step request into the provider's event stream. The default is ``agent.provider.send_message(...)``; a
 # wrapper may wait, retry, call ``agent.emit(Notice(...))`` or fail over with
 # ``agent.switch_provider(new, reason="failover", during_turn=True)``, as long as it yields the events of

@@ -108,7 +108,7 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
             sinks=[self.event_sink, *sinks],
             redactor=tool_result_redactor(config),
         )
-        # Retries, failover and the budget gate (issue 6) wrap every model request of the agent.
+        # Retries, failover and the budget gate wrap every model request of the agent.
         self.reliable_step: ReliableStep | None = make_stream_step(self)
         self.agent.stream_step = self.reliable_step
 

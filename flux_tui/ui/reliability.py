@@ -1,4 +1,4 @@
-"""Issue 6 for ``FluxApp``: retries/failover/budget wired into the agent, and the commands that drive them.
+"""For ``FluxApp``: retries/failover/budget wired into the agent, and the commands that drive them.
 
 Nothing here is a widget; ``FluxApp`` calls these from a few places (see each function):
 

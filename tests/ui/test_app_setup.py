@@ -38,8 +38,12 @@ async def test_no_key_start_explains_setup_and_stays_usable(sandbox: Path) -> No
         error = answer.query_one(TurnError)
         assert "ANTHROPIC_API_KEY is required" in error.error
         assert app.is_running
-        # Nothing was sent anywhere; the prompt is kept (alone) so /retry can send it once configured.
-        assert [(m.role, m.text) for m in app.transcript.messages] == [("user", "hello?")]
+        # Nothing was sent anywhere: the prompt stays in the chat, marked, out of the history the model
+        # will see; /retry sends it once a provider is configured.
+        assert app.transcript.messages == []
+        assert [(p.prompt, (p.mark or "").startswith("⊘ not sent")) for p in app.chat.prompts] == [
+            ("hello?", True)
+        ]
 
 
 async def test_config_problems_are_shown_at_start(sandbox: Path) -> None:

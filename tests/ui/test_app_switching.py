@@ -121,7 +121,7 @@ async def test_a_failover_switch_is_reflected_in_menus_and_sidebar(make_app: Any
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: "claude-haiku-4-5-20251001" in app.top_bar.models)
         backup = app.make_provider(app.resolve("openai", "gpt-4o"))
-        app.agent.switch_provider(backup, reason="failover", during_turn=True)  # what issue 6's step does
+        app.agent.switch_provider(backup, reason="failover", during_turn=True)  # what the reliable step does
         await wait_until(pilot, lambda: app.top_bar.provider == "openai")
         assert app.top_bar.model == "gpt-4o"
         assert app.sidebar.provider == "openai"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from key_guard_support import wait_out_key_guard
 from test_approval import ApprovalHost
 from textual.widgets import Label
 
@@ -25,6 +26,7 @@ async def test_the_dialog_shows_why_it_asks() -> None:
         note = screen.query_one("#approval-reason-note", Label)
         assert ".env may hold secrets" in str(note.render())
         assert screen.query_one("#approve").region.bottom <= 30  # the buttons stay on screen
+        await wait_out_key_guard(screen)
         await pilot.press("y")
         await pilot.pause()
     assert app.results == [ApprovalDecision("approved")]

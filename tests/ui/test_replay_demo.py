@@ -28,6 +28,7 @@ async def test_replay_demo_plays_offline(
         blocker = sandbox / "not-a-dir"
         blocker.write_text("")
         monkeypatch.setenv("FLUX_DATA_DIR", str(blocker / "data"))
+        monkeypatch.setenv("XDG_DATA_HOME", str(blocker / "xdg"))  # the default the config falls back to
     config, problems = load_config()  # no key, no base URL: nothing could be reached anyway
     factory = rig.CountingFactory()
     app = build_app(
