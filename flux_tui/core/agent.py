@@ -162,7 +162,7 @@ class Agent:
     ) -> None:
         """Continue the conversation on another provider (the history carries over).
 
-        Refused while a turn runs, unless ``during_turn`` (failover from inside the turn, issue 6).
+        Refused while a turn runs, unless ``during_turn`` (failover from inside the turn).
         A provider built on another Transcript object is given this one, so nothing is lost.
         """
         if self._running and not during_turn:
