@@ -23,6 +23,8 @@ class ToolContext:
     workspace: Workspace
     stamps: ReadStamps
     command_timeout: float = 120.0
+    #: Seconds a search or a listing may take before it stops and says so.
+    search_timeout: float = 10.0
 
 
 class Tool(ABC):
