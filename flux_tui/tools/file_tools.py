@@ -159,6 +159,7 @@ class WriteFile(Tool):
     def _plan(self, args: dict[str, Any]) -> tuple[Path, str | None, str]:
         ws = self.ctx.workspace
         real = ws.resolve(req_str(args, "path", allow_empty=False))
+        ws.check_writable(real)
         content = req_str(args, "content")
         shown = ws.relative(real)
         if real == ws.root or real.is_dir():
@@ -220,6 +221,7 @@ class EditFile(Tool):
     def _plan(self, args: dict[str, Any]) -> tuple[Path, str, str, int]:
         ws = self.ctx.workspace
         real = ws.resolve(req_str(args, "path", allow_empty=False), must_exist=True)
+        ws.check_writable(real)
         shown = ws.relative(real)
         old_string = req_str(args, "old_string")
         new_string = req_str(args, "new_string")

@@ -8,6 +8,7 @@ every ``ask`` into ``allow`` (an explicit ``deny`` in flux.toml still holds: the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -45,9 +46,11 @@ class ToolBox:
         policy: dict[str, str] | None = None,
         yolo: bool = False,
         command_timeout: float = 120,
+        protected: Iterable[Path] = (),
     ) -> None:
+        """``protected``: directories the file tools never write into (flux-tui's data, its logs)."""
         try:
-            self.workspace = Workspace(workspace)
+            self.workspace = Workspace(workspace, protected)
         except ValueError as exc:
             raise ConfigError(str(exc)) from exc
         self.ctx = ToolContext(self.workspace, ReadStamps(), float(command_timeout))
@@ -133,4 +136,16 @@ class ToolBox:
         policy = dict(getattr(tools_cfg, "policy", None) or {})
         timeout = float(getattr(tools_cfg, "command_timeout", 120.0) or 120.0)
         on = bool(getattr(config, "yolo", False)) if yolo is None else yolo
-        return cls(Path(workspace), policy=policy, yolo=on, command_timeout=timeout)
+        return cls(
+            Path(workspace),
+            policy=policy,
+            yolo=on,
+            command_timeout=timeout,
+            protected=protected_dirs(config),
+        )
+
+
+def protected_dirs(config: Any) -> list[Path]:
+    """Where flux-tui keeps its files (``Config.data_path``, ``Config.log_dir``): never written by tools."""
+    dirs = [getattr(config, attr, None) for attr in ("data_path", "log_dir")]
+    return [Path(d) for d in dirs if d is not None]

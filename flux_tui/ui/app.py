@@ -151,7 +151,7 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
         self.warm_up()
 
     def _default_tools(self) -> ToolRunner | None:
-        from flux_tui.tools import ToolBox
+        from flux_tui.tools.toolbox import ToolBox, protected_dirs
 
         try:
             return ToolBox(
@@ -159,6 +159,7 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
                 policy=dict(self.config.tools.policy),
                 yolo=self.config.yolo,
                 command_timeout=self.config.tools.command_timeout,
+                protected=protected_dirs(self.config),
             )
         except ConfigError as exc:
             self.problems.append(ConfigProblem(file="workspace", line=None, key=None, message=str(exc)))
