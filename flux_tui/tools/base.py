@@ -27,6 +27,8 @@ class ToolContext:
     secret_files: SecretFiles = field(default_factory=SecretFiles)
     # Configured key values: removed from run_command's environment whatever the variable is called.
     secret_values: frozenset[str] = frozenset()
+    #: Seconds a search or a listing may take before it stops and says so.
+    search_timeout: float = 10.0
 
 
 class Tool(ABC):

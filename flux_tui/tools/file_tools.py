@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import tempfile
@@ -14,6 +13,8 @@ from flux_tui.core.redact import cut_head
 from flux_tui.tools.base import Tool, opt_bool, opt_int, req_str
 from flux_tui.tools.diff import diff_stats, unified_diff
 from flux_tui.tools.jail import ToolError
+from flux_tui.tools.special import read_regular
+from flux_tui.tools.threads import run_in_thread
 
 DEFAULT_LIMIT = 2000  # lines per read_file page
 MAX_LINE_CHARS = 2000
@@ -28,13 +29,8 @@ def looks_binary(data: bytes) -> bool:
 
 
 def _read_bytes(real: Path, shown: str) -> tuple[bytes, os.stat_result]:
-    if real.is_dir():
-        raise ToolError(f"{shown} is a directory; use list_files to see what it contains")
     try:
-        st = real.stat()
-        if st.st_size > MAX_FILE_BYTES:
-            raise ToolError(f"{shown} is too large ({st.st_size} bytes; the limit is {MAX_FILE_BYTES})")
-        return real.read_bytes(), st
+        return read_regular(real, shown, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise ToolError(f"{shown}: no such file in the workspace") from None
     except PermissionError:
@@ -103,7 +99,7 @@ class ReadFile(Tool):
         return None, None
 
     async def run(self, args: dict[str, Any], data: Any) -> ToolOutcome:
-        return await asyncio.to_thread(self._read, args)
+        return await run_in_thread(self._read, args)
 
     def _read(self, args: dict[str, Any]) -> ToolOutcome:
         ws = self.ctx.workspace
@@ -164,6 +160,7 @@ class WriteFile(Tool):
     def _plan(self, args: dict[str, Any]) -> tuple[Path, str | None, str]:
         ws = self.ctx.workspace
         real = ws.resolve(req_str(args, "path", allow_empty=False))
+        ws.check_writable(real)
         content = req_str(args, "content")
         shown = ws.relative(real)
         if real == ws.root or real.is_dir():
@@ -181,7 +178,7 @@ class WriteFile(Tool):
         return real, old, content
 
     async def run(self, args: dict[str, Any], data: Any) -> ToolOutcome:
-        return await asyncio.to_thread(self._write, args)
+        return await run_in_thread(self._write, args)
 
     def _write(self, args: dict[str, Any]) -> ToolOutcome:
         ws = self.ctx.workspace
@@ -225,6 +222,7 @@ class EditFile(Tool):
     def _plan(self, args: dict[str, Any]) -> tuple[Path, str, str, int]:
         ws = self.ctx.workspace
         real = ws.resolve(req_str(args, "path", allow_empty=False), must_exist=True)
+        ws.check_writable(real)
         shown = ws.relative(real)
         old_string = req_str(args, "old_string")
         new_string = req_str(args, "new_string")
@@ -240,7 +238,7 @@ class EditFile(Tool):
         return real, text, new_text, count
 
     async def run(self, args: dict[str, Any], data: Any) -> ToolOutcome:
-        return await asyncio.to_thread(self._edit, args)
+        return await run_in_thread(self._edit, args)
 
     def _edit(self, args: dict[str, Any]) -> ToolOutcome:
         ws = self.ctx.workspace

@@ -5,11 +5,16 @@ climbs out, absolute paths elsewhere, symlinks (file or parent directory) that l
 symlinks whose target lies outside are all refused. Resolution happens again right before each
 operation, so a symlink swapped in after a read, or between approval and run, is caught too.
 ``..`` and absolute paths that stay inside the workspace are fine: models often use them.
+
+Some directories are never written by the file tools, even inside the workspace: flux-tui's own data
+(the session database, its logs). Replacing ``sessions.db`` under a running SQLite connection corrupts
+it. ``run_command`` runs a shell and cannot be confined this way; only the file tools are.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -20,13 +25,15 @@ class ToolError(Exception):
 class Workspace:
     """The root directory the tools may touch."""
 
-    def __init__(self, root: Path | str) -> None:
+    def __init__(self, root: Path | str, protected: Iterable[Path | str] = ()) -> None:
+        """``protected``: directories the tools must never write into (they need not exist yet)."""
         try:
             self.root = Path(root).expanduser().resolve(strict=True)
         except (OSError, RuntimeError) as exc:
             raise ValueError(f"workspace {root} does not exist") from exc
         if not self.root.is_dir():
             raise ValueError(f"workspace {root} is not a directory")
+        self.protected = tuple(_real(Path(p).expanduser()) for p in protected)
 
     def resolve(self, path: str | None, *, must_exist: bool = False) -> Path:
         """The real path of ``path`` (relative to the root, or absolute), refused when outside."""
@@ -78,6 +85,15 @@ class Workspace:
             if not self.contains(target):
                 raise ToolError(f"{self.relative(real)} is a symlink that leads outside the workspace")
 
+    def check_writable(self, real: Path) -> None:
+        """Refuse a write to ``real`` (a resolved path) inside a protected directory."""
+        for guarded in self.protected:
+            if real == guarded or real.is_relative_to(guarded):
+                raise ToolError(
+                    f"refused: {self.relative(real)} is inside flux-tui's data directory ({guarded}: "
+                    "session database, logs). The file tools never write there."
+                )
+
     def _outside_message(self, raw: str, candidate: Path, real: Path) -> str:
         lexical = Path(os.path.normpath(candidate))
         if not self.contains(lexical):
@@ -88,3 +104,10 @@ class Workspace:
             f"refused: {raw!r} resolves to {real}, and {why} ({self.root}). "
             "Only files inside the workspace can be used."
         )
+
+
+def _real(path: Path) -> Path:
+    try:
+        return path.resolve(strict=False)
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))

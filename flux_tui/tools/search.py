@@ -1,61 +1,27 @@
-"""list_files and search_files: walk the workspace (skipping VCS and build junk) with bounded output."""
+"""list_files and search_files: walk the workspace (see ``walk``), bounded in output and in time.
+
+Both run in a daemon thread (``threads.run_cancellable``) that stops when the call is cancelled (Esc)
+or its time (``ToolContext.search_timeout``) is spent, and says which; quitting never waits for it.
+How one file is searched, and why with ``regex``, is in ``grep``.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import fnmatch
-import os
-import re
-from collections.abc import Iterator
-from pathlib import Path
+import threading
 from typing import Any, ClassVar
 
 from flux_tui.core.protocols import ToolOutcome
 from flux_tui.core.redact import cut_head
 from flux_tui.tools.base import Tool, opt_str, req_str
-from flux_tui.tools.file_tools import BINARY_SNIFF, looks_binary, split_lines
-from flux_tui.tools.jail import ToolError
+from flux_tui.tools.grep import LINE_TIME_BUDGET, Budget, Matcher, TooCostly, grep_file
+from flux_tui.tools.threads import run_cancellable
+from flux_tui.tools.walk import WalkStopped, walk_files
 
-# Directories nobody wants listed or searched: VCS data, caches, virtual envs, dependency trees.
-SKIP_DIRS = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        ".bzr",
-        "node_modules",
-        "__pycache__",
-        ".venv",
-        "venv",
-        ".tox",
-        ".nox",
-        ".mypy_cache",
-        ".pytest_cache",
-        ".ruff_cache",
-        ".hypothesis",
-        ".cache",
-        ".idea",
-        ".eggs",
-        "dist",
-        "build",
-        "target",
-        ".next",
-        ".gradle",
-    }
-)
 MAX_LIST = 500
 MAX_MATCHES = 200
 MAX_MATCH_LINE = 240
-MAX_SEARCH_FILE_BYTES = 2 * 1024 * 1024
 MAX_WITHHELD_NAMES = 10
-
-
-def walk_files(top: Path) -> Iterator[Path]:
-    """Files under ``top`` in a stable (sorted) order; symlinked directories are not entered."""
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info"))
-        for name in sorted(filenames):
-            yield Path(dirpath, name)
 
 
 def _matches(rel: str, pattern: str | None) -> bool:
@@ -70,8 +36,8 @@ class ListFiles(Tool):
     name = "list_files"
     description = (
         "List files under a directory of the workspace (recursively), skipping .git, caches, virtual "
-        f"environments and dependency folders. Optional glob pattern (e.g. '*.py', 'src/*.ts') filters "
-        f"by file name or path. At most {MAX_LIST} entries."
+        "environments, dependency folders and what .gitignore ignores. Optional glob pattern (e.g. "
+        f"'*.py', 'src/*.ts') filters by file name or path. At most {MAX_LIST} entries."
     )
     input_schema: ClassVar[dict[str, Any]] = {
         "type": "object",
@@ -88,26 +54,36 @@ class ListFiles(Tool):
         return None, None
 
     async def run(self, args: dict[str, Any], data: Any) -> ToolOutcome:
-        return await asyncio.to_thread(self._list, args)
+        return await run_cancellable(lambda cancel: self._list(args, cancel))
 
-    def _list(self, args: dict[str, Any]) -> ToolOutcome:
+    def _list(self, args: dict[str, Any], cancel: threading.Event) -> ToolOutcome:
         ws = self.ctx.workspace
         top = ws.resolve(opt_str(args, "path"), must_exist=True)
         pattern = opt_str(args, "pattern")
         shown_top = ws.relative(top)
         if not top.is_dir():
             return ToolOutcome(ws.relative(top))
+        budget = Budget(self.ctx.search_timeout, cancel)
         found: list[str] = []
         more = 0
-        for path in walk_files(top):
-            rel = ws.relative(path)
-            if not _matches(path.relative_to(top).as_posix(), pattern) and not _matches(rel, pattern):
-                continue
-            if len(found) < MAX_LIST:
-                found.append(rel)
-            else:
-                more += 1
-        if not found:
+        stopped = False
+        try:
+            for path in walk_files(top, ws.root, budget.spent):
+                rel = ws.relative(path)
+                if not _matches(path.relative_to(top).as_posix(), pattern) and not _matches(rel, pattern):
+                    continue
+                if len(found) < MAX_LIST:
+                    found.append(rel)
+                else:
+                    more += 1
+        except WalkStopped:
+            stopped = True
+        if stopped:
+            found.append(
+                f"[listing stopped after {budget.elapsed():.1f} s: too many files; "
+                "narrow it down with path or pattern]"
+            )
+        elif not found:
             what = f" matching {pattern!r}" if pattern else ""
             return ToolOutcome(f"no files{what} under {shown_top}")
         if more:
@@ -119,8 +95,9 @@ class SearchFiles(Tool):
     name = "search_files"
     description = (
         "Search text files of the workspace for a regular expression (Python syntax). Returns "
-        f"'path:line: text' for each matching line, at most {MAX_MATCHES}. Binary files, .git, caches "
-        "and dependency folders are skipped."
+        f"'path:line: text' for each matching line, at most {MAX_MATCHES}. Binary files, .git, caches, "
+        "dependency folders and what .gitignore ignores are skipped. The search stops when it takes "
+        "too long (a costly pattern or too many files) and says so."
     )
     input_schema: ClassVar[dict[str, Any]] = {
         "type": "object",
@@ -133,40 +110,61 @@ class SearchFiles(Tool):
     read_only = True
 
     def prepare(self, args: dict[str, Any]) -> tuple[str | None, Any]:
-        _compile(req_str(args, "pattern", allow_empty=False))
+        Matcher(req_str(args, "pattern", allow_empty=False))
         self.ctx.workspace.resolve(opt_str(args, "path"))
         return None, None
 
     async def run(self, args: dict[str, Any], data: Any) -> ToolOutcome:
-        return await asyncio.to_thread(self._search, args)
+        return await run_cancellable(lambda cancel: self._search(args, cancel))
 
-    def _search(self, args: dict[str, Any]) -> ToolOutcome:
+    def _search(self, args: dict[str, Any], cancel: threading.Event) -> ToolOutcome:
         ws = self.ctx.workspace
-        regex = _compile(req_str(args, "pattern", allow_empty=False))
+        matcher = Matcher(req_str(args, "pattern", allow_empty=False))
         top = ws.resolve(opt_str(args, "path"), must_exist=True)
-        files = walk_files(top) if top.is_dir() else iter([top])
+        budget = Budget(self.ctx.search_timeout, cancel)
         hits: list[str] = []
         more = 0
+        searched = 0
         withheld: list[str] = []
-        for path in files:
-            # A named file was approved (the tool box asks for secret files); a directory's secret
-            # files are not even searched: whether a pattern matches would tell their content.
-            if top.is_dir() and self.ctx.secret_files.match(ws.relative(path)):
-                withheld.append(ws.relative(path))
-                continue
-            for number, line in _grep(path, regex):
-                if len(hits) >= MAX_MATCHES:
-                    more += 1
+        stopped: str | None = None
+        try:
+            files = walk_files(top, ws.root, budget.spent) if top.is_dir() else iter([top])
+            for path in files:
+                # A named file was approved (the tool box asks for secret files); a directory's secret
+                # files are not even searched: whether a pattern matches would tell their content.
+                if top.is_dir() and self.ctx.secret_files.match(ws.relative(path)):
+                    withheld.append(ws.relative(path))
                     continue
-                if len(line) > MAX_MATCH_LINE:
-                    line = cut_head(line, MAX_MATCH_LINE) + " …"
-                hits.append(f"{ws.relative(path)}:{number}: {line}")
-        if not hits:
-            hits.append(f"no matches for {regex.pattern!r} under {ws.relative(top)}")
+                for number, line in grep_file(path, matcher, budget):
+                    if len(hits) >= MAX_MATCHES:
+                        more += 1
+                        continue
+                    if len(line) > MAX_MATCH_LINE:
+                        line = cut_head(line, MAX_MATCH_LINE) + " …"
+                    hits.append(f"{ws.relative(path)}:{number}: {line}")
+                searched += 1
+        except WalkStopped:
+            if cancel.is_set():
+                return ToolOutcome("search cancelled", is_error=True)
+            stopped = (
+                f"search stopped after {budget.elapsed():.1f} s: too many files ({searched} searched). "
+                "Search a narrower path."
+            )
+        except TooCostly as exc:
+            stopped = (
+                f"search stopped after {budget.elapsed():.1f} s: pattern too costly (line {exc.line} of "
+                f"{ws.relative(exc.path)} alone took over {LINE_TIME_BUDGET:g} s to match; nested "
+                "repetition such as (a+)+ backtracks without end). Simplify the pattern."
+            )
         if more:
             hits.append(f"[... {more} more matches not shown; use a narrower pattern or path]")
         if withheld:
             hits.append(withheld_note(withheld))
+        if stopped is not None:
+            found = f"{len(hits)} matching lines found before it stopped" if hits else "no matches found"
+            return ToolOutcome("\n".join([*hits, f"[{stopped} {found}]"]), is_error=not hits)
+        if not hits or hits == [withheld_note(withheld)]:
+            hits.insert(0, f"no matches for {matcher.pattern!r} under {ws.relative(top)}")
         return ToolOutcome("\n".join(hits))
 
 
@@ -178,27 +176,3 @@ def withheld_note(paths: list[str]) -> str:
         f"[not searched, they may hold secrets: {shown}; search or read one by its path "
         "(that asks the user first)]"
     )
-
-
-def _compile(pattern: str) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise ToolError(f"invalid regular expression {pattern!r}: {exc}") from None
-
-
-def _grep(path: Path, regex: re.Pattern[str]) -> Iterator[tuple[int, str]]:
-    try:
-        if path.is_symlink() or path.stat().st_size > MAX_SEARCH_FILE_BYTES:
-            return  # links may lead out of the workspace; huge files are data, not source
-        with path.open("rb") as handle:
-            head = handle.read(BINARY_SNIFF)
-            if looks_binary(head):
-                return
-            data = head + handle.read()
-    except OSError:
-        return
-    text = data.decode("utf-8", errors="replace")
-    for number, line in enumerate(split_lines(text), start=1):
-        if regex.search(line):
-            yield number, line

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flux_tui.tools.jail import ToolError
+from flux_tui.tools.special import read_regular
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,7 @@ class ReadStamps:
             ) from None
         if st.st_size == stamp.size and st.st_mtime_ns == stamp.mtime_ns:
             return
-        data = path.read_bytes()
+        data, _ = read_regular(path, shown)  # it may have been replaced by a pipe: never wait on one
         if hashlib.sha256(data).hexdigest() == stamp.sha256:
             self._stamps[path] = stamp_of(data, st)
             return

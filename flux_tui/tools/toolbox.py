@@ -60,11 +60,13 @@ class ToolBox:
         command_timeout: float = 120,
         secret_files: Iterable[str] | None = None,
         secret_values: Iterable[str | None] = (),
+        protected: Iterable[Path] = (),
     ) -> None:
         """``secret_files``: globs of files whose reading asks (default ``DEFAULT_SECRET_FILES``);
-        ``secret_values``: configured keys, removed from run_command's environment."""
+        ``secret_values``: configured keys, removed from run_command's environment; ``protected``:
+        directories the file tools never write into (flux-tui's data, its logs)."""
         try:
-            self.workspace = Workspace(workspace)
+            self.workspace = Workspace(workspace, protected)
         except ValueError as exc:
             raise ConfigError(str(exc)) from exc
         self.ctx = ToolContext(
@@ -196,9 +198,12 @@ class ToolBox:
     # -- conveniences ---------------------------------------------------------------------------
 
     @classmethod
-    def from_config(cls, config: Any, *, yolo: bool | None = None) -> ToolBox:
-        """Build from ``core.config.Config`` (workspace, [tools] policy and command_timeout, yolo)."""
-        workspace = getattr(config, "workspace", None) or Path.cwd()
+    def from_config(
+        cls, config: Any, *, yolo: bool | None = None, workspace: Path | None = None
+    ) -> ToolBox:
+        """Build from ``core.config.Config`` (workspace unless given, [tools] settings, yolo, the keys
+        to keep from commands, the directories tools never write into)."""
+        workspace = workspace or getattr(config, "workspace", None) or Path.cwd()
         tools_cfg = getattr(config, "tools", None)
         policy = dict(getattr(tools_cfg, "policy", None) or {})
         timeout = float(getattr(tools_cfg, "command_timeout", 120.0) or 120.0)
@@ -210,4 +215,11 @@ class ToolBox:
             command_timeout=timeout,
             secret_files=getattr(tools_cfg, "secret_files", None),
             secret_values=config_secrets(config),
+            protected=protected_dirs(config),
         )
+
+
+def protected_dirs(config: Any) -> list[Path]:
+    """Where flux-tui keeps its files (``Config.data_path``, ``Config.log_dir``): never written by tools."""
+    dirs = [getattr(config, attr, None) for attr in ("data_path", "log_dir")]
+    return [Path(d) for d in dirs if d is not None]

@@ -166,18 +166,10 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
         self.warm_up()
 
     def _default_tools(self) -> ToolRunner | None:
-        from flux_tui.core.logging_setup import config_secrets
-        from flux_tui.tools import ToolBox
+        from flux_tui.tools.toolbox import ToolBox
 
         try:
-            return ToolBox(
-                self.workspace,
-                policy=dict(self.config.tools.policy),
-                yolo=self.config.yolo,
-                command_timeout=self.config.tools.command_timeout,
-                secret_files=self.config.tools.secret_files,
-                secret_values=config_secrets(self.config),
-            )
+            return ToolBox.from_config(self.config, workspace=self.workspace)
         except ConfigError as exc:
             self.problems.append(ConfigProblem(file="workspace", line=None, key=None, message=str(exc)))
             return None
