@@ -26,6 +26,7 @@ from flux_tui.core.secret_values import tool_result_redactor
 from flux_tui.core.transcript import Transcript
 from flux_tui.ui.command_handlers import CommandControl
 from flux_tui.ui.commands import FluxCommands
+from flux_tui.ui.copying import CopyControl
 from flux_tui.ui.heap import release_collection
 from flux_tui.ui.lazy_provider import ProviderFactory
 from flux_tui.ui.reliability import make_stream_step
@@ -45,7 +46,7 @@ apply_textual_patches()  # before anything renders (see textual_patches)
 PLACEHOLDER = "Ask anything · Enter sends · ctrl+j newline · /help for commands"
 
 
-class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[None]):
+class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, CopyControl, App[None]):
     """flux-tui. Construct with a loaded ``Config``; everything else has a default."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live elsewhere
@@ -57,6 +58,7 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
         Binding("ctrl+b", "toggle_sidebar", "Cost"),
         Binding("ctrl+o", "sessions", "Sessions"),
         Binding("ctrl+l", "clear", "Clear"),
+        Binding("f2", "copy_answer", "Copy answer", show=False),  # /help lists it; the footer is full
         Binding("f1", "help", "Help"),
     ]
     BINDINGS_FOR_HELP: ClassVar[list[Binding]] = [
