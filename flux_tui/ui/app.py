@@ -34,6 +34,7 @@ from flux_tui.ui.reports import WELCOME_MARKUP, problems_markdown, setup_markdow
 from flux_tui.ui.session_control import SessionControl
 from flux_tui.ui.switching import ProviderControl
 from flux_tui.ui.textual_patches import apply as apply_textual_patches
+from flux_tui.ui.theming import ThemeControl
 from flux_tui.ui.turns import TurnControl
 from flux_tui.ui.widgets.chat_pane import ChatPane
 from flux_tui.ui.widgets.cost_sidebar import CostSidebar
@@ -46,7 +47,9 @@ apply_textual_patches()  # before anything renders (see textual_patches)
 PLACEHOLDER = "Ask anything · Enter sends · ctrl+j newline · /help for commands"
 
 
-class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, CopyControl, App[None]):
+class FluxApp(
+    SessionControl, TurnControl, ProviderControl, CommandControl, CopyControl, ThemeControl, App[None]
+):
     """flux-tui. Construct with a loaded ``Config``; everything else has a default."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live elsewhere
@@ -80,6 +83,7 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, Copy
         """``tools`` defaults to a ToolBox over ``workspace`` with the config's policy."""
         super().__init__()
         self.config = config
+        self.restore_theme()  # before the first frame: no flash of the default theme
         self.problems = list(problems)
         self.workspace = workspace or config.workspace or Path.cwd()
         self.provider_factory = provider_factory
@@ -145,6 +149,7 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, Copy
         if self._startup_note:
             self.chat.add_notice(self._startup_note, "warning")
         prompt.focus()
+        self.follow_theme()
         # Heavy imports (SDK, prices) only after the first frame is on screen.
         self.call_after_refresh(self._after_first_frame)
 

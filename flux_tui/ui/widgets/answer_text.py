@@ -25,6 +25,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from flux_tui.ui.beat import BEAT, next_beat, on_beat
+from flux_tui.ui.theme_colors import Palette
 from flux_tui.ui.widgets.markdown_lines import render_markdown, render_plain
 from flux_tui.ui.widgets.selectable_lines import highlight, lines_text, selected_text, with_offsets
 
@@ -239,6 +240,11 @@ class AnswerText(Widget):
             self._show_pending()
         self.settled.set()
 
+    def restyle(self) -> None:
+        """Render again in the app's current colours (the theme changed)."""
+        self._rendered.clear()
+        self._changed()
+
     async def materialize(self) -> None:
         """Render a deferred chunk as Markdown."""
         if not self._plain:
@@ -274,10 +280,12 @@ class AnswerText(Widget):
         blank = Strip.blank(width)
         lines: list[Strip] = []
         sources = [*self._blocks, "".join(self._tail)]
+        palette = getattr(self.app, "palette", None)
+        colours = (palette.markdown, palette.syntax) if isinstance(palette, Palette) else ()
         for index, source in enumerate(sources):
             block = self._rendered.get(index)
             if block is None:
-                block = self._rendered[index] = render_markdown(console, source, width)
+                block = self._rendered[index] = render_markdown(console, source, width, *colours)
             if block and lines:
                 lines.append(blank)
             lines.extend(block)
