@@ -21,6 +21,7 @@ from .markdown import export_markdown
 from .models import SessionError, SessionInfo, SessionStoreError
 from .paths import DB_FILENAME
 from .store import SessionStore
+from .titles import cut_title
 
 EXPORT_FORMATS = ("md", "jsonl")
 _TITLE_WIDTH = 40
@@ -116,7 +117,7 @@ def _say(text: str, stream: TextIO) -> None:
 def _row(info: SessionInfo) -> tuple[str, ...]:
     return (
         terminal_safe(info.id),
-        _cut(terminal_safe(info.display_title), _TITLE_WIDTH),
+        cut_title(terminal_safe(info.display_title), _TITLE_WIDTH),
         datetime.fromtimestamp(info.created_at).strftime("%Y-%m-%d %H:%M"),
         _cut(terminal_safe(", ".join(info.models)) or "-", _MODELS_WIDTH),
         info.cost_label,

@@ -1,7 +1,9 @@
 """JSONL export and import: a header line, then one event per line (``event_to_dict``).
 
-Export → import → export gives the same text (only the id changes, if it was taken in the target
-store). What is exported is what ``load`` gives, repairs included, so an imported session needs none.
+Export → import → export gives the same events; the imported session's title is marked "(imported)"
+(``titles``) and its metadata says where it came from (``imported_from``), so it is told apart from its
+source, and its id changes if the exported one is taken in the target store. What is exported is what
+``load`` gives, repairs included, so an imported session needs none.
 An id that is not a safe one (``is_safe_session_id``: it would become part of file names and be printed
 on terminals) is replaced by a fresh one on import, the original kept in the metadata as ``imported_id``.
 """
@@ -16,11 +18,12 @@ from flux_tui.core.agent_events import EVENT_TYPES, AgentEvent, event_from_dict,
 from flux_tui.core.redact import Redactor
 
 from .codec import dumps
-from .models import LoadedSession, SessionFormatError, SessionInfo, is_safe_session_id
+from .models import UNTITLED, LoadedSession, SessionFormatError, SessionInfo, is_safe_session_id
 from .rebuild import rebuild
 from .schema import SCHEMA_VERSION
 from .store import SessionStore, new_session_id
 from .summary import summarise
+from .titles import IMPORT_MARK, marked
 
 FORMAT = "flux-tui-session"
 FORMAT_VERSION = 1
@@ -113,12 +116,16 @@ def import_jsonl(store: SessionStore, text: str, *, secrets: Iterable[str | None
     safe = is_safe_session_id(wanted)
     session_id = wanted if safe and not _taken(store, wanted) else None
     title = session.get("title")
+    if not isinstance(title, str) or not title.strip():
+        title = summarise(events).title or UNTITLED
     created = session.get("created_at")
     meta = dict(session["meta"]) if isinstance(session.get("meta"), dict) else {}
     if wanted is not None and not safe:
         meta["imported_id"] = str(wanted)  # kept as data, never as a name (see is_safe_session_id)
+    if safe:
+        meta["imported_from"] = wanted
     new_id = store.create_session(
-        title if isinstance(title, str) and title else None,
+        marked(title, IMPORT_MARK),
         session_id=session_id,
         created_at=float(created) if isinstance(created, int | float) else None,
         meta=meta or None,

@@ -10,6 +10,13 @@ transactions a second instead of one per token. The buffer is written
 While text streams, the tail that could be the start of a key (see ``Redactor.unsafe_tail_start``;
 usually the last partial word) waits for the next write, so a key split across deltas is redacted whole.
 
+A new conversation gets its session on the first event worth keeping (``worth_keeping``): a model
+answered, or something was said. Until then its events wait in memory, so opening the app and quitting,
+a provider switch, or a prompt refused because no key is configured leave no session behind; once the
+session is made, the events that waited are written first, in order. A prompt whose turn is still open
+``flush_interval`` after it was sent (a model slow to answer) is written then, like a delta: a crash
+loses no more of a new conversation than of any other.
+
 A recorder never raises into the agent loop: a failed write is logged, reported to ``on_error`` and
 retried with a later write (not before a second has passed, or on ``flush()``). If the session is
 deleted while recording, the recorder reports it and stops.
@@ -23,7 +30,18 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 
-from flux_tui.core.agent_events import AgentEvent, TextDelta, ThinkingDelta
+from flux_tui.core.agent_events import (
+    AgentEvent,
+    MessageCommitted,
+    PromptUnanswered,
+    ProviderSwitched,
+    TextDelta,
+    ThinkingDelta,
+    TurnCancelled,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+)
 from flux_tui.core.redact import Redactor
 
 from .lease import SessionLease
@@ -37,9 +55,24 @@ _MAX_RETRY_EVENTS = 10_000
 _RETRY_DELAY = 1.0  # seconds before a failed write is tried again
 
 
+def worth_keeping(event: AgentEvent) -> bool:
+    """Whether ``event`` makes a new conversation worth a stored session. A prompt, the user message it
+    commits and a provider switch are not, on their own; nor is a turn that failed before any request
+    because the provider is not configured (no key, no URL): nothing was asked, nothing answered."""
+    if isinstance(event, TurnStarted | ProviderSwitched):
+        return False
+    if isinstance(event, MessageCommitted):
+        return event.message.get("role") != "user"
+    if isinstance(event, TurnFailed):
+        return event.error_type != "ConfigError"
+    if isinstance(event, PromptUnanswered):
+        return event.sent  # a prompt no provider received is kept only with the session it joins
+    return True
+
+
 class SessionRecorder:
     """``recorder(event)`` stores one agent event. ``session_id=None`` creates the session on the first
-    event (so opening the app and quitting leaves no empty session; ``create`` makes it, by default
+    event worth keeping (see the module docstring; ``create`` makes it, by default
     ``store.create_session``); see ``session_id``/``ensure_session``.
 
     A recorder holds its session's lease (see ``lease.py``) until it is closed: given a ``session_id``,
@@ -74,6 +107,8 @@ class SessionRecorder:
         self.last_error: Exception | None = None
         self._buffer: list[AgentEvent] = []  # deltas of one kind, not yet written
         self._retry: list[AgentEvent] = []  # events of a write that failed
+        self._waiting: list[AgentEvent] = []  # no session yet, and nothing worth keeping so far
+        self._open_since: float | None = None  # when the turn that waits was started (None: none open)
         self._retry_at = 0.0
         self._dirty = False  # deltas arrived since the last write
         self._last_write = clock()
@@ -108,6 +143,8 @@ class SessionRecorder:
             if self._closed:
                 log.debug("session recorder is closed; dropping a %s event", event.kind)
                 return
+            if self._wait(event):
+                return
             if isinstance(event, TextDelta | ThinkingDelta):
                 if self._buffer and self._buffer[-1].kind != event.kind:
                     self._write(self._take(holdback=False))  # thinking ended, text begins
@@ -125,9 +162,38 @@ class SessionRecorder:
             else:
                 self._write([*self._take(holdback=False), event])
 
+    def _wait(self, event: AgentEvent) -> bool:
+        """Keep ``event`` in memory while a new conversation has nothing worth keeping; True if kept."""
+        if self._session_id is not None or self._buffer or self._retry:
+            return False
+        if worth_keeping(event) or self._open_turn_due():
+            self._stop_waiting()
+            return False
+        self._waiting.append(event)
+        if isinstance(event, TurnStarted):
+            self._open_since = self._clock()
+            if self._autoflush:
+                self._ensure_thread()
+                self._cond.notify()
+        elif isinstance(event, TurnFailed | TurnFinished | TurnCancelled):
+            self._open_since = None
+        return True
+
+    def _open_turn_due(self) -> bool:
+        return self._open_since is not None and self._clock() - self._open_since >= self.flush_interval
+
+    def _stop_waiting(self) -> None:
+        """What waited is written first, by the next write (which makes the session)."""
+        if self._waiting:
+            self._retry, self._waiting = [*self._waiting, *self._retry], []
+            self._retry_at = 0.0
+        self._open_since = None
+
     def flush(self) -> None:
         """Write everything buffered now (the end of a block: nothing is held back)."""
         with self._cond:
+            if self._open_since is not None:  # a prompt still waiting for its answer
+                self._stop_waiting()
             self._write(self._take(holdback=False), force=True)
             self._dirty = False
 
@@ -240,11 +306,18 @@ class SessionRecorder:
     def _run(self) -> None:
         with self._cond:
             while not self._closed:
-                if not self._dirty:
+                due = [self._last_write] if self._dirty else []
+                if self._open_since is not None:
+                    due.append(self._open_since)
+                if not due:
                     self._cond.wait()
                     continue
-                delay = self._last_write + self.flush_interval - self._clock()
+                delay = min(due) + self.flush_interval - self._clock()
                 if delay > 0:
                     self._cond.wait(delay)
                     continue
-                self._flush_locked(holdback=True)
+                if self._open_turn_due():
+                    self._stop_waiting()
+                    self._write([])
+                if self._dirty:
+                    self._flush_locked(holdback=True)

@@ -35,6 +35,7 @@ from .models import (
 from .rebuild import fork_point, rebuild
 from .schema import schema_version
 from .summary import apply_summary, summarise
+from .titles import FORK_MARK, marked
 
 _INFO_COLUMNS = (
     "id, title, created_at, updated_at, turns, cost, priced_replies, unpriced_replies, "
@@ -317,7 +318,7 @@ class SessionStore:
         meta = {k: v for k, v in loaded.meta.meta.items() if k != "forked_from"}
         meta["forked_from"] = {"session_id": loaded.id, **(point or {})}
         new_id = self.create_session(
-            title or f"{loaded.meta.display_title} (fork)", meta=meta, title_custom=title is not None
+            title or marked(loaded.meta.display_title, FORK_MARK), meta=meta, title_custom=title is not None
         )
         self.append(new_id, loaded.events[:cut])
         return new_id

@@ -25,6 +25,7 @@ from flux_tui.core.secret_values import tool_result_redactor
 from flux_tui.core.transcript import Transcript
 from flux_tui.ui.command_handlers import CommandControl
 from flux_tui.ui.commands import FluxCommands
+from flux_tui.ui.copying import CopyControl
 from flux_tui.ui.heap import release_collection
 from flux_tui.ui.key_order import apply as keys_in_order
 from flux_tui.ui.lazy_provider import ProviderFactory
@@ -34,6 +35,7 @@ from flux_tui.ui.reports import WELCOME_MARKUP, problems_markdown, setup_markdow
 from flux_tui.ui.session_control import SessionControl
 from flux_tui.ui.switching import ProviderControl
 from flux_tui.ui.textual_patches import apply as apply_textual_patches
+from flux_tui.ui.theming import ThemeControl
 from flux_tui.ui.turns import TurnControl
 from flux_tui.ui.widgets.chat_pane import ChatPane
 from flux_tui.ui.widgets.cost_sidebar import CostSidebar
@@ -48,7 +50,9 @@ keys_in_order()  # bursts of keys reach the editors in the order they were typed
 PLACEHOLDER = "Ask anything · Enter sends · ctrl+j newline · /help for commands"
 
 
-class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[None]):
+class FluxApp(
+    SessionControl, TurnControl, ProviderControl, CommandControl, CopyControl, ThemeControl, App[None]
+):
     """flux-tui. Construct with a loaded ``Config``; everything else has a default."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live elsewhere
@@ -66,6 +70,7 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
         Binding("ctrl+b", "toggle_sidebar", "Cost"),
         Binding("ctrl+o", "sessions", "Sessions"),
         Binding("ctrl+l", "clear", "Clear"),
+        Binding("f2", "copy_answer", "Copy answer", show=False),  # /help lists it; the footer is full
         Binding("f1", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),  # Textual's own, shown in the footer
     ]
@@ -87,6 +92,7 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
         """``tools`` defaults to a ToolBox over ``workspace`` with the config's policy."""
         super().__init__()
         self.config = config
+        self.restore_theme()  # before the first frame: no flash of the default theme
         self.problems = list(problems)
         self.workspace = workspace or config.workspace or Path.cwd()
         self.provider_factory = provider_factory
@@ -156,6 +162,7 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
         if self._startup_note:
             self.chat.add_notice(self._startup_note, "warning")
         prompt.focus()
+        self.follow_theme()
         # Heavy imports (SDK, prices) only after the first frame is on screen.
         self.call_after_refresh(self._after_first_frame)
 

@@ -32,6 +32,7 @@ SLASH_COMMANDS: tuple[SlashSpec, ...] = (
     SlashSpec("retry", "", "ask again for the answer that failed or was cut off"),
     SlashSpec("continue", "", "let the model go on from its partial answer or the step limit"),
     SlashSpec("budget", "[USD|off]", "show spend against the session budget, or set it"),
+    SlashSpec("copy", "[code [N]]", "copy the last answer, or its code block N, to the clipboard"),
     SlashSpec("clear", "", "clear the conversation (screen and history sent to the model)"),
     SlashSpec("sessions", "", "browse saved sessions"),
     SlashSpec("resume", "ID", "continue a saved session (the conversation on screen is replaced)"),
@@ -85,7 +86,7 @@ def complete(
     if head.lower() in SESSION_COMMANDS:
         values = sessions()
     else:
-        values = {"provider": providers, "model": models}.get(head.lower(), ())
+        values = {"provider": providers, "model": models, "copy": ("code",)}.get(head.lower(), ())
     needle = arg.strip().lower()
     return [f"/{head} {value}" for value in values if value.lower().startswith(needle)]
 
@@ -102,6 +103,9 @@ def help_markdown(bindings: Iterable[tuple[str, str]]) -> str:
         "Enter sends, ctrl+j (or shift+enter / alt+enter) adds a newline, up/down recall earlier prompts, "
         "Tab completes a slash command, PageUp/PageDown scroll the conversation (Home/End too when the "
         "prompt is empty). Start a prompt with `//` to send a literal `/`.",
+        "",
+        "Drag the mouse over an answer to select it, ctrl+c copies the selection (shift+drag uses the "
+        "terminal's own selection).",
     ]
     return "\n".join(lines)
 

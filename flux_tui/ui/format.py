@@ -14,7 +14,7 @@ from rich.measure import Measurement
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from rich.syntax import Syntax
+    from rich.syntax import Syntax, SyntaxTheme
 
 UNPRICED = "unpriced"
 
@@ -121,17 +121,18 @@ def looks_like_diff(text: str) -> bool:
     return head.startswith(("---", "+++", "@@", "diff ")) or "\n@@ " in text
 
 
-def diff_syntax(diff: str) -> Syntax:
-    """A unified diff highlighted with Pygments' diff lexer, on the terminal's own background."""
+def diff_syntax(diff: str, theme: SyntaxTheme | str = "ansi_dark") -> Syntax:
+    """A unified diff highlighted with Pygments' diff lexer, on the terminal's own background;
+    ``theme``: the app's (``theme_colors.code_theme``), so diffs follow the chosen theme."""
     from rich.syntax import Syntax  # Pygments: 9 ms of imports the first frame does without
     # A trailing newline would render as an empty last line.
-    return Syntax(diff.rstrip("\n"), "diff", theme="ansi_dark", background_color="default", word_wrap=True)
+    return Syntax(diff.rstrip("\n"), "diff", theme=theme, background_color="default", word_wrap=True)
 
 
-def json_syntax(value: Any) -> Syntax:
-    """Pretty, highlighted JSON of a tool's arguments."""
+def json_syntax(value: Any, theme: SyntaxTheme | str = "ansi_dark") -> Syntax:
+    """Pretty, highlighted JSON of a tool's arguments (``theme`` as for ``diff_syntax``)."""
     from rich.syntax import Syntax
-    return Syntax(pretty_json(value), "json", theme="ansi_dark", background_color="default", word_wrap=True)
+    return Syntax(pretty_json(value), "json", theme=theme, background_color="default", word_wrap=True)
 
 
 class Gauge:

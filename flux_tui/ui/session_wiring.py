@@ -269,20 +269,26 @@ class SessionWiring:
         if self.store is not None:
             await asyncio.to_thread(self.store.rename, session_id, title)
 
+    @property
+    def exports_dir(self) -> Path:
+        """Where the browser's exports go: ``<data dir>/exports`` beside the session database (never the
+        workspace, where an export would land among the project's files), else the home directory."""
+        return self.store.path.parent / "exports" if self.store is not None else Path.home()
+
     def default_export_path(self, info: SessionInfo, fmt: str) -> Path:
-        """``<workspace>/flux-<title slug>-<id>.<fmt>``: one file name, whatever the title and id hold."""
+        """``<exports dir>/flux-<title slug>-<id>.<fmt>``: one file name, whatever the title and id hold."""
         slug = re.sub(r"[^a-z0-9]+", "-", (info.title or "").lower()).strip("-")[:40] or "session"
         ident = re.sub(r"[^A-Za-z0-9_-]+", "-", info.id).strip("-")[:64] or "session"
-        return self._app().workspace / f"flux-{slug}-{ident}.{fmt}"
+        return self.exports_dir / f"flux-{slug}-{ident}.{fmt}"
 
     async def export(self, session_id: str, fmt: str, path: str | Path) -> Path:
-        """Write the session as ``md`` or ``jsonl`` to ``path`` (relative: to the workspace)."""
+        """Write the session as ``md`` or ``jsonl`` to ``path`` (relative: to ``exports_dir``)."""
         store = self.store
         if store is None:
             raise SessionError(NO_STORE)
         target = Path(path).expanduser()
         if not target.is_absolute():
-            target = self._app().workspace / target
+            target = self.exports_dir / target
         render = export_markdown if fmt == "md" else export_jsonl
 
         def write() -> Path:

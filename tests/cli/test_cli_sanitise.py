@@ -55,14 +55,15 @@ def test_an_imported_id_that_could_be_a_path_is_replaced(
     assert f"Imported session {info.id}" in capsys.readouterr().out
 
 
-def test_the_default_export_path_stays_in_the_workspace(tmp_path: Path) -> None:
+def test_the_default_export_path_stays_in_the_exports_folder(tmp_path: Path) -> None:
     """Even for an id stored before ids were checked."""
     wiring = SessionWiring(None)
     wiring.app = SimpleNamespace(workspace=tmp_path)  # type: ignore[assignment]
+    folder = wiring.exports_dir
     for session_id in (TRAVERSAL, "..", EVIL_ID, "/etc/passwd"):
         info = SimpleNamespace(id=session_id, title="../../up")
         path = wiring.default_export_path(info, "md")  # type: ignore[arg-type]
-        assert path.parent == tmp_path and path.resolve().parent == tmp_path.resolve(), session_id
+        assert path.parent == folder and path.resolve().parent == folder.resolve(), session_id
         assert terminal_safe(path.name) == path.name
 
 

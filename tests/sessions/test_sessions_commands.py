@@ -55,7 +55,7 @@ def test_import_prints_the_new_id(tmp_path: Path, store: SessionStore, sample: l
     with SessionStore(tmp_path / "other.db") as other:
         out = io.StringIO()
         assert cmd_import(other, file, out) == 0
-        assert out.getvalue() == f"Imported session {session_id}: Fix the typo in README.md\n"
+        assert out.getvalue() == f"Imported session {session_id}: Fix the typo in README.md (imported)\n"
         assert other.load(session_id).events == sample
 
         err = io.StringIO()

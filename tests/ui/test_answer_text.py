@@ -123,9 +123,9 @@ async def test_streaming_renders_only_the_block_still_growing(make_app: Any, mon
     rendered: list[str] = []
     real = markdown_lines.render_markdown
 
-    def counting(console: Any, source: str, width: int) -> Any:
+    def counting(console: Any, source: str, width: int, *colours: Any) -> Any:
         rendered.append(source)
-        return real(console, source, width)
+        return real(console, source, width, *colours)
 
     monkeypatch.setattr(answer_text, "render_markdown", counting)
     app = make_app()

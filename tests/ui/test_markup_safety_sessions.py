@@ -108,7 +108,6 @@ async def test_fork_and_export_dialogs_and_their_notifications_with_markup(
     config: Any, sandbox: Path
 ) -> None:
     stored_markup_session(config)
-    (sandbox / "[blocker]").write_text("a file where a folder is wanted")
     app = rig.make(config)
     try:
         async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -126,11 +125,14 @@ async def test_fork_and_export_dialogs_and_their_notifications_with_markup(
             await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
             await pilot.pause()
             assert_shows(screen_text(app), f"“{TITLE}”", "Export [enter]", "Cancel [esc]")
-            app.screen.query_one("#export-path", Input).value = "exports/[id]/session.md"
+            app.screen.query_one("#export-path", Input).value = "[id]/session.md"
             await pilot.press("enter")
-            target = (sandbox / "exports" / "[id]" / "session.md").resolve()
+            assert app.session_wiring is not None
+            exports = app.session_wiring.exports_dir  # a relative path goes there
+            target = (exports / "[id]" / "session.md").resolve()
             await wait_until(pilot, lambda: screen.last_export == target and "Exported" in toasts(app))
             assert_shows(toasts(app), "Exported to", "exports/[id]/session.md")
+            (exports / "[blocker]").write_text("a file where a folder is wanted")
 
             await pilot.press("e")
             await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))

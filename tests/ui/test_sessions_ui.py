@@ -278,7 +278,8 @@ async def test_export_writes_markdown_and_jsonl_files(
             await pilot.press("enter")
             await wait_until(pilot, lambda: screen.last_export is not None)
             markdown = screen.last_export
-            assert markdown is not None and markdown.parent == sandbox.resolve()
+            exports = (config.data_path / "exports").resolve()
+            assert markdown is not None and markdown.parent == exports  # not the workspace
             assert markdown.suffix == ".md" and older in markdown.name
             text = markdown.read_text()
             assert "How do fish sleep?" in text and "A zebrafish rests near the bottom." in text
@@ -290,11 +291,12 @@ async def test_export_writes_markdown_and_jsonl_files(
             await pilot.pause()
             path_input = dialog.query_one("#export-path", Input)
             assert path_input.value.endswith(".jsonl")
-            path_input.value = "exports/fish.jsonl"
+            path_input.value = "fish.jsonl"
             await pilot.press("enter")
-            target = sandbox / "exports" / "fish.jsonl"
+            target = exports / "fish.jsonl"
             await wait_until(pilot, lambda: screen.last_export == target.resolve())
             loaded = load_jsonl(target.read_text())
             assert loaded.id == older and loaded.meta.title == "How do fish sleep?"
+            assert list(sandbox.iterdir()) == []
     finally:
         rig.close(app)

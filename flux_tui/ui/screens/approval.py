@@ -9,7 +9,7 @@ Push it with ``app.push_screen(ApprovalScreen(request), callback)`` or ``await a
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -24,6 +24,10 @@ from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest
 from flux_tui.core.redact import Redactor
 from flux_tui.ui import format as fmt
 from flux_tui.ui.screens.key_guard import KeyGuardedScreen
+from flux_tui.ui.theme_colors import code_theme
+
+if TYPE_CHECKING:
+    from rich.syntax import SyntaxTheme
 
 CHROME_ROWS = 15  # dialog rows that are not the preview: borders, title, target, reason box, keys, buttons
 PREVIEW_LIMIT = 200_000  # characters; a gigantic write is cut so the dialog still opens at once
@@ -40,15 +44,18 @@ def describe_request(request: ApprovalRequest, redactor: Redactor) -> str:
     return ""
 
 
-def preview_renderable(request: ApprovalRequest, redactor: Redactor) -> RenderableType:
-    """The diff of the change, the command preview, or the arguments when the tool gave no preview."""
+def preview_renderable(
+    request: ApprovalRequest, redactor: Redactor, theme: SyntaxTheme | str = "ansi_dark"
+) -> RenderableType:
+    """The diff of the change, the command preview, or the arguments when the tool gave no preview
+    (``theme``: the app's syntax theme, ``theme_colors.code_theme``)."""
     if request.preview:
         text = redactor.redact_text(fmt.truncate(request.preview, PREVIEW_LIMIT))
-        return fmt.diff_syntax(text) if fmt.looks_like_diff(text) else Text(text)
+        return fmt.diff_syntax(text, theme) if fmt.looks_like_diff(text) else Text(text)
     command = request.input.get("command")
     if isinstance(command, str):
         return Text(f"$ {redactor.redact_text(command)}")
-    return fmt.json_syntax(redactor.redact(request.input))
+    return fmt.json_syntax(redactor.redact(request.input), theme)
 
 
 class ApprovalScreen(KeyGuardedScreen[ApprovalDecision]):
@@ -95,7 +102,8 @@ class ApprovalScreen(KeyGuardedScreen[ApprovalDecision]):
             if request.reason:  # why a tool that runs without asking asks this time
                 yield Label(Text(f"⚠ {request.reason}", style="bold yellow"), id="approval-reason-note")
             with VerticalScroll(id="approval-preview"):
-                yield Static(preview_renderable(request, self.redactor), id="approval-preview-body")
+                preview = preview_renderable(request, self.redactor, code_theme(self.app))
+                yield Static(preview, id="approval-preview-body")
             yield Input(
                 placeholder="Reason for denying (optional, sent to the model) — Enter denies",
                 id="approval-reason",

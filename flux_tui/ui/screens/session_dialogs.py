@@ -132,7 +132,8 @@ class ForkScreen(KeyGuardedScreen[str | None]):
 
 class ExportScreen(ModalScreen[tuple[str, str] | None]):
     """Choose the format and the file; dismisses with ``(format, path)``. The path may be relative to
-    the workspace; switching the format switches the path's extension."""
+    the exports folder (where the default paths are, said in the dialog); switching the format
+    switches the path's extension."""
 
     CSS_PATH = CSS
     AUTO_FOCUS = "#export-path"
@@ -148,6 +149,11 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
         with Vertical(classes="dialog"):
             yield Label("Export session", classes="dialog-title")
             yield Static(Content(f"“{self.session_title}”"), classes="dialog-text")
+            yield Static(
+                Content(f"A file name alone goes to {self.paths[self.fmt].parent}"),
+                classes="dialog-text",
+                id="export-folder",
+            )
             yield Select(EXPORT_FORMATS, value=self.fmt, allow_blank=False, id="export-format")
             yield Input(str(self.paths[self.fmt]), id="export-path", placeholder="file to write")
             with Horizontal(classes="dialog-buttons"):

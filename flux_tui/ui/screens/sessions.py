@@ -202,6 +202,9 @@ class SessionsScreen(Screen[None]):
         forked = info.meta.get("forked_from")
         if isinstance(forked, dict) and forked.get("session_id"):
             text.append(f"\nforked from {forked['session_id']}", style="dim")
+        imported = info.meta.get("imported_from")
+        if isinstance(imported, str) and imported:
+            text.append(f"\nimported from session {imported}", style="dim")
         for hit in self.hits.get(info.id, [])[:MAX_SNIPPETS]:
             text.append(f"\n{'you' if hit.role == 'user' else 'answer'}: ", style="italic dim")
             text.append_text(snippet_text(hit.snippet))

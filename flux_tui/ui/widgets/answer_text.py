@@ -20,11 +20,14 @@ import re
 from collections.abc import Sequence
 
 from textual.message import Message
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
 from flux_tui.ui.beat import BEAT, next_beat, on_beat
+from flux_tui.ui.theme_colors import Palette
 from flux_tui.ui.widgets.markdown_lines import render_markdown, render_plain
+from flux_tui.ui.widgets.selectable_lines import highlight, lines_text, selected_text, with_offsets
 
 # Seconds between two writes to the screen: writes wait for the next beat (``beat``), shared with the
 # other widgets that redraw while a stream runs. The end of an answer is written at once: no lag.
@@ -97,13 +100,16 @@ class ChunkSplitter:
 
 
 class AnswerText(Widget):
-    """One chunk of assistant text; draws its own lines (see the module docstring).
+    """One chunk of assistant text; draws its own lines (see the module docstring), which the mouse can
+    select and ctrl+c copy (``selectable_lines``).
 
     ``first_write_delay``: how long text waits before the first write (``LATER_CHUNK_DELAY`` for every
     chunk but an answer's first, so a fast stream defers them). ``continued``: the chunk follows another
     one of the same text; it is cut there after a blank line, which each chunk's own rendering trims,
     so the class ``-continued`` draws it back (a margin in app.tcss): without it, the block opening
     every chunk after the first, often a heading, sat right under the previous one."""
+
+    ALLOW_SELECT = True
 
     DEFAULT_CSS = """
     AnswerText {
@@ -237,6 +243,11 @@ class AnswerText(Widget):
             self._show_pending()
         self.settled.set()
 
+    def restyle(self) -> None:
+        """Render again in the app's current colours (the theme changed)."""
+        self._rendered.clear()
+        self._changed()
+
     async def materialize(self) -> None:
         """Render a deferred chunk as Markdown."""
         if not self._plain:
@@ -261,7 +272,7 @@ class AnswerText(Widget):
     @property
     def rendered_text(self) -> str:
         """What is drawn now, as plain text (one line per screen line)."""
-        return "\n".join(strip.text.rstrip() for strip in self.lines(self._width or self.content_size.width))
+        return lines_text(self.lines(self._width or self.content_size.width))
 
     def _compose_lines(self, width: int) -> Sequence[Strip]:
         if width <= 0:
@@ -272,10 +283,12 @@ class AnswerText(Widget):
         blank = Strip.blank(width)
         lines: list[Strip] = []
         sources = [*self._blocks, "".join(self._tail)]
+        palette = getattr(self.app, "palette", None)
+        colours = (palette.markdown, palette.syntax) if isinstance(palette, Palette) else ()
         for index, source in enumerate(sources):
             block = self._rendered.get(index)
             if block is None:
-                block = self._rendered[index] = render_markdown(console, source, width)
+                block = self._rendered[index] = render_markdown(console, source, width, *colours)
             if block and lines:
                 lines.append(blank)
             lines.extend(block)
@@ -291,4 +304,12 @@ class AnswerText(Widget):
         style = self.rich_style
         if y >= len(lines):
             return Strip.blank(width, style)
-        return lines[y].apply_style(style)
+        line = lines[y].apply_style(style)
+        selection = self.text_selection
+        if selection is not None and (span := selection.get_span(y)) is not None:
+            line = highlight(line, *span, self.screen.get_component_rich_style("screen--selection"))
+        return with_offsets(line, y)
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected part of what is drawn (Textual joins the widgets' parts for ctrl+c)."""
+        return selected_text(self.lines(self._width or self.content_size.width), selection), "\n"

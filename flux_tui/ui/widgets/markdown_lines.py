@@ -14,7 +14,7 @@ means; the blank line between blocks is drawn here, as Markdown would.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from rich.console import Console, ConsoleOptions
 from rich.segment import Segment
@@ -23,7 +23,10 @@ from rich.text import Text
 from rich.theme import Theme
 from textual.strip import Strip
 
-# Colours close to Textual's own Markdown, so info panels and answers look alike.
+if TYPE_CHECKING:
+    from rich.syntax import SyntaxTheme
+
+# Colours for an app without a theme palette (``theme_colors``: the app's follow its Textual theme).
 THEME = Theme(
     {
         "markdown.h1": Style(bold=True, color="bright_cyan"),
@@ -50,15 +53,22 @@ def _options(console: Console, width: int) -> ConsoleOptions:
     return console.options.update(width=width, min_width=width, max_width=width, height=None)
 
 
-def render_markdown(console: Console, source: str, width: int) -> list[Strip]:
-    """One block of Markdown as lines of exactly ``width`` cells."""
+def render_markdown(
+    console: Console,
+    source: str,
+    width: int,
+    theme: Theme = THEME,
+    code_theme: SyntaxTheme | str = CODE_THEME,
+) -> list[Strip]:
+    """One block of Markdown as lines of exactly ``width`` cells, in ``theme``'s colours."""
     if not source.strip():
         return []
     # Rich's Markdown loads with the first answer, not before the first frame.
     from flux_tui.ui.widgets.answer_markdown import AnswerMarkdown
 
-    markdown = AnswerMarkdown(source, code_theme=CODE_THEME, hyperlinks=True)
-    with console.use_theme(THEME):
+    # Rich passes ``code_theme`` on to ``Syntax``, which takes a theme object as well as a name.
+    markdown = AnswerMarkdown(source, code_theme=code_theme, hyperlinks=True)  # type: ignore[arg-type]
+    with console.use_theme(theme):
         lines = console.render_lines(markdown, _options(console, width), pad=True)
     return [Strip(line, width) for line in _trim_blank_edges(lines)]
 

@@ -31,6 +31,7 @@ from flux_tui.core.agent_events import (
 )
 from flux_tui.core.redact import Redactor
 from flux_tui.ui import format as fmt
+from flux_tui.ui.theme_colors import code_theme
 
 STATUS_STYLES: dict[str, str] = {
     "pending": "bold yellow",
@@ -344,6 +345,8 @@ class ToolInspector(Widget, can_focus=False):
             title = "Command"
         self._set_section("diff", self._preview_renderable(diff, record.diff is not None), title=title)
 
+    restyle = _show_detail  # the theme changed: the diff and JSON shown take its colours
+
     def _set_section(
         self, name: str, content: RenderableType | None, *, title: str | None = None, error: bool = False
     ) -> None:
@@ -380,7 +383,7 @@ class ToolInspector(Widget, can_focus=False):
         if record.input_error:
             error = self.redactor.redact_text(record.input_error)
             return Text(f"Malformed arguments: {error}", style="bold red")
-        return fmt.json_syntax(self.redactor.redact(record.input))
+        return fmt.json_syntax(self.redactor.redact(record.input), code_theme(self.app))
 
     def _result_renderable(self, record: ToolCallRecord) -> RenderableType | None:
         if record.result is None:
@@ -394,5 +397,5 @@ class ToolInspector(Widget, can_focus=False):
             return None
         text = self.redactor.redact_text(text)
         if applied or fmt.looks_like_diff(text):
-            return fmt.diff_syntax(text)
+            return fmt.diff_syntax(text, code_theme(self.app))
         return Text(text)
