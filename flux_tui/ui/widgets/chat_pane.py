@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from textual.containers import VerticalScroll
@@ -30,6 +29,7 @@ from flux_tui.core.agent_events import (
 from flux_tui.ui.format import clip
 from flux_tui.ui.widgets.answer_text import AnswerText
 from flux_tui.ui.widgets.chat_items import AssistantAnswer, EarlierTurns, NoticeLine, UserPrompt, Welcome
+from flux_tui.ui.widgets.shown_turn import ShownTurn
 
 if TYPE_CHECKING:
     from flux_tui.ui.widgets.info_panel import InfoPanel
@@ -43,26 +43,6 @@ KEEP_TURNS = 20  # turns of a loaded session shown at once, and per unfolding; o
 LIVE_TURNS = 5
 FOLD_AT = 2 * LIVE_TURNS
 
-
-@dataclass
-class ShownTurn:
-    """One turn on screen: its events (to rebuild it when unfolded) and the widgets showing it."""
-
-    events: list[AgentEvent] = field(default_factory=list)
-    widgets: list[Widget] = field(default_factory=list)
-
-    def compact(self) -> None:
-        """Merge runs of streamed deltas: a folded turn keeps its text, not its thousands of tokens."""
-        merged: list[AgentEvent] = []
-        for event in self.events:
-            last = merged[-1] if merged else None
-            if isinstance(event, TextDelta) and isinstance(last, TextDelta):
-                merged[-1] = TextDelta(text=last.text + event.text)
-            elif isinstance(event, ThinkingDelta) and isinstance(last, ThinkingDelta):
-                merged[-1] = ThinkingDelta(text=last.text + event.text)
-            else:
-                merged.append(event)
-        self.events = merged
 
 _DECISION_NOTES = {
     "approved": "approved",

@@ -1,0 +1,56 @@
+"""What the inspector knows about one tool call, folded from its events, and how a status is drawn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+
+from flux_tui.core.agent_events import Decision, ToolStatus
+
+STATUS_STYLES: dict[str, str] = {
+    "pending": "bold yellow",
+    "running": "bold cyan",
+    "done": "bold green",
+    "failed": "bold red",
+    "denied": "bold magenta",
+    "cancelled": "dim",
+    "interrupted": "bold dark_orange",
+}
+
+# Keys of the arguments that best say what a call touches, shown in the table's "Target" column.
+TARGET_KEYS = ("path", "command", "pattern", "url", "query")
+RESULT_LIMIT = 20_000  # a huge tool result is cut in the detail pane; the full text lives in the session
+TARGET_WIDTH = 32
+
+
+@dataclass(slots=True)
+class ToolCallRecord:
+    """What the inspector knows about one call, folded from its events."""
+
+    call_id: str
+    name: str
+    index: int
+    input: dict[str, Any] = field(default_factory=dict)
+    input_error: str | None = None
+    preview: str | None = None
+    status: ToolStatus = "pending"
+    decision: Decision | None = None
+    reason: str | None = None
+    result: str | None = None
+    duration: float | None = None
+    diff: str | None = None
+
+    @property
+    def target(self) -> str:
+        for key in TARGET_KEYS:
+            value = self.input.get(key)
+            if isinstance(value, str) and value:
+                first_line = value.splitlines()[0] if value.strip() else value
+                return first_line if len(first_line) <= TARGET_WIDTH else first_line[: TARGET_WIDTH - 1] + "…"
+        return ""
+
+
+def status_text(status: str) -> Text:
+    return Text(status, style=STATUS_STYLES.get(status, ""))
