@@ -174,7 +174,7 @@ def test_wrong_types_are_named_and_defaults_kept(cfg_env: ConfigEnv) -> None:
     assert (by_key["tools.policy.write_file"].line, by_key["providers.local.kind"].line) == (6, 9)
     assert "valid integer" in by_key["max_tokens"].message and "'lots'" in by_key["max_tokens"].message
     assert "'ask', 'allow' or 'deny'" in by_key["tools.policy.write_file"].message
-    assert "'openai' or 'anthropic'" in by_key["providers.local.kind"].message
+    assert "registered provider kind: 'anthropic'" in by_key["providers.local.kind"].message
     assert all(p.file == str(path) for p in problems)
     # Defaults where the value was wrong, the file's other values everywhere else.
     assert config.max_tokens == 8192
