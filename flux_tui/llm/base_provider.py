@@ -50,6 +50,14 @@ class BaseLLMProvider(ABC):
     #: otherwise the base class records what ``send_message`` yields (the plan's interface alone).
     records_transcript: ClassVar[bool] = False
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("send_message")
+        if own is not None and not cls.records_transcript and not getattr(own, "_flux_recorded", False):
+            from flux_tui.llm._recording import recorded
+
+            cls.send_message = recorded(own)  # type: ignore[method-assign]
+
     def __init__(self, settings: ProviderSettings, transcript: Transcript | None = None) -> None:
         self.settings = settings
         self.transcript = transcript if transcript is not None else Transcript()
