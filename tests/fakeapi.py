@@ -77,6 +77,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script or imported as top-level "fakeapi"
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import fakeapi_gemini as gemini
 import fakeapi_sse as sse
 from fakeapi_http import (
     ALIASES,
@@ -108,6 +109,7 @@ class FakeAPI:
         self.require_key: str | None = None
         self.anthropic_models = list(ANTHROPIC_MODELS)
         self.openai_models = list(OPENAI_MODELS)
+        self.gemini_models = list(gemini.GEMINI_MODELS)  # GET /v1beta/models (fakeapi_gemini)
         self.default_tps: float | None = None  # echo-mode pacing
         self.requests: list[RecordedRequest] = []
         self._queues: dict[str, deque[Scripted]] = {}
@@ -133,6 +135,19 @@ class FakeAPI:
     @property
     def openai_base_url(self) -> str:
         return self.base_url + "/v1"
+
+    @property
+    def gemini_base_url(self) -> str:
+        return self.base_url
+
+    def queue_gemini(self, text: str | list[str] = "", **kw: Any) -> None:
+        """A Gemini stream (``fakeapi_gemini.item``); ``status`` + ``message`` queue an error instead."""
+        status = kw.pop("status", None)
+        if status is not None:
+            item = gemini.error_item(status, kw.pop("message", "fake error"), kw.pop("details", None))
+        else:
+            item = gemini.item(text, **kw)
+        self.queue(gemini.STREAM_QUEUE, item)
 
     def start(self) -> FakeAPI:
         # A short poll interval keeps stop() (one per test) quick.
@@ -336,9 +351,13 @@ class FakeAPI:
 
     def _next(self, req: RecordedRequest) -> Scripted:
         with self._lock:
-            queue = self._queues.get(req.path)
+            queue = self._queues.get(gemini.queue_key(req.path))
             if queue:
                 return queue.popleft()
+        if gemini.is_gemini(req):
+            found = gemini.answer(req, self.gemini_models, self.echo, self.default_tps)
+            if found is not None:
+                return found
         if req.path.endswith("/models") and req.method == "GET":
             return models_response(req, self.anthropic_models, self.openai_models)
         if self.echo:

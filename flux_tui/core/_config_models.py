@@ -5,7 +5,7 @@ Each rejects unknown keys so a typo is reported (with its line) instead of silen
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
@@ -93,14 +93,26 @@ class ModelSettings(_Strict):
     context_window: int | None = Field(default=None, gt=0, le=MAX_CONTEXT_WINDOW)
 
 
-class NamedProvider(_Strict):
-    """``[providers.NAME]``: an extra endpoint, or overrides for the built-in ``anthropic``/``openai``.
+def _registered_kind(kind: str | None) -> str | None:
+    from flux_tui.core import provider_registry
 
-    ``kind`` picks the wire protocol; it defaults to ``openai`` (what most compatible servers speak)
-    and is fixed for the built-in names.
+    kinds = provider_registry.kinds()
+    if kind is not None and kind not in kinds:
+        listing = ", ".join(repr(k) for k in kinds[:-1]) + f" or {kinds[-1]!r}" if kinds else "none"
+        raise ValueError(f"Input should be a registered provider kind: {listing}")
+    return kind
+
+
+class NamedProvider(_Strict):
+    """``[providers.NAME]``: an extra endpoint, or settings of a registered provider (``anthropic``,
+    ``openai``, ``gemini``, a plug-in's name).
+
+    ``kind`` picks the implementation (a registered provider kind, checked when the provider is
+    resolved); it defaults to ``openai`` (what most compatible servers speak) and is fixed for the
+    registered names.
     """
 
-    kind: Literal["openai", "anthropic"] | None = None
+    kind: Annotated[str | None, AfterValidator(_registered_kind)] = None
     base_url: str | None = None
     api_key_env: str | None = None  # the name of the environment variable that holds the key
     api_key: SecretStr | None = None  # allowed, but a key in a file is easy to leak: prefer api_key_env
@@ -111,6 +123,7 @@ class NamedProvider(_Strict):
     temperature: float | None = Field(default=None, ge=0, le=2)
     prices: Prices | None = None  # applies to every model of this provider without its own [models] entry
     headers: dict[str, str] = Field(default_factory=dict)  # extra HTTP headers (OpenRouter's X-Title...)
+    settings: dict[str, Any] = Field(default_factory=dict)  # the provider kind's own settings
 
 
 def _with_default_policy(policy: dict[str, PolicyValue]) -> dict[str, PolicyValue]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,7 +26,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from flux_tui.core import pricing
+from flux_tui.core import pricing, provider_registry
 from flux_tui.core._config_models import (
     DEFAULT_TOOL_POLICY,
     MAX_BUDGET_USD,
@@ -43,10 +43,10 @@ from flux_tui.core._config_values import dedupe as _dedupe
 from flux_tui.core._config_values import price_override as _override
 from flux_tui.core._config_values import url_problem
 from flux_tui.core.errors import ConfigError
+from flux_tui.core.providers import ProviderSettings, ProviderSpec, is_local_url
 
 __all__ = [
     "APP_NAME",
-    "BUILTIN_PROVIDERS",
     "DEFAULT_ANTHROPIC_MODEL",
     "DEFAULT_OPENAI_MODEL",
     "DEFAULT_TOOL_POLICY",
@@ -64,19 +64,10 @@ __all__ = [
 APP_NAME = "flux-tui"
 CONFIG_FILE_NAME = "flux.toml"
 
-# Current models that genai-prices knows (so cost shows from the first reply).
+# Defaults of the top-level ``anthropic_model`` / ``openai_model`` settings, which the two providers'
+# declarations also name as their default models (current models genai-prices knows).
 DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-4-6"
 DEFAULT_OPENAI_MODEL = "gpt-5.5"
-_DEFAULT_MODEL_LISTS = {
-    "anthropic": ["claude-haiku-4-5", "claude-opus-4-5", "claude-sonnet-4-5"],
-    "openai": ["gpt-5-mini", "gpt-4.1", "gpt-4o"],
-}
-
-BUILTIN_PROVIDERS: dict[str, tuple[str, str]] = {
-    # name: (display name, environment variable of its key)
-    "anthropic": ("Anthropic", "ANTHROPIC_API_KEY"),
-    "openai": ("OpenAI", "OPENAI_API_KEY"),
-}
 
 DEFAULT_SYSTEM_PROMPT = (
     "You are Flux, an expert software engineer working with a developer in their terminal. "
@@ -121,43 +112,8 @@ class ConfigProblem:
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
-@dataclass(slots=True)
-class ResolvedProvider:
-    """Everything needed to build one provider, resolved from Config (core cannot import ``llm``).
-
-    ``missing`` says what prevents building it (e.g. "ANTHROPIC_API_KEY is required for Anthropic
-    provider"), or None. ``settings_kwargs()`` gives the arguments of ``llm.base_provider.ProviderSettings``.
-    """
-
-    name: str
-    kind: str
-    model: str
-    api_key: str | None = field(default=None, repr=False)
-    base_url: str | None = None
-    models: list[str] = field(default_factory=list)
-    max_tokens: int = 8192
-    temperature: float | None = None
-    prompt_caching: bool = True
-    idle_timeout: float = 60.0
-    missing: str | None = None
-    api_key_env: str | None = None  # where the key comes from, for messages ("invalid key ... (X)")
-    extra_headers: dict[str, str] = field(default_factory=dict)
-
-    def settings_kwargs(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "model": self.model,
-            "api_key": self.api_key,
-            "base_url": self.base_url,
-            "max_tokens": self.max_tokens,
-            "temperature": self.temperature,
-            "models": list(self.models),
-            "prompt_caching": self.prompt_caching,
-            "idle_timeout": self.idle_timeout,
-            "extra_headers": dict(self.extra_headers),
-            "api_key_env": self.api_key_env,
-        }
+#: One resolved provider; the same description the factory builds from (``core.providers``).
+ResolvedProvider = ProviderSettings
 
 
 def _sdk_env(name: str) -> Any:
@@ -266,9 +222,10 @@ class Config(BaseSettings):
     # -- providers ------------------------------------------------------------------------------
 
     def provider_names(self) -> list[str]:
-        """The built-in providers, then the named ones from ``[providers.NAME]``."""
-        names = list(BUILTIN_PROVIDERS)
-        names.extend(name for name in self.providers if name not in BUILTIN_PROVIDERS)
+        """The registered providers (flux-tui's own, then plug-ins), then the named ones from
+        ``[providers.NAME]``."""
+        names = provider_registry.kinds()
+        names.extend(name for name in self.providers if name not in names)
         return names
 
     def fallback_targets(self) -> list[tuple[str, str | None]]:
@@ -287,8 +244,9 @@ class Config(BaseSettings):
         entry = self.providers.get(name) or NamedProvider()
         if model is None and name == self.provider:
             model = self.model
-        if name in BUILTIN_PROVIDERS:
-            return self._resolve_builtin(name, entry, model)
+        spec = provider_registry.spec(name)
+        if spec is not None:
+            return self._resolve_declared(spec, entry, model)
         return self._resolve_named(name, entry, model)
 
     def provider_status(self, name: str) -> str | None:
@@ -299,32 +257,60 @@ class Config(BaseSettings):
         value = os.environ.get(var) or self._dotenv.get(var)
         return value or None
 
-    def _common(self, entry: NamedProvider) -> dict[str, Any]:
+    def _shortcut(self, kind: str, setting: str) -> Any:
+        """A top-level ``KIND_SETTING`` field (``anthropic_api_key``...), when this Config has one."""
+        value = getattr(self, f"{kind}_{setting}", None)
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        return value or None
+
+    def _common(self, entry: NamedProvider, spec: ProviderSpec | None) -> dict[str, Any]:
+        options = dict(spec.settings) if spec is not None else {}
+        options.update(entry.settings)
         return {
             "max_tokens": entry.max_tokens or self.max_tokens,
             "temperature": entry.temperature if entry.temperature is not None else self.temperature,
             "prompt_caching": self.prompt_caching,
             "idle_timeout": self.idle_timeout,
             "extra_headers": dict(entry.headers),
+            "options": options,
         }
 
-    def _resolve_builtin(self, name: str, entry: NamedProvider, model: str | None) -> ResolvedProvider:
-        display, key_env = BUILTIN_PROVIDERS[name]
-        own_key: SecretStr | None = getattr(self, f"{name}_api_key")
+    def _declared_key(self, spec: ProviderSpec, entry: NamedProvider) -> tuple[str | None, str | None]:
+        """(key, the variable it comes from) for a registered provider."""
         if entry.api_key is not None:
-            api_key: str | None = entry.api_key.get_secret_value() or None
-        elif entry.api_key_env:
-            key_env = entry.api_key_env
-            api_key = self._lookup_env(key_env)
-        else:
-            api_key = own_key.get_secret_value() if own_key is not None else None
-            api_key = api_key or None
-        chosen = model or entry.model or getattr(self, f"{name}_model")
-        listed = _dedupe([chosen, *(entry.models or _DEFAULT_MODEL_LISTS[name])])
-        base_url = getattr(self, f"{name}_base_url") or entry.base_url
-        missing = None if api_key else f"{key_env} is required for {display} provider"
+            return entry.api_key.get_secret_value() or None, spec.key_env
+        if entry.api_key_env:
+            return self._lookup_env(entry.api_key_env), entry.api_key_env
+        shortcut = self._shortcut(spec.kind, "api_key")
+        if shortcut:
+            return shortcut, spec.key_env
+        for env in spec.key_envs:
+            found = self._lookup_env(env)
+            if found:
+                return found, env
+        return None, spec.key_env
+
+    def _resolve_declared(
+        self, spec: ProviderSpec, entry: NamedProvider, model: str | None
+    ) -> ResolvedProvider:
+        name = spec.kind
+        api_key, key_env = self._declared_key(spec, entry)
+        chosen = model or entry.model or self._shortcut(name, "model") or spec.default_model
+        listed = _dedupe([chosen, *(entry.models or spec.models)])
+        outside = self._shortcut(name, "base_url") or (
+            self._lookup_env(spec.base_url_env) if spec.base_url_env else None
+        )
+        base_url = outside or entry.base_url
+        missing: str | None = None
+        needs_key = bool(spec.key_envs or entry.api_key_env)
+        if needs_key and not api_key and not (spec.local_needs_no_key and is_local_url(base_url)):
+            hint = entry.api_key_env or spec.key_hint()
+            missing = f"{hint} is required for {spec.label} provider"
+        elif not chosen:
+            missing = f"no model set for provider {name!r} (set model under [providers.{name}])"
         if base_url and (problem := url_problem(base_url)):
-            source = f"{name.upper()}_BASE_URL" if getattr(self, f"{name}_base_url") else "base_url"
+            source = (spec.base_url_env or f"{name.upper()}_BASE_URL") if outside else "base_url"
             missing = f"{source} {base_url!r} {problem}"
         return ResolvedProvider(
             name=name,
@@ -335,7 +321,7 @@ class Config(BaseSettings):
             models=listed,
             missing=missing,
             api_key_env=key_env,
-            **self._common(entry),
+            **self._common(entry, spec),
         )
 
     def _resolve_named(self, name: str, entry: NamedProvider, model: str | None) -> ResolvedProvider:
@@ -345,8 +331,13 @@ class Config(BaseSettings):
         elif entry.api_key_env:
             api_key = self._lookup_env(entry.api_key_env)
         chosen = model or entry.model or (entry.models[0] if entry.models else "")
+        kind = entry.kind or "openai"  # what most compatible servers speak
+        spec = provider_registry.spec(kind)
         missing: str | None = None
-        if not entry.base_url:
+        if spec is None:
+            kinds = ", ".join(provider_registry.kinds())
+            missing = f"unknown kind {kind!r} for provider {name!r} (registered kinds: {kinds})"
+        elif not entry.base_url:
             missing = f"base_url is required for provider {name!r} (set it under [providers.{name}])"
         elif problem := url_problem(entry.base_url):
             missing = f"base_url {entry.base_url!r} of provider {name!r} {problem}"
@@ -356,14 +347,14 @@ class Config(BaseSettings):
             missing = f"no model set for provider {name!r} (set model under [providers.{name}])"
         return ResolvedProvider(
             name=name,
-            kind=entry.kind or "openai",
+            kind=kind,
             model=chosen,
             api_key=api_key,
             base_url=entry.base_url,
             models=_dedupe([chosen, *entry.models]) if chosen else list(entry.models),
             missing=missing,
             api_key_env=entry.api_key_env,
-            **self._common(entry),
+            **self._common(entry, spec),
         )
 
     # -- prices ---------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ genai-prices is imported lazily (its data module takes ~150 ms to import) and ne
 network: we do not start its ``UpdatePrices``, so the bundled snapshot is the only source.
 
 Lookup order for a price: ``[models."ID"]`` override, then the named provider's ``prices``, then
-genai-prices (by the endpoint URL, then the provider name, then the provider kind). An unknown model is
+genai-prices (by the endpoint URL, then the provider name, then the provider kind's declared
+``pricing_id``). An unknown model is
 *unpriced*: ``None``, never 0 and never an exception.
 """
 
@@ -108,7 +109,9 @@ def _lookup(provider_kind: str, model: str, provider_name: str | None, base_url:
         attempts.append({"provider_api_url": base_url})
     if provider_name and provider_name != provider_kind:
         attempts.append({"provider_id": provider_name})
-    attempts.append({"provider_id": provider_kind})
+    from flux_tui.core.provider_registry import pricing_id
+
+    attempts.append({"provider_id": pricing_id(provider_kind)})
     for attempt in attempts:
         try:
             return snapshot.find_provider_model(

@@ -1,5 +1,5 @@
-"""Map SDK and transport exceptions (anthropic, openai, httpx2), and error events read from a stream
-(``_sse``), to the typed errors of ``core.errors``.
+"""Map SDK and transport exceptions (the SDK packages a provider declares in ``sdk_packages``, and
+httpx2), and error events read from a stream (``_sse``), to the typed errors of ``core.errors``.
 
 Classification is by class name within those packages, so this module imports no SDK. Messages say
 what happened and what to do; they never quote the key (the server's own text is used only for
@@ -26,7 +26,7 @@ from flux_tui.core.errors import (
 from flux_tui.core.redact import Redactor
 from flux_tui.llm._sse import StreamErrorEvent
 
-_SDK_PACKAGES = ("anthropic", "openai", "httpx2", "httpcore2", "httpx", "httpcore")
+_TRANSPORT_PACKAGES = ("httpx2", "httpcore2", "httpx", "httpcore")
 
 
 @dataclass(slots=True)
@@ -40,10 +40,12 @@ class ErrorContext:
     api_key: str | None
     started: bool  # the reply had begun streaming
     partial_text: str
+    sdk_packages: tuple[str, ...] = ()  # top-level packages of the provider's SDK ("anthropic")
 
 
-def _class_names(exc: BaseException) -> set[str]:
-    return {c.__name__ for c in type(exc).__mro__ if c.__module__.split(".")[0] in _SDK_PACKAGES}
+def _class_names(exc: BaseException, sdk_packages: tuple[str, ...] = ()) -> set[str]:
+    packages = (*sdk_packages, *_TRANSPORT_PACKAGES)
+    return {c.__name__ for c in type(exc).__mro__ if c.__module__.split(".")[0] in packages}
 
 
 def _class_names_of(exc: BaseException | None) -> set[str]:
@@ -54,9 +56,10 @@ def _class_names_of(exc: BaseException | None) -> set[str]:
 _BAD_URL = frozenset({"UnsupportedProtocol", "InvalidURL"})
 
 
-def is_sdk_error(exc: BaseException) -> bool:
-    """An error of the SDK or its transport, or an error event in a stream (``_sse``)."""
-    return bool(_class_names(exc)) or isinstance(exc, StreamErrorEvent)
+def is_sdk_error(exc: BaseException, sdk_packages: tuple[str, ...] = ()) -> bool:
+    """An error of the SDK (its top-level packages) or its transport, or an error event in a stream
+    (``_sse``)."""
+    return bool(_class_names(exc, sdk_packages)) or isinstance(exc, StreamErrorEvent)
 
 
 def parse_retry_after(headers: Any) -> float | None:
@@ -114,7 +117,7 @@ def map_error(exc: BaseException, ctx: ErrorContext) -> ProviderError:
 
 
 def _map_error(exc: BaseException, ctx: ErrorContext) -> ProviderError:
-    names = _class_names(exc)
+    names = _class_names(exc, ctx.sdk_packages)
     common: dict[str, Any] = {"provider": ctx.provider, "partial_text": ctx.partial_text}
     if isinstance(exc, StreamErrorEvent):
         return _from_stream_error(exc, ctx, common)

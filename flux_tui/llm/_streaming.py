@@ -13,23 +13,26 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import aclosing
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from flux_tui.core.errors import IncompleteStreamError, ModelNotFoundError, ProviderError
 from flux_tui.core.events import DoneEvent, ProviderEvent
 from flux_tui.core.transcript import Message
-from flux_tui.llm import _json_body
-from flux_tui.llm._batching import BATCH_GAP, merge_deltas, ready_batches
-from flux_tui.llm._errors import ErrorContext, check_event_stream, is_sdk_error, map_error
-from flux_tui.llm._history import render_context
-from flux_tui.llm._reply import Reply, normalise_stop_reason
-from flux_tui.llm._sse import EventDecoder, JsonEventStream
 from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings
+
+# The helpers below are loaded with the first request: the registry imports every provider class at
+# startup to read its declaration, and the first frame does not wait for them.
+if TYPE_CHECKING:
+    from flux_tui.llm._errors import ErrorContext
+    from flux_tui.llm._reply import Reply
+    from flux_tui.llm._sse import EventDecoder, JsonEventStream
 
 log = logging.getLogger(__name__)
 
 def stream_body(request: dict[str, Any]) -> bytes:
     """The JSON body the SDK's ``create(**request, stream=True)`` sends: its ``extra_body`` merged in."""
+    from flux_tui.llm import _json_body
+
     body = {key: value for key, value in request.items() if key != "extra_body"}
     body.update(request.get("extra_body") or {})
     body["stream"] = True
@@ -46,8 +49,9 @@ class WireReader(Protocol):
 
 
 class StreamingProvider(BaseLLMProvider):
-    #: The environment variable named in key errors when the settings do not say.
-    default_key_env: ClassVar[str] = ""
+    #: Top-level packages of the provider's SDK: their exceptions are mapped by ``_map_error``.
+    sdk_packages: ClassVar[tuple[str, ...]] = ()
+    records_transcript: ClassVar[bool] = True
 
     def __init__(self, settings: ProviderSettings, transcript: Any = None) -> None:
         super().__init__(settings, transcript)
@@ -109,6 +113,9 @@ class StreamingProvider(BaseLLMProvider):
         """
         import httpx2
 
+        from flux_tui.llm._errors import check_event_stream
+        from flux_tui.llm._sse import JsonEventStream
+
         response = await self.client.post(
             path, cast_to=httpx2.Response, content=stream_body(request), stream=True, options=options
         )
@@ -125,6 +132,8 @@ class StreamingProvider(BaseLLMProvider):
         self, system_prompt: str | None, tools: list[dict[str, Any]] | None
     ) -> tuple[dict[str, Any], str | None]:
         """The request, and a note for the user when older turns had to be left out to fit."""
+        from flux_tui.llm._history import render_context
+
         file_context = render_context(self.transcript.file_context)
         if file_context and self.transcript.redact is not None:
             file_context = self.transcript.redact(file_context)
@@ -136,6 +145,8 @@ class StreamingProvider(BaseLLMProvider):
     ) -> tuple[list[Message], str | None]:
         """The messages that fit the model's context window minus the reply budget (``core.pruning``)."""
         messages = self.transcript.messages
+        if not self.settings.context_pruning:
+            return messages, None
         try:
             from flux_tui.core import pricing, pruning, tokens
         except ImportError:  # pruning not available: send everything
@@ -164,6 +175,8 @@ class StreamingProvider(BaseLLMProvider):
         system_prompt: str | None = None,
         tools: list[dict[str, Any]] | None = None,
     ) -> AsyncIterator[ProviderEvent]:
+        from flux_tui.llm._reply import Reply, normalise_stop_reason
+
         if message is not None:
             self.transcript.add_user_text(message)
         reply = Reply(provider=self.name, kind=self.kind, model=self.model)
@@ -185,9 +198,9 @@ class StreamingProvider(BaseLLMProvider):
         except ProviderError:
             raise
         except Exception as exc:
-            if not is_sdk_error(exc):
+            if not self._is_api_error(exc):
                 raise
-            mapped = map_error(exc, self._error_context(reply))
+            mapped = self._map_error(exc, self._error_context(reply))
             if isinstance(mapped, ModelNotFoundError):
                 mapped.available = await self._safe_models()
             raise mapped from exc
@@ -205,6 +218,8 @@ class StreamingProvider(BaseLLMProvider):
         is fed only after the text before it was yielded: if the consumer stops at a yield, the reply
         holds exactly what it was given (a tool call it never saw is not committed).
         """
+        from flux_tui.llm._batching import BATCH_GAP, merge_deltas, ready_batches
+
         reader = self._reader(reply)
         stream = await self._open(request)
         async with stream, aclosing(ready_batches(stream, min_gap=BATCH_GAP)) as batches:
@@ -224,6 +239,8 @@ class StreamingProvider(BaseLLMProvider):
                     yield event
 
     def _commit(self, reply: Reply, complete: bool) -> None:
+        from flux_tui.llm._reply import normalise_stop_reason
+
         if not complete and reply.salvage is not None:
             reply.salvage()
         blocks = reply.blocks()
@@ -238,18 +255,34 @@ class StreamingProvider(BaseLLMProvider):
         if reply.usage_seen:
             self._account(reply.usage_event())  # type: ignore[arg-type]
 
+    def _is_api_error(self, exc: BaseException) -> bool:
+        """An exception of this provider's SDK or transport (mapped by ``_map_error``)."""
+        from flux_tui.llm._errors import is_sdk_error
+
+        return is_sdk_error(exc, self.sdk_packages)
+
+    def _map_error(self, exc: BaseException, ctx: ErrorContext) -> ProviderError:
+        """The ``core.errors`` error for an SDK exception; a provider whose SDK raises differently
+        overrides this."""
+        from flux_tui.llm._errors import map_error
+
+        return map_error(exc, ctx)
+
     def _error_context(self, reply: Reply | None) -> ErrorContext:
         """What an error message may say about this provider and ``reply`` (None: none began yet)."""
+        from flux_tui.llm._errors import ErrorContext
+
         return ErrorContext(
             provider=self.name,
             kind=self.kind,
             model=self.model,
-            key_env=self.settings.api_key_env or self.default_key_env,
+            key_env=self.settings.api_key_env or (self.key_envs[0] if self.key_envs else ""),
             base_url=self.settings.base_url,
             idle_timeout=self.settings.idle_timeout,
             api_key=self.settings.api_key,
             started=reply.started if reply is not None else False,
             partial_text=reply.text if reply is not None else "",
+            sdk_packages=self.sdk_packages,
         )
 
     async def _safe_models(self) -> list[str]:

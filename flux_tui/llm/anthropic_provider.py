@@ -6,18 +6,26 @@ them to the SDK client. The SDK's own retries are off: the agent loop decides ab
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from flux_tui.core.config import DEFAULT_ANTHROPIC_MODEL
 from flux_tui.core.transcript import Message
-from flux_tui.llm import _anthropic_wire as wire
-from flux_tui.llm._reply import Reply
-from flux_tui.llm._sse import JsonEventStream, anthropic_events
 from flux_tui.llm._streaming import StreamingProvider
+
+if TYPE_CHECKING:
+    from flux_tui.llm._anthropic_wire import MessagesStream
+    from flux_tui.llm._reply import Reply
+    from flux_tui.llm._sse import JsonEventStream
 
 
 class AnthropicProvider(StreamingProvider):
     kind = "anthropic"
-    default_key_env = "ANTHROPIC_API_KEY"
+    label = "Anthropic"
+    key_envs = ("ANTHROPIC_API_KEY",)
+    base_url_env = "ANTHROPIC_BASE_URL"
+    default_model = DEFAULT_ANTHROPIC_MODEL
+    sdk_packages = ("anthropic",)
+    models = ("claude-haiku-4-5", "claude-opus-4-5", "claude-sonnet-4-5")
 
     def _make_client(self) -> Any:
         from anthropic import AsyncAnthropic
@@ -37,6 +45,8 @@ class AnthropicProvider(StreamingProvider):
         file_context: str | None,
         tools: list[dict[str, Any]] | None,
     ) -> dict[str, Any]:
+        from flux_tui.llm import _anthropic_wire as wire  # loaded with the first request, not at startup
+
         return wire.build_request(
             messages,
             model=self.model,
@@ -49,10 +59,14 @@ class AnthropicProvider(StreamingProvider):
             thinking_budget=self.settings.thinking_budget,
         )
 
-    def _reader(self, reply: Reply) -> wire.MessagesStream:
-        return wire.MessagesStream(reply)
+    def _reader(self, reply: Reply) -> MessagesStream:
+        from flux_tui.llm._anthropic_wire import MessagesStream
+
+        return MessagesStream(reply)
 
     async def _open(self, request: dict[str, Any]) -> JsonEventStream:
+        from flux_tui.llm._sse import anthropic_events
+
         return await self._post_stream("/v1/messages", request, anthropic_events)
 
     async def _list_models(self) -> list[str]:

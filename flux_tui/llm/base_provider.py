@@ -10,46 +10,53 @@ whatever had streamed, so nothing is lost.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, ClassVar
 
 from flux_tui.core.events import ProviderEvent
+from flux_tui.core.providers import ProviderSettings
 from flux_tui.core.transcript import Transcript
 
-
-@dataclass(slots=True)
-class ProviderSettings:
-    """What a provider needs to be built; resolved from Config by the factory.
-
-    ``name`` is what the user sees and picks ("anthropic", "openai", "ollama"...); ``kind`` is the
-    implementation ("anthropic" or "openai", the registry key).
-    """
-
-    name: str
-    kind: str
-    model: str
-    api_key: str | None = None
-    base_url: str | None = None
-    max_tokens: int = 8192
-    temperature: float | None = None
-    models: list[str] = field(default_factory=list)  # configured list, the fallback for list_models()
-    prompt_caching: bool = True
-    idle_timeout: float = 60.0  # seconds without a byte before a stream counts as dropped
-    request_timeout: float = 600.0
-    extra_headers: dict[str, str] = field(default_factory=dict)
-    # Where the key comes from, named in error messages ("invalid key for anthropic (ANTHROPIC_API_KEY)");
-    # None: the kind's usual variable.
-    api_key_env: str | None = None
-    # Anthropic extended thinking budget (tokens, >= 1024); None or 0 leaves thinking off.
-    thinking_budget: int | None = None
+__all__ = ["BaseLLMProvider", "ProviderSettings"]
 
 
 class BaseLLMProvider(ABC):
-    """Interface and shared bookkeeping of a model provider."""
+    """Interface and shared bookkeeping of a model provider.
 
-    #: Registry key, the implementation family ("anthropic", "openai").
+    A provider class declares itself with the class attributes below; config, the factory, the menus,
+    the setup help, error messages and pricing read them (``core.provider_registry``), so a new
+    provider is its own module plus its entry point in ``flux_tui.providers``.
+    """
+
+    #: The implementation family ("anthropic", "openai", "gemini"); tags thinking blocks.
     kind: str = ""
+    #: Shown to the user ("Anthropic").
+    label: ClassVar[str] = ""
+    #: Environment variables holding the key, read in this order; empty: the provider needs no key.
+    key_envs: ClassVar[tuple[str, ...]] = ()
+    #: Environment variable holding the base URL (``[providers.NAME] base_url`` otherwise).
+    base_url_env: ClassVar[str | None] = None
+    default_model: ClassVar[str] = ""
+    #: Models offered in the menu when the endpoint cannot be asked.
+    models: ClassVar[tuple[str, ...]] = ()
+    #: The provider's own settings and their defaults (``[providers.NAME] settings``), in
+    #: ``settings.options``.
+    settings_defaults: ClassVar[Mapping[str, Any]] = {}
+    #: genai-prices' provider id, when it is not ``kind``.
+    pricing_id: ClassVar[str | None] = None
+    #: A server on this machine or the LAN takes no key (OpenAI-compatible servers such as Ollama).
+    local_needs_no_key: ClassVar[bool] = False
+    #: The class appends the assistant message to the transcript itself (``StreamingProvider``);
+    #: otherwise the base class records what ``send_message`` yields (the plan's interface alone).
+    records_transcript: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("send_message")
+        if own is not None and not cls.records_transcript and not getattr(own, "_flux_recorded", False):
+            from flux_tui.llm._recording import recorded
+
+            cls.send_message = recorded(own)  # type: ignore[method-assign]
 
     def __init__(self, settings: ProviderSettings, transcript: Transcript | None = None) -> None:
         self.settings = settings

@@ -6,13 +6,16 @@ The wire details live in ``_openai_wire``. The SDK's own retries are off: the ag
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from flux_tui.core.config import DEFAULT_OPENAI_MODEL
 from flux_tui.core.transcript import Message
-from flux_tui.llm import _openai_wire as wire
-from flux_tui.llm._reply import Reply
-from flux_tui.llm._sse import JsonEventStream, openai_chunks
 from flux_tui.llm._streaming import StreamingProvider
+
+if TYPE_CHECKING:
+    from flux_tui.llm._openai_wire import ChatStream
+    from flux_tui.llm._reply import Reply
+    from flux_tui.llm._sse import JsonEventStream
 
 # Local OpenAI-compatible servers often need no key; the SDK insists on one, so it gets this.
 PLACEHOLDER_KEY = "not-needed"
@@ -33,7 +36,13 @@ _NOT_CHAT = (
 
 class OpenAIProvider(StreamingProvider):
     kind = "openai"
-    default_key_env = "OPENAI_API_KEY"
+    label = "OpenAI"
+    key_envs = ("OPENAI_API_KEY",)
+    base_url_env = "OPENAI_BASE_URL"
+    default_model = DEFAULT_OPENAI_MODEL
+    sdk_packages = ("openai",)
+    models = ("gpt-5-mini", "gpt-4.1", "gpt-4o")
+    local_needs_no_key = True
 
     def _make_client(self) -> Any:
         from openai import AsyncOpenAI
@@ -53,6 +62,8 @@ class OpenAIProvider(StreamingProvider):
         file_context: str | None,
         tools: list[dict[str, Any]] | None,
     ) -> dict[str, Any]:
+        from flux_tui.llm import _openai_wire as wire  # loaded with the first request, not at startup
+
         return wire.build_request(
             messages,
             model=self.model,
@@ -63,10 +74,14 @@ class OpenAIProvider(StreamingProvider):
             tools=tools,
         )
 
-    def _reader(self, reply: Reply) -> wire.ChatStream:
-        return wire.ChatStream(reply)
+    def _reader(self, reply: Reply) -> ChatStream:
+        from flux_tui.llm._openai_wire import ChatStream
+
+        return ChatStream(reply)
 
     async def _open(self, request: dict[str, Any]) -> JsonEventStream:
+        from flux_tui.llm._sse import openai_chunks
+
         # The API key as create() sends it (the client's default would add an admin key when one is set).
         return await self._post_stream(
             "/chat/completions", request, openai_chunks, security={"bearer_auth": True}

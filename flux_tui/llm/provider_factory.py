@@ -1,84 +1,88 @@
-"""Build providers from a registry, so a new provider is one module plus one line here.
+"""Build providers from the registry (``core.provider_registry``: the ``flux_tui.providers`` entry points).
 
-The registry maps a kind to its class (or to ``"module:Class"``, imported when that kind is first built,
-for plug-ins). Provider modules import their SDK only when they first talk to the API, so importing
-this factory stays cheap.
+``create_provider(config)`` is the plan's call: the provider that ``config.provider`` and
+``config.model`` name. ``create_provider(settings, transcript)`` builds from one resolved provider
+(``core.providers.ProviderSettings``), which is what the app does when it switches. Provider modules
+import their SDK only when they first talk to the API, so building stays cheap.
 """
 
 from __future__ import annotations
 
-import importlib
-from urllib.parse import urlparse
+from typing import TYPE_CHECKING
 
+from flux_tui.core import provider_registry
 from flux_tui.core.errors import ConfigError
+from flux_tui.core.providers import is_local_url
 from flux_tui.core.transcript import Transcript
-from flux_tui.llm.anthropic_provider import AnthropicProvider
 from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings
-from flux_tui.llm.openai_provider import OpenAIProvider
 
-#: kind -> implementation (a class, or "package.module:Class" imported on first use).
-REGISTRY: dict[str, type[BaseLLMProvider] | str] = {
-    "anthropic": AnthropicProvider,
-    "openai": OpenAIProvider,
-}
-
-# kind -> (display name, environment variable of its key)
-_KEY_INFO: dict[str, tuple[str, str]] = {
-    "anthropic": ("Anthropic", "ANTHROPIC_API_KEY"),
-    "openai": ("OpenAI", "OPENAI_API_KEY"),
-}
-
-_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "host.docker.internal"}
+if TYPE_CHECKING:
+    from flux_tui.core.config import Config
 
 
 def available_kinds() -> list[str]:
-    return sorted(REGISTRY)
+    return sorted(provider_registry.kinds())
 
 
 def register(kind: str, target: str | type[BaseLLMProvider]) -> None:
-    """Add (or replace) an implementation: the class itself or ``"package.module:Class"``."""
-    REGISTRY[kind] = target
+    """Add (or replace) an implementation at run time: the class itself or ``"package.module:Class"``."""
+    provider_registry.register(kind, target)
+
+
+def unregister(kind: str) -> None:
+    provider_registry.unregister(kind)
 
 
 def provider_class(kind: str) -> type[BaseLLMProvider]:
-    target = REGISTRY.get(kind)
-    if target is None:
-        raise ConfigError(f"unknown provider kind {kind!r}; supported kinds: {', '.join(available_kinds())}")
-    if isinstance(target, type):
-        return target
-    module_name, _, class_name = target.partition(":")
-    cls = getattr(importlib.import_module(module_name), class_name)
-    if not (isinstance(cls, type) and issubclass(cls, BaseLLMProvider)):
-        raise ConfigError(f"{target} is not a BaseLLMProvider")
+    try:
+        cls = provider_registry.load_class(kind)
+    except LookupError:
+        raise ConfigError(
+            f"unknown provider kind {kind!r}; supported kinds: {', '.join(available_kinds())}"
+        ) from None
+    except Exception as exc:
+        raise ConfigError(f"the provider {kind!r} cannot be loaded: {type(exc).__name__}: {exc}") from exc
+    if not issubclass(cls, BaseLLMProvider):
+        raise ConfigError(f"{cls.__module__}:{cls.__qualname__} is not a BaseLLMProvider")
     return cls
 
 
-def _is_local(base_url: str | None) -> bool:
-    if not base_url:
-        return False
-    host = (urlparse(base_url).hostname or "").lower()
-    return host in _LOCAL_HOSTS or host.endswith(".local") or host.startswith(("10.", "192.168."))
-
-
-def _check_key(settings: ProviderSettings) -> None:
-    if settings.api_key:
+def _check_key(settings: ProviderSettings, cls: type[BaseLLMProvider]) -> None:
+    if settings.api_key or settings.missing:
         return
-    label, env = _KEY_INFO.get(settings.kind, (settings.kind, f"{settings.kind.upper()}_API_KEY"))
-    env = settings.api_key_env or env
-    # An OpenAI-compatible server on this machine or the LAN (Ollama, vLLM...) usually takes no key.
-    if settings.kind == "openai" and _is_local(settings.base_url):
+    spec = provider_registry.spec(settings.kind)
+    label = (spec.label if spec is not None else "") or cls.label or settings.kind
+    key_envs = tuple(spec.key_envs if spec is not None else cls.key_envs)
+    if not key_envs and not settings.api_key_env:
+        return  # the provider needs no key
+    if cls.local_needs_no_key and is_local_url(settings.base_url):
         return
-    if settings.name in ("anthropic", "openai") or settings.name == settings.kind:
+    env = settings.api_key_env or (spec.key_hint() if spec is not None else key_envs[0])
+    if settings.name == settings.kind:
         raise ConfigError(f"{env} is required for {label} provider")
     raise ConfigError(f"{env} is required for provider {settings.name!r} ({label})")
 
 
-def create_provider(settings: ProviderSettings, transcript: Transcript | None = None) -> BaseLLMProvider:
-    """A ready provider for ``settings``, continuing ``transcript`` when given.
+def create_provider(
+    config: Config | ProviderSettings,
+    transcript: Transcript | None = None,
+    *,
+    enable_context_pruning: bool = True,
+) -> BaseLLMProvider:
+    """A ready provider for ``config`` (a ``Config``: its selected provider and model) or for one
+    resolved provider (``ProviderSettings``), continuing ``transcript`` when given.
 
-    Raises ``ConfigError`` for an unknown kind (listing the supported ones) or a missing key (the
-    plan's "ANTHROPIC_API_KEY is required for Anthropic provider").
+    Raises ``ConfigError`` for an unknown provider (listing the supported ones), or for what prevents
+    building it: a missing key gives the plan's "ANTHROPIC_API_KEY is required for Anthropic provider".
     """
+    if isinstance(config, ProviderSettings):
+        settings = config  # shared: a model chosen later (``/model``) applies to the next request
+    else:
+        settings = config.provider_settings(config.provider, config.model)
+    if not enable_context_pruning:
+        settings.context_pruning = False
     cls = provider_class(settings.kind)
-    _check_key(settings)
+    if settings.missing:
+        raise ConfigError(settings.missing)
+    _check_key(settings, cls)
     return cls(settings, transcript)

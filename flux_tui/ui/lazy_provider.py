@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
 from typing import Any
 
+from flux_tui.core import provider_registry
 from flux_tui.core.config import ResolvedProvider
 from flux_tui.core.errors import ConfigError
 from flux_tui.core.events import ProviderEvent
@@ -22,11 +23,16 @@ from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings
 
 ProviderFactory = Callable[[ProviderSettings, Transcript], BaseLLMProvider]
 
-SETUP_HINT = (
-    "Set ANTHROPIC_API_KEY or OPENAI_API_KEY, add the key to flux.toml, or point flux-tui at a local "
-    'OpenAI-compatible server ([providers.NAME] kind="openai" base_url=... in flux.toml, or '
-    "OPENAI_BASE_URL); then pick it with /provider."
-)
+
+def setup_hint() -> str:
+    """How to make a provider usable, naming every registered provider's key variable."""
+    keys = [spec.key_envs[0] for spec in provider_registry.specs() if spec.key_envs]
+    named = ", ".join(keys[:-1]) + f" or {keys[-1]}" if len(keys) > 1 else "".join(keys)
+    first = f"Set {named}, add the key to flux.toml, or" if named else "Add a provider to flux.toml, or"
+    return (
+        f"{first} point flux-tui at a local OpenAI-compatible server ([providers.NAME] "
+        'kind="openai" base_url=... in flux.toml, or OPENAI_BASE_URL); then pick it with /provider.'
+    )
 
 
 def default_factory(settings: ProviderSettings, transcript: Transcript) -> BaseLLMProvider:
@@ -91,7 +97,7 @@ class LazyProvider:
         if self._inner is not None:
             return self._inner
         if self.missing:
-            raise ConfigError(f"{self.missing}. {SETUP_HINT}")
+            raise ConfigError(f"{self.missing}. {setup_hint()}")
         if self._building is None:
             self._building = asyncio.ensure_future(asyncio.to_thread(self._build))
         try:

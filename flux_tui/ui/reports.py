@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from flux_tui.core import provider_registry
 from flux_tui.core.config import ConfigProblem
 from flux_tui.core.ledger import UsageLedger, UsageTotals
 from flux_tui.core.transcript import TextBlock, Transcript
@@ -115,13 +116,13 @@ SETUP_MARKDOWN = """\
 
 flux-tui needs an API key or a local model server. Any of these works:
 
-- **Anthropic**: `export ANTHROPIC_API_KEY=sk-ant-...`
-- **OpenAI**: `export OPENAI_API_KEY=sk-...`
+{keys}
 - **flux.toml** (in this directory or {config_dir}):
 
   ```toml
-  provider = "anthropic"
-  anthropic_api_key = "sk-ant-..."
+  provider = "{first}"
+  [providers.{first}]
+  api_key_env = "MY_KEY_VARIABLE"   # or api_key = "..."
   ```
 - **A local OpenAI-compatible server** (Ollama, llama.cpp, vLLM, LM Studio):
 
@@ -139,7 +140,15 @@ Restart flux-tui after setting a key, or pick a provider with `/provider NAME`. 
 
 
 def setup_markdown(config_dir: str) -> str:
-    return SETUP_MARKDOWN.format(config_dir=md_code(config_dir))
+    specs = provider_registry.specs()
+    keys = "\n".join(
+        f"- **{spec.label}**: `export {spec.key_envs[0]}=...`"
+        + (f" (or `{'`, `'.join(spec.key_envs[1:])}`)" if len(spec.key_envs) > 1 else "")
+        for spec in specs
+        if spec.key_envs
+    )
+    first = specs[0].kind if specs else "NAME"
+    return SETUP_MARKDOWN.format(config_dir=md_code(config_dir), keys=keys, first=first)
 
 
 def problems_markdown(problems: Iterable[ConfigProblem]) -> str:

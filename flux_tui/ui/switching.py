@@ -16,7 +16,7 @@ from flux_tui.core.config import ResolvedProvider
 from flux_tui.core.errors import ConfigError
 from flux_tui.core.protocols import ChatProvider
 from flux_tui.ui.heap import freeze_after_warm_up
-from flux_tui.ui.lazy_provider import SETUP_HINT, LazyProvider
+from flux_tui.ui.lazy_provider import LazyProvider, setup_hint
 
 if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
@@ -89,7 +89,7 @@ class ProviderControl:
             return self._refuse(str(exc))
         self.agent.switch_provider(self.make_provider(resolved), reason="user")
         if resolved.missing:
-            self.chat.add_notice(f"{resolved.missing}. {SETUP_HINT}", "warning")
+            self.chat.add_notice(f"{resolved.missing}. {setup_hint()}", "warning")
         self._close_provider(current)
         return True
 

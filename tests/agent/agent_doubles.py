@@ -84,6 +84,7 @@ class Request:
 
 class ScriptedProvider(BaseLLMProvider):
     kind = "scripted"
+    records_transcript = True  # it appends its own messages (scripted failures need exact control)
 
     def __init__(
         self,

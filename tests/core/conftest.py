@@ -11,7 +11,7 @@ from core_sandbox import ConfigEnv
 
 from flux_tui.core import pricing
 
-_PREFIXES = ("FLUX_", "ANTHROPIC_", "OPENAI_")
+_PREFIXES = ("FLUX_", "ANTHROPIC_", "OPENAI_", "GEMINI_", "GOOGLE_")
 
 
 @pytest.fixture

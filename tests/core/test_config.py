@@ -174,7 +174,7 @@ def test_wrong_types_are_named_and_defaults_kept(cfg_env: ConfigEnv) -> None:
     assert (by_key["tools.policy.write_file"].line, by_key["providers.local.kind"].line) == (6, 9)
     assert "valid integer" in by_key["max_tokens"].message and "'lots'" in by_key["max_tokens"].message
     assert "'ask', 'allow' or 'deny'" in by_key["tools.policy.write_file"].message
-    assert "'openai' or 'anthropic'" in by_key["providers.local.kind"].message
+    assert "registered provider kind: 'anthropic'" in by_key["providers.local.kind"].message
     assert all(p.file == str(path) for p in problems)
     # Defaults where the value was wrong, the file's other values everywhere else.
     assert config.max_tokens == 8192
@@ -237,10 +237,12 @@ def test_missing_keys_use_the_plans_messages(cfg_env: ConfigEnv) -> None:
 def test_unknown_provider_lists_supported_ones(cfg_env: ConfigEnv) -> None:
     cfg_env.local_toml('[providers.ollama]\nbase_url = "http://localhost:11434/v1"\nmodel = "m"\n')
     config, _ = load_config()
-    assert config.provider_names() == ["anthropic", "openai", "ollama"]
+    assert config.provider_names() == ["anthropic", "openai", "gemini", "ollama"]
     with pytest.raises(ConfigError) as caught:
-        config.provider_settings("gemini")
-    assert str(caught.value) == "unknown provider 'gemini'; supported providers: anthropic, openai, ollama"
+        config.provider_settings("cohere")
+    assert str(caught.value) == (
+        "unknown provider 'cohere'; supported providers: anthropic, openai, gemini, ollama"
+    )
 
 
 def test_builtin_resolution_and_model_choice(cfg_env: ConfigEnv) -> None:
@@ -302,7 +304,7 @@ def test_builtin_table_adjusts_builtin_provider(cfg_env: ConfigEnv) -> None:
     cfg_env.local_toml('[providers.openai]\napi_key_env = "WORK_OPENAI_KEY"\nmodels = ["gpt-4.1-mini"]\n')
     cfg_env.env(WORK_OPENAI_KEY="sk-work")
     config, _ = load_config()
-    assert config.provider_names() == ["anthropic", "openai"]
+    assert config.provider_names() == ["anthropic", "openai", "gemini"]
     resolved = config.provider_settings("openai")
     assert (resolved.api_key, resolved.api_key_env) == ("sk-work", "WORK_OPENAI_KEY")
     assert resolved.models == [DEFAULT_OPENAI_MODEL, "gpt-4.1-mini"]
@@ -373,7 +375,7 @@ def test_example_loads_cleanly_and_documents_every_setting(cfg_env: ConfigEnv) -
 
 def test_unknown_provider_and_fallbacks_are_reported_and_dropped(cfg_env: ConfigEnv) -> None:
     path = cfg_env.local_toml(
-        'provider = "gemini"\nfallback = ["openai:gpt-4.1", "mistral", "ollama"]\n'
+        'provider = "cohere"\nfallback = ["openai:gpt-4.1", "mistral", "ollama"]\n'
         '[providers.ollama]\nbase_url = "http://localhost:11434/v1"\nmodel = "m"\n'
     )
     config, problems = load_config()
@@ -381,7 +383,7 @@ def test_unknown_provider_and_fallbacks_are_reported_and_dropped(cfg_env: Config
     assert set(by_key) == {"provider", "fallback"}
     assert (by_key["provider"].file, by_key["provider"].line) == (str(path), 1)
     assert (
-        "unknown provider 'gemini'; supported providers: anthropic, openai, ollama"
+        "unknown provider 'cohere'; supported providers: anthropic, openai, gemini, ollama"
         in by_key["provider"].message
     )
     assert "'mistral'" in by_key["fallback"].message and by_key["fallback"].line == 2

@@ -17,7 +17,7 @@ from flux_tui.core import pricing
 from flux_tui.core.config import load_config
 from flux_tui.ui.app import FluxApp
 
-_PREFIXES = ("FLUX_", "ANTHROPIC_", "OPENAI_")
+_PREFIXES = ("FLUX_", "ANTHROPIC_", "OPENAI_", "GEMINI_", "GOOGLE_")
 
 
 @pytest.fixture

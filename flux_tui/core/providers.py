@@ -1,0 +1,102 @@
+"""What the app knows about a kind of provider (its declaration) and about one configured provider.
+
+A provider class (in ``llm``, or in a plug-in) declares itself with class attributes (``label``,
+``key_envs``, ``base_url_env``, ``default_model``, ``models``, ``settings``, ``pricing_id``...);
+``provider_registry`` reads them into a ``ProviderSpec``, which config, the menus, the setup help, the
+error messages and pricing use. ``ProviderSettings`` is one resolved provider: what the factory needs to
+build it, and what (if anything) prevents building it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSpec:
+    """The declaration of one provider kind, as its class states it."""
+
+    kind: str  # the name it is registered under ("anthropic", "gemini", a plug-in's name)
+    label: str  # shown to the user ("Anthropic")
+    target: str = ""  # "package.module:Class"
+    key_envs: tuple[str, ...] = ()  # variables holding its key, in the order they are read; () = no key
+    base_url_env: str | None = None  # variable holding its base URL
+    default_model: str = ""
+    models: tuple[str, ...] = ()  # the model menu's list when the endpoint cannot be asked
+    settings: Mapping[str, Any] = field(default_factory=dict)  # its own settings and their defaults
+    pricing_id: str | None = None  # genai-prices' provider id, when it differs from ``kind``
+    local_needs_no_key: bool = False  # a server on this machine or the LAN takes no key (Ollama...)
+
+    @property
+    def key_env(self) -> str | None:
+        """The variable named in messages about a missing or invalid key."""
+        return self.key_envs[0] if self.key_envs else None
+
+    def key_hint(self) -> str:
+        """``GEMINI_API_KEY (or GOOGLE_API_KEY)``."""
+        if not self.key_envs:
+            return ""
+        rest = " or ".join(self.key_envs[1:])
+        return f"{self.key_envs[0]} (or {rest})" if rest else self.key_envs[0]
+
+
+@dataclass(slots=True)
+class ProviderSettings:
+    """One resolved provider: everything needed to build it (``llm.provider_factory``).
+
+    ``name`` is what the user sees and picks ("anthropic", "ollama"...); ``kind`` is the implementation
+    (a registered provider kind). ``missing`` says what prevents building it ("ANTHROPIC_API_KEY is
+    required for Anthropic provider"), or is None.
+    """
+
+    name: str
+    kind: str
+    model: str
+    api_key: str | None = field(default=None, repr=False)
+    base_url: str | None = None
+    max_tokens: int = 8192
+    temperature: float | None = None
+    models: list[str] = field(default_factory=list)  # configured list, the fallback for list_models()
+    prompt_caching: bool = True
+    idle_timeout: float = 60.0  # seconds without a byte before a stream counts as dropped
+    request_timeout: float = 600.0
+    extra_headers: dict[str, str] = field(default_factory=dict)
+    # Where the key comes from, named in error messages ("invalid key for anthropic (ANTHROPIC_API_KEY)");
+    # None: the kind's usual variable.
+    api_key_env: str | None = None
+    # Extended thinking budget (tokens); None or 0 leaves thinking off.
+    thinking_budget: int | None = None
+    missing: str | None = None
+    # Fit the history into the model's context window before each request (``core.pruning``).
+    context_pruning: bool = True
+    # The kind's own settings (``ProviderSpec.settings``), from ``[providers.NAME] settings``.
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def copy(self) -> ProviderSettings:
+        return dataclasses.replace(
+            self,
+            models=list(self.models),
+            extra_headers=dict(self.extra_headers),
+            options=dict(self.options),
+        )
+
+    def settings_kwargs(self) -> dict[str, Any]:
+        """The fields as keyword arguments (``ProviderSettings(**s.settings_kwargs())`` copies)."""
+        copied = self.copy()
+        return {f.name: getattr(copied, f.name) for f in dataclasses.fields(self)}
+
+
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "host.docker.internal"}
+
+
+def is_local_url(base_url: str | None) -> bool:
+    """The URL points at this machine or the LAN (where servers such as Ollama take no key)."""
+    if not base_url:
+        return False
+    from urllib.parse import urlparse
+
+    host = (urlparse(base_url).hostname or "").lower()
+    return host in _LOCAL_HOSTS or host.endswith(".local") or host.startswith(("10.", "192.168."))

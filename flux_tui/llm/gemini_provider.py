@@ -1,0 +1,218 @@
+"""Google Gemini (the Gemini API) through the official ``google-genai`` SDK, streamed.
+
+The SDK's client sends the request (its base URL, ``x-goog-api-key`` header, error classes) and
+decodes the server-sent events; the body is the API's own JSON (``_gemini_wire``), sent through the
+client's transport rather than ``models.generate_content_stream``, whose typed round trip re-encodes
+``thoughtSignature`` bytes (URL-safe base64) where the API expects them back as it sent them. The
+SDK's retries are off (its default): the agent loop decides. The SDK leaves reads without a time
+limit, so a silence longer than ``idle_timeout`` is detected here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from flux_tui.core.errors import (
+    AuthenticationError,
+    BadRequestError,
+    ModelNotFoundError,
+    OverloadedError,
+    ProviderError,
+    RateLimitError,
+)
+from flux_tui.core.transcript import Message
+from flux_tui.llm._streaming import StreamingProvider
+
+if TYPE_CHECKING:
+    from flux_tui.llm._errors import ErrorContext
+    from flux_tui.llm._gemini_wire import GeminiStream
+    from flux_tui.llm._reply import Reply
+
+_DELAY = re.compile(r"^([0-9.]+)s$")
+
+
+class GeminiProvider(StreamingProvider):
+    kind = "gemini"
+    label = "Gemini"
+    key_envs = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
+    base_url_env = "GOOGLE_GEMINI_BASE_URL"
+    default_model = "gemini-2.5-flash"
+    models = ("gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite")
+    settings_defaults = {"include_thoughts": True}  # noqa: RUF012 - read-only declaration
+    pricing_id = "google"
+    sdk_packages = ("google",)
+
+    def _make_client(self) -> Any:
+        from google import genai
+        from google.genai import types
+
+        options = types.HttpOptions(
+            base_url=self.settings.base_url or None, headers=self.settings.extra_headers or None
+        )
+        return genai.Client(api_key=self.settings.api_key, vertexai=False, http_options=options)
+
+    def _build_request(
+        self,
+        messages: list[Message],
+        system_prompt: str | None,
+        file_context: str | None,
+        tools: list[dict[str, Any]] | None,
+    ) -> dict[str, Any]:
+        from flux_tui.llm import _gemini_wire as wire
+
+        return wire.build_request(
+            messages,
+            model=self.model,
+            max_tokens=self.settings.max_tokens,
+            temperature=self.settings.temperature,
+            system_prompt=system_prompt,
+            file_context=file_context,
+            tools=tools,
+            thinking_budget=self.settings.thinking_budget,
+            include_thoughts=bool(self.settings.options.get("include_thoughts", True)),
+        )
+
+    def _reader(self, reply: Reply) -> GeminiStream:
+        from flux_tui.llm._gemini_wire import GeminiStream
+
+        return GeminiStream(reply)
+
+    async def _open(self, request: dict[str, Any]) -> _ChunkStream:
+        api = self.client.aio._api_client  # the SDK's transport: see the module docstring
+        path = f"models/{self.model}:streamGenerateContent?alt=sse"
+        http_request = api._build_request("post", path, dict(request), None)
+        try:
+            async with asyncio.timeout(self.settings.idle_timeout):
+                response = await api._async_request(http_request=http_request, stream=True)
+        except TimeoutError:
+            raise _idle(self.settings.idle_timeout) from None
+        return _ChunkStream(response, self.settings.idle_timeout)
+
+    async def _list_models(self) -> list[str]:
+        found: list[str] = []
+        pager = await self.client.aio.models.list(config={"page_size": 1000})
+        async for model in pager:
+            actions = model.supported_actions or []
+            if actions and "generateContent" not in actions:
+                continue  # embeddings, image and audio models
+            found.append((model.name or "").removeprefix("models/"))
+        return [name for name in found if name]
+
+    def _map_error(self, exc: BaseException, ctx: ErrorContext) -> ProviderError:
+        from flux_tui.llm._errors import map_error
+
+        code = getattr(exc, "code", None)
+        if type(exc).__module__.startswith("google.genai") and isinstance(code, int):
+            return _from_api_error(exc, code, ctx)
+        return map_error(exc, ctx)
+
+    async def aclose(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aio.aclose()
+
+
+def _idle(seconds: float) -> Exception:
+    import httpx2
+
+    # The transport's own timeout class: the shared mapping names the silence and keeps partial text.
+    return httpx2.ReadTimeout(f"no data for {seconds:g} s")
+
+
+class _ChunkStream:
+    """The chunks of one streamed response, as the SDK decodes them; an ``{"error": ...}`` chunk is
+    raised as the SDK's ``APIError``; closing it closes the response."""
+
+    def __init__(self, response: Any, idle_timeout: float) -> None:
+        self._response = response
+        self._idle = idle_timeout
+        self._segments = response.async_segments()
+
+    def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
+        return self._chunks()
+
+    async def _chunks(self) -> AsyncIterator[dict[str, Any]]:
+        from google.genai import errors
+
+        while True:
+            try:
+                async with asyncio.timeout(self._idle):
+                    chunk = await anext(self._segments)
+            except StopAsyncIteration:
+                return
+            except TimeoutError:
+                raise _idle(self._idle) from None
+            if isinstance(chunk, dict) and chunk.get("error"):
+                error = chunk["error"]
+                code = error.get("code") if isinstance(error, dict) else None
+                raise errors.APIError(int(code or 500), chunk)
+            if isinstance(chunk, dict):
+                yield chunk
+
+    async def __aenter__(self) -> _ChunkStream:
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self._segments.aclose()
+        stream = getattr(self._response, "response_stream", None)
+        close = getattr(stream, "aclose", None) or getattr(stream, "release", None)
+        if close is not None:
+            result = close()
+            if asyncio.iscoroutine(result):
+                await result
+
+
+def _retry_delay(exc: BaseException) -> float | None:
+    """Seconds to wait: the API's ``RetryInfo`` detail ("37s"), else a ``retry-after`` header."""
+    details = getattr(exc, "details", None)
+    error = details.get("error") if isinstance(details, dict) else None
+    items = error.get("details") if isinstance(error, dict) else None
+    for item in items or []:
+        found = _DELAY.match(str(item.get("retryDelay") or "")) if isinstance(item, dict) else None
+        if found:
+            return float(found.group(1))
+    from flux_tui.llm._errors import parse_retry_after
+
+    return parse_retry_after(getattr(getattr(exc, "response", None), "headers", None))
+
+
+def _key_rejected(exc: BaseException) -> bool:
+    details = getattr(exc, "details", None)
+    text = str(details) if details is not None else ""
+    return "API_KEY_INVALID" in text or "API key not valid" in text or "API key expired" in text
+
+
+def _from_api_error(exc: BaseException, code: int, ctx: ErrorContext) -> ProviderError:
+    """The core error for the SDK's ``APIError`` (``code``, ``status``, ``message``, ``details``)."""
+    from flux_tui.core.redact import Redactor
+
+    common: dict[str, Any] = {"provider": ctx.provider, "partial_text": ctx.partial_text, "status_code": code}
+    status = getattr(exc, "status", None) or ""
+    message = Redactor([ctx.api_key]).redact_text(str(getattr(exc, "message", None) or status or code))
+    if code == 401 or (code == 400 and _key_rejected(exc)):
+        return AuthenticationError(f"invalid key for {ctx.provider} ({ctx.key_env})", **common)
+    if code == 403:
+        return AuthenticationError(
+            f"the key for {ctx.provider} ({ctx.key_env}) is not allowed to use this (403 permission denied)",
+            **common,
+        )
+    if code == 404:
+        return ModelNotFoundError(f"model {ctx.model!r} not found at {ctx.provider}: {message}", **common)
+    if code == 429:
+        wait = _retry_delay(exc)
+        hint = f", retry after {wait:g} s" if wait is not None else ""
+        return RateLimitError(
+            f"rate limited by {ctx.provider} ({status or 'RESOURCE_EXHAUSTED'}){hint}: {message}",
+            retry_after=wait,
+            **common,
+        )
+    if code >= 500:
+        return OverloadedError(
+            f"{ctx.provider} is overloaded or failing ({code} {status}): {message}".replace(" )", ")"),
+            retry_after=_retry_delay(exc),
+            **common,
+        )
+    return BadRequestError(f"{ctx.provider} rejected the request ({code} {status}): {message}", **common)
