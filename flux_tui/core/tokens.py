@@ -126,8 +126,8 @@ def estimate_tokens(text: str) -> int:
     return (len(text) + 3) // 4
 
 
-# Texts of the history whose per-request work is cached (their token counts here, their JSON escaping in
-# ``llm._json_body``): a whole long session, for the reason given in ``_exact``.
+# Texts of the history whose token counts are cached: a whole long session, for the reason given in
+# ``_exact``.
 HISTORY_TEXTS_CACHED = 1 << 16
 
 
