@@ -68,9 +68,13 @@ def build_encoding() -> Encoding:
 
     with resources.as_file(resources.files(data) / _BPE_FILE) as path:
         ranks = load_tiktoken_bpe(str(path), expected_hash=_BPE_SHA256)
-    return tiktoken.Encoding(
+    encoding = tiktoken.Encoding(
         ENCODING_NAME, pat_str=_PAT_STR, mergeable_ranks=ranks, special_tokens=_SPECIAL_TOKENS
     )
+    # The encoder is Rust and has its own copy of the 100,000 ranks; the Encoding keeps this dict only
+    # for pickling and other tools' introspection, never for encoding. Emptying it frees about 14 MB.
+    ranks.clear()
+    return encoding
 
 
 def _load() -> None:
@@ -78,9 +82,6 @@ def _load() -> None:
     try:
         encoding = build_encoding()
         encoding.encode_ordinary("warm up")
-        # The encoder is Rust; the Python copy of its 100,000-entry table is only kept for pickling and
-        # other tools' introspection, never for encoding. Dropping it frees about 14 MB for good.
-        encoding._mergeable_ranks = {}
         _encoding = encoding
     except Exception:  # a broken install must not break the app: counts become estimates
         log.warning("could not load the %s token encoding; token counts are estimates", ENCODING_NAME)
