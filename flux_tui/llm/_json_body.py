@@ -1,45 +1,26 @@
-"""Request bodies as compact JSON, with the history's texts escaped once rather than on every request.
+"""Request bodies as compact UTF-8 JSON, encoded by orjson.
 
-Every request carries the whole history, and escaping its strings was most of the encoding: 0.8 ms of
-each request 100 exchanges into a session (290 KB of JSON). The strings are the transcript's own
-objects, the same ones from one request to the next, so their escaped form is kept (least recently
-used, as many strings as the token counts keep) and the encoder only assembles the body around them.
-The bytes are exactly ``json.dumps(body, ensure_ascii=False, separators=(",", ":"))``'s.
+Every request carries the whole history: 100 exchanges into a session the body is about 270 KB of JSON,
+and ``json.dumps`` took 1.0 ms of each request. orjson takes 0.09 ms for the same body (measured on the
+same bodies, interleaved), with no cache of the history's strings to keep.
+
+The JSON is standard (RFC 8259) and compact; it differs from ``json.dumps``'s only in spelling, never in
+value: floats in their shortest form (``1e100``, not ``1e+100``), and a float that is not a number
+written as ``null`` (``json.dumps`` wrote ``NaN``, which is not JSON and which the APIs refuse). What
+orjson does not encode (an integer beyond 64 bits, a key that is not a string) is encoded by ``json``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from functools import lru_cache
-from json import encoder as _json_encoder
 from typing import Any
 
-from flux_tui.core.tokens import HISTORY_TEXTS_CACHED
-
-_escape = lru_cache(maxsize=HISTORY_TEXTS_CACHED)(_json_encoder.encode_basestring)
-
-
-def _not_serialisable(value: object) -> Any:
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-def _make_encoder() -> Callable[[Any, int], Any] | None:
-    make = getattr(_json_encoder, "c_make_encoder", None)  # CPython's C encoder; absent elsewhere
-    if make is None:
-        return None
-    try:
-        # The arguments json.JSONEncoder passes it (markers None: no cycle check, bodies are trees).
-        return make(None, _not_serialisable, _escape, None, ":", ",", False, False, True)
-    except TypeError:  # another signature: use json.dumps
-        return None
-
-
-_encode = _make_encoder()
+import orjson
 
 
 def dumps(body: Any) -> bytes:
-    """``body`` as compact UTF-8 JSON (non-ASCII kept as is)."""
-    if _encode is None:
+    """``body`` as compact UTF-8 JSON (non-ASCII kept as is); TypeError for what JSON cannot hold."""
+    try:
+        return orjson.dumps(body)
+    except orjson.JSONEncodeError:
         return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    return "".join(_encode(body, 0)).encode()

@@ -18,24 +18,59 @@ pauses). Full collections are now the app's to run when no turn streams (``colle
 each turn, as often as CPython's own threshold would); young generations are collected as before.
 The automatic full collection stays as a backstop, at ten times its usual interval, for a turn that
 runs far longer than usual.
+
+All of this was measured on CPython 3.11 (``MEASURED_ON``) and applies there only. The collector's
+thresholds are CPython internals: 3.14's incremental collector reads the second one as the share of the
+old generation scanned per step and ignores the third, so the same settings would mean something else.
+On any other version the collector keeps CPython's defaults (and the log says so); to add a version,
+run ``python -m benchmarks --only startup,long_session`` on it with and without the tuning.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import logging
+import sys
 
 from flux_tui.core import tokens
+
+log = logging.getLogger(__name__)
+
+MEASURED_ON = frozenset({(3, 11)})  # the CPython minor versions the tuning was measured on
 
 FULL_EVERY = 10  # collections of the middle generation between two full ones (CPython's threshold)
 FULL_AT_THE_LATEST = 10 * FULL_EVERY  # the automatic full collection, past this even mid-turn
 
 _frozen = False
+_untuned_logged = False
+
+
+def python_version() -> tuple[int, int]:
+    return sys.version_info[0], sys.version_info[1]
+
+
+def tuned() -> bool:
+    """Whether this Python is one the tuning was measured on (logged once when it is not)."""
+    global _untuned_logged
+    version = python_version()
+    if version in MEASURED_ON:
+        return True
+    if not _untuned_logged:
+        _untuned_logged = True
+        measured = ", ".join(f"{major}.{minor}" for major, minor in sorted(MEASURED_ON))
+        log.info(
+            "garbage collector left at CPython's defaults: its tuning was measured on Python %s, not %d.%d",
+            measured,
+            *version,
+        )
+    return False
 
 
 def hold_collection() -> None:
     """Stop the garbage collector until ``release_collection`` (the app calls it after its first frame)."""
-    gc.disable()
+    if tuned():
+        gc.disable()
 
 
 def release_collection() -> None:
@@ -45,14 +80,17 @@ def release_collection() -> None:
 async def freeze_after_warm_up() -> bool:
     """Load the token encoding (in a thread), then freeze the heap, once per process.
 
-    Returns whether this call froze it. Called when the provider is warmed up: the heavy imports are
-    done by then, so what is frozen is what start-up built.
+    Returns whether this call froze it (never on a Python the tuning was not measured on). Called when
+    the provider is warmed up: the heavy imports are done by then, so what is frozen is what start-up
+    built.
     """
     global _frozen
     if _frozen:
         return False
     _frozen = True
     await asyncio.to_thread(tokens.preload, False)
+    if not tuned():
+        return False
     gc.freeze()
     defer_full_collections()
     return True
@@ -66,7 +104,7 @@ def defer_full_collections() -> None:
 
 def collect_if_due() -> bool:
     """Run a full collection if CPython would have by now; returns whether it ran."""
-    if gc.get_count()[2] < FULL_EVERY:
+    if not tuned() or gc.get_count()[2] < FULL_EVERY:
         return False
     gc.collect()
     return True

@@ -1,18 +1,23 @@
-"""Fixes for three Textual 8 bugs that made a long conversation slower and heavier than it has to be.
+"""Fixes for three Textual 8.2 bugs that made a long conversation slower and heavier than it has to be.
 
-1. ``StylesCache.get_inner_outer`` is written as a class method (its first parameter is ``cls``) but is not
-declared one, so its ``lru_cache(1024)`` is keyed on the ``StylesCache`` instance: the cache keeps the
-last 1,024 widgets' style caches, with every line they drew (``Strip`` objects and their own caches),
-whether or not the widgets still exist. In a long conversation that was about 0.4 MB more for each
-exchange, folded turns included. The colours are all the result depends on, so they are all the cache
-is keyed on here (a no-op once Textual declares the method properly).
+Each fix replaces a private Textual method, so each is applied only where the installed Textual still has
+the bug as it was read and measured: the Textual minor series ``CHECKED_ON`` (pyproject pins ``textual``
+to it) and the exact parameters of the method replaced. Anything else (a newer Textual, a changed
+signature, a method Textual has since fixed) leaves Textual as it is and logs why, once per patch.
+
+1. ``StylesCache.get_inner_outer`` (Textualize/textual#6665) is written as a class method (its first
+parameter is ``cls``) but is not declared one, so its ``lru_cache(1024)`` is keyed on the ``StylesCache``
+instance: the cache keeps the last 1,024 widgets' style caches, with every line they drew (``Strip``
+objects and their own caches), whether or not the widgets still exist. In a long conversation that was
+about 0.4 MB more for each exchange, folded turns included. The colours are all the result depends on, so
+they are all the cache is keyed on here. Textual declaring the method a class or static method fixes it.
 
 2. ``Compositor.reflow`` lays out every widget (``visible_only=False``) and keeps the result as its
 full map, but leaves the map marked stale: the first widget asked for its region afterwards (Textual
-asks during the same layout pass, for widgets whose size changed) made the compositor lay out every
+asks during the same layout pass, for widgets whose size changed) makes the compositor lay out every
 widget a second time. In a chat that means every widget of every turn on screen, twice per frame in
 which an answer grew: measured, 6 ms of a 24 ms layout 35 exchanges into a session. The map is marked
-fresh once ``reflow`` has built it.
+fresh once ``reflow`` has built it. Not reported upstream when this was written.
 
 3. After a full layout, ``Screen._refresh_layout`` hands each widget the sizes it has just computed with
 ``Widget._size_updated(..., layout=True)``, which sets ``virtual_size`` through its reactive, declared
@@ -20,7 +25,8 @@ with ``layout=True``: every widget whose content grew asks for the layout that h
 streaming answer grows on every beat, so each beat drew a second frame about 40 ms after the first
 (a whole layout and a repaint of the chat, 4 ms, for nothing on screen). The partial-layout path of the
 same method passes ``layout=False``; so does this patch for the full one. Nothing watches
-``virtual_size``, and the scrollbars are updated as before (``_scroll_update``).
+``virtual_size``, and the scrollbars are updated as before (``_scroll_update``). Not reported upstream
+when this was written.
 
 ``apply()`` is idempotent.
 """
@@ -28,7 +34,11 @@ same method passes ``layout=False``; so does this patch for the full one. Nothin
 from __future__ import annotations
 
 import inspect
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 from typing import Any
 
 from textual._compositor import Compositor
@@ -36,6 +46,10 @@ from textual._styles_cache import StylesCache
 from textual.color import Color
 from textual.style import Style
 from textual.widget import Widget
+
+log = logging.getLogger(__name__)
+
+CHECKED_ON = (8, 2)  # the Textual minor series these bugs were read and measured on
 
 
 @lru_cache(1024)
@@ -65,18 +79,114 @@ def _size_updated(
     return _original_size_updated(self, size, virtual_size, container_size, layout=False)
 
 
+def _lru_cached_on_the_instance(current: object) -> bool:
+    """The bug of ``get_inner_outer``: an ``lru_cache`` on a plain method (so keyed on ``self``)."""
+    return hasattr(current, "cache_info") and not isinstance(current, classmethod | staticmethod)
+
+
+@dataclass(frozen=True)
+class Patch:
+    """One replaced method: where, what it fixes, and the parameters of the method it was checked on."""
+
+    name: str
+    owner: type
+    attribute: str
+    replacement: Callable[..., Any]
+    parameters: tuple[str, ...]
+    upstream: str  # the upstream issue it answers, or why there is none
+    has_bug: Callable[[object], bool] = lambda _current: True  # a check of the bug itself, if one can be
+
+    @property
+    def original(self) -> object:
+        """Textual's own method, as it was before ``apply`` (tests put it back to show the bug)."""
+        return _ORIGINALS[self.name]
+
+
+PATCHES = (
+    Patch(
+        "style cache leak",
+        StylesCache,
+        "get_inner_outer",
+        _get_inner_outer,
+        ("cls", "base_background", "background"),
+        "https://github.com/Textualize/textual/issues/6665",
+        _lru_cached_on_the_instance,
+    ),
+    Patch(
+        "full map left stale after reflow",
+        Compositor,
+        "reflow",
+        _reflow,
+        ("self", "parent", "size"),
+        "not reported upstream",
+    ),
+    Patch(
+        "second layout from the sizes of a full layout",
+        Widget,
+        "_size_updated",
+        _size_updated,
+        ("self", "size", "virtual_size", "container_size", "layout"),
+        "not reported upstream",
+    ),
+)
+
+_ORIGINALS = {patch.name: inspect.getattr_static(patch.owner, patch.attribute) for patch in PATCHES}
+
+
+def textual_version() -> str:
+    return metadata.version("textual")
+
+
+def _series(version: str) -> tuple[int, ...]:
+    parts = version.split(".")[:2]
+    return tuple(int(part) for part in parts if part.isdigit())
+
+
+def _parameters(attribute: object) -> tuple[str, ...] | None:
+    """The parameters of a method as written (``cls`` or ``self`` included)."""
+    if isinstance(attribute, classmethod | staticmethod):
+        attribute = attribute.__func__
+    try:
+        return tuple(inspect.signature(attribute).parameters)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def why_not(patch: Patch, version: str | None = None) -> str | None:
+    """Why ``patch`` does not apply to the installed Textual, or None when it does."""
+    version = version or textual_version()
+    if _series(version) != CHECKED_ON:
+        checked = ".".join(map(str, CHECKED_ON))
+        return f"Textual {version} is not the {checked} series it was checked on"
+    current = inspect.getattr_static(patch.owner, patch.attribute, None)
+    if current is None:
+        return f"Textual {version} has no {patch.owner.__name__}.{patch.attribute}"
+    if not patch.has_bug(current):
+        return f"{patch.owner.__name__}.{patch.attribute} no longer has the bug in Textual {version}"
+    parameters = _parameters(current)
+    if parameters != patch.parameters:
+        return (
+            f"{patch.owner.__name__}.{patch.attribute} takes {parameters} in Textual {version}, "
+            f"not {patch.parameters} as checked"
+        )
+    return None
+
+
+_skipped: set[str] = set()  # patches whose skipping was logged (once per process)
+
+
 def apply() -> bool:
     """Patch what still has the bugs; returns whether anything was patched now."""
     patched = False
-    current = inspect.getattr_static(StylesCache, "get_inner_outer")
-    if current is not _get_inner_outer and not isinstance(current, classmethod | staticmethod):
-        StylesCache.get_inner_outer = _get_inner_outer  # type: ignore[method-assign, assignment]
-        patched = True
-    if Compositor.reflow is not _reflow:
-        Compositor.reflow = _reflow  # type: ignore[method-assign]
-        patched = True
-    if Widget._size_updated is not _size_updated:
-        Widget._size_updated = _size_updated  # type: ignore[method-assign]
+    for patch in PATCHES:
+        if inspect.getattr_static(patch.owner, patch.attribute, None) is patch.replacement:
+            continue
+        reason = why_not(patch)
+        if reason is not None:
+            if patch.name not in _skipped:
+                _skipped.add(patch.name)
+                log.info("Textual patch %r (%s) not applied: %s", patch.name, patch.upstream, reason)
+            continue
+        setattr(patch.owner, patch.attribute, patch.replacement)
         patched = True
     return patched
-
