@@ -197,7 +197,7 @@ async def run_headless(
         provider,
         tools=tools,
         approver=deny_approval,
-        system_prompt=getattr(config, "system_prompt", None),
+        system_prompt=project_context(config),
         max_steps=int(getattr(tools_cfg, "max_steps", 25) or 25),
         sinks=[printer, *(sinks or [])],
         stream_step=step,
@@ -222,6 +222,17 @@ async def run_headless(
     if stop_reason == STOP_MAX_STEPS:
         return EXIT_MAX_STEPS
     return EXIT_OK
+
+
+def project_context(config: Any) -> Any:
+    """The configured system prompt with AGENTS.md and the environment (read on the first turn)."""
+    from pathlib import Path
+
+    from flux_tui.core.instructions import ProjectContext
+
+    workspace = getattr(config, "workspace", None) or Path.cwd()
+    config_dir = getattr(config, "config_path", None)
+    return ProjectContext(getattr(config, "system_prompt", None), Path(workspace), config_dir)
 
 
 def _nothing_to_continue(transcript: Any) -> str | None:

@@ -21,6 +21,7 @@ from flux_tui.core.agent_events import AgentEvent
 from flux_tui.core.config import Config, ConfigProblem
 from flux_tui.core.errors import ConfigError
 from flux_tui.core.failover import ReliableStep
+from flux_tui.core.instructions import ProjectContext
 from flux_tui.core.protocols import EventSink, ToolRunner
 from flux_tui.core.secret_values import tool_result_redactor
 from flux_tui.core.transcript import Transcript
@@ -89,12 +90,14 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
         if tools is None:
             tools = self._default_tools()
         provider, self._startup_note = self.initial_provider()
+        # AGENTS.md, the user's instructions and the environment join the system prompt on the first turn.
+        self.project_context = ProjectContext(config.system_prompt, self.workspace, config.config_path)
         self._model_lists: dict[str, list[str]] = {}
         self.agent = Agent(
             provider,
             tools=tools,
             approver=self.approve,
-            system_prompt=config.system_prompt,
+            system_prompt=self.project_context,
             max_steps=config.tools.max_steps,
             sinks=[self.event_sink, *sinks],
             redactor=tool_result_redactor(config),

@@ -7,6 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from flux_tui.core.budget import BudgetGuard
+from flux_tui.core.instructions import INIT_PROMPT, PROJECT_FILES, instructions_markdown
 from flux_tui.ui.commands import complete, help_markdown, is_known, parse_slash, unescape_prompt
 from flux_tui.ui.messages import (
     ModelChosen,
@@ -60,6 +61,7 @@ class CommandControl:
             "continue": partial(start_continue, self),
             "budget": partial(budget_command, self, self._budget_guard(), arg),
             "history": self.action_history,
+            "init": self.action_init,
             "clear": self.action_clear,
             "sessions": self.action_sessions,
             "replay": partial(self._replay, arg),
@@ -87,7 +89,18 @@ class CommandControl:
     # -- actions (keys, palette, commands) ------------------------------------------------------------
 
     def action_stats(self: FluxApp) -> None:
-        self.chat.add_info(stats_markdown(self.sidebar.ledger), classes="stats")
+        instructions = instructions_markdown(self.project_context)
+        self.chat.add_info(stats_markdown(self.sidebar.ledger) + "\n\n" + instructions, classes="stats")
+
+    def action_init(self: FluxApp) -> None:
+        existing = [p for p in (self.workspace / n for n in PROJECT_FILES) if p.is_file()]
+        if existing:
+            self.chat.add_notice(
+                f"{existing[0].name} already exists in the workspace; edit it, or remove it and /init again.",
+                "warning",
+            )
+            return
+        self.send_prompt(INIT_PROMPT)
 
     def action_history(self: FluxApp) -> None:
         self.chat.add_info(history_markdown(self.transcript), classes="history")
