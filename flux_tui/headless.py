@@ -205,6 +205,7 @@ async def run_headless(
     )
     if resumed is not None:
         _announce_switch(agent, resumed)
+    mcp = await start_mcp(config, tools, err)
     try:
         stop_reason = await agent.run_turn(prompt)
     except asyncio.CancelledError:
@@ -212,6 +213,8 @@ async def run_headless(
         err.write("flux-tui: interrupted\n")
         return EXIT_INTERRUPTED
     finally:
+        if mcp is not None:
+            await mcp.stop()
         # After a failover the agent holds a different provider than the one built here.
         await provider.aclose()
         if agent.provider is not provider:
@@ -222,6 +225,17 @@ async def run_headless(
     if stop_reason == STOP_MAX_STEPS:
         return EXIT_MAX_STEPS
     return EXIT_OK
+
+
+async def start_mcp(config: Any, tools: Any, err: TextIO) -> Any:
+    """The MCP servers of ``.mcp.json`` and flux.toml, started, their tools in ``tools`` (None: none)."""
+    from flux_tui.mcp.manager import McpManager
+
+    manager = McpManager(config, tools, lambda text, level: err.write(f"flux-tui: {level}: {text}\n"))
+    if not manager.configured:
+        return None
+    await manager.start()
+    return manager
 
 
 def project_context(config: Any) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -29,6 +29,7 @@ from flux_tui.ui.command_handlers import CommandControl
 from flux_tui.ui.commands import FluxCommands
 from flux_tui.ui.heap import release_collection
 from flux_tui.ui.lazy_provider import ProviderFactory
+from flux_tui.ui.mcp_control import start_mcp
 from flux_tui.ui.reliability import make_stream_step
 from flux_tui.ui.reports import WELCOME_MARKUP, problems_markdown, setup_markdown
 from flux_tui.ui.session_control import SessionControl
@@ -40,6 +41,9 @@ from flux_tui.ui.widgets.cost_sidebar import CostSidebar
 from flux_tui.ui.widgets.prompt_input import PromptInput, SuggestionBar
 from flux_tui.ui.widgets.tool_inspector import ToolInspector
 from flux_tui.ui.widgets.top_bar import TopBar
+
+if TYPE_CHECKING:
+    from flux_tui.mcp.manager import McpManager
 
 apply_textual_patches()  # before anything renders (see textual_patches)
 
@@ -85,6 +89,7 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
         self.transcript = Transcript()
         # Set by whoever wires the session store: what /sessions (ctrl+o) and /replay ID do.
         self.open_sessions_handler: Callable[[], object] | None = None
+        self.mcp: McpManager | None = None  # set when MCP servers are configured
         self.replay_handler: Callable[[str], object] | None = None
         self._inbox: list[AgentEvent] = []
         if tools is None:
@@ -154,6 +159,11 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
         provider = self.agent.provider
         self.update_current(provider.name, provider.model, provider.kind)
         self.warm_up()
+        start_mcp(self)
+
+    async def on_unmount(self) -> None:
+        if self.mcp is not None:
+            await self.mcp.stop()  # the servers end with the app
 
     def _default_tools(self) -> ToolRunner | None:
         from flux_tui.core.logging_setup import config_secrets

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from flux_tui.core.budget import BudgetGuard
 from flux_tui.core.instructions import INIT_PROMPT, PROJECT_FILES, instructions_markdown
 from flux_tui.ui.commands import complete, help_markdown, is_known, parse_slash, unescape_prompt
+from flux_tui.ui.mcp_control import mcp_markdown
 from flux_tui.ui.messages import (
     ModelChosen,
     OpenSessions,
@@ -62,6 +63,7 @@ class CommandControl:
             "budget": partial(budget_command, self, self._budget_guard(), arg),
             "history": self.action_history,
             "init": self.action_init,
+            "mcp": lambda: self.chat.add_info(mcp_markdown(self), classes="mcp"),
             "clear": self.action_clear,
             "sessions": self.action_sessions,
             "replay": partial(self._replay, arg),

@@ -24,6 +24,7 @@ SLASH_COMMANDS: tuple[SlashSpec, ...] = (
     SlashSpec("provider", "NAME", "switch provider; the conversation carries over"),
     SlashSpec("model", "NAME", "switch model of the current provider"),
     SlashSpec("stats", "", "token usage and cost per provider and model"),
+    SlashSpec("mcp", "", "MCP servers, their state and their tools"),
     SlashSpec("init", "", "have the model look at the workspace and write a first AGENTS.md"),
     SlashSpec("history", "", "the conversation so far, compact"),
     SlashSpec("retry", "", "ask again for the answer that failed or was cut off"),

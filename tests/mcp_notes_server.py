@@ -1,0 +1,34 @@
+"""An MCP server for the tests, written with the SDK's high-level server (FastMCP, ``MCPServer`` in mcp 2).
+
+Run by the tests over stdio: ``python tests/mcp_notes_server.py``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from mcp.server.mcpserver import MCPServer
+
+server = MCPServer("notes")
+
+
+@server.tool()
+def add(a: int, b: int) -> int:
+    """Add two integers."""
+    return a + b
+
+
+@server.tool()
+def whoami() -> str:
+    """The NOTES_USER the server was started with, and its working directory."""
+    return f"{os.environ.get('NOTES_USER', '?')} in {os.getcwd()}"
+
+
+@server.tool()
+def crash() -> str:
+    """Exit the server process at once."""
+    os._exit(3)
+
+
+if __name__ == "__main__":
+    server.run()
