@@ -205,6 +205,8 @@ async def run_headless(
     )
     if resumed is not None:
         _announce_switch(agent, resumed)
+    if prompt is not None:
+        prompt = _with_mentions(prompt, tools, agent, err)
     mcp = await start_mcp(config, tools, err)
     try:
         stop_reason = await agent.run_turn(prompt)
@@ -225,6 +227,19 @@ async def run_headless(
     if stop_reason == STOP_MAX_STEPS:
         return EXIT_MAX_STEPS
     return EXIT_OK
+
+
+def _with_mentions(prompt: str, tools: Any, agent: Agent, err: TextIO) -> str:
+    """``@path`` attaches the file (or a directory's listing), as in the TUI; what is not attached is said."""
+    from flux_tui.tools.mentions import expand_mentions
+
+    expanded = expand_mentions(prompt, tools.ctx.workspace, tools.ctx.secret_files)
+    for message in expanded.refused:
+        err.write(f"flux-tui: {message}\n")
+    for item in expanded.attached:
+        err.write(f"flux-tui: attached {item.shown}" + (f" ({item.note})" if item.note else "") + "\n")
+    context = expanded.text[len(prompt) :]
+    return prompt + agent.redactor.redact_text(context) if context else prompt
 
 
 async def start_mcp(config: Any, tools: Any, err: TextIO) -> Any:

@@ -44,6 +44,7 @@ from flux_tui.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
     from flux_tui.mcp.manager import McpManager
+    from flux_tui.tools.mentions import ShellOutput
 
 apply_textual_patches()  # before anything renders (see textual_patches)
 
@@ -90,6 +91,7 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
         # Set by whoever wires the session store: what /sessions (ctrl+o) and /replay ID do.
         self.open_sessions_handler: Callable[[], object] | None = None
         self.mcp: McpManager | None = None  # set when MCP servers are configured
+        self.pending_shell: list[ShellOutput] = []  # !command outputs waiting for the next prompt
         self.replay_handler: Callable[[str], object] | None = None
         self._inbox: list[AgentEvent] = []
         if tools is None:

@@ -17,6 +17,8 @@ from flux_tui.ui.messages import (
     ProviderChosen,
     StartReplay,
 )
+from flux_tui.ui.prompt_context import completions as mention_completions
+from flux_tui.ui.prompt_context import prompt_with_context, run_shell
 from flux_tui.ui.reliability import budget_command, clean_prompt, start_continue, start_retry
 from flux_tui.ui.reports import history_markdown, stats_markdown
 
@@ -31,12 +33,19 @@ class CommandControl:
 
     def on_prompt_submitted(self: FluxApp, message: PromptSubmitted) -> None:
         command = parse_slash(message.text)
-        if command is None:
-            self.send_prompt(clean_prompt(self, unescape_prompt(message.text)))
-        else:
+        if command is not None:
             self.run_slash(*command)
+        elif message.text.lstrip().startswith("!"):
+            run_shell(self, message.text.lstrip()[1:])
+        elif self.turn_running:
+            self.send_prompt(message.text)  # refused, with the notice
+        else:
+            prompt = clean_prompt(self, unescape_prompt(message.text))
+            self.send_prompt(prompt_with_context(self, prompt))
 
     def completions(self: FluxApp, text: str) -> list[str]:
+        if not text.startswith("/"):
+            return mention_completions(self, text)
         providers = self.config.provider_names()
         return complete(text, providers=providers, models=self.top_bar.models)
 
@@ -91,8 +100,11 @@ class CommandControl:
     # -- actions (keys, palette, commands) ------------------------------------------------------------
 
     def action_stats(self: FluxApp) -> None:
-        instructions = instructions_markdown(self.project_context)
-        self.chat.add_info(stats_markdown(self.sidebar.ledger) + "\n\n" + instructions, classes="stats")
+        text = stats_markdown(self.sidebar.ledger)
+        self.project_context.system_prompt()  # reads the files, if no turn has yet
+        if self.project_context.files:  # what goes into every request, and its cost
+            text += "\n\n" + instructions_markdown(self.project_context)
+        self.chat.add_info(text, classes="stats")
 
     def action_init(self: FluxApp) -> None:
         existing = [p for p in (self.workspace / n for n in PROJECT_FILES) if p.is_file()]

@@ -29,6 +29,8 @@ async def test_init_writes_agents_md_with_approval_and_the_next_turn_reads_it(
     fake_api.queue_anthropic_text("Sure.")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
+        await run_command(pilot, app, "/stats")
+        assert "Instructions" not in app.chat.query(InfoPanel).filter(".stats").last().source
         await run_command(pilot, app, "/init")
         await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen))
         first = fake_api.requests_to("/v1/messages")[0].body
@@ -46,11 +48,3 @@ async def test_init_writes_agents_md_with_approval_and_the_next_turn_reads_it(
         assert "AGENTS.md" in stats.source and "| project |" in stats.source
         await run_command(pilot, app, "/init")
         assert "already exists" in app.chat.query(NoticeLine).last().text
-
-
-async def test_stats_says_when_no_instruction_file_is_loaded(make_app: Any, sandbox: Path) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await run_command(pilot, app, "/stats")
-        stats = app.chat.query(InfoPanel).filter(".stats").last()
-        assert "No instruction file loaded" in stats.source
