@@ -1,11 +1,13 @@
 """An MCP server for the tests, written with the SDK's high-level server (FastMCP, ``MCPServer`` in mcp 2).
 
-Run by the tests over stdio: ``python tests/mcp_notes_server.py``.
+Run by the tests over stdio (``python tests/mcp_notes_server.py``) or streamable HTTP
+(``python tests/mcp_notes_server.py --http PORT``).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
 from mcp.server.mcpserver import MCPServer
 
@@ -31,4 +33,7 @@ def crash() -> str:
 
 
 if __name__ == "__main__":
-    server.run()
+    if len(sys.argv) == 3 and sys.argv[1] == "--http":  # streamable HTTP on 127.0.0.1:PORT/mcp
+        server.run("streamable-http", host="127.0.0.1", port=int(sys.argv[2]))
+    else:
+        server.run()

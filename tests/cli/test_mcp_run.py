@@ -5,7 +5,11 @@ fails to start or dies is reported and the run goes on."""
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +124,36 @@ def test_a_broken_mcp_json_is_reported(
     openai_fake.queue_openai_text("ok")
     assert main(["run", "hi"]) == 0
     assert ".mcp.json: cannot be read as JSON" in capsys.readouterr().err
+
+
+@pytest.fixture
+def http_server() -> Iterator[str]:
+    """The notes server over streamable HTTP on a free local port; its URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, SERVER, "--http", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_a_server_over_streamable_http(
+    cli_env: Path, openai_fake: Any, http_server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    toml = f'[mcp_servers.remote]\nurl = "{http_server}"\npolicy = "allow"\n'
+    (cli_env / "work" / "flux.toml").write_text(toml)
+    openai_fake.queue_openai_tool_calls([("c1", "mcp__remote__add", {"a": 40, "b": 2})])
+    openai_fake.queue_openai_text("42.")
+    assert main(["run", "forty plus two"]) == 0, capsys.readouterr().err
+    assert _last_tool_result(openai_fake) == "42"
