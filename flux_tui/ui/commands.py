@@ -81,7 +81,10 @@ def help_markdown(bindings: Iterable[tuple[str, str]]) -> str:
     lines += [
         "",
         "Enter sends, ctrl+j (or shift+enter / alt+enter) adds a newline, up/down recall earlier prompts, "
-        "Tab completes a slash command. Start a prompt with `//` to send a literal `/`.",
+        "Tab completes a slash command or an `@path`. Start a prompt with `//` to send a literal `/`.",
+        "",
+        "`@path` attaches a file of the workspace (a directory: its listing). `!command` runs a shell "
+        "command in the workspace without asking the model; its output goes with your next prompt.",
     ]
     return "\n".join(lines)
 
