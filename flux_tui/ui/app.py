@@ -161,6 +161,8 @@ class FluxApp(SessionControl, TurnControl, ProviderControl, CommandControl, App[
         provider = self.agent.provider
         self.update_current(provider.name, provider.model, provider.kind)
         self.warm_up()
+        # AGENTS.md and the git state are read off the event loop, before the first prompt needs them.
+        self.run_worker(self.project_context.system_prompt, thread=True, group="context")
         start_mcp(self)
 
     async def on_unmount(self) -> None:
