@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -216,50 +218,42 @@ def _main(argv: list[str] | None) -> int:
 
 
 def _cmd_run(config: Any, problems: list[Any], args: argparse.Namespace) -> int:
-    from flux_tui.core.logging_setup import config_secrets
-
     fmt = getattr(args, "output_format", "text")
     if fmt == "text":
-        return _run(config, problems, args, None)
-    import io
-
-    from flux_tui.headless_output import JsonOutput
+        return _run(config, problems, args, _RunIO(err=sys.stderr))
+    from flux_tui.core.logging_setup import config_secrets
+    from flux_tui.headless_output import JsonOutput, LastLine
 
     # The answer goes into the JSON; standard error keeps the tool activity and messages.
     output = JsonOutput(sys.stdout, stream=fmt == "stream-json", secrets=config_secrets(config))
-    err = _LastLine(sys.stderr)
-    session: list[str | None] = [None]
-    code = _run(config, problems, args, (output, err, io.StringIO(), session))
+    io = _RunIO(err=LastLine(sys.stderr), output=output)
+    try:
+        code = _run(config, problems, args, io)
+    except Exception as exc:
+        stored = _store_problem(exc)  # said on stderr; the JSON carries the same exit code
+        if stored is None:
+            raise
+        code, output.error = stored, str(exc)
     if output.error is None and code != 0:
-        output.error = err.last
-    output.finish(session[0], code)
+        output.error = io.err.last
+    output.finish(io.session_id, code)
     return code
 
 
-class _LastLine:
-    """Standard error that remembers its last message (the error of a run that ends early, for JSON)."""
+@dataclass
+class _RunIO:
+    """Where a run writes: ``err`` always; with ``output`` (json, stream-json) the answer text goes
+    nowhere but into it, and ``session_id`` is set once the run is saved."""
 
-    def __init__(self, stream: Any) -> None:
-        self.stream = stream
-        self.last: str | None = None
-
-    def write(self, text: str) -> int:
-        line = text.strip().removeprefix("flux-tui: ")
-        if line:
-            self.last = line
-        return self.stream.write(text)
-
-    def flush(self) -> None:
-        self.stream.flush()
-
-    def isatty(self) -> bool:
-        return bool(getattr(self.stream, "isatty", lambda: False)())
+    err: Any
+    output: Any = None
+    session_id: str | None = None
 
 
-def _run(config: Any, problems: list[Any], args: argparse.Namespace, json_out: tuple[Any, ...] | None) -> int:
+def _run(config: Any, problems: list[Any], args: argparse.Namespace, io: _RunIO) -> int:
     from flux_tui.headless import EXIT_CONFIG, EXIT_INTERRUPTED, run_headless
 
-    output, err, out, session = json_out or (None, sys.stderr, None, None)
+    err = io.err
     for problem in problems:
         print(f"flux-tui: {problem}", file=err)
     from flux_tui.core.logging_setup import config_secrets
@@ -292,18 +286,17 @@ def _run(config: Any, problems: list[Any], args: argparse.Namespace, json_out: t
             run_headless(
                 config,
                 prompt,
-                out=out,
-                err=err if output is not None else None,
+                out=StringIO() if io.output is not None else None,
+                err=err,
                 yolo=bool(config.yolo),
-                sinks=[recording.recorder, *([output] if output is not None else [])],
+                sinks=[recording.recorder, *([io.output] if io.output is not None else [])],
                 resumed=loaded,
                 target=target,
             )
         )
     finally:
         code = recording.finish(code)
-        if session is not None:
-            session[0] = recording.recorder.session_id
+        io.session_id = recording.recorder.session_id
     return code
 
 

@@ -81,3 +81,23 @@ class JsonOutput:
         else:
             self.out.write(self._redactor.redact_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
             self.out.flush()
+
+
+class LastLine:
+    """Standard error that remembers its last message (the error of a run that ends early, for JSON)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.last: str | None = None
+
+    def write(self, text: str) -> int:
+        line = text.strip().removeprefix("flux-tui: ")
+        if line:
+            self.last = line
+        return int(self.stream.write(text) or 0)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return bool(getattr(self.stream, "isatty", lambda: False)())

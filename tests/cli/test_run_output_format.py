@@ -129,3 +129,17 @@ def test_completion_scripts_know_the_subcommands_and_options(
     assert main(["completion", shell]) == 0
     script = capsys.readouterr().out
     assert "flux-tui" in script and "replay" in script and "--output-format" in script
+
+
+def test_json_on_a_broken_store_still_prints_the_object_with_the_store_code(
+    cli_env: Path, openai_fake: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from store_samples import garbage
+
+    from flux_tui.sessions.models import EXIT_STORE
+
+    garbage(cli_env / "data" / "sessions.db")
+    openai_fake.queue_openai_text("An answer nobody can save.")
+    code, data, err = _json_run(capsys, "hi")
+    assert code == EXIT_STORE and data["exit"] == EXIT_STORE
+    assert data["error"] and "flux-tui:" in err
