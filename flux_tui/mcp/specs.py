@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from flux_tui.core._config_mcp import McpServerSettings
 
@@ -30,7 +31,12 @@ class McpServerSpec:
     def describe(self) -> str:
         """What it runs (never its environment, which may hold keys)."""
         if self.settings.url:
-            return self.settings.url
+            # Without user info and query: either may carry a token.
+            parts = urlsplit(self.settings.url)
+            host = parts.hostname or ""
+            if parts.port:
+                host += f":{parts.port}"
+            return urlunsplit((parts.scheme, host, parts.path, "", ""))
         return " ".join([self.settings.command or "", *self.settings.args]).strip()
 
 

@@ -58,3 +58,9 @@ def test_the_app_module_does_not_import_the_mcp_sdk() -> None:
     code = "import sys, flux_tui.ui.app, flux_tui.headless; print('mcp' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_url_is_shown_without_the_credentials_it_may_carry(tmp_path: Path) -> None:
+    url = "https://user:hunter2@mcp.example.com:8443/mcp?api_key=s3cret"
+    found = find_servers(tmp_path, {"remote": McpServerSettings(url=url)})
+    assert found.specs[0].describe() == "https://mcp.example.com:8443/mcp"
