@@ -128,7 +128,8 @@ def expand_mentions(
                 break
             expanded.attached.append(Attachment(candidate, shown, "file", note))
             if body or not note:
-                blocks.append(f'<file path="{shown}">\n{body}\n</file>')
+                end = "" if body.endswith("\n") else "\n"
+                blocks.append(f'<file path="{shown}">\n{body}{end}</file>')
             break
     for item in shell or []:
         line = item.command.replace('"', "'")

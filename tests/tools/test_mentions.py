@@ -31,7 +31,7 @@ def ws(tmp_path: Path) -> Workspace:
 def test_a_file_is_attached_after_the_typed_text(ws: Workspace) -> None:
     out = expand_mentions("what does @notes.txt say?", ws)
     assert out.text.startswith("what does @notes.txt say?\n\n<context>\n")
-    assert '<file path="notes.txt">\nbuy milk\n\n</file>' in out.text
+    assert '<file path="notes.txt">\nbuy milk\n</file>' in out.text
     assert [(a.shown, a.kind) for a in out.attached] == [("notes.txt", "file")]
     assert split_context(out.text) == ("what does @notes.txt say?", ["notes.txt"])
 
