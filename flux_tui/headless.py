@@ -207,7 +207,7 @@ async def run_headless(
         _announce_switch(agent, resumed)
     if prompt is not None:
         prompt = _with_mentions(prompt, tools, agent, err)
-    mcp = await start_mcp(config, tools, err)
+    mcp = await start_mcp(config, tools, err, agent.redactor)
     try:
         stop_reason = await agent.run_turn(prompt)
     except asyncio.CancelledError:
@@ -242,11 +242,12 @@ def _with_mentions(prompt: str, tools: Any, agent: Agent, err: TextIO) -> str:
     return prompt + agent.redactor.redact_text(context) if context else prompt
 
 
-async def start_mcp(config: Any, tools: Any, err: TextIO) -> Any:
+async def start_mcp(config: Any, tools: Any, err: TextIO, redactor: Any = None) -> Any:
     """The MCP servers of ``.mcp.json`` and flux.toml, started, their tools in ``tools`` (None: none)."""
     from flux_tui.mcp.manager import McpManager
 
-    manager = McpManager(config, tools, lambda text, level: err.write(f"flux-tui: {level}: {text}\n"))
+    say = lambda text, level: err.write(f"flux-tui: {level}: {text}\n")  # noqa: E731
+    manager = McpManager(config, tools, say, redactor)
     if not manager.configured:
         return None
     await manager.start()

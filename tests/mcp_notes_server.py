@@ -27,6 +27,12 @@ def whoami() -> str:
 
 
 @server.tool()
+def token() -> str:
+    """The NOTES_TOKEN the server was started with (a credential)."""
+    return f"my token is {os.environ.get('NOTES_TOKEN', '?')}"
+
+
+@server.tool()
 def crash() -> str:
     """Exit the server process at once."""
     os._exit(3)

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from flux_tui.core.protocols import ToolOutcome
+from flux_tui.core.redact import Redactor
+from flux_tui.core.secret_values import env_secrets
 from flux_tui.mcp.connection import McpConnection, RemoteTool, ServerGone
 from flux_tui.mcp.specs import McpServerSpec, find_servers, tool_name
 from flux_tui.tools.base import Tool, ToolContext
@@ -62,12 +64,18 @@ class McpTool(Tool):
 
 
 class McpManager:
-    def __init__(self, config: Any, toolbox: Any, notify: Notify | None = None) -> None:
+    def __init__(
+        self, config: Any, toolbox: Any, notify: Notify | None = None, redactor: Redactor | None = None
+    ) -> None:
+        """``redactor`` (the agent's, for tool results) learns the credentials in the servers' ``env``."""
         self.toolbox = toolbox
         self.workspace = Path(getattr(toolbox, "root", None) or getattr(config, "workspace", None) or ".")
         found = find_servers(self.workspace, dict(getattr(config, "mcp_servers", None) or {}))
         self.problems = found.problems
         self.connections = [McpConnection(spec, self.workspace) for spec in found.specs]
+        if redactor is not None:
+            for spec in found.specs:
+                redactor.add_secrets(env_secrets(spec.settings.env))
         self._policy = dict(getattr(getattr(config, "tools", None), "policy", None) or {})
         self._notify = notify or (lambda text, level: None)
         self.tool_names: dict[str, list[str]] = {}  # server -> its tools' names in the ToolBox

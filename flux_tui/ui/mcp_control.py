@@ -27,7 +27,7 @@ def start_mcp(app: FluxApp) -> None:
     def notify(text: str, level: str) -> None:
         app.chat.add_notice(text, level)
 
-    manager = McpManager(app.config, tools, notify)
+    manager = McpManager(app.config, tools, notify, app.agent.redactor)
     app.mcp = manager
     app.run_worker(_hold(app, manager), name="mcp", group="mcp", exclusive=True)
 

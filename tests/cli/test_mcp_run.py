@@ -66,6 +66,19 @@ def test_a_server_tool_is_offered_called_and_recorded(
     assert ("tool_call_proposed", "mcp__notes__add") in kinds
 
 
+def test_a_token_in_the_servers_env_is_redacted_before_the_model_sees_it(
+    cli_env: Path, openai_fake: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _mcp_json(cli_env / "work", notes=_notes(env={"NOTES_TOKEN": "tok-1f2e3d4c5b6a"}))
+    openai_fake.queue_openai_tool_calls([("c1", "mcp__notes__token", {})])
+    openai_fake.queue_openai_text("Held back.")
+    assert main(["run", "--yolo", "show the token"]) == 0, capsys.readouterr().err
+    result = _last_tool_result(openai_fake)
+    assert "tok-1f2e3d4c5b6a" not in result and "[redacted: NOTES_TOKEN]" in result
+    for stored in (cli_env / "data").rglob("*"):
+        assert not stored.is_file() or b"tok-1f2e3d4c5b6a" not in stored.read_bytes(), stored
+
+
 def test_policy_per_server_and_per_tool_from_flux_toml(
     cli_env: Path, openai_fake: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
