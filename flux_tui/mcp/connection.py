@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 State = Literal["starting", "ready", "failed", "stopped"]
 _WATCH_INTERVAL = 1.0  # seconds between liveness checks while a call runs
+_STDERR_TAIL = 4096  # bytes of the server's stderr looked at when it fails
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +47,7 @@ class McpConnection:
         self._ready = asyncio.Event()
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._devnull: Any = None
+        self._errlog: Any = None  # the server's stderr: its last lines explain a failure
 
     @property
     def name(self) -> str:
@@ -85,11 +87,12 @@ class McpConnection:
             from mcp import Client
 
             transport = self._transport()
-            # The server's own log would draw over the TUI: it goes nowhere.
-            self._devnull = open(os.devnull, "w")  # noqa: SIM115 - closed in stop()
             client = Client(transport, raise_exceptions=False) if isinstance(transport, str) else None
             if client is None:
-                client = _stdio_client(transport, self._devnull)
+                # The server's own log would draw over the TUI: it goes to a file, read on failure.
+                errlog = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115
+                self._errlog = errlog  # closed in stop()
+                client = _stdio_client(transport, self._errlog)
             async with client as connected:
                 self._client = connected
                 listed = await connected.list_tools()
@@ -112,7 +115,8 @@ class McpConnection:
 
     def _fail(self, message: str) -> None:
         self.state = "failed"
-        self.error = message
+        last = self._last_words()
+        self.error = f"{message} (it said: {last})" if last else message
         log.warning("MCP server %s: %s", self.name, message)
 
     async def call(self, tool: str, arguments: dict[str, Any]) -> tuple[str, bool]:
@@ -175,9 +179,23 @@ class McpConnection:
                 task.cancel()
                 with contextlib.suppress(BaseException):
                     await task
-        if self._devnull is not None:
-            self._devnull.close()
-            self._devnull = None
+        if self._errlog is not None:
+            self._errlog.close()
+            self._errlog = None
+
+    def _last_words(self) -> str:
+        """The last line the server wrote to stderr, if any (why it would not start, its traceback)."""
+        if self._errlog is None:
+            return ""
+        try:
+            self._errlog.seek(0, os.SEEK_END)
+            size = self._errlog.tell()
+            self._errlog.seek(max(0, size - _STDERR_TAIL))
+            tail = self._errlog.read()
+        except (OSError, ValueError):
+            return ""
+        lines = [line.strip() for line in tail.splitlines() if line.strip()]
+        return lines[-1][:300] if lines else ""
 
 
 def _stdio_client(params: Any, errlog: Any) -> Any:

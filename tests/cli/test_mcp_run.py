@@ -130,6 +130,17 @@ def test_a_server_that_cannot_start_or_dies_is_reported_and_the_run_goes_on(
     assert "mcp__broken" not in json.dumps(openai_fake.requests_to(CHAT)[0].body.get("tools"))
 
 
+def test_a_server_that_exits_at_once_is_reported_with_what_it_said(
+    cli_env: Path, openai_fake: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = "import sys; sys.exit('notes: NOTES_DB is not set')"
+    _mcp_json(cli_env / "work", early={"command": sys.executable, "args": ["-c", script]})
+    openai_fake.queue_openai_text("ok")
+    assert main(["run", "hi"]) == 0
+    err = capsys.readouterr().err
+    assert "MCP server early did not start" in err and "NOTES_DB is not set" in err
+
+
 def test_a_broken_mcp_json_is_reported(
     cli_env: Path, openai_fake: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
