@@ -72,7 +72,7 @@ class CommandControl:
             "budget": partial(budget_command, self, self._budget_guard(), arg),
             "history": self.action_history,
             "init": self.action_init,
-            "mcp": lambda: self.chat.add_info(mcp_markdown(self), classes="mcp"),
+            "mcp": self.action_mcp,
             "clear": self.action_clear,
             "sessions": self.action_sessions,
             "replay": partial(self._replay, arg),
@@ -115,6 +115,9 @@ class CommandControl:
             )
             return
         self.send_prompt(INIT_PROMPT)
+
+    def action_mcp(self: FluxApp) -> None:
+        self.chat.add_info(mcp_markdown(self), classes="mcp")
 
     def action_history(self: FluxApp) -> None:
         self.chat.add_info(history_markdown(self.transcript), classes="history")
@@ -186,6 +189,8 @@ class CommandControl:
             ("Cancel answer", "stop the answer that is streaming", self.action_cancel_turn),
             ("Retry (/retry)", "ask again for the answer that failed", partial(start_retry, self)),
             ("Continue (/continue)", "let the model go on", partial(start_continue, self)),
+            ("MCP servers (/mcp)", "their state and their tools", self.action_mcp),
+            ("Write AGENTS.md (/init)", "the model looks at the workspace", self.action_init),
             ("Help (/help)", "commands and keys", self.action_help),
         ]
         return actions
