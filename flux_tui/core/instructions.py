@@ -156,7 +156,10 @@ class ProjectContext:
             workspace = self.workspace.resolve()
             if self._environment is None:
                 self._environment = environment_text(workspace)
-            self.files = find_instruction_files(workspace, self.config_dir)
+            try:
+                self.files = find_instruction_files(workspace, self.config_dir)
+            except OSError:  # an unreadable directory: the conversation goes on without the files
+                self.files = []
             self._prompt = compose(self.base, self.files, self._environment)
             self._stamps = stamps
         return self._prompt

@@ -81,3 +81,15 @@ def test_stats_text_lists_files_and_tokens(tmp_path: Path) -> None:
     (tmp_path / "AGENTS.md").write_text("Hello there.\n")
     text = instructions_markdown(context)
     assert "AGENTS.md" in text and "| project |" in text
+
+
+def test_an_error_reading_the_files_leaves_the_prompt_usable(tmp_path: Path, monkeypatch) -> None:
+    import flux_tui.core.instructions as instructions
+
+    def refuse(path: Path) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    (tmp_path / "AGENTS.md").write_text("x\n")
+    monkeypatch.setattr(instructions, "_read", refuse)
+    context = ProjectContext("BASE", tmp_path)
+    assert context.system_prompt().startswith("BASE") and context.files == []
