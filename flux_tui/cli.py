@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,50 @@ EXIT_CODES = (
     "problem; 3 the step limit was hit (run); 4 the session store cannot be used (damaged, not "
     "flux-tui's, newer, locked) or the run could not be saved in it; 130 interrupted."
 )
+_STORE = "4 the session store cannot be used (damaged, not flux-tui's, newer, locked)"
+SUBCOMMAND_EXIT_CODES = {
+    "run": "exit codes: 0 the model finished; 1 the turn failed (provider error); 2 a configuration or "
+    "usage problem (no key, unknown provider, no prompt, no such session); 3 the step limit was hit; "
+    "4 the session store cannot be used or the run could not be saved in it; 130 interrupted. "
+    "With --output-format json the same code is the object's \"exit\".",
+    "replay": f"exit codes: 0 done; 1 no such session (or demo); 2 a configuration problem; {_STORE}.",
+    "export": f"exit codes: 0 written; 1 no such session; 2 unknown format; {_STORE}.",
+    "import": f"exit codes: 0 imported (prints the new id); 1 the file cannot be read or is not an "
+    f"export; {_STORE}.",
+    "sessions": f"exit codes: 0 listed; {_STORE}.",
+    "completion": "exit codes: 0 printed; 2 unknown shell.",
+}
+COMPLETION_SHELLS = ("bash", "zsh", "fish")
+
+
+class _Version(argparse.Action):
+    """``--version``: the one version, ``flux_tui.__version__`` (which pyproject.toml reads too)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        import flux_tui
+
+        print(f"flux-tui {flux_tui.__version__}")
+        parser.exit()
+
+
+def _fill(text: str) -> str:
+    import textwrap
+
+    return "\n\n".join(textwrap.fill(part, 100) for part in text.split("\n\n"))
+
+
+def _subparser(sub: Any, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+    if "description" in kwargs:
+        kwargs["description"] = _fill(kwargs["description"])
+    return sub.add_parser(
+        name,
+        epilog=_fill(SUBCOMMAND_EXIT_CODES[name]),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **kwargs,
+    )
 
 
 def _global_options(parser: argparse.ArgumentParser, *, default: Any = None) -> None:
@@ -50,35 +96,58 @@ def build_parser() -> argparse.ArgumentParser:
         description="Work with an AI coding assistant on Anthropic, OpenAI or any compatible endpoint.",
         epilog=EXIT_CODES,
     )
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     _global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = sub.add_parser(
+    run = _subparser(
+        sub,
         "run",
         help="run one prompt without the UI and print the answer",
         description="Run one prompt without the UI: the answer goes to stdout, tool activity to stderr. "
         "With --continue or --resume ID the prompt goes on in that session (without a prompt, the "
-        "model goes on from where it stopped).",
+        "model goes on from where it stopped).\n\n--output-format json prints one object when the run "
+        'is over: {"answer", "session_id", "provider", "model", "usage": {...}, "cost_usd", "exit", '
+        '"error"}; stream-json prints every event as one JSON line as it happens, then that object '
+        'with "kind": "result".',
     )
     run.add_argument("prompt", nargs="?", help="the prompt (use - to read it from standard input)")
+    run.add_argument(
+        "--output-format",
+        choices=("text", "json", "stream-json"),
+        default="text",
+        help="text (default): the answer as it streams; json: one object at the end; "
+        "stream-json: one JSON event per line",
+    )
     _global_options(run, default=argparse.SUPPRESS)
 
-    replay = sub.add_parser("replay", help="re-enact a saved session in the UI")
+    replay = _subparser(sub, "replay", help="re-enact a saved session in the UI")
     replay.add_argument("session_id", nargs="?", help="session id (see `flux-tui sessions list`)")
     replay.add_argument("--demo", action="store_true", help="play the bundled demo session")
     replay.add_argument("--speed", default="1", help="1, 2, 10 or instant (default 1)")
 
-    export = sub.add_parser("export", help="export a session as Markdown or JSONL")
-    export.add_argument("session_id")
-    export.add_argument("--format", choices=("md", "jsonl"), default="md")
+    export = _subparser(sub, "export", help="export a session as Markdown or JSONL")
+    export.add_argument("session_id", help="session id or a unique prefix of it")
+    export.add_argument("--format", choices=("md", "jsonl"), default="md", help="md (default) or jsonl")
     export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
 
-    imp = sub.add_parser("import", help="import a session from a JSONL export")
-    imp.add_argument("file", type=Path)
+    imp = _subparser(sub, "import", help="import a session from a JSONL export")
+    imp.add_argument("file", type=Path, help="the JSONL file (- reads standard input)")
 
-    sessions = sub.add_parser("sessions", help="work with saved sessions")
+    sessions = _subparser(sub, "sessions", help="work with saved sessions")
     sessions_sub = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")
     sessions_sub.add_parser("list", help="print the saved sessions as a table")
+
+    completion = _subparser(
+        sub,
+        "completion",
+        help="print a shell completion script",
+        description="Print the completion script for SHELL. Install it with, for example: "
+        "flux-tui completion bash > ~/.local/share/bash-completion/completions/flux-tui; "
+        "flux-tui completion zsh > ~/.zfunc/_flux-tui; "
+        "flux-tui completion fish > ~/.config/fish/completions/flux-tui.fish",
+    )
+    completion.add_argument("shell", choices=COMPLETION_SHELLS, help="bash, zsh or fish")
     return parser
 
 
@@ -117,7 +186,13 @@ def _store_problem(exc: Exception) -> int | None:
 
 
 def _main(argv: list[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "completion":
+        import shtab
+
+        print(shtab.complete(parser, shell=args.shell))
+        return 0
     if args.command in (None, "replay"):
         from flux_tui.ui.heap import hold_collection
 
@@ -143,10 +218,44 @@ def _main(argv: list[str] | None) -> int:
 
 
 def _cmd_run(config: Any, problems: list[Any], args: argparse.Namespace) -> int:
+    fmt = getattr(args, "output_format", "text")
+    if fmt == "text":
+        return _run(config, problems, args, _RunIO(err=sys.stderr))
+    from flux_tui.core.logging_setup import config_secrets
+    from flux_tui.headless_output import JsonOutput, LastLine
+
+    # The answer goes into the JSON; standard error keeps the tool activity and messages.
+    output = JsonOutput(sys.stdout, stream=fmt == "stream-json", secrets=config_secrets(config))
+    io = _RunIO(err=LastLine(sys.stderr), output=output)
+    try:
+        code = _run(config, problems, args, io)
+    except Exception as exc:
+        stored = _store_problem(exc)  # said on stderr; the JSON carries the same exit code
+        if stored is None:
+            raise
+        code, output.error = stored, str(exc)
+    if output.error is None and code != 0:
+        output.error = io.err.last
+    output.finish(io.session_id, code)
+    return code
+
+
+@dataclass
+class _RunIO:
+    """Where a run writes: ``err`` always; with ``output`` (json, stream-json) the answer text goes
+    nowhere but into it, and ``session_id`` is set once the run is saved."""
+
+    err: Any
+    output: Any = None
+    session_id: str | None = None
+
+
+def _run(config: Any, problems: list[Any], args: argparse.Namespace, io: _RunIO) -> int:
     from flux_tui.headless import EXIT_CONFIG, EXIT_INTERRUPTED, run_headless
 
+    err = io.err
     for problem in problems:
-        print(f"flux-tui: {problem}", file=sys.stderr)
+        print(f"flux-tui: {problem}", file=err)
     from flux_tui.core.logging_setup import config_secrets
     from flux_tui.headless_session import RunRecording
     from flux_tui.sessions import SessionError
@@ -155,7 +264,7 @@ def _cmd_run(config: Any, problems: list[Any], args: argparse.Namespace) -> int:
     from flux_tui.sessions.resume import headless_target, load_for_run
 
     if args.prompt is None and not _resuming(args):
-        print('flux-tui: run needs a prompt: flux-tui run "PROMPT" (- reads it from stdin)', file=sys.stderr)
+        print('flux-tui: run needs a prompt: flux-tui run "PROMPT" (- reads it from stdin)', file=err)
         return EXIT_CONFIG
     prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
     store = open_store(config)
@@ -165,11 +274,11 @@ def _cmd_run(config: Any, problems: list[Any], args: argparse.Namespace) -> int:
         store.close()
         if isinstance(exc, SessionStoreError):
             raise  # main() reports store problems, with their own exit code
-        print(f"flux-tui: {exc}", file=sys.stderr)
+        print(f"flux-tui: {exc}", file=err)
         return EXIT_CONFIG
     # A headless run is a session like any other: browse, export or replay it later.
     session_id = loaded.id if loaded is not None else None
-    recording = RunRecording(store, session_id=session_id, secrets=config_secrets(config))
+    recording = RunRecording(store, session_id=session_id, secrets=config_secrets(config), err=err)
     target = headless_target(loaded, args.provider, args.model)
     code = EXIT_INTERRUPTED
     try:
@@ -177,14 +286,17 @@ def _cmd_run(config: Any, problems: list[Any], args: argparse.Namespace) -> int:
             run_headless(
                 config,
                 prompt,
+                out=StringIO() if io.output is not None else None,
+                err=err,
                 yolo=bool(config.yolo),
-                sinks=[recording.recorder],
+                sinks=[recording.recorder, *([io.output] if io.output is not None else [])],
                 resumed=loaded,
                 target=target,
             )
         )
     finally:
         code = recording.finish(code)
+        io.session_id = recording.recorder.session_id
     return code
 
 

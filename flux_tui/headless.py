@@ -203,7 +203,7 @@ async def run_headless(
         provider,
         tools=tools,
         approver=deny_approval,
-        system_prompt=getattr(config, "system_prompt", None),
+        system_prompt=project_context(config),
         max_steps=int(getattr(tools_cfg, "max_steps", 25) or 25),
         sinks=[printer, *(sinks or [])],
         stream_step=step,
@@ -211,6 +211,9 @@ async def run_headless(
     )
     if resumed is not None:
         _announce_switch(agent, resumed)
+    if prompt is not None:
+        prompt = _with_mentions(prompt, tools, agent, err)
+    mcp = await start_mcp(config, tools, err, agent.redactor)
     try:
         stop_reason = await agent.run_turn(prompt)
     except asyncio.CancelledError:
@@ -218,6 +221,8 @@ async def run_headless(
         err.write("flux-tui: interrupted\n")
         return EXIT_INTERRUPTED
     finally:
+        if mcp is not None:
+            await mcp.stop()
         # After a failover the agent holds a different provider than the one built here.
         await provider.aclose()
         if agent.provider is not provider:
@@ -228,6 +233,42 @@ async def run_headless(
     if stop_reason == STOP_MAX_STEPS:
         return EXIT_MAX_STEPS
     return EXIT_OK
+
+
+def _with_mentions(prompt: str, tools: Any, agent: Agent, err: TextIO) -> str:
+    """``@path`` attaches the file (or a directory's listing), as in the TUI; what is not attached is said."""
+    from flux_tui.tools.mentions import expand_mentions
+
+    expanded = expand_mentions(prompt, tools.ctx.workspace, tools.ctx.secret_files)
+    for message in expanded.refused:
+        err.write(f"flux-tui: {message}\n")
+    for item in expanded.attached:
+        err.write(f"flux-tui: attached {item.shown}" + (f" ({item.note})" if item.note else "") + "\n")
+    context = expanded.text[len(prompt) :]
+    return prompt + agent.redactor.redact_text(context) if context else prompt
+
+
+async def start_mcp(config: Any, tools: Any, err: TextIO, redactor: Any = None) -> Any:
+    """The MCP servers of ``.mcp.json`` and flux.toml, started, their tools in ``tools`` (None: none)."""
+    from flux_tui.mcp.manager import McpManager
+
+    say = lambda text, level: err.write(f"flux-tui: {level}: {text}\n")  # noqa: E731
+    manager = McpManager(config, tools, say, redactor)
+    if not manager.configured:
+        return None
+    await manager.start()
+    return manager
+
+
+def project_context(config: Any) -> Any:
+    """The configured system prompt with AGENTS.md and the environment (read on the first turn)."""
+    from pathlib import Path
+
+    from flux_tui.core.instructions import ProjectContext
+
+    workspace = getattr(config, "workspace", None) or Path.cwd()
+    config_dir = getattr(config, "config_path", None)
+    return ProjectContext(getattr(config, "system_prompt", None), Path(workspace), config_dir)
 
 
 def _nothing_to_continue(transcript: Any) -> str | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -89,7 +89,7 @@ class Agent:
         *,
         tools: ToolRunner | None = None,
         approver: Approver | None = None,
-        system_prompt: str | None = None,
+        system_prompt: str | Callable[[], str] | None = None,
         max_steps: int = 25,
         sinks: list[EventSink] | None = None,
         stream_step: StreamStep | None = None,
@@ -103,7 +103,10 @@ class Agent:
         provider.transcript.redact = self.redactor.redact_cut
         self.tools = tools
         self.approver = approver
-        self.system_prompt = system_prompt
+        # A callable (core.instructions.ProjectContext) is read once per turn, so a conversation
+        # started before the files are read still gets them.
+        self.system_source = system_prompt
+        self.system_prompt: str | None = system_prompt if isinstance(system_prompt, str) else None
         self.max_steps = max(1, max_steps)
         self.stream_step: StreamStep = stream_step or default_stream_step
         self._sinks: list[EventSink] = list(sinks or [])
@@ -201,6 +204,8 @@ class Agent:
         self._turn_id = uuid.uuid4().hex[:12]
         self._committed = len(self.transcript.messages)
         try:
+            if callable(self.system_source):
+                self.system_prompt = self.system_source()
             self.emit(
                 TurnStarted(
                     turn_id=self._turn_id,

@@ -27,6 +27,7 @@ from pydantic_settings import (
 )
 
 from flux_tui.core import pricing, provider_registry
+from flux_tui.core._config_mcp import McpServerSettings
 from flux_tui.core._config_models import (
     DEFAULT_TOOL_POLICY,
     MAX_BUDGET_USD,
@@ -156,6 +157,7 @@ class Config(BaseSettings):
     providers: dict[str, NamedProvider] = Field(default_factory=dict)
     models: dict[str, ModelSettings] = Field(default_factory=dict)
     tools: ToolsConfig = Field(default_factory=ToolsConfig)
+    mcp_servers: dict[str, McpServerSettings] = Field(default_factory=dict)
 
     yolo: bool = False
     workspace: UserPath | None = None

@@ -91,6 +91,9 @@ def config_secrets(config: Any) -> list[str]:
         value = secret.get_secret_value() if hasattr(secret, "get_secret_value") else secret
         if value:
             found.append(str(value))
+    from flux_tui.core.secret_values import mcp_env_secrets
+
+    found.extend(mcp_env_secrets(config))
     return list(dict.fromkeys(found))
 
 

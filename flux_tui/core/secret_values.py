@@ -37,6 +37,15 @@ def env_secrets(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     }
 
 
+def mcp_env_secrets(config: Any) -> dict[str, str]:
+    """``{value: variable}`` of the credentials in ``[mcp_servers.NAME] env`` (a server's token)."""
+    found: dict[str, str] = {}
+    for server in (getattr(config, "mcp_servers", None) or {}).values():
+        for value, name in env_secrets(getattr(server, "env", None) or {}).items():
+            found.setdefault(value, name)
+    return found
+
+
 def config_secret_labels(config: Any) -> dict[str, str]:
     """``{value: where it is configured}`` for every key of every provider the config knows."""
     found: dict[str, str] = {}
@@ -53,6 +62,7 @@ def config_secret_labels(config: Any) -> dict[str, str]:
         for header, value in (getattr(resolved, "extra_headers", None) or {}).items():
             if value and _SECRET_HEADER.search(header):
                 found.setdefault(value, f"{name} header {header}")
+    found.update({v: k for v, k in mcp_env_secrets(config).items() if v not in found})
     for field, label in (("anthropic_api_key", "ANTHROPIC_API_KEY"), ("openai_api_key", "OPENAI_API_KEY")):
         secret = getattr(config, field, None)
         value = secret.get_secret_value() if hasattr(secret, "get_secret_value") else secret

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -20,6 +20,7 @@ from flux_tui.core.agent_events import AgentEvent
 from flux_tui.core.config import Config, ConfigProblem
 from flux_tui.core.errors import ConfigError
 from flux_tui.core.failover import ReliableStep
+from flux_tui.core.instructions import ProjectContext
 from flux_tui.core.protocols import EventSink, ToolRunner
 from flux_tui.core.secret_values import tool_result_redactor
 from flux_tui.core.transcript import Transcript
@@ -29,6 +30,7 @@ from flux_tui.ui.copying import CopyControl
 from flux_tui.ui.heap import release_collection
 from flux_tui.ui.key_order import apply as keys_in_order
 from flux_tui.ui.lazy_provider import ProviderFactory
+from flux_tui.ui.mcp_control import start_mcp
 from flux_tui.ui.panels import INSPECTOR, SIDEBAR, PanelRow, SidePanels
 from flux_tui.ui.reliability import make_stream_step
 from flux_tui.ui.reports import WELCOME_MARKUP, problems_markdown, setup_markdown
@@ -43,6 +45,10 @@ from flux_tui.ui.widgets.footer import FluxFooter
 from flux_tui.ui.widgets.prompt_input import PromptInput, SuggestionBar
 from flux_tui.ui.widgets.tool_inspector import ToolInspector
 from flux_tui.ui.widgets.top_bar import TopBar
+
+if TYPE_CHECKING:
+    from flux_tui.mcp.manager import McpManager
+    from flux_tui.tools.mentions import ShellOutput
 
 apply_textual_patches()  # before anything renders (see textual_patches)
 keys_in_order()  # bursts of keys reach the editors in the order they were typed (see key_order)
@@ -99,17 +105,21 @@ class FluxApp(
         self.transcript = Transcript()
         # Set by whoever wires the session store: what /sessions (ctrl+o) and /replay ID do.
         self.open_sessions_handler: Callable[[], object] | None = None
+        self.mcp: McpManager | None = None  # set when MCP servers are configured
+        self.pending_shell: list[ShellOutput] = []  # !command outputs waiting for the next prompt
         self.replay_handler: Callable[[str], object] | None = None
         self._inbox: list[AgentEvent] = []
         if tools is None:
             tools = self._default_tools()
         provider, self._startup_note = self.initial_provider()
+        # AGENTS.md, the user's instructions and the environment join the system prompt on the first turn.
+        self.project_context = ProjectContext(config.system_prompt, self.workspace, config.config_path)
         self._model_lists: dict[str, list[str]] = {}
         self.agent = Agent(
             provider,
             tools=tools,
             approver=self.approve,
-            system_prompt=config.system_prompt,
+            system_prompt=self.project_context,
             max_steps=config.tools.max_steps,
             sinks=[self.event_sink, *sinks],
             redactor=tool_result_redactor(config),
@@ -171,6 +181,13 @@ class FluxApp(
         provider = self.agent.provider
         self.update_current(provider.name, provider.model, provider.kind)
         self.warm_up()
+        # AGENTS.md and the git state are read off the event loop, before the first prompt needs them.
+        self.run_worker(self.project_context.system_prompt, thread=True, group="context")
+        start_mcp(self)
+
+    async def on_unmount(self) -> None:
+        if self.mcp is not None:
+            await self.mcp.stop()  # the servers end with the app
 
     def _default_tools(self) -> ToolRunner | None:
         from flux_tui.tools.toolbox import ToolBox

@@ -8,8 +8,10 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from flux_tui.core.budget import BudgetGuard
+from flux_tui.core.instructions import INIT_PROMPT, PROJECT_FILES, instructions_markdown
 from flux_tui.sessions import SessionError
 from flux_tui.ui.commands import complete, help_markdown, is_known, parse_slash, unescape_prompt
+from flux_tui.ui.mcp_control import mcp_markdown
 from flux_tui.ui.messages import (
     MenuClosed,
     ModelChosen,
@@ -18,6 +20,8 @@ from flux_tui.ui.messages import (
     ProviderChosen,
     StartReplay,
 )
+from flux_tui.ui.prompt_context import completions as mention_completions
+from flux_tui.ui.prompt_context import prompt_with_context, run_shell
 from flux_tui.ui.reliability import budget_command, clean_prompt, start_continue, start_retry
 from flux_tui.ui.reports import history_markdown, stats_markdown
 
@@ -34,12 +38,19 @@ class CommandControl:
 
     def on_prompt_submitted(self: FluxApp, message: PromptSubmitted) -> None:
         command = parse_slash(message.text)
-        if command is None:
-            self.send_prompt(clean_prompt(self, unescape_prompt(message.text)))
-        else:
+        if command is not None:
             self.run_slash(*command)
+        elif message.text.lstrip().startswith("!"):
+            run_shell(self, message.text.lstrip()[1:])
+        elif self.turn_running:
+            self.send_prompt(message.text)  # refused, with the notice
+        else:
+            prompt = clean_prompt(self, unescape_prompt(message.text))
+            self.send_prompt(prompt_with_context(self, prompt))
 
     def completions(self: FluxApp, text: str) -> list[str]:
+        if not text.startswith("/"):
+            return mention_completions(self, text)
         providers = self.config.provider_names()
         return complete(text, providers=providers, models=self.top_bar.models, sessions=self.session_ids)
 
@@ -76,6 +87,8 @@ class CommandControl:
             "budget": partial(budget_command, self, self._budget_guard(), arg),
             "history": self.action_history,
             "copy": partial(self.copy_command, arg),
+            "init": self.action_init,
+            "mcp": self.action_mcp,
             "clear": self.action_clear,
             "sessions": self.action_sessions,
             "resume": partial(self._resume, arg),
@@ -121,7 +134,24 @@ class CommandControl:
     # -- actions (keys, palette, commands) ------------------------------------------------------------
 
     def action_stats(self: FluxApp) -> None:
-        self.chat.add_info(stats_markdown(self.sidebar.ledger), classes="stats")
+        text = stats_markdown(self.sidebar.ledger)
+        self.project_context.system_prompt()  # reads the files, if no turn has yet
+        if self.project_context.files:  # what goes into every request, and its cost
+            text += "\n\n" + instructions_markdown(self.project_context)
+        self.chat.add_info(text, classes="stats")
+
+    def action_init(self: FluxApp) -> None:
+        existing = [p for p in (self.workspace / n for n in PROJECT_FILES) if p.is_file()]
+        if existing:
+            self.chat.add_notice(
+                f"{existing[0].name} already exists in the workspace; edit it, or remove it and /init again.",
+                "warning",
+            )
+            return
+        self.send_prompt(INIT_PROMPT)
+
+    def action_mcp(self: FluxApp) -> None:
+        self.chat.add_info(mcp_markdown(self), classes="mcp")
 
     def action_history(self: FluxApp) -> None:
         self.chat.add_info(history_markdown(self.transcript), classes="history")
@@ -195,6 +225,8 @@ class CommandControl:
             ("Cancel answer", "stop the answer that is streaming", self.action_cancel_turn),
             ("Retry (/retry)", "ask again for the answer that failed", partial(start_retry, self)),
             ("Continue (/continue)", "let the model go on", partial(start_continue, self)),
+            ("MCP servers (/mcp)", "their state and their tools", self.action_mcp),
+            ("Write AGENTS.md (/init)", "the model looks at the workspace", self.action_init),
             ("Help (/help)", "commands and keys", self.action_help),
         ]
         return actions

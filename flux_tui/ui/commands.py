@@ -28,6 +28,8 @@ SLASH_COMMANDS: tuple[SlashSpec, ...] = (
     SlashSpec("provider", "NAME", "switch provider; the conversation carries over"),
     SlashSpec("model", "NAME", "switch model of the current provider"),
     SlashSpec("stats", "", "token usage and cost per provider and model"),
+    SlashSpec("mcp", "", "MCP servers, their state and their tools"),
+    SlashSpec("init", "", "have the model look at the workspace and write a first AGENTS.md"),
     SlashSpec("history", "", "the conversation so far, compact"),
     SlashSpec("retry", "", "ask again for the answer that failed or was cut off"),
     SlashSpec("continue", "", "let the model go on from its partial answer or the step limit"),
@@ -101,8 +103,11 @@ def help_markdown(bindings: Iterable[tuple[str, str]]) -> str:
     lines += [
         "",
         "Enter sends, ctrl+j (or shift+enter / alt+enter) adds a newline, up/down recall earlier prompts, "
-        "Tab completes a slash command, PageUp/PageDown scroll the conversation (Home/End too when the "
-        "prompt is empty). Start a prompt with `//` to send a literal `/`.",
+        "Tab completes a slash command or an `@path`, PageUp/PageDown scroll the conversation (Home/End "
+        "too when the prompt is empty). Start a prompt with `//` to send a literal `/`.",
+        "",
+        "`@path` attaches a file of the workspace (a directory: its listing). `!command` runs a shell "
+        "command in the workspace without asking the model; its output goes with your next prompt.",
         "",
         "Drag the mouse over an answer to select it, ctrl+c copies the selection (shift+drag uses the "
         "terminal's own selection).",

@@ -17,6 +17,7 @@ from textual.widget import AwaitMount, Widget
 from textual.widgets import Collapsible, Static
 
 from flux_tui.core.agent_events import AgentEvent, TurnStarted
+from flux_tui.tools.mentions import split_context
 from flux_tui.ui.beat import next_beat
 from flux_tui.ui.widgets.answer_text import (
     FIRST_WRITE_DELAY,
@@ -40,7 +41,9 @@ class UserPrompt(Static):
     """What the user asked (plain text: a prompt is not Markdown to render)."""
 
     def __init__(self, prompt: str) -> None:
-        super().__init__(Content(preview(prompt)), classes="user-prompt")
+        typed, attached = split_context(prompt)  # attachments are named, not shown
+        shown = preview(typed) + (f"\n📎 {', '.join(attached)}" if attached else "")
+        super().__init__(Content(shown), classes="user-prompt")
         self.prompt = prompt
         self.mark: str | None = None  # why the prompt is not part of the conversation
 

@@ -222,7 +222,7 @@ class PromptInput(TextArea):
         self._show_suggestions()
 
     def _complete(self, text: str) -> list[str]:
-        if self.completer is None or not text.startswith("/") or "\n" in text:
+        if self.completer is None:  # it knows what can be completed (a /command, an @path)
             return []
         return self.completer(text)
 

@@ -1,0 +1,94 @@
+"""Which MCP servers a session starts: ``.mcp.json`` in the workspace and ``[mcp_servers.NAME]`` in flux.toml.
+
+``.mcp.json`` is the file other assistants read (``{"mcpServers": {NAME: {"command", "args", "env"}}}``,
+or ``"url"`` for a remote server); flux.toml's entry of the same name wins, and adds the approval policy.
+A file that cannot be read is a problem to report, never a reason not to start.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from flux_tui.core._config_mcp import McpServerSettings
+
+MCP_JSON = ".mcp.json"
+TOOL_PREFIX = "mcp__"
+_NAME_LIMIT = 64  # the providers' limit on a tool name
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+@dataclass(frozen=True, slots=True)
+class McpServerSpec:
+    name: str
+    settings: McpServerSettings
+    source: str  # ".mcp.json" or "flux.toml"
+
+    def describe(self) -> str:
+        """What it runs (never its environment, which may hold keys)."""
+        if self.settings.url:
+            # Without user info and query: either may carry a token.
+            parts = urlsplit(self.settings.url)
+            host = parts.hostname or ""
+            if parts.port:
+                host += f":{parts.port}"
+            return urlunsplit((parts.scheme, host, parts.path, "", ""))
+        return " ".join([self.settings.command or "", *self.settings.args]).strip()
+
+
+@dataclass(slots=True)
+class SpecsFound:
+    specs: list[McpServerSpec] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _from_json_entry(name: str, entry: Any) -> McpServerSettings:
+    if not isinstance(entry, dict):
+        raise ValueError("each server must be an object with command (and args, env) or url")
+    known = {key: entry[key] for key in ("command", "args", "env", "url") if key in entry}
+    return McpServerSettings(**known)
+
+
+def read_mcp_json(path: Path) -> SpecsFound:
+    found = SpecsFound()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return found
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        found.problems.append(f"{path}: cannot be read as JSON ({exc}); its MCP servers are not started")
+        return found
+    servers = data.get("mcpServers") if isinstance(data, dict) else None
+    if not isinstance(servers, dict):
+        found.problems.append(f'{path}: no "mcpServers" object; no MCP server started from it')
+        return found
+    for name, entry in servers.items():
+        try:
+            found.specs.append(McpServerSpec(str(name), _from_json_entry(str(name), entry), MCP_JSON))
+        except ValueError as exc:
+            reason = str(exc).splitlines()[-1] if str(exc) else type(exc).__name__
+            found.problems.append(f"{path}: MCP server {name!r} skipped: {reason}")
+    return found
+
+
+def find_servers(workspace: Path, configured: dict[str, McpServerSettings]) -> SpecsFound:
+    found = read_mcp_json(workspace / MCP_JSON)
+    by_name = {spec.name: spec for spec in found.specs}
+    for name, settings in configured.items():
+        by_name[name] = McpServerSpec(name, settings, "flux.toml")
+    found.specs = [spec for spec in by_name.values() if spec.settings.enabled]
+    return found
+
+
+def tool_name(server: str, tool: str, taken: set[str]) -> str:
+    """``mcp__SERVER__TOOL``, made of the characters every provider accepts, unique in ``taken``."""
+    base = _UNSAFE.sub("_", f"{TOOL_PREFIX}{server}__{tool}")[:_NAME_LIMIT]
+    name, n = base, 2
+    while name in taken:
+        suffix = f"_{n}"
+        name, n = base[: _NAME_LIMIT - len(suffix)] + suffix, n + 1
+    return name

@@ -1,0 +1,171 @@
+"""``@path`` in a prompt attaches that file (or a directory's listing), and ``!command`` output joins the
+next prompt: both go into a ``<context>`` block after the text the user typed.
+
+The workspace jail applies (a path outside is refused with the reason), files that usually hold
+secrets are not attached (the model can still ask to read them, which asks first), large files are cut
+at a line boundary with a note, and an ``@word`` that names no file stays plain text (``@team``, an
+e-mail address). ``split_context`` gives back what was typed and what was attached, for the chat.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flux_tui.tools.jail import ToolError, Workspace
+from flux_tui.tools.secret_files import SecretFiles
+
+MAX_ATTACH_BYTES = 48_000  # per file: about 12k tokens
+MAX_LISTING = 300  # entries of a directory's listing
+MAX_COMPLETIONS = 40
+CONTEXT_OPEN = "\n\n<context>\n"
+CONTEXT_CLOSE = "</context>"
+_MENTION = re.compile(r"(?<![\w@/])@([^\s@`'\"<>]+)")
+_TRAILING = ".,;:!?)]}"
+_ATTACHED_NAME = re.compile(r'^<(file|directory|command) (?:path|line)="([^"]*)"', re.MULTILINE)
+
+
+@dataclass(slots=True)
+class Attachment:
+    mention: str  # as typed, without the @
+    shown: str  # the path relative to the workspace ("src/" for a directory), or the command line
+    kind: str  # "file", "directory", "command"
+    note: str | None = None  # cut, binary...
+
+
+@dataclass(slots=True)
+class Expanded:
+    text: str  # what the model gets
+    attached: list[Attachment] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # one message per @path that was not attached
+
+
+@dataclass(slots=True)
+class ShellOutput:
+    command: str
+    output: str  # as run_command reports it, exit code included
+
+
+def _candidates(raw: str) -> list[str]:
+    """``@notes.txt,`` may mean ``notes.txt``: try the mention, then without trailing punctuation."""
+    out = [raw]
+    stripped = raw.rstrip(_TRAILING)
+    if stripped and stripped != raw:
+        out.append(stripped)
+    return out
+
+
+def _read_file(real: Path) -> tuple[str, str | None]:
+    with real.open("rb") as handle:
+        data = handle.read(MAX_ATTACH_BYTES + 1)
+    if b"\x00" in data[:8192]:
+        return "", "binary file: not attached"
+    cut = len(data) > MAX_ATTACH_BYTES
+    text = data[:MAX_ATTACH_BYTES].decode("utf-8", errors="replace")
+    if not cut:
+        return text, None
+    text = text.rsplit("\n", 1)[0] if "\n" in text else text
+    size = real.stat().st_size
+    lines = text.count("\n") + 1
+    note = f"cut after {lines:,} lines ({MAX_ATTACH_BYTES:,} of {size:,} bytes); read_file can read the rest"
+    return f"{text}\n[… {note}]", note
+
+
+def _listing(real: Path, workspace: Workspace) -> tuple[str, str | None]:
+    entries = sorted(os.scandir(real), key=lambda e: (not e.is_dir(), e.name.lower()))
+    names = [entry.name + ("/" if entry.is_dir() else "") for entry in entries]
+    note = None
+    if len(names) > MAX_LISTING:
+        note = f"{len(names) - MAX_LISTING:,} more entries not listed"
+        names = [*names[:MAX_LISTING], f"[… {note}]"]
+    return "\n".join(names) or "(empty directory)", note
+
+
+def expand_mentions(
+    prompt: str,
+    workspace: Workspace,
+    secret_files: SecretFiles | None = None,
+    shell: list[ShellOutput] | None = None,
+) -> Expanded:
+    """The prompt with a ``<context>`` block holding each ``@path`` and the pending shell outputs."""
+    secret_files = secret_files or SecretFiles()
+    expanded = Expanded(prompt)
+    blocks: list[str] = []
+    seen: set[Path] = set()
+    for match in _MENTION.finditer(prompt):
+        raw = match.group(1)
+        for candidate in _candidates(raw):
+            try:
+                real = workspace.resolve(candidate)
+            except ToolError as exc:
+                if os.path.lexists(workspace.root / candidate):  # there, but outside the jail
+                    expanded.refused.append(f"@{candidate} not attached: {exc}")
+                    break
+                continue
+            if not real.exists():
+                continue
+            if real in seen:
+                break
+            seen.add(real)
+            shown = workspace.relative(real)
+            try:
+                if real.is_dir():
+                    body, note = _listing(real, workspace)
+                    shown = shown.rstrip("/") + "/"
+                    expanded.attached.append(Attachment(candidate, shown, "directory", note))
+                    blocks.append(f'<directory path="{shown}">\n{body}\n</directory>')
+                    break
+                reason = secret_files.reason(shown)
+                if reason:
+                    ask = "Ask the assistant to read it (that asks first)."
+                    expanded.refused.append(f"@{candidate} not attached: {reason}. {ask}")
+                    break
+                body, note = _read_file(real)
+            except OSError as exc:
+                expanded.refused.append(f"@{candidate} not attached: {exc.strerror or exc}")
+                break
+            expanded.attached.append(Attachment(candidate, shown, "file", note))
+            if body or not note:
+                end = "" if body.endswith("\n") else "\n"
+                blocks.append(f'<file path="{shown}">\n{body}{end}</file>')
+            break
+    for item in shell or []:
+        line = item.command.replace('"', "'")
+        expanded.attached.append(Attachment(item.command, item.command, "command"))
+        blocks.append(f'<command line="{line}">\n{item.output}\n</command>')
+    if blocks:
+        expanded.text = prompt + CONTEXT_OPEN + "\n".join(blocks) + "\n" + CONTEXT_CLOSE
+    return expanded
+
+
+def split_context(prompt: str) -> tuple[str, list[str]]:
+    """(what the user typed, the names of what was attached) of a prompt ``expand_mentions`` made."""
+    head, sep, tail = prompt.partition(CONTEXT_OPEN)
+    if not sep or not tail.rstrip().endswith(CONTEXT_CLOSE):
+        return prompt, []
+    names = [("!" if kind == "command" else "") + name for kind, name in _ATTACHED_NAME.findall(tail)]
+    return head, names
+
+
+def complete_mention(text: str, workspace: Workspace) -> list[str]:
+    """Whole-prompt completions of an ``@path`` being typed at the end of ``text`` (Tab)."""
+    match = re.search(r"(?:^|\s)@([^\s@]*)$", text)
+    if match is None:
+        return []
+    partial = match.group(1)
+    folder, _, stem = partial.rpartition("/")
+    try:
+        base = workspace.resolve(folder or ".")
+        entries = list(os.scandir(base))
+    except (ToolError, OSError):
+        return []
+    hidden = stem.startswith(".")
+    names = sorted(
+        entry.name + ("/" if entry.is_dir() else "")
+        for entry in entries
+        if entry.name.startswith(stem) and (hidden or not entry.name.startswith("."))
+    )
+    prefix = text[: match.start(1)] + (f"{folder}/" if folder else "")
+    return [prefix + name for name in names[:MAX_COMPLETIONS]]

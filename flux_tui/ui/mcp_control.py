@@ -1,0 +1,53 @@
+"""The app's MCP servers: started after the first frame, listed by ``/mcp``, stopped with the app.
+
+The servers start in a worker that lives as long as the app: Textual cancels it on exit, and its
+``finally`` stops every server (a stdio server also ends when its stdin closes, should the process die).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flux_tui.ui.app import FluxApp
+
+
+def start_mcp(app: FluxApp) -> None:
+    """Start the configured servers (none: nothing is imported, nothing runs)."""
+    from flux_tui.mcp.specs import MCP_JSON
+
+    tools = app.agent.tools
+    if tools is None or not hasattr(tools, "ctx"):
+        return
+    if not app.config.mcp_servers and not (app.workspace / MCP_JSON).exists():
+        return
+    from flux_tui.mcp.manager import McpManager
+
+    def notify(text: str, level: str) -> None:
+        app.chat.add_notice(text, level)
+
+    manager = McpManager(app.config, tools, notify, app.agent.redactor)
+    app.mcp = manager
+    app.run_worker(_hold(app, manager), name="mcp", group="mcp", exclusive=True)
+
+
+async def _hold(app: FluxApp, manager: Any) -> None:
+    try:
+        await manager.start()
+        ready = [conn.name for conn in manager.connections if conn.state == "ready"]
+        if ready:
+            count = sum(len(manager.tool_names.get(name, [])) for name in ready)
+            app.chat.add_notice(f"MCP: {', '.join(ready)} ready ({count} tools). /mcp lists them.")
+        await asyncio.Event().wait()  # until the app exits and cancels this worker
+    finally:
+        await manager.stop()
+
+
+def mcp_markdown(app: FluxApp) -> str:
+    manager = getattr(app, "mcp", None)
+    if manager is None:
+        from flux_tui.mcp.manager import NONE_CONFIGURED
+
+        return NONE_CONFIGURED
+    return str(manager.markdown())

@@ -1,0 +1,62 @@
+"""What a submitted prompt becomes: ``!command`` runs in the workspace (no model call) and its output
+waits for the next prompt; ``@path`` attaches files and listings; Tab completes ``@path``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from flux_tui.tools.mentions import ShellOutput, complete_mention, expand_mentions
+
+if TYPE_CHECKING:
+    from flux_tui.ui.app import FluxApp
+
+
+def _ctx(app: FluxApp) -> Any:
+    return getattr(app.agent.tools, "ctx", None)
+
+
+def prompt_with_context(app: FluxApp, prompt: str) -> str:
+    """``prompt`` with its ``@path`` attachments and the pending ``!command`` outputs (then cleared)."""
+    ctx = _ctx(app)
+    if ctx is None:
+        return prompt
+    pending: list[ShellOutput] = getattr(app, "pending_shell", [])
+    expanded = expand_mentions(prompt, ctx.workspace, ctx.secret_files, pending)
+    app.pending_shell = []
+    for message in expanded.refused:
+        app.chat.add_notice(message, "warning")
+    for item in expanded.attached:
+        if item.note:
+            app.chat.add_notice(f"@{item.mention}: {item.note}", "warning")
+    if expanded.text == prompt:
+        return prompt
+    # Attached files pass through the same redaction as tool results before the model sees them.
+    context = expanded.text[len(prompt) :]
+    return prompt + app.agent.redactor.redact_text(context)
+
+
+def run_shell(app: FluxApp, command: str) -> None:
+    """``!command``: run it in the workspace, show the output; it joins the next prompt's context."""
+    command = command.strip()
+    tool = getattr(app.agent.tools, "tools", {}).get("run_command")
+    if not command:
+        app.chat.add_notice("Usage: !COMMAND runs COMMAND in the workspace (no model call).", "warning")
+        return
+    if tool is None:
+        app.chat.add_notice("No tools in this session: !COMMAND cannot run.", "warning")
+        return
+    app.run_worker(_run(app, tool, command), group="shell")
+
+
+async def _run(app: FluxApp, tool: Any, command: str) -> None:
+    outcome = await tool.run({"command": command}, None)
+    output = app.agent.redactor.redact_text(outcome.content)
+    fence = "````" if "```" in output else "```"
+    shown = f"{fence}\n$ {command}\n{output}\n{fence}\n\n*Goes with your next prompt.*"
+    app.chat.add_info(shown, classes="shell")
+    app.pending_shell = [*getattr(app, "pending_shell", []), ShellOutput(command, output)]
+
+
+def completions(app: FluxApp, text: str) -> list[str]:
+    ctx = _ctx(app)
+    return complete_mention(text, ctx.workspace) if ctx is not None else []
