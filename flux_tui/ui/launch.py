@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flux_tui.core.config import Config, ConfigProblem
+from flux_tui.core.exit_codes import ExitCode
 from flux_tui.core.logging_setup import config_secrets
 from flux_tui.core.terminal_text import terminal_safe
 from flux_tui.sessions import (
@@ -38,7 +39,7 @@ NOTHING_TO_CONTINUE = "No saved session to continue: this is a new one."
 class LaunchError(Exception):
     """The command line asked for something impossible; ``code`` is the exit code."""
 
-    def __init__(self, message: str, code: int = 1) -> None:
+    def __init__(self, message: str, code: int = ExitCode.FAILED) -> None:
         super().__init__(message)
         self.code = code
 
@@ -123,7 +124,7 @@ def _replay_start(wiring: SessionWiring, args: argparse.Namespace) -> Any:
     try:
         speed = parse_speed(str(getattr(args, "speed", "1") or "1"))
     except ValueError as exc:
-        raise LaunchError(str(exc), code=2) from exc
+        raise LaunchError(str(exc), code=ExitCode.USAGE) from exc
     session_id = getattr(args, "session_id", None)
     if getattr(args, "demo", False):
         try:
@@ -137,7 +138,9 @@ def _replay_start(wiring: SessionWiring, args: argparse.Namespace) -> Any:
         loaded = _load(wiring.store, _resolve(wiring.store, session_id))
         stored = True
     else:
-        raise LaunchError("replay needs a session ID (see `flux-tui sessions list`) or --demo", code=2)
+        raise LaunchError(
+            "replay needs a session ID (see `flux-tui sessions list`) or --demo", code=ExitCode.USAGE
+        )
     return lambda: wiring.start_replay(loaded, speed=speed, stored=stored)
 
 
