@@ -341,12 +341,9 @@ def _cmd_sessions(config: Any, args: argparse.Namespace) -> int:
 
 def _run_session_command(commands: Any, store: Any, secrets: list[str], args: argparse.Namespace) -> int:
     if args.command == "export":
-        out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
-        try:
-            return commands.cmd_export(store, args.session_id, args.format, out, secrets=secrets)
-        finally:
-            if args.output:
-                out.close()
+        return commands.cmd_export(
+            store, args.session_id, args.format, sys.stdout, secrets=secrets, output=args.output
+        )
     if args.command == "import":
         return commands.cmd_import(store, args.file, sys.stdout, secrets=secrets)
     return commands.cmd_sessions_list(store, sys.stdout)

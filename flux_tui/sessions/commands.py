@@ -62,8 +62,10 @@ def cmd_export(
     *,
     err: TextIO | None = None,
     secrets: Iterable[str | None] = (),
+    output: Path | None = None,
 ) -> int:
-    """Write a session as Markdown (``md``) or JSONL (``jsonl``) to ``out``; 1 on an unknown id/format."""
+    """Write a session as Markdown (``md``) or JSONL (``jsonl``) to ``output`` (a file) or ``out``;
+    1 on an unknown id or a file that cannot be written, 2 on an unknown format."""
     out, err = out or sys.stdout, err or sys.stderr
     if fmt not in EXPORT_FORMATS:
         _say(f"flux-tui: unknown export format {fmt!r} (choose {' or '.join(EXPORT_FORMATS)})", err)
@@ -77,6 +79,14 @@ def cmd_export(
         return ExitCode.FAILED
     render = export_markdown if fmt == "md" else export_jsonl
     text = render(loaded, secrets=secrets)
+    if output is not None:
+        # Opened only now that the export exists: a wrong id leaves an existing file as it was.
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _say(f"flux-tui: cannot write {output}: {exc.strerror or exc}", err)
+            return ExitCode.FAILED
+        return ExitCode.OK
     # A file gets the session exactly; a terminal would act on the escape sequences in it.
     out.write(terminal_safe(text) if is_terminal(out) else text)
     return ExitCode.OK
