@@ -307,21 +307,47 @@ def _run(config: Any, problems: list[Any], args: argparse.Namespace, io: _RunIO)
     code = EXIT_INTERRUPTED
     try:
         code = asyncio.run(
-            run_headless(
-                config,
-                prompt,
-                out=StringIO() if io.output is not None else None,
-                err=err,
-                yolo=bool(config.yolo),
-                sinks=[recording.recorder, *([io.output] if io.output is not None else [])],
-                resumed=loaded,
-                target=target,
+            _ended_by_signals(
+                run_headless(
+                    config,
+                    prompt,
+                    out=StringIO() if io.output is not None else None,
+                    err=err,
+                    yolo=bool(config.yolo),
+                    sinks=[recording.recorder, *([io.output] if io.output is not None else [])],
+                    resumed=loaded,
+                    target=target,
+                ),
+                err,
             )
         )
     finally:
         code = recording.finish(code)
         io.session_id = recording.recorder.session_id
     return code
+
+
+async def _ended_by_signals(run: Any, err: Any) -> int:
+    """``run``, cancelled by SIGHUP or SIGTERM as Ctrl+C cancels it: the run's ``finally`` blocks
+    write the session and release its lock file."""
+    from flux_tui.exit_signals import ending_on_signals
+
+    task = asyncio.current_task()
+    assert task is not None
+    ended: list[bool] = []
+
+    def end() -> None:
+        ended.append(True)
+        task.cancel()
+
+    with ending_on_signals(end):
+        try:
+            return int(await run)
+        except asyncio.CancelledError:
+            if not ended:
+                raise
+            print("flux-tui: interrupted", file=err)
+            return ExitCode.INTERRUPTED
 
 
 def _resuming(args: argparse.Namespace) -> bool:

@@ -20,6 +20,7 @@ from flux_tui.core.config import Config, ConfigProblem
 from flux_tui.core.exit_codes import ExitCode
 from flux_tui.core.logging_setup import config_secrets
 from flux_tui.core.terminal_text import terminal_safe
+from flux_tui.exit_signals import end_on_signals
 from flux_tui.sessions import (
     LoadedSession,
     SessionError,
@@ -51,6 +52,10 @@ def launch(config: Config, problems: Sequence[ConfigProblem], args: argparse.Nam
     except LaunchError as exc:
         print(f"flux-tui: {terminal_safe(str(exc))}", file=sys.stderr)
         return exc.code
+    if app.session_wiring is not None:
+        # The terminal closing (SIGHUP) or a SIGTERM quits as the user would: the session's last
+        # events are written and its lock file removed by the close below.
+        app.session_wiring.on_ready(lambda: end_on_signals(app.exit))
     try:
         app.run()
     finally:
