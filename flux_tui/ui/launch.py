@@ -87,8 +87,8 @@ def build_app(
         except SessionStoreError as exc:
             if not demo and (replaying or _resuming(args)):
                 raise  # the command line's one message and exit code for store problems
-            store_problem = f"Sessions are not saved in this run: {exc}"
-    wiring = SessionWiring(store, secrets=config_secrets(config))
+            store_problem = str(exc)
+    wiring = SessionWiring(store, secrets=config_secrets(config), problem=store_problem)
     try:
         start = _replay_start(wiring, args) if replaying else _resume_start(wiring, args)
         app = FluxApp(config, problems=problems, sinks=wiring.sinks(), provider_factory=provider_factory)
@@ -97,7 +97,8 @@ def build_app(
         raise
     wiring.attach(app)
     if store_problem:
-        wiring.on_ready(lambda: wiring.notice(store_problem, "warning"))
+        said = f"Sessions are not saved in this run: {store_problem}"
+        wiring.on_ready(lambda: wiring.notice(said, "warning"))
     if start is not None:
         wiring.on_ready(start)
     return app
