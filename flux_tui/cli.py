@@ -14,24 +14,48 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
-# Kept in step with headless.EXIT_* and sessions.models.EXIT_STORE (not imported: --help stays fast).
-EXIT_CODES = (
-    "exit codes: 0 done; 1 the turn failed, or no such session or file; 2 a configuration or usage "
-    "problem; 3 the step limit was hit (run); 4 the session store cannot be used (damaged, not "
-    "flux-tui's, newer, locked) or the run could not be saved in it; 130 interrupted."
-)
-_STORE = "4 the session store cannot be used (damaged, not flux-tui's, newer, locked)"
+from flux_tui.core.exit_codes import MEANING, ExitCode, describe
+
+EXIT_CODES = describe()
+_STORE = {ExitCode.STORE: "the session store cannot be used (damaged, not flux-tui's, newer, locked)"}
+_NO_SESSION = "no such session"
 SUBCOMMAND_EXIT_CODES = {
-    "run": "exit codes: 0 the model finished; 1 the turn failed (provider error); 2 a configuration or "
-    "usage problem (no key, unknown provider, no prompt, no such session); 3 the step limit was hit; "
-    "4 the session store cannot be used or the run could not be saved in it; 130 interrupted. "
-    "With --output-format json the same code is the object's \"exit\".",
-    "replay": f"exit codes: 0 done; 1 no such session (or demo); 2 a configuration problem; {_STORE}.",
-    "export": f"exit codes: 0 written; 1 no such session; 2 unknown format; {_STORE}.",
-    "import": f"exit codes: 0 imported (prints the new id); 1 the file cannot be read or is not an "
-    f"export; {_STORE}.",
-    "sessions": f"exit codes: 0 listed; {_STORE}.",
-    "completion": "exit codes: 0 printed; 2 unknown shell.",
+    "run": describe(
+        {
+            ExitCode.OK: "the model finished",
+            ExitCode.FAILED: "the turn failed (provider error), or no such session to resume or continue",
+            ExitCode.USAGE: "a configuration or usage problem (no key, unknown provider, no prompt)",
+            ExitCode.MAX_STEPS: "the step limit was hit",
+            ExitCode.STORE: "the session store cannot be used or the run could not be saved in it",
+            ExitCode.INTERRUPTED: MEANING[ExitCode.INTERRUPTED],
+        }
+    )
+    + ' With --output-format json the same code is the object\'s "exit".',
+    "replay": describe(
+        {
+            ExitCode.OK: "done",
+            ExitCode.FAILED: f"{_NO_SESSION} (or demo)",
+            ExitCode.USAGE: "a configuration problem",
+            **_STORE,
+        }
+    ),
+    "export": describe(
+        {
+            ExitCode.OK: "written",
+            ExitCode.FAILED: f"{_NO_SESSION}, or the output file cannot be written",
+            ExitCode.USAGE: "unknown format",
+            **_STORE,
+        }
+    ),
+    "import": describe(
+        {
+            ExitCode.OK: "imported (prints the new id)",
+            ExitCode.FAILED: "the file cannot be read or is not an export",
+            **_STORE,
+        }
+    ),
+    "sessions": describe({ExitCode.OK: "listed", **_STORE}),
+    "completion": describe({ExitCode.OK: "printed", ExitCode.USAGE: "unknown shell"}),
 }
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
 
@@ -192,7 +216,7 @@ def _main(argv: list[str] | None) -> int:
         import shtab
 
         print(shtab.complete(parser, shell=args.shell))
-        return 0
+        return ExitCode.OK
     if args.command in (None, "replay"):
         from flux_tui.ui.heap import hold_collection
 
@@ -204,8 +228,8 @@ def _main(argv: list[str] | None) -> int:
     if args.command is not None and args.command != "replay" and any(p.fatal for p in problems):
         # Nobody reads a notice here: a subcommand stops rather than run on defaults.
         for problem in problems:
-            print(f"flux-tui: {problem}", file=sys.stderr)
-        return 2
+            print(f"flux-tui: {problem.as_stop()}", file=sys.stderr)
+        return ExitCode.USAGE
     try:
         setup_logging(config, config_secrets(config))
     except OSError as exc:  # no error log this time; everything else works
@@ -275,7 +299,7 @@ def _run(config: Any, problems: list[Any], args: argparse.Namespace, io: _RunIO)
         if isinstance(exc, SessionStoreError):
             raise  # main() reports store problems, with their own exit code
         print(f"flux-tui: {exc}", file=err)
-        return EXIT_CONFIG
+        return ExitCode.FAILED  # no such session
     # A headless run is a session like any other: browse, export or replay it later.
     session_id = loaded.id if loaded is not None else None
     recording = RunRecording(store, session_id=session_id, secrets=config_secrets(config), err=err)
@@ -283,21 +307,47 @@ def _run(config: Any, problems: list[Any], args: argparse.Namespace, io: _RunIO)
     code = EXIT_INTERRUPTED
     try:
         code = asyncio.run(
-            run_headless(
-                config,
-                prompt,
-                out=StringIO() if io.output is not None else None,
-                err=err,
-                yolo=bool(config.yolo),
-                sinks=[recording.recorder, *([io.output] if io.output is not None else [])],
-                resumed=loaded,
-                target=target,
+            _ended_by_signals(
+                run_headless(
+                    config,
+                    prompt,
+                    out=StringIO() if io.output is not None else None,
+                    err=err,
+                    yolo=bool(config.yolo),
+                    sinks=[recording.recorder, *([io.output] if io.output is not None else [])],
+                    resumed=loaded,
+                    target=target,
+                ),
+                err,
             )
         )
     finally:
         code = recording.finish(code)
         io.session_id = recording.recorder.session_id
     return code
+
+
+async def _ended_by_signals(run: Any, err: Any) -> int:
+    """``run``, cancelled by SIGHUP or SIGTERM as Ctrl+C cancels it: the run's ``finally`` blocks
+    write the session and release its lock file."""
+    from flux_tui.exit_signals import ending_on_signals
+
+    task = asyncio.current_task()
+    assert task is not None
+    ended: list[bool] = []
+
+    def end() -> None:
+        ended.append(True)
+        task.cancel()
+
+    with ending_on_signals(end):
+        try:
+            return int(await run)
+        except asyncio.CancelledError:
+            if not ended:
+                raise
+            print("flux-tui: interrupted", file=err)
+            return ExitCode.INTERRUPTED
 
 
 def _resuming(args: argparse.Namespace) -> bool:
@@ -317,12 +367,9 @@ def _cmd_sessions(config: Any, args: argparse.Namespace) -> int:
 
 def _run_session_command(commands: Any, store: Any, secrets: list[str], args: argparse.Namespace) -> int:
     if args.command == "export":
-        out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
-        try:
-            return commands.cmd_export(store, args.session_id, args.format, out, secrets=secrets)
-        finally:
-            if args.output:
-                out.close()
+        return commands.cmd_export(
+            store, args.session_id, args.format, sys.stdout, secrets=secrets, output=args.output
+        )
     if args.command == "import":
         return commands.cmd_import(store, args.file, sys.stdout, secrets=secrets)
     return commands.cmd_sessions_list(store, sys.stdout)

@@ -28,17 +28,18 @@ from flux_tui.core.agent_events import (
     TurnFailed,
 )
 from flux_tui.core.errors import ConfigError, FluxError
+from flux_tui.core.exit_codes import ExitCode
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest, EventSink
 from flux_tui.core.terminal_text import terminal_streams
 
 if TYPE_CHECKING:
     from flux_tui.sessions import LoadedSession
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_CONFIG = 2
-EXIT_MAX_STEPS = 3
-EXIT_INTERRUPTED = 130
+EXIT_OK = ExitCode.OK
+EXIT_FAILED = ExitCode.FAILED
+EXIT_CONFIG = ExitCode.USAGE
+EXIT_MAX_STEPS = ExitCode.MAX_STEPS
+EXIT_INTERRUPTED = ExitCode.INTERRUPTED
 
 DENY_REASON = "flux-tui run is non-interactive and this tool needs approval (rerun with --yolo to allow it)"
 _ARGS_PREVIEW = 160

@@ -141,7 +141,7 @@ def test_continue_run_without_a_prompt_lets_the_model_go_on(env: Path, on_openai
 def test_continue_run_with_nothing_to_continue_is_an_error(
     env: Path, on_openai: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--continue", "run", "hello"]) == 2
+    assert main(["--continue", "run", "hello"]) == 1  # no such session
     assert "no saved session to continue" in capsys.readouterr().err
     assert sessions(env) == []
     on_openai.queue_openai_text("done")

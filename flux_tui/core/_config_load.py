@@ -272,8 +272,9 @@ def _check_data_dir(config: Config, layers: list[_Layer], problems: list[ConfigP
     given = config.data_dir
     what = "is a file" if existing == given else f"is inside {existing}, which is a file"
     config.data_dir = None
-    message = f"{str(given)!r} {what}, not a directory; using the default ({config.data_path})"
-    problems.append(ConfigProblem(label, line, "data_dir", message, fatal=True))
+    message = f"{str(given)!r} {what}, not a directory"
+    fallback = f"using the default ({config.data_path})"
+    problems.append(ConfigProblem(label, line, "data_dir", message, fatal=True, fallback=fallback))
 
 
 def _check_provider_names(config: Config, layers: list[_Layer], problems: list[ConfigProblem]) -> None:
@@ -290,11 +291,9 @@ def _check_provider_names(config: Config, layers: list[_Layer], problems: list[C
         # never runs with it (nor under a name like "anthropic:gpt-4o").
         label, line = origin("provider")
         default = config_default(config, "provider")
-        message = (
-            f"unknown provider {config.provider!r}; supported providers: {supported}; "
-            f"using the default ({default}) with its default model"
-        )
-        problems.append(ConfigProblem(label, line, "provider", message, fatal=True))
+        message = f"unknown provider {config.provider!r}; supported providers: {supported}"
+        fallback = f"using the default ({default}) with its default model"
+        problems.append(ConfigProblem(label, line, "provider", message, fatal=True, fallback=fallback))
         config.provider = default
         config.model = None
     unknown = [

@@ -103,8 +103,14 @@ class ConfigProblem:
     message: str
     column: int | None = None
     fatal: bool = False
+    #: What the app does instead ("using the default ..."); not said by a command that stops on it.
+    fallback: str = ""
 
     def __str__(self) -> str:
+        return f"{self.as_stop()}; {self.fallback}" if self.fallback else self.as_stop()
+
+    def as_stop(self) -> str:
+        """The problem without the fallback: what a subcommand says when it stops on it."""
         where = self.file
         if self.line is not None:
             where += f":{self.line}"

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from flux_tui.core.exit_codes import ExitCode
 from flux_tui.core.logging_setup import config_secrets
 from flux_tui.core.terminal_text import is_terminal, terminal_safe
 
@@ -43,14 +44,14 @@ def cmd_sessions_list(store: SessionStore, out: TextIO | None = None, *, limit: 
     sessions = store.list_sessions(limit=limit)
     if not sessions:
         print("No saved sessions yet.", file=out)
-        return 0
+        return ExitCode.OK
     header = ("ID", "TITLE", "STARTED", "PROVIDERS / MODELS", "COST", "TURNS")
     rows = [header, *(_row(info) for info in sessions)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     for row in rows:
         cells = [cell.rjust(widths[i]) if i >= 4 else cell.ljust(widths[i]) for i, cell in enumerate(row)]
         print("  ".join(cells).rstrip(), file=out)
-    return 0
+    return ExitCode.OK
 
 
 def cmd_export(
@@ -61,24 +62,34 @@ def cmd_export(
     *,
     err: TextIO | None = None,
     secrets: Iterable[str | None] = (),
+    output: Path | None = None,
 ) -> int:
-    """Write a session as Markdown (``md``) or JSONL (``jsonl``) to ``out``; 1 on an unknown id/format."""
+    """Write a session as Markdown (``md``) or JSONL (``jsonl``) to ``output`` (a file) or ``out``;
+    1 on an unknown id or a file that cannot be written, 2 on an unknown format."""
     out, err = out or sys.stdout, err or sys.stderr
     if fmt not in EXPORT_FORMATS:
         _say(f"flux-tui: unknown export format {fmt!r} (choose {' or '.join(EXPORT_FORMATS)})", err)
-        return 2
+        return ExitCode.USAGE
     try:
         loaded = store.load(store.resolve_id(session_id))
     except SessionStoreError:
         raise  # the database itself: the command line's one message and exit code for those
     except SessionError as exc:
         _say(f"flux-tui: {exc}", err)
-        return 1
+        return ExitCode.FAILED
     render = export_markdown if fmt == "md" else export_jsonl
     text = render(loaded, secrets=secrets)
+    if output is not None:
+        # Opened only now that the export exists: a wrong id leaves an existing file as it was.
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _say(f"flux-tui: cannot write {output}: {exc.strerror or exc}", err)
+            return ExitCode.FAILED
+        return ExitCode.OK
     # A file gets the session exactly; a terminal would act on the escape sequences in it.
     out.write(terminal_safe(text) if is_terminal(out) else text)
-    return 0
+    return ExitCode.OK
 
 
 def cmd_import(
@@ -95,19 +106,19 @@ def cmd_import(
         text = sys.stdin.read() if str(path) == "-" else Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         _say(f"flux-tui: cannot read {path}: {exc}", err)
-        return 1
+        return ExitCode.FAILED
     try:
         session_id = import_jsonl(store, text, secrets=secrets)
     except SessionStoreError:
         raise
     except SessionError as exc:
         _say(f"flux-tui: cannot import {path}: {exc}", err)
-        return 1
+        return ExitCode.FAILED
     info = store.get(session_id)
     _say(f"Imported session {session_id}: {info.display_title}", out)
     if "imported_id" in info.meta:
         _say(f"(its id in the file, {info.meta['imported_id']!r}, is not a valid session id)", out)
-    return 0
+    return ExitCode.OK
 
 
 def _say(text: str, stream: TextIO) -> None:

@@ -7,6 +7,8 @@ locked, not writable) instead of SQLite's terse text or a traceback.
 
 from __future__ import annotations
 
+import logging
+import shlex
 import sqlite3
 from pathlib import Path
 
@@ -14,10 +16,20 @@ from . import paths
 from .models import SessionStoreError
 from .schema import SCHEMA_VERSION, check_version, migrate, schema_version
 
+log = logging.getLogger(__name__)
+
 #: Seconds a write waits for another process's write to finish before it reports "locked".
 BUSY_TIMEOUT = 5.0
 
-_DAMAGED = ("malformed", "not a database", "corrupt", "no such table", "no such column", "encrypted")
+_DAMAGED = (
+    "malformed",
+    "not a database",
+    "corrupt",
+    "no such table",
+    "no such column",
+    "encrypted",
+    "vtable constructor failed",  # the full-text index's own tables cannot be read
+)
 _LOCKED = ("locked", "busy")
 _READ_ONLY = ("readonly", "read-only", "unable to open", "permission", "disk i/o", "disk full")
 
@@ -30,10 +42,8 @@ def store_error(path: Path, exc: BaseException) -> SessionStoreError:
     low = detail.lower()
     transient = False
     if any(word in low for word in _DAMAGED):
-        text = (
-            f"the session database {path} is damaged or is not a flux-tui database ({detail}); move it "
-            "aside (flux-tui then starts a new one) or point FLUX_DATA_DIR elsewhere"
-        )
+        log.warning("session database %s: %s", path, detail)  # SQLite's words, for whoever debugs it
+        return damaged(path)
     elif any(word in low for word in _LOCKED):
         transient = True
         text = (
@@ -45,6 +55,35 @@ def store_error(path: Path, exc: BaseException) -> SessionStoreError:
     else:
         text = f"cannot use the session database {path}: {detail}"
     return SessionStoreError(text, transient=transient)
+
+
+def damaged(path: Path) -> SessionStoreError:
+    """The one message for a damaged database, whatever part of it is damaged, with the way out."""
+    quoted = shlex.quote(str(path))
+    return SessionStoreError(
+        f"the session database {path} is damaged or is not a flux-tui database; move it aside "
+        f"(mv {quoted} {shlex.quote(str(path) + '.damaged')}) and flux-tui starts a new one, or point "
+        "FLUX_DATA_DIR elsewhere"
+    )
+
+
+def check_intact(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a database with a damaged page, before anything is read from or written to it.
+
+    ``PRAGMA quick_check`` reads every page once (about 20 ms for a store of 1,000 sessions), so a
+    damaged index or table is found when the store opens, not halfway through a run after the model
+    has answered, and every command gives the same answer about the same file.
+    """
+    try:
+        rows = conn.execute("PRAGMA quick_check(1)").fetchall()
+        if rows != [("ok",)]:
+            log.warning("session database %s: quick_check: %s", path, rows)
+            raise damaged(path)
+        # The full-text index is a virtual table: its constructor reads its own shadow tables.
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'messages_fts'").fetchone():
+            conn.execute("SELECT rowid FROM messages_fts LIMIT 1").fetchall()
+    except sqlite3.Error as exc:
+        raise store_error(path, exc) from exc
 
 
 def open_read_write(path: Path) -> sqlite3.Connection:
@@ -61,6 +100,7 @@ def open_read_write(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
+        check_intact(conn, path)
         migrate(conn, str(path))
     except BaseException as exc:
         conn.close()
@@ -92,6 +132,7 @@ def open_read_only(path: Path) -> sqlite3.Connection | None:
         raise store_error(path, exc) from exc
     try:
         check_version(conn, str(path))  # newer than this code, or not ours: says so
+        check_intact(conn, path)
         version = schema_version(conn)
     except BaseException as exc:
         conn.close()

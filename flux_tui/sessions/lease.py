@@ -3,8 +3,9 @@
 Two processes appending to one session would splice their answers together event by event, and each
 would miss the other's turns in its history. So a recorder first takes the session's lease: an OS lock
 (``flock``) on a file per session beside the database (``sessions.db.<id>.lock``, removed when the
-lease is released). The operating system releases the lock when the holder exits, however it exits
-(a ``kill -9`` too), so a dead holder never blocks anyone, and no heartbeat is needed. The file
+lease is released, and by the next lease taken when its holder died without releasing it). The
+operating system releases the lock when the holder exits, however it exits (a ``kill -9`` too), so a
+dead holder never blocks anyone, and no heartbeat is needed. The file
 names the holder (pid, host, since when) for the message a second process shows: it is told, and
 opens the session read-only or forks it.
 
@@ -15,6 +16,7 @@ Where ``fcntl`` does not exist (Windows) sessions are not leased.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import json
 import os
@@ -77,6 +79,7 @@ class SessionLease:
         """Take the lease, or raise ``SessionBusyError`` naming the live process that holds it."""
         if fcntl is None or str(db_path) == ":memory:":
             return cls(session_id, None, None)
+        remove_stale(db_path)
         path = lock_path(db_path, session_id)
         while True:
             try:
@@ -124,6 +127,33 @@ def holder_of(db_path: Path, session_id: str) -> Holder | None:
         return None
     lease.release()
     return None
+
+
+def remove_stale(db_path: Path) -> list[Path]:
+    """Remove the lock files beside ``db_path`` that no live process holds (their holder died before
+    it could release them: a power cut, a ``kill -9``); returns the paths removed.
+
+    Each is locked before it is removed, as ``release`` does, so a lease being taken meanwhile is never
+    lost: its taker finds the file gone once it holds the lock, and takes a new one.
+    """
+    if fcntl is None:  # pragma: no cover - not POSIX
+        return []
+    removed: list[Path] = []
+    for path in db_path.parent.glob(f"{glob.escape(db_path.name)}.*.lock"):
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                os.unlink(path)
+                removed.append(path)
+        except OSError:  # held by a live process (BlockingIOError), or removed meanwhile
+            pass
+        finally:
+            os.close(fd)
+    return removed
 
 
 def _read_holder(fd: int) -> Holder:

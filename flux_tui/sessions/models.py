@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flux_tui.core.agent_events import AgentEvent, ProviderSwitched, TurnStarted
+from flux_tui.core.exit_codes import ExitCode
 from flux_tui.core.transcript import Transcript
 
 UNTITLED = "(untitled)"
@@ -33,7 +34,7 @@ class SessionFormatError(SessionError, ValueError):
 
 
 #: The exit code of the command line for every ``SessionStoreError`` (``cli.main`` maps it).
-EXIT_STORE = 4
+EXIT_STORE = ExitCode.STORE
 
 
 class SessionStoreError(SessionError):

@@ -104,8 +104,10 @@ class CommandControl:
         wiring = self.session_wiring
         if not session_id:
             self.chat.add_notice("Usage: /resume ID (find the ID with /sessions).", "warning")
-        elif wiring is None or wiring.store is None:
+        elif wiring is None:
             self.chat.add_notice("Sessions are not recorded in this run (no session store configured).")
+        elif wiring.store is None:
+            self.chat.add_notice(wiring.unavailable, "warning")
         else:
             try:
                 resolved = wiring.store.resolve_id(session_id)

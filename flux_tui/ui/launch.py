@@ -17,8 +17,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from flux_tui.core.config import Config, ConfigProblem
+from flux_tui.core.exit_codes import ExitCode
 from flux_tui.core.logging_setup import config_secrets
 from flux_tui.core.terminal_text import terminal_safe
+from flux_tui.exit_signals import end_on_signals
 from flux_tui.sessions import (
     LoadedSession,
     SessionError,
@@ -38,7 +40,7 @@ NOTHING_TO_CONTINUE = "No saved session to continue: this is a new one."
 class LaunchError(Exception):
     """The command line asked for something impossible; ``code`` is the exit code."""
 
-    def __init__(self, message: str, code: int = 1) -> None:
+    def __init__(self, message: str, code: int = ExitCode.FAILED) -> None:
         super().__init__(message)
         self.code = code
 
@@ -50,6 +52,10 @@ def launch(config: Config, problems: Sequence[ConfigProblem], args: argparse.Nam
     except LaunchError as exc:
         print(f"flux-tui: {terminal_safe(str(exc))}", file=sys.stderr)
         return exc.code
+    if app.session_wiring is not None:
+        # The terminal closing (SIGHUP) or a SIGTERM quits as the user would: the session's last
+        # events are written and its lock file removed by the close below.
+        app.session_wiring.on_ready(lambda: end_on_signals(app.exit))
     try:
         app.run()
     finally:
@@ -81,8 +87,8 @@ def build_app(
         except SessionStoreError as exc:
             if not demo and (replaying or _resuming(args)):
                 raise  # the command line's one message and exit code for store problems
-            store_problem = f"Sessions are not saved in this run: {exc}"
-    wiring = SessionWiring(store, secrets=config_secrets(config))
+            store_problem = str(exc)
+    wiring = SessionWiring(store, secrets=config_secrets(config), problem=store_problem)
     try:
         start = _replay_start(wiring, args) if replaying else _resume_start(wiring, args)
         app = FluxApp(config, problems=problems, sinks=wiring.sinks(), provider_factory=provider_factory)
@@ -91,7 +97,8 @@ def build_app(
         raise
     wiring.attach(app)
     if store_problem:
-        wiring.on_ready(lambda: wiring.notice(store_problem, "warning"))
+        said = f"Sessions are not saved in this run: {store_problem}"
+        wiring.on_ready(lambda: wiring.notice(said, "warning"))
     if start is not None:
         wiring.on_ready(start)
     return app
@@ -123,7 +130,7 @@ def _replay_start(wiring: SessionWiring, args: argparse.Namespace) -> Any:
     try:
         speed = parse_speed(str(getattr(args, "speed", "1") or "1"))
     except ValueError as exc:
-        raise LaunchError(str(exc), code=2) from exc
+        raise LaunchError(str(exc), code=ExitCode.USAGE) from exc
     session_id = getattr(args, "session_id", None)
     if getattr(args, "demo", False):
         try:
@@ -137,7 +144,9 @@ def _replay_start(wiring: SessionWiring, args: argparse.Namespace) -> Any:
         loaded = _load(wiring.store, _resolve(wiring.store, session_id))
         stored = True
     else:
-        raise LaunchError("replay needs a session ID (see `flux-tui sessions list`) or --demo", code=2)
+        raise LaunchError(
+            "replay needs a session ID (see `flux-tui sessions list`) or --demo", code=ExitCode.USAGE
+        )
     return lambda: wiring.start_replay(loaded, speed=speed, stored=stored)
 
 

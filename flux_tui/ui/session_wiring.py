@@ -97,8 +97,12 @@ class SessionWiring:
     """Connects a ``FluxApp`` to a ``SessionStore`` (``store=None``: the store could not be opened;
     replays of loaded sessions such as the demo still work)."""
 
-    def __init__(self, store: SessionStore | None, *, secrets: Iterable[str | None] = ()) -> None:
+    def __init__(
+        self, store: SessionStore | None, *, secrets: Iterable[str | None] = (), problem: str | None = None
+    ) -> None:
         self.store = store
+        #: What every session action says when there is no store: why it could not be opened.
+        self.unavailable = f"Sessions are not available in this run: {problem}" if problem else NO_STORE
         self.secrets = [s for s in secrets if s]
         self.sink: RecorderSlot | None = (
             RecorderSlot(store, secrets=self.secrets, on_error=self._recorder_failed) if store else None
@@ -178,7 +182,7 @@ class SessionWiring:
     def open_browser(self) -> None:
         app = self._app()
         if self.store is None:
-            app.chat.add_notice(NO_STORE, "warning")
+            app.chat.add_notice(self.unavailable, "warning")
             return
         from flux_tui.ui.screens.sessions import SessionsScreen
 
@@ -200,7 +204,7 @@ class SessionWiring:
     async def _load(self, session_id: str, *, split_deltas: bool = True) -> LoadedSession | None:
         app = self._app()
         if self.store is None:
-            app.notify(NO_STORE, severity="error", markup=False)
+            app.notify(self.unavailable, severity="error", markup=False)
             return None
         try:
             return await asyncio.to_thread(self.store.load, session_id, split_deltas=split_deltas)
@@ -285,7 +289,7 @@ class SessionWiring:
         """Write the session as ``md`` or ``jsonl`` to ``path`` (relative: to ``exports_dir``)."""
         store = self.store
         if store is None:
-            raise SessionError(NO_STORE)
+            raise SessionError(self.unavailable)
         target = Path(path).expanduser()
         if not target.is_absolute():
             target = self.exports_dir / target
@@ -310,7 +314,7 @@ class SessionWiring:
     async def _replay(self, session_id: str) -> None:
         store, app = self.store, self._app()
         if store is None:
-            app.chat.add_notice(NO_STORE, "warning")
+            app.chat.add_notice(self.unavailable, "warning")
             return
         try:
             resolved = await asyncio.to_thread(store.resolve_id, session_id)

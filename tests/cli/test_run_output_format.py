@@ -65,11 +65,11 @@ def test_json_reports_a_failed_turn_with_its_exit_code(
     assert "bad things" in data["error"] and data["answer"] == ""
 
 
-def test_json_reports_a_configuration_problem(
+def test_json_reports_no_such_session(
     cli_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     code, data, err = _json_run(capsys, "--resume", "nosuchsession", "hi")
-    assert code == 2 and data["exit"] == 2 and data["session_id"] is None
+    assert code == 1 and data["exit"] == 1 and data["session_id"] is None
     assert data["error"] and "nosuchsession" in err
 
 
