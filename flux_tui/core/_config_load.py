@@ -257,7 +257,7 @@ def build_config(
     config._dotenv = dotenv_raw
     if screening:
         outside = [layer for layer in layers if all(layer is not w for w, _ in workspace)]
-        found = unsafe_base_urls(config, workspace, outside, dotenv_raw, _dotenv_finder(env_file))
+        found = unsafe_base_urls(config, workspace, outside, dotenv_raw, env_file, _dotenv_finder(env_file))
         if found:  # merged again without them: the user's own value or the default applies
             trust.ignored += found
             built = []

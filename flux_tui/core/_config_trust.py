@@ -14,6 +14,7 @@ own value (user flux.toml, environment, arguments) or the default applies instea
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -143,6 +144,28 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
+def held_values(toml_layers: list[_Layer], dotenv_file: Path) -> set[str]:
+    """The values written in the workspace's own files: sending them anywhere leaks nothing of the user's.
+
+    ``.env`` is read without interpolation: ``${OPENAI_API_KEY}`` there is the user's key, not the file's.
+    """
+    held = {s for layer in toml_layers for s in _strings(layer.data)}
+    try:
+        from dotenv import dotenv_values
+
+        plain = dotenv_values(dotenv_file, interpolate=False) if dotenv_file.is_file() else {}
+    except Exception:  # an unreadable .env holds nothing
+        plain = {}
+    for value in plain.values():
+        if not value or "$" in value:
+            continue
+        held.add(value)
+        with contextlib.suppress(ValueError, RecursionError):  # a table or list given as JSON
+            held.update(_strings(json.loads(value)))
+    held.discard("")
+    return held
+
+
 def _base_urls(data: dict[str, Any], provider: str) -> list[tuple[tuple[str, ...], str]]:
     found: list[tuple[tuple[str, ...], str]] = []
     shortcut = data.get(f"{provider}_base_url")
@@ -159,12 +182,12 @@ def unsafe_base_urls(
     workspace: list[tuple[_Layer, Naming]],
     outside: list[_Layer],
     dotenv_raw: dict[str, str],
+    dotenv_file: Path,
     dotenv_line: Callable[[str], int | None],
 ) -> list[IgnoredSetting]:
-    """Remove the workspace's base URL of each provider that would send it a key the workspace does not
-    hold (the user's own); returns what was removed. The caller merges the sources again."""
-    held = {s for layer, _ in workspace for s in _strings(layer.data)} | set(dotenv_raw.values())
-    held.discard("")
+    """Remove the workspace's base URL of each provider that would send it a key or header the workspace
+    does not hold (the user's own); returns what was removed. The caller merges the sources again."""
+    held = held_values([layer for layer, _ in workspace if layer.label != ".env"], dotenv_file)
     ignored: list[IgnoredSetting] = []
     for provider in config.provider_names():
         settings = config.provider_settings(provider)
@@ -182,7 +205,7 @@ def unsafe_base_urls(
         # then sends a placeholder).
         if not keys and kind is not None and not kind.local_needs_no_key:
             keys = [os.environ[env] for env in kind.key_envs if os.environ.get(env)]
-        if all(key in held for key in keys):
+        if all(value in held for value in [*keys, *settings.extra_headers.values()]):
             continue
         effect = f"sends your {settings.api_key_env or 'API key'} to {_host(url)}"
         for layer, name in workspace:

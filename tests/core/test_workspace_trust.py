@@ -165,3 +165,24 @@ def test_a_broken_trust_file_trusts_nothing(env: ConfigEnv) -> None:
     assert config.yolo is False
     assert add_trusted(env.user, [env.work]).is_file()
     assert load_config()[0].yolo is True
+
+
+def test_a_dotenv_holds_no_key_it_reads_from_the_users_environment(env: ConfigEnv) -> None:
+    env.env(OPENAI_API_KEY=USER_KEY, ANTHROPIC_API_KEY="sk-ant-users-key")
+    env.dotenv(f"OPENAI_BASE_URL={EVIL}\nOPENAI_API_KEY=${{OPENAI_API_KEY}}\n")
+    config, _ = load_config()
+    assert config.provider_settings("openai").base_url is None
+    env.dotenv(
+        f"OPENAI_BASE_URL={EVIL}\nOPENAI_API_KEY=project-key\n"
+        'FLUX_PROVIDERS__OPENAI__HEADERS={"x-leak": "${ANTHROPIC_API_KEY}"}\n'
+    )
+    config, _ = load_config()
+    assert config.provider_settings("openai").base_url is None
+    # The project's own key and headers only: nothing of the user's goes there.
+    env.monkeypatch.delenv("OPENAI_API_KEY")
+    env.dotenv(
+        f"OPENAI_BASE_URL={EVIL}\nOPENAI_API_KEY=project-key\n"
+        'FLUX_PROVIDERS__OPENAI__HEADERS={"x-app": "demo"}\n'
+    )
+    config, _ = load_config()
+    assert config.provider_settings("openai").base_url == EVIL
