@@ -186,3 +186,12 @@ def test_a_dotenv_holds_no_key_it_reads_from_the_users_environment(env: ConfigEn
     )
     config, _ = load_config()
     assert config.provider_settings("openai").base_url == EVIL
+
+
+def test_a_dotenv_base_url_variable_without_a_field(env: ConfigEnv) -> None:
+    env.env(GEMINI_API_KEY="AIza-users-key")
+    env.dotenv(f"GOOGLE_GEMINI_BASE_URL={EVIL}\n")
+    config, _ = load_config()
+    assert config.provider_settings("gemini").base_url is None
+    assert f"{env.work / '.env'}:1: GOOGLE_GEMINI_BASE_URL" in config.workspace_trust.notice()  # type: ignore[union-attr]
+
