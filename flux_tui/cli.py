@@ -112,6 +112,13 @@ def _global_options(parser: argparse.ArgumentParser, *, default: Any = None) -> 
         help="resume the latest session (with run: go on in it without the UI)",
     )
     parser.add_argument("--resume", metavar="ID", default=default, help="resume the session with this id")
+    parser.add_argument(
+        "--trust",
+        action="store_true",
+        default=flag,
+        help="apply this folder's flux.toml, .env and .mcp.json in full this run (base URLs, yolo, "
+        "tool policies, MCP servers...), as if it were trusted",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -188,6 +195,11 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     return overrides
 
 
+def _asks_trust(config: Any) -> bool:
+    trust = config.workspace_trust
+    return trust is not None and bool(trust.ignored)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
@@ -224,7 +236,18 @@ def _main(argv: list[str] | None) -> int:
     from flux_tui.core.config import ConfigProblem, load_config
     from flux_tui.core.logging_setup import config_secrets, setup_logging
 
-    config, problems = load_config(**_overrides(args))
+    trust = bool(getattr(args, "trust", False))
+    config, problems = load_config(trust=trust, **_overrides(args))
+    if _asks_trust(config):
+        if args.command is None:  # the app asks first; nothing is built on settings not yet decided
+            from flux_tui.ui.screens.trust import settle_trust
+
+            settled = settle_trust(config, problems, lambda: load_config(trust=True, **_overrides(args)))
+            if settled is None:
+                return 0
+            config, problems = settled
+        elif args.command != "replay":
+            print(f"flux-tui: {config.workspace_trust.notice('run again with --trust')}", file=sys.stderr)
     if args.command is not None and args.command != "replay" and any(p.fatal for p in problems):
         # Nobody reads a notice here: a subcommand stops rather than run on defaults.
         for problem in problems:

@@ -13,7 +13,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,9 @@ from pydantic_settings import DotEnvSettingsSource, EnvSettingsSource
 from pydantic_settings.exceptions import SettingsError
 
 from flux_tui.core._config_check import Locator, check_layer
+from flux_tui.core._config_trust import mcp_json_servers, screen_layer, unsafe_base_urls
 from flux_tui.core._toml_lines import key_lines, locate
+from flux_tui.core.trust import WorkspaceTrust, trusted_folders
 
 if TYPE_CHECKING:
     from flux_tui.core.config import Config, ConfigProblem
@@ -207,24 +209,35 @@ def _read_dotenv(
 
 
 def build_config(
-    config_cls: type[Config], init_only: ContextVar[bool], overrides: dict[str, Any]
+    config_cls: type[Config], init_only: ContextVar[bool], overrides: dict[str, Any], trusted: bool = False
 ) -> tuple[Config, list[ConfigProblem]]:
+    """``trusted``: apply the workspace's settings that need trust (``--trust``) even when its folder is
+    not in the trust file (see ``_config_trust``)."""
     from flux_tui.core.config import CONFIG_FILE_NAME, user_config_dir
 
     problems: list[ConfigProblem] = []
     files: list[Path] = []
 
     config_dir = overrides.get("config_dir") or os.environ.get("FLUX_CONFIG_DIR")
-    user_file = (Path(config_dir).expanduser() if config_dir else user_config_dir()) / CONFIG_FILE_NAME
+    user_dir = Path(config_dir).expanduser() if config_dir else user_config_dir()
+    user_file = user_dir / CONFIG_FILE_NAME
     local_file = Path.cwd() / CONFIG_FILE_NAME
     paths = [user_file]
     if not (user_file.exists() and local_file.exists() and user_file.samefile(local_file)):
         paths.append(local_file)
     layers = _read_files(config_cls, paths, problems, files)  # lowest precedence first
+    workspace = [(layer, _toml_name) for layer in layers if layer.label != str(user_file)]
 
-    dotenv_layer, dotenv_raw = _read_dotenv(config_cls, Path.cwd() / ".env", problems)
+    env_file = Path.cwd() / ".env"
+    dotenv_layer, dotenv_raw = _read_dotenv(config_cls, env_file, problems)
     if dotenv_layer is not None:
         layers.append(dotenv_layer)
+        workspace.append((dotenv_layer, lambda p: _env_name(config_cls, p)))
+    trust = WorkspaceTrust(Path.cwd(), user_dir, bool(trusted), trusted_folders(user_dir))
+    screening = not trust.trusts(Path.cwd())
+    if screening:
+        for layer, name in workspace:
+            trust.ignored += screen_layer(layer, name)
 
     data, found = _read_settings_source(EnvSettingsSource(config_cls), config_cls, "environment")
     problems.extend(found)
@@ -239,16 +252,55 @@ def build_config(
     problems.extend(found)
     layers.append(_Layer("arguments", clean, lambda p: None))
 
-    merged: dict[str, Any] = {}
-    for layer in layers:
-        merged = _deep_merge(merged, layer.data)
-    config = _construct(config_cls, init_only, merged, problems)
+    built: list[ConfigProblem] = []
+    config = _merge_construct(config_cls, init_only, layers, built)
     config._dotenv = dotenv_raw
+    if screening:
+        outside = [layer for layer in layers if all(layer is not w for w, _ in workspace)]
+        found = unsafe_base_urls(config, workspace, outside, dotenv_raw, env_file, _dotenv_finder(env_file))
+        if found:  # merged again without them: the user's own value or the default applies
+            trust.ignored += found
+            built = []
+            config = _merge_construct(config_cls, init_only, layers, built)
+            config._dotenv = dotenv_raw
+    problems.extend(built)
+    root = config.workspace or Path.cwd()
+    if not trust.trusts(root):
+        trust.ignored += mcp_json_servers(root)
+    find = _dotenv_finder(env_file)
+    trust.ignored = [
+        replace(i, file=str(env_file), line=i.line or find(i.setting)) if i.file == ".env" else i
+        for i in trust.ignored
+    ]
+    config._trust = trust
     config._files = files
     _check_provider_names(config, layers, problems)
     _check_data_dir(config, layers, problems)
     config.apply_price_overrides()
     return config, problems
+
+
+def _toml_name(path: tuple[str, ...]) -> str:
+    return ".".join(path)
+
+
+def _dotenv_finder(env_file: Path) -> Callable[[str], int | None]:
+    def find(name: str) -> int | None:
+        try:
+            return _dotenv_line(env_file.read_text(encoding="utf-8", errors="replace"))(name)
+        except OSError:
+            return None
+
+    return find
+
+
+def _merge_construct(
+    config_cls: type[Config], init_only: ContextVar[bool], layers: list[_Layer], problems: list[ConfigProblem]
+) -> Config:
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        merged = _deep_merge(merged, layer.data)
+    return _construct(config_cls, init_only, merged, problems)
 
 
 def _origin(layers: list[_Layer], key: str) -> tuple[str, int | None]:

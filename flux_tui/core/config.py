@@ -1,7 +1,9 @@
 """flux-tui settings: one pydantic-settings ``Config`` and the helpers that turn it into providers.
 
 Sources, highest first: explicit arguments, environment, ``.env`` (cwd), ``./flux.toml``, the user's
-``flux.toml`` (``platformdirs.user_config_dir("flux-tui")``, or ``$FLUX_CONFIG_DIR``), defaults.
+``flux.toml`` (``platformdirs.user_config_dir("flux-tui")``, or ``$FLUX_CONFIG_DIR``), defaults. What
+could leak keys, run commands or skip approvals applies from ``./flux.toml``/``.env`` only in a trusted
+folder (``core.trust``).
 
 ``Config(...)`` is strict: bad input raises pydantic's ``ValidationError``. The app uses
 ``load_config(...)`` instead, which never raises for a broken file: it reports ``ConfigProblem``s
@@ -45,6 +47,7 @@ from flux_tui.core._config_values import price_override as _override
 from flux_tui.core._config_values import url_problem
 from flux_tui.core.errors import ConfigError
 from flux_tui.core.providers import ProviderSettings, ProviderSpec, is_local_url
+from flux_tui.core.trust import WorkspaceTrust
 
 __all__ = [
     "APP_NAME",
@@ -176,6 +179,7 @@ class Config(BaseSettings):
 
     _dotenv: dict[str, str] = PrivateAttr(default_factory=dict)
     _files: list[Path] = PrivateAttr(default_factory=list)
+    _trust: WorkspaceTrust | None = PrivateAttr(default=None)  # None: not from load_config, all applies
 
     @classmethod
     def settings_customise_sources(
@@ -213,6 +217,11 @@ class Config(BaseSettings):
     @property
     def config_path(self) -> Path:
         return self.config_dir or user_config_dir()
+
+    @property
+    def workspace_trust(self) -> WorkspaceTrust | None:
+        """Whether the workspace is trusted and what was ignored (``core.trust``)."""
+        return self._trust
 
     @property
     def source_files(self) -> list[Path]:
@@ -384,11 +393,12 @@ class Config(BaseSettings):
         pricing.set_overrides(*self.price_overrides())
 
 
-def load_config(**overrides: Any) -> tuple[Config, list[ConfigProblem]]:
+def load_config(*, trust: bool = False, **overrides: Any) -> tuple[Config, list[ConfigProblem]]:
     """Build the Config from every source; never raises for a broken file (see module docstring).
 
-    Also installs the config's price overrides in ``pricing``.
+    ``trust``: apply the workspace's settings that need trust this time (``core.trust``). Also
+    installs the config's price overrides in ``pricing``.
     """
     from flux_tui.core._config_load import build_config
 
-    return build_config(Config, _INIT_ONLY, overrides)
+    return build_config(Config, _INIT_ONLY, overrides, trust)

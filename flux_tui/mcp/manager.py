@@ -19,7 +19,7 @@ from flux_tui.core.protocols import ToolOutcome
 from flux_tui.core.redact import Redactor
 from flux_tui.core.secret_values import env_secrets
 from flux_tui.mcp.connection import McpConnection, RemoteTool, ServerGone
-from flux_tui.mcp.specs import McpServerSpec, find_servers, tool_name
+from flux_tui.mcp.specs import MCP_JSON, McpServerSpec, find_servers, tool_name, workspace_trusted
 from flux_tui.tools.base import Tool, ToolContext
 
 Notify = Callable[[str, str], None]  # (text, level: "info" | "warning" | "error")
@@ -27,6 +27,11 @@ _PREVIEW_ARGS = 2000
 NONE_CONFIGURED = (
     "### MCP servers\n\nNone configured. Add them to `.mcp.json` in the workspace "
     '(`{"mcpServers": {"NAME": {"command": ..., "args": [...]}}}`) or as `[mcp_servers.NAME]` in flux.toml.'
+)
+
+UNTRUSTED = (
+    f"`{MCP_JSON}` of this workspace starts no server: the folder is not trusted "
+    "(`flux-tui --trust`, or answer trust when the app asks at start)."
 )
 
 
@@ -70,8 +75,12 @@ class McpManager:
         """``redactor`` (the agent's, for tool results) learns the credentials in the servers' ``env``."""
         self.toolbox = toolbox
         self.workspace = Path(getattr(toolbox, "root", None) or getattr(config, "workspace", None) or ".")
-        found = find_servers(self.workspace, dict(getattr(config, "mcp_servers", None) or {}))
+        trusted = workspace_trusted(config, self.workspace)
+        configured = dict(getattr(config, "mcp_servers", None) or {})
+        found = find_servers(self.workspace, configured, read_json=trusted)
         self.problems = found.problems
+        # load_config's notice already named them; /mcp says why they are not running.
+        self.untrusted = None if trusted or not (self.workspace / MCP_JSON).exists() else UNTRUSTED
         self.connections = [McpConnection(spec, self.workspace) for spec in found.specs]
         if redactor is not None:
             for spec in found.specs:
@@ -133,7 +142,7 @@ class McpManager:
     def markdown(self) -> str:
         """What ``/mcp`` shows: each server, its state, its tools."""
         if not self.connections and not self.problems:
-            return NONE_CONFIGURED
+            return f"{NONE_CONFIGURED}\n\n{self.untrusted}" if self.untrusted else NONE_CONFIGURED
         lines = ["### MCP servers", "", "| server | state | from | runs | tools |", "|---|---|---|---|---|"]
         for conn in self.connections:
             state = conn.state if conn.error is None else f"{conn.state}: {conn.error}"
@@ -142,5 +151,5 @@ class McpManager:
                 tools = "—"
             runs = conn.spec.describe().replace("|", "\\|")
             lines.append(f"| {conn.name} | {state} | {conn.spec.source} | `{runs}` | {tools} |")
-        lines += [f"\n{problem}" for problem in self.problems]
+        lines += [f"\n{problem}" for problem in [*self.problems, *filter(None, [self.untrusted])]]
         return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 ``.mcp.json`` is the file other assistants read (``{"mcpServers": {NAME: {"command", "args", "env"}}}``,
 or ``"url"`` for a remote server); flux.toml's entry of the same name wins, and adds the approval policy.
+``.mcp.json`` starts servers only in a trusted workspace (``core.trust``; ``load_config`` names them).
 A file that cannot be read is a problem to report, never a reason not to start.
 """
 
@@ -75,13 +76,22 @@ def read_mcp_json(path: Path) -> SpecsFound:
     return found
 
 
-def find_servers(workspace: Path, configured: dict[str, McpServerSettings]) -> SpecsFound:
-    found = read_mcp_json(workspace / MCP_JSON)
+def find_servers(
+    workspace: Path, configured: dict[str, McpServerSettings], *, read_json: bool = True
+) -> SpecsFound:
+    """``read_json=False`` (an untrusted workspace): ``.mcp.json`` starts nothing."""
+    found = read_mcp_json(workspace / MCP_JSON) if read_json else SpecsFound()
     by_name = {spec.name: spec for spec in found.specs}
     for name, settings in configured.items():
         by_name[name] = McpServerSpec(name, settings, "flux.toml")
     found.specs = [spec for spec in by_name.values() if spec.settings.enabled]
     return found
+
+
+def workspace_trusted(config: Any, workspace: Path) -> bool:
+    """Whether ``workspace``'s own files may start servers (a Config not from load_config: yes)."""
+    trust = getattr(config, "workspace_trust", None)
+    return trust is None or bool(trust.trusts(workspace))
 
 
 def tool_name(server: str, tool: str, taken: set[str]) -> str:

@@ -171,6 +171,10 @@ class FluxApp(
             self.chat.add_welcome(WELCOME_MARKUP)
         if self._startup_note:
             self.chat.add_notice(self._startup_note, "warning")
+        trust = self.config.workspace_trust
+        if trust is not None and trust.ignored:
+            how = "start with --trust, or answer trust when flux-tui asks"
+            self.chat.add_notice(trust.notice(how), "warning")
         prompt.focus()
         self.follow_theme()
         # Heavy imports (SDK, prices) only after the first frame is on screen.

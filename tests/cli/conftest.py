@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from flux_tui.core import pricing
+from flux_tui.core.trust import add_trusted
 
 
 @pytest.fixture
@@ -23,6 +24,8 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.chdir(tmp_path / "work")
     monkeypatch.setenv("FLUX_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("FLUX_DATA_DIR", str(tmp_path / "data"))
+    # The sandbox's working directory is the user's own project (test_trust_headless.py: one that is not).
+    add_trusted(tmp_path / "config", [tmp_path / "work"])
     root = logging.getLogger()
     handlers, level = list(root.handlers), logging.getLogger("flux_tui").level
     yield tmp_path

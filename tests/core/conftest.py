@@ -10,6 +10,7 @@ import pytest
 from core_sandbox import ConfigEnv
 
 from flux_tui.core import pricing
+from flux_tui.core.trust import add_trusted
 
 _PREFIXES = ("FLUX_", "ANTHROPIC_", "OPENAI_", "GEMINI_", "GOOGLE_")
 
@@ -26,6 +27,8 @@ def cfg_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ConfigE
     monkeypatch.chdir(work)
     monkeypatch.setenv("FLUX_CONFIG_DIR", str(user))
     monkeypatch.setenv("FLUX_DATA_DIR", str(tmp_path / "data"))
+    # The sandbox's working directory is the user's own project (test_workspace_trust.py: one that is not).
+    add_trusted(user, [work])
     yield ConfigEnv(work=work, user=user, monkeypatch=monkeypatch)
     pricing.clear_overrides()
 

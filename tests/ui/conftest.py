@@ -15,6 +15,7 @@ import pytest
 
 from flux_tui.core import pricing
 from flux_tui.core.config import load_config
+from flux_tui.core.trust import add_trusted
 from flux_tui.ui.app import FluxApp
 
 _PREFIXES = ("FLUX_", "ANTHROPIC_", "OPENAI_", "GEMINI_", "GOOGLE_")
@@ -31,6 +32,8 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.chdir(work)
     monkeypatch.setenv("FLUX_CONFIG_DIR", str(tmp_path / "user-config"))
     monkeypatch.setenv("FLUX_DATA_DIR", str(tmp_path / "data"))
+    # The sandbox's working directory is the user's own project (test_trust_dialog.py: one that is not).
+    add_trusted(tmp_path / "user-config", [work])
     yield work
     pricing.clear_overrides()
 
