@@ -7,13 +7,11 @@ Heavy modules (Textual app, SDKs, SQLite store) are imported inside the branch t
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
-from dataclasses import dataclass
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
+from flux_tui.cli_store import store_problem
 from flux_tui.core.exit_codes import MEANING, ExitCode, describe
 
 EXIT_CODES = describe()
@@ -204,21 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
     except Exception as exc:
-        code = _store_problem(exc)
+        code = store_problem(exc)
         if code is None:
             raise
         return code
-
-
-def _store_problem(exc: Exception) -> int | None:
-    """The one place a session store problem becomes a message and an exit code (None: not one)."""
-    from flux_tui.core.terminal_text import terminal_safe
-    from flux_tui.sessions.models import EXIT_STORE, SessionStoreError
-
-    if not isinstance(exc, SessionStoreError):
-        return None
-    print(f"flux-tui: {terminal_safe(str(exc))}", file=sys.stderr)
-    return EXIT_STORE
 
 
 def _main(argv: list[str] | None) -> int:
@@ -258,123 +245,12 @@ def _main(argv: list[str] | None) -> int:
     except OSError as exc:  # no error log this time; everything else works
         problems.append(ConfigProblem("log", None, None, f"cannot write the error log: {exc}"))
     if args.command == "run":
-        return _cmd_run(config, problems, args)
+        from flux_tui.cli_run import cmd_run
+
+        return cmd_run(config, problems, args)
     if args.command in ("export", "import", "sessions"):
         return _cmd_sessions(config, args)
     return _cmd_app(config, problems, args)
-
-
-def _cmd_run(config: Any, problems: list[Any], args: argparse.Namespace) -> int:
-    fmt = getattr(args, "output_format", "text")
-    if fmt == "text":
-        return _run(config, problems, args, _RunIO(err=sys.stderr))
-    from flux_tui.core.logging_setup import config_secrets
-    from flux_tui.headless_output import JsonOutput, LastLine
-
-    # The answer goes into the JSON; standard error keeps the tool activity and messages.
-    output = JsonOutput(sys.stdout, stream=fmt == "stream-json", secrets=config_secrets(config))
-    io = _RunIO(err=LastLine(sys.stderr), output=output)
-    try:
-        code = _run(config, problems, args, io)
-    except Exception as exc:
-        stored = _store_problem(exc)  # said on stderr; the JSON carries the same exit code
-        if stored is None:
-            raise
-        code, output.error = stored, str(exc)
-    if output.error is None and code != 0:
-        output.error = io.err.last
-    output.finish(io.session_id, code)
-    return code
-
-
-@dataclass
-class _RunIO:
-    """Where a run writes: ``err`` always; with ``output`` (json, stream-json) the answer text goes
-    nowhere but into it, and ``session_id`` is set once the run is saved."""
-
-    err: Any
-    output: Any = None
-    session_id: str | None = None
-
-
-def _run(config: Any, problems: list[Any], args: argparse.Namespace, io: _RunIO) -> int:
-    from flux_tui.headless import EXIT_CONFIG, EXIT_INTERRUPTED, run_headless
-
-    err = io.err
-    for problem in problems:
-        print(f"flux-tui: {problem}", file=err)
-    from flux_tui.core.logging_setup import config_secrets
-    from flux_tui.headless_session import RunRecording
-    from flux_tui.sessions import SessionError
-    from flux_tui.sessions.commands import open_store
-    from flux_tui.sessions.models import SessionStoreError
-    from flux_tui.sessions.resume import headless_target, load_for_run
-
-    if args.prompt is None and not _resuming(args):
-        print('flux-tui: run needs a prompt: flux-tui run "PROMPT" (- reads it from stdin)', file=err)
-        return EXIT_CONFIG
-    prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
-    store = open_store(config)
-    try:
-        loaded = load_for_run(store, args.resume, latest=bool(args.continue_latest))
-    except SessionError as exc:
-        store.close()
-        if isinstance(exc, SessionStoreError):
-            raise  # main() reports store problems, with their own exit code
-        print(f"flux-tui: {exc}", file=err)
-        return ExitCode.FAILED  # no such session
-    # A headless run is a session like any other: browse, export or replay it later.
-    session_id = loaded.id if loaded is not None else None
-    recording = RunRecording(store, session_id=session_id, secrets=config_secrets(config), err=err)
-    target = headless_target(loaded, args.provider, args.model)
-    code = EXIT_INTERRUPTED
-    try:
-        code = asyncio.run(
-            _ended_by_signals(
-                run_headless(
-                    config,
-                    prompt,
-                    out=StringIO() if io.output is not None else None,
-                    err=err,
-                    yolo=bool(config.yolo),
-                    sinks=[recording.recorder, *([io.output] if io.output is not None else [])],
-                    resumed=loaded,
-                    target=target,
-                ),
-                err,
-            )
-        )
-    finally:
-        code = recording.finish(code)
-        io.session_id = recording.recorder.session_id
-    return code
-
-
-async def _ended_by_signals(run: Any, err: Any) -> int:
-    """``run``, cancelled by SIGHUP or SIGTERM as Ctrl+C cancels it: the run's ``finally`` blocks
-    write the session and release its lock file."""
-    from flux_tui.exit_signals import ending_on_signals
-
-    task = asyncio.current_task()
-    assert task is not None
-    ended: list[bool] = []
-
-    def end() -> None:
-        ended.append(True)
-        task.cancel()
-
-    with ending_on_signals(end):
-        try:
-            return int(await run)
-        except asyncio.CancelledError:
-            if not ended:
-                raise
-            print("flux-tui: interrupted", file=err)
-            return ExitCode.INTERRUPTED
-
-
-def _resuming(args: argparse.Namespace) -> bool:
-    return bool(getattr(args, "continue_latest", False) or getattr(args, "resume", None))
 
 
 def _cmd_sessions(config: Any, args: argparse.Namespace) -> int:

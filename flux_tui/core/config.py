@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -45,6 +44,7 @@ from flux_tui.core._config_models import (
 from flux_tui.core._config_values import dedupe as _dedupe
 from flux_tui.core._config_values import price_override as _override
 from flux_tui.core._config_values import url_problem
+from flux_tui.core.config_problem import ConfigProblem
 from flux_tui.core.errors import ConfigError
 from flux_tui.core.providers import ProviderSettings, ProviderSpec, is_local_url
 from flux_tui.core.trust import WorkspaceTrust
@@ -90,36 +90,6 @@ def user_config_dir() -> Path:
     """Directory of the user's flux.toml: ``$FLUX_CONFIG_DIR`` or the platform's config dir."""
     override = os.environ.get("FLUX_CONFIG_DIR")
     return Path(override).expanduser() if override else Path(platformdirs.user_config_dir(APP_NAME))
-
-
-@dataclass(slots=True)
-class ConfigProblem:
-    """Something wrong in one settings source, located well enough for the user to fix it.
-
-    ``fatal``: the app can start on defaults, but a command without a user to read the notice (the
-    CLI's subcommands) must not: a whole file ignored, an unknown provider, an unusable data dir.
-    """
-
-    file: str  # a path, ".env", "environment" or "arguments"
-    line: int | None
-    key: str | None  # dotted, e.g. "tools.max_steps"
-    message: str
-    column: int | None = None
-    fatal: bool = False
-    #: What the app does instead ("using the default ..."); not said by a command that stops on it.
-    fallback: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.as_stop()}; {self.fallback}" if self.fallback else self.as_stop()
-
-    def as_stop(self) -> str:
-        """The problem without the fallback: what a subcommand says when it stops on it."""
-        where = self.file
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
 #: One resolved provider; the same description the factory builds from (``core.providers``).
