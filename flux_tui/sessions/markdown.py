@@ -96,7 +96,7 @@ def _render(w: _Writer, event: AgentEvent) -> None:
         w.decided[event.call_id] = event
     elif isinstance(event, ToolCallFinished):
         _tool_call(w, event.call_id, event)
-    elif isinstance(event, UsageReported) and not event.estimated:
+    elif isinstance(event, UsageReported) and (event.settled or not event.estimated):
         _usage(w, event)
     elif isinstance(event, Notice):
         prefix = {"info": "Note", "warning": "Warning", "error": "Error"}.get(event.level, "Note")

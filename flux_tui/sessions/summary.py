@@ -74,7 +74,7 @@ def summarise(events: Iterable[AgentEvent]) -> Summary:
                 if out.title is None:
                     out.title = title_from_prompt(event.prompt)
             model_used(event.provider, event.model, event.ts)
-        elif isinstance(event, UsageReported) and not event.estimated:
+        elif isinstance(event, UsageReported) and (event.settled or not event.estimated):
             model_used(event.provider, event.model, event.ts)
             out.input_tokens += event.input_tokens
             out.output_tokens += event.output_tokens
