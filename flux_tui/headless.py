@@ -6,6 +6,7 @@ calls that need approval are denied (the model is told) unless ``--yolo`` is on.
 
 Exit codes: 0 the model finished; 1 the turn failed (provider error); 2 configuration problem (no key,
 unknown provider, bad workspace); 3 the step limit was hit before the model finished; 130 interrupted.
+At the end, the turn's tokens and cost go to standard error, in the format of every other view.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from flux_tui.core.agent_events import (
     TurnFailed,
 )
 from flux_tui.core.errors import ConfigError, FluxError
+from flux_tui.core.ledger import UsageLedger
+from flux_tui.core.money import usage_line
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest, EventSink
 from flux_tui.core.terminal_text import terminal_streams
 
@@ -180,6 +183,7 @@ async def run_headless(
     if yolo:
         err.write("flux-tui: --yolo is on: every tool call runs without asking\n")
     printer = HeadlessPrinter(out, err)
+    ledger = UsageLedger()
     tools_cfg = getattr(config, "tools", None)
     # Retries, failover to `fallback` providers and the budget gate, as in the TUI; nobody can confirm
     # spending past the budget here, so that request is refused.
@@ -199,7 +203,7 @@ async def run_headless(
         approver=deny_approval,
         system_prompt=getattr(config, "system_prompt", None),
         max_steps=int(getattr(tools_cfg, "max_steps", 25) or 25),
-        sinks=[printer, *(sinks or [])],
+        sinks=[printer, ledger.apply, *(sinks or [])],
         stream_step=step,
         redactor=tool_result_redactor(config),
     )
@@ -210,6 +214,7 @@ async def run_headless(
     except asyncio.CancelledError:
         printer.finish()
         err.write("flux-tui: interrupted\n")
+        _say_usage(err, ledger)
         return EXIT_INTERRUPTED
     finally:
         # After a failover the agent holds a different provider than the one built here.
@@ -217,11 +222,18 @@ async def run_headless(
         if agent.provider is not provider:
             await agent.provider.aclose()
     printer.finish()
+    _say_usage(err, ledger)
     if stop_reason == STOP_ERROR:
         return EXIT_FAILED
     if stop_reason == STOP_MAX_STEPS:
         return EXIT_MAX_STEPS
     return EXIT_OK
+
+
+def _say_usage(err: TextIO, ledger: UsageLedger) -> None:
+    if ledger.entries:
+        err.write(f"flux-tui: usage: {usage_line(ledger.turn)}\n")
+        err.flush()
 
 
 def _nothing_to_continue(transcript: Any) -> str | None:

@@ -24,6 +24,7 @@ from flux_tui.core.agent_events import (
 )
 from flux_tui.core.errors import FluxError
 from flux_tui.core.ledger import BUDGET_WARNING, UsageLedger
+from flux_tui.core.money import usd
 
 if TYPE_CHECKING:
     from flux_tui.core.agent import Agent
@@ -49,7 +50,7 @@ class BudgetExceededError(FluxError):
 
 
 def format_usd(value: float) -> str:
-    return f"${value:,.4f}" if 0 < value < 0.01 else f"${value:,.2f}"
+    return usd(value)
 
 
 def parse_budget(text: str) -> float | None:
@@ -125,12 +126,17 @@ class BudgetGuard:
     def _fraction(self) -> float:
         return self.ledger.budget_fraction() or 0.0
 
+    def _spent_text(self) -> str:
+        """The session's spend as the sidebar shows it (``~`` when it holds estimates)."""
+        session = self.ledger.session
+        return usd(self.spent, estimated=session.estimated, partial=bool(session.unpriced_models))
+
     def summary(self) -> str:
         """What ``/budget`` without an argument shows."""
         if not self.budget:
-            return f"No budget set ({format_usd(self.spent)} spent). Set one with /budget USD."
+            return f"No budget set ({self._spent_text()} spent). Set one with /budget USD."
         return (
-            f"Budget: {format_usd(self.spent)} of {format_usd(self.budget)} "
+            f"Budget: {self._spent_text()} of {format_usd(self.budget)} "
             f"({self._fraction():.0%}) spent this session."
         )
 

@@ -37,6 +37,7 @@ class _Totals:
     cache_write: int = 0
     cost: float = 0.0
     unpriced: int = 0
+    estimated: int = 0
 
 
 @dataclass(slots=True)
@@ -164,6 +165,7 @@ def _usage(w: _Writer, event: UsageReported) -> None:
     totals.output += event.output_tokens
     totals.cache_read += event.cache_read_tokens
     totals.cache_write += event.cache_write_tokens
+    totals.estimated += int(event.estimated)
     if event.cost is None:
         totals.unpriced += 1
     else:
@@ -173,7 +175,7 @@ def _usage(w: _Writer, event: UsageReported) -> None:
         cache = f" · cache read {event.cache_read_tokens} · cache write {event.cache_write_tokens}"
     w.usage_lines.append(
         f"_Usage ({event.provider} / {event.model}): in {event.input_tokens} · out {event.output_tokens}"
-        f"{cache} · {format_cost(event.cost)}_"
+        f"{cache} · {format_cost(event.cost, estimated=event.estimated)}_"
     )
 
 
@@ -192,7 +194,7 @@ def _summary(w: _Writer) -> None:
             f"| {provider} | {model} | {t.replies} | {t.input} | {t.output} | {t.cache_read} | "
             f"{t.cache_write} | {_cost(t)} |"
         )
-        for name in ("replies", "input", "output", "cache_read", "cache_write", "cost", "unpriced"):
+        for name in _Totals.__dataclass_fields__:
             setattr(grand, name, getattr(grand, name) + getattr(t, name))
     lines.append(
         f"| **Total** | | {grand.replies} | {grand.input} | {grand.output} | {grand.cache_read} | "
@@ -204,7 +206,7 @@ def _summary(w: _Writer) -> None:
 def _cost(t: _Totals) -> str:
     if t.unpriced and t.unpriced == t.replies:
         return "unpriced"
-    return format_cost(t.cost, partial=t.unpriced > 0)
+    return format_cost(t.cost, partial=t.unpriced > 0, estimated=t.estimated > 0)
 
 
 def _fence(text: str, lang: str) -> str:

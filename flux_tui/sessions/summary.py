@@ -31,6 +31,7 @@ class Summary:
     cost: float = 0.0
     priced_replies: int = 0
     unpriced_replies: int = 0
+    estimated_replies: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
     title: str | None = None  # from the first prompt of the batch
@@ -78,6 +79,7 @@ def summarise(events: Iterable[AgentEvent]) -> Summary:
             model_used(event.provider, event.model, event.ts)
             out.input_tokens += event.input_tokens
             out.output_tokens += event.output_tokens
+            out.estimated_replies += int(event.estimated)
             if event.cost is None:
                 out.unpriced_replies += 1
             else:
@@ -96,7 +98,8 @@ def apply_summary(conn: sqlite3.Connection, session_id: str, summary: Summary, r
     conn.execute(
         """UPDATE sessions SET
              turns = turns + ?, cost = cost + ?, priced_replies = priced_replies + ?,
-             unpriced_replies = unpriced_replies + ?, input_tokens = input_tokens + ?,
+             unpriced_replies = unpriced_replies + ?, estimated_replies = estimated_replies + ?,
+             input_tokens = input_tokens + ?,
              output_tokens = output_tokens + ?, title = COALESCE(title, ?),
              updated_at = MAX(updated_at, COALESCE(?, updated_at))
            WHERE id = ?""",
@@ -105,6 +108,7 @@ def apply_summary(conn: sqlite3.Connection, session_id: str, summary: Summary, r
             summary.cost,
             summary.priced_replies,
             summary.unpriced_replies,
+            summary.estimated_replies,
             summary.input_tokens,
             summary.output_tokens,
             title,
@@ -135,7 +139,7 @@ def rebuild_derived(conn: sqlite3.Connection, session_id: str, redactor: Redacto
     """Recompute a session's derived data from its stored events (keeps a custom title)."""
     conn.execute(
         """UPDATE sessions SET turns = 0, cost = 0, priced_replies = 0, unpriced_replies = 0,
-             input_tokens = 0, output_tokens = 0,
+             estimated_replies = 0, input_tokens = 0, output_tokens = 0,
              title = CASE WHEN title_custom THEN title ELSE NULL END
            WHERE id = ?""",
         (session_id,),

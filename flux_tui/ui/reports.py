@@ -6,15 +6,13 @@ from collections.abc import Iterable
 
 from flux_tui.core.config import ConfigProblem
 from flux_tui.core.ledger import UsageLedger, UsageTotals
+from flux_tui.core.money import usd
 from flux_tui.core.transcript import TextBlock, Transcript
-from flux_tui.ui.format import money, tokens
+from flux_tui.ui.format import tokens
 
 
 def _cost(totals: UsageTotals) -> str:
-    text = money(totals.cost)
-    if totals.unpriced_models and totals.cost is not None:
-        text += " + unpriced"
-    return f"~{text}" if totals.estimated else text
+    return usd(totals.cost, estimated=totals.estimated, partial=bool(totals.unpriced_models))
 
 
 def stats_markdown(ledger: UsageLedger) -> str:
@@ -35,7 +33,7 @@ def stats_markdown(ledger: UsageLedger) -> str:
     if session.unpriced_models:
         lines += ["", f"Unpriced (no known price): {', '.join(session.unpriced_models)}."]
     if session.estimated:
-        lines += ["", "`~` marks live estimates not yet settled by the provider's figures."]
+        lines += ["", "`~` marks estimates: replies without the provider's figures (yet)."]
     return "\n".join(lines)
 
 

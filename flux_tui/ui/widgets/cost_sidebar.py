@@ -21,8 +21,17 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from flux_tui.core.agent_events import AgentEvent, ProviderSwitched, TurnStarted, UsageReported
+from flux_tui.core.agent_events import (
+    AgentEvent,
+    ProviderSwitched,
+    TurnCancelled,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+    UsageReported,
+)
 from flux_tui.core.ledger import BudgetStatus, UsageLedger, UsageTotals
+from flux_tui.core.money import usd
 from flux_tui.ui import format as fmt
 from flux_tui.ui.beat import on_beat
 
@@ -39,11 +48,8 @@ def _estimated(text: str, estimated: bool) -> str:
 def cost_text(totals: UsageTotals) -> str:
     """Cost of some usage: "unpriced" when none of it is priced, a trailing "+" when part of it is not."""
     if totals.replies == 0:
-        return fmt.money(0.0)
-    text = fmt.money(totals.cost)
-    if totals.cost is not None and totals.unpriced_models:
-        text += "+"
-    return _estimated(text, totals.estimated)
+        return usd(0.0)
+    return usd(totals.cost, estimated=totals.estimated, partial=bool(totals.unpriced_models))
 
 
 def usage_table(turn: UsageTotals, session: UsageTotals) -> Table:
@@ -187,7 +193,8 @@ class CostSidebar(Widget):
         if isinstance(event, TurnStarted | ProviderSwitched):
             self._set_model(event.provider, event.model)
         changed = self._ledger.apply(event)
-        if changed or isinstance(event, ProviderSwitched):
+        # A turn's end changes no figure but ends the streaming legend.
+        if changed or isinstance(event, ProviderSwitched | TurnFinished | TurnFailed | TurnCancelled):
             self._mark_dirty(estimate=isinstance(event, UsageReported) and event.estimated)
 
     def load(self, events: Iterable[AgentEvent]) -> None:
@@ -268,12 +275,13 @@ class CostSidebar(Widget):
             if session.unpriced_models:
                 names = ", ".join(session.unpriced_models)
                 parts.append(Text(f"unpriced: {names}", style="italic dim", overflow="fold"))
-            if turn.estimated or session.estimated:
+            if streaming:
                 parts.append(Text(ESTIMATE_NOTE, style="italic dim"))
             return Group(*parts)
 
-        shape = (tuple(session.unpriced_models), turn.estimated or session.estimated)
-        self._show("sb-usage", (repr(turn), repr(session)), shape, usage)
+        streaming = self.ledger.turn_running and turn.estimated
+        shape = (tuple(session.unpriced_models), streaming)
+        self._show("sb-usage", (repr(turn), repr(session), streaming), shape, usage)
         self._render_budget(session)
         self._render_breakdown()
 
