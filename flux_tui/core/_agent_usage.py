@@ -232,11 +232,14 @@ class UsageMeter:
         provider = str((self.final or {}).get("provider") or self._provider)
         model = str((self.final or {}).get("model") or self._model)
         self._reported = True
+        closing = settled or not estimated  # live estimates skip the second pricing: they are many
+        prompt = {**usage, "output_tokens": 0, "reasoning_tokens": 0}
         self._emit(
             UsageReported(
                 provider=provider,
                 model=model,
                 cost=price(self._kind, model, usage, provider, self._base_url),
+                input_cost=price(self._kind, model, prompt, provider, self._base_url) if closing else None,
                 estimated=estimated,
                 settled=settled,
                 **{k: usage[k] for k in _USAGE_KEYS},

@@ -95,6 +95,7 @@ class UsageReported(AgentEvent):
     reasoning_tokens: int = 0
     cache_write_1h_tokens: int = 0  # the part of cache_write_tokens written for an hour
     cost: float | None = None  # None: the model is unpriced
+    input_cost: float | None = None  # the part of ``cost`` for the prompt (input, cache reads and writes)
     estimated: bool = False
     settled: bool = False
 

@@ -21,6 +21,7 @@ from flux_tui.core.agent_events import (
     TurnStarted,
     UsageReported,
 )
+from flux_tui.core.attribution import Attribution, attribute
 from flux_tui.core.redact import Redactor
 
 from .models import LoadedSession, format_cost
@@ -48,6 +49,8 @@ class _Writer:
     totals: dict[tuple[str, str], _Totals] = field(default_factory=dict)
     usage_lines: list[str] = field(default_factory=list)  # shown after the reply they belong to
     turn: int = 0
+    started: int = 0  # every TurnStarted, "continue" included (``Attribution`` numbers turns so)
+    costs: Attribution = field(default_factory=Attribution)  # per turn and per tool call
 
     def add(self, text: str) -> None:
         self.parts.append(text.rstrip("\n") + "\n\n")
@@ -55,7 +58,7 @@ class _Writer:
 
 def export_markdown(loaded: LoadedSession, *, secrets: Iterable[str | None] = ()) -> str:
     info = loaded.meta
-    w = _Writer()
+    w = _Writer(costs=attribute(loaded.events))
     w.add(f"# {_one_line(info.display_title)}")
     rows = [
         ("Session", f"`{info.id}`"),
@@ -83,7 +86,8 @@ def _render(w: _Writer, event: AgentEvent) -> None:
             w.add(line)
         w.usage_lines.clear()
     if isinstance(event, TurnStarted):
-        when = f"_{_when(event.ts)} · {event.provider} / {event.model}_"
+        w.started += 1
+        when = f"_{_when(event.ts)} · {event.provider} / {event.model}{_turn_cost(w)}_"
         if event.prompt.strip():
             w.turn += 1
             w.add(f"## Turn {w.turn}\n\n{when}")
@@ -141,6 +145,9 @@ def _tool_call(w: _Writer, call_id: str, finished: ToolCallFinished | None) -> N
         facts.append(decided.decision + (f" ({decided.reason})" if decided.reason else ""))
     if finished is not None and finished.duration:
         facts.append(f"{finished.duration:.2f} s")
+    cost = w.costs.cost_line(call_id)
+    if cost:
+        facts.append(f"cost {cost}")
     w.add(f"**Tool `{name}`** — {' · '.join(facts)}")
     if proposed is not None:
         if proposed.input_error:
@@ -201,6 +208,13 @@ def _summary(w: _Writer) -> None:
         f"{grand.cache_write} | {_cost(grand)} |"
     )
     w.add("\n".join(lines))
+
+
+def _turn_cost(w: _Writer) -> str:
+    turn = next((t for t in w.costs.turn_costs() if t.turn == w.started), None)
+    if turn is None or not turn.requests:
+        return ""
+    return f" · cost {format_cost(turn.cost, estimated=turn.estimated)} ({turn.requests} requests)"
 
 
 def _cost(t: _Totals) -> str:

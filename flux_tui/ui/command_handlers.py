@@ -87,7 +87,7 @@ class CommandControl:
     # -- actions (keys, palette, commands) ------------------------------------------------------------
 
     def action_stats(self: FluxApp) -> None:
-        self.chat.add_info(stats_markdown(self.sidebar.ledger), classes="stats")
+        self.chat.add_info(stats_markdown(self.sidebar.ledger, self.inspector.attribution), classes="stats")
 
     def action_history(self: FluxApp) -> None:
         self.chat.add_info(history_markdown(self.transcript), classes="history")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flux_tui.core.attribution import Attribution
 from flux_tui.core.config import ConfigProblem
 from flux_tui.core.ledger import UsageLedger, UsageTotals
 from flux_tui.core.money import usd
@@ -15,8 +16,9 @@ def _cost(totals: UsageTotals) -> str:
     return usd(totals.cost, estimated=totals.estimated, partial=bool(totals.unpriced_models))
 
 
-def stats_markdown(ledger: UsageLedger) -> str:
-    """Usage and cost per provider and model, then the session total (the plan's ``/stats``)."""
+def stats_markdown(ledger: UsageLedger, attribution: Attribution | None = None) -> str:
+    """Usage and cost per provider and model, then the session total (the plan's ``/stats``); with
+    ``attribution``, the turns and the tool results that cost the most."""
     groups = ledger.by_model()
     if not groups:
         return "### Usage\n\nNo usage yet: send a prompt first."
@@ -34,7 +36,34 @@ def stats_markdown(ledger: UsageLedger) -> str:
         lines += ["", f"Unpriced (no known price): {', '.join(session.unpriced_models)}."]
     if session.estimated:
         lines += ["", "`~` marks estimates: replies without the provider's figures (yet)."]
+    if attribution is not None:
+        lines += _where_it_went(attribution)
     return "\n".join(lines)
+
+
+def _where_it_went(attribution: Attribution) -> list[str]:
+    lines: list[str] = []
+    turns = [t for t in attribution.top_turns() if t.requests]
+    if turns:
+        lines += ["", "### Turns that cost the most", "", "| turn | prompt | requests | cost |"]
+        lines.append("|--:|---|--:|--:|")
+        for t in turns:
+            cost = usd(t.cost, estimated=t.estimated)
+            lines.append(f"| {t.turn} | {_one_line(t.prompt, 50) or '(continue)'} | {t.requests} | {cost} |")
+    calls = attribution.top_calls()
+    if calls:
+        lines += [
+            "",
+            "### Tool results that cost the most",
+            "",
+            "| turn | tool | result tokens | request | as context since |",
+            "|--:|---|--:|--:|--:|",
+        ]
+        for c in calls:
+            request = usd(c.cost_usd, estimated=c.estimated)
+            context = usd(c.context_cost_usd)
+            lines.append(f"| {c.turn} | `{c.name}` | {tokens(c.result_tokens)} | {request} | {context} |")
+    return lines
 
 
 def _row(provider: str, model: str, totals: UsageTotals) -> str:

@@ -8,7 +8,6 @@ only re-rendered when the selected call changes or an event for it arrives.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from rich.console import RenderableType
@@ -22,15 +21,17 @@ from textual.widgets import DataTable, Static
 
 from flux_tui.core.agent_events import (
     AgentEvent,
-    Decision,
     ToolCallDecided,
     ToolCallFinished,
     ToolCallProposed,
     ToolCallRunning,
-    ToolStatus,
 )
+from flux_tui.core.attribution import Attribution
 from flux_tui.core.redact import Redactor
 from flux_tui.ui import format as fmt
+from flux_tui.ui.widgets.tool_records import TARGET_KEYS, TARGET_WIDTH, ToolCallRecord
+
+__all__ = ["TARGET_KEYS", "TARGET_WIDTH", "ToolCallRecord", "ToolInspector", "status_text"]
 
 STATUS_STYLES: dict[str, str] = {
     "pending": "bold yellow",
@@ -51,37 +52,7 @@ DECISION_TEXT: dict[str, str] = {
     "policy_deny": "denied by policy",
 }
 
-# Keys of the arguments that best say what a call touches, shown in the table's "Target" column.
-TARGET_KEYS = ("path", "command", "pattern", "url", "query")
 RESULT_LIMIT = 20_000  # a huge tool result is cut in the detail pane; the full text lives in the session
-TARGET_WIDTH = 32
-
-
-@dataclass(slots=True)
-class ToolCallRecord:
-    """What the inspector knows about one call, folded from its events."""
-
-    call_id: str
-    name: str
-    index: int
-    input: dict[str, Any] = field(default_factory=dict)
-    input_error: str | None = None
-    preview: str | None = None
-    status: ToolStatus = "pending"
-    decision: Decision | None = None
-    reason: str | None = None
-    result: str | None = None
-    duration: float | None = None
-    diff: str | None = None
-
-    @property
-    def target(self) -> str:
-        for key in TARGET_KEYS:
-            value = self.input.get(key)
-            if isinstance(value, str) and value:
-                first_line = value.splitlines()[0] if value.strip() else value
-                return first_line if len(first_line) <= TARGET_WIDTH else first_line[: TARGET_WIDTH - 1] + "…"
-        return ""
 
 
 def status_text(status: str) -> Text:
@@ -152,6 +123,7 @@ class ToolInspector(Widget, can_focus=False):
         self._selected: str | None = None
         self._table: DataTable[Any] | None = None
         self._loading = False
+        self.attribution = Attribution()  # what each call cost (see core.attribution)
 
     # ------------------------------------------------------------------ composition
 
@@ -199,6 +171,8 @@ class ToolInspector(Widget, can_focus=False):
 
     def apply(self, event: AgentEvent) -> None:
         """Fold one agent event in; anything but a ``ToolCall*`` event is ignored."""
+        if self.attribution.apply(event) and self._selected is not None and not self._loading:
+            self._show_detail()  # a request was paid: the selected result may have cost more since
         if isinstance(event, ToolCallProposed):
             self._on_proposed(event)
             return
@@ -225,6 +199,7 @@ class ToolInspector(Widget, can_focus=False):
             self._show_detail()
 
     def clear(self) -> None:
+        self.attribution = Attribution()
         self._records.clear()
         self._selected = None
         if self._table is not None:
@@ -365,6 +340,9 @@ class ToolInspector(Widget, can_focus=False):
         if record.duration:
             text.append(f"  {fmt.duration(record.duration)}", style="dim")
         text.append(f"\nid {record.call_id}", style="dim")
+        cost = self.attribution.cost_line(record.call_id)
+        if cost:
+            text.append("\nCost: ", style="bold").append(cost)
         if record.decision is not None:
             text.append("\nApproval: ", style="bold")
             denied = record.decision in ("denied", "policy_deny")

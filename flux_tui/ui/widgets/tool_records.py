@@ -1,0 +1,39 @@
+"""What the tool inspector knows about one call, folded from its events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flux_tui.core.agent_events import Decision, ToolStatus
+
+# Keys of the arguments that best say what a call touches, shown in the table's "Target" column.
+TARGET_KEYS = ("path", "command", "pattern", "url", "query")
+TARGET_WIDTH = 32
+
+
+@dataclass(slots=True)
+class ToolCallRecord:
+    """What the inspector knows about one call, folded from its events."""
+
+    call_id: str
+    name: str
+    index: int
+    input: dict[str, Any] = field(default_factory=dict)
+    input_error: str | None = None
+    preview: str | None = None
+    status: ToolStatus = "pending"
+    decision: Decision | None = None
+    reason: str | None = None
+    result: str | None = None
+    duration: float | None = None
+    diff: str | None = None
+
+    @property
+    def target(self) -> str:
+        for key in TARGET_KEYS:
+            value = self.input.get(key)
+            if isinstance(value, str) and value:
+                first_line = value.splitlines()[0] if value.strip() else value
+                return first_line if len(first_line) <= TARGET_WIDTH else first_line[: TARGET_WIDTH - 1] + "…"
+        return ""
