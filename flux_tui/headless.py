@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from flux_tui.core.agent import STOP_ERROR, STOP_MAX_STEPS, Agent
@@ -138,13 +139,15 @@ async def run_headless(
     sinks: list[EventSink] | None = None,
     resumed: LoadedSession | None = None,
     target: tuple[str, str | None] | None = None,
+    spent_elsewhere_today: Callable[[], float] | None = None,
 ) -> int:
     """Run one turn for ``prompt`` and print it; returns the process exit code (see module doc).
 
     ``sinks`` receive every agent event too (e.g. a session store recording the run). ``resumed``: a
     stored session the turn goes on in (its history for the model, its spend for the budget);
     ``prompt=None`` then lets the model go on from where it stopped. ``target``: the provider and
-    model (None: its default) to use instead of the configured ones.
+    model (None: its default) to use instead of the configured ones. ``spent_elsewhere_today``: what
+    the other sessions spent today, for ``budget_usd_per_day``.
     """
     # Looked up per call, not at import, so redirected streams (tests, wrappers) are honoured.
     out = out or sys.stdout
@@ -197,6 +200,8 @@ async def run_headless(
     )
     if resumed is not None and step.budget is not None:
         step.budget.load(resumed.events)
+    if step.budget is not None:
+        step.budget.spent_elsewhere_today = spent_elsewhere_today
     agent = Agent(
         provider,
         tools=tools,
