@@ -76,6 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import a session from a JSONL export")
     imp.add_argument("file", type=Path)
 
+    compare = sub.add_parser(
+        "compare",
+        help="re-run a session's prompts on other providers and models, side by side",
+        description="Re-run the prompts of a saved session, in order, on each target (each with its own "
+        "conversation, tools against a scratch copy of the workspace) and print tokens, cost, seconds "
+        "and tool calls per turn beside the recording's.",
+    )
+    compare.add_argument("session_id", help="session id, a unique prefix, or 'last'")
+    compare.add_argument(
+        "--against", action="append", default=[], metavar="PROVIDER[:MODEL]", help="a target (repeatable)"
+    )
+    compare.add_argument("--format", choices=("table", "json"), default="table")
+    compare.add_argument("--allow-commands", action="store_true", help="let the targets run commands")
+
     sessions = sub.add_parser("sessions", help="work with saved sessions")
     sessions_sub = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")
     sessions_sub.add_parser("list", help="print the saved sessions as a table")
@@ -139,6 +153,12 @@ def _main(argv: list[str] | None) -> int:
         return _cmd_run(config, problems, args)
     if args.command in ("export", "import", "sessions"):
         return _cmd_sessions(config, args)
+    if args.command == "compare":
+        from flux_tui.compare.command import cmd_compare
+
+        return cmd_compare(
+            config, args.session_id, args.against, fmt=args.format, allow_commands=args.allow_commands
+        )
     return _cmd_app(config, problems, args)
 
 
