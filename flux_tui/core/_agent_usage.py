@@ -232,14 +232,21 @@ class UsageMeter:
         provider = str((self.final or {}).get("provider") or self._provider)
         model = str((self.final or {}).get("model") or self._model)
         self._reported = True
-        closing = settled or not estimated  # live estimates skip the second pricing: they are many
+        closing = settled or not estimated  # live estimates skip the extra pricing: they are many
         prompt = {**usage, "output_tokens": 0, "reasoning_tokens": 0}
+        input_cost = price(self._kind, model, prompt, provider, self._base_url) if closing else None
+        saved = None
+        if input_cost is not None and usage["cache_read_tokens"]:
+            uncached = {**prompt, "input_tokens": usage["input_tokens"] + usage["cache_read_tokens"]}
+            full = price(self._kind, model, {**uncached, "cache_read_tokens": 0}, provider, self._base_url)
+            saved = max(0.0, full - input_cost) if full is not None else None
         self._emit(
             UsageReported(
                 provider=provider,
                 model=model,
                 cost=price(self._kind, model, usage, provider, self._base_url),
-                input_cost=price(self._kind, model, prompt, provider, self._base_url) if closing else None,
+                input_cost=input_cost,
+                cache_saved=saved,
                 estimated=estimated,
                 settled=settled,
                 **{k: usage[k] for k in _USAGE_KEYS},

@@ -96,6 +96,7 @@ class UsageReported(AgentEvent):
     cache_write_1h_tokens: int = 0  # the part of cache_write_tokens written for an hour
     cost: float | None = None  # None: the model is unpriced
     input_cost: float | None = None  # the part of ``cost`` for the prompt (input, cache reads and writes)
+    cache_saved: float | None = None  # what the cache reads saved against the input price
     estimated: bool = False
     settled: bool = False
 

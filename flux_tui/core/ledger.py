@@ -57,6 +57,8 @@ class UsageEntry:
     cost: float | None = None
     estimated: bool = False
     turn: int = 0
+    input_cost: float | None = None  # the prompt's part of ``cost``
+    cache_saved: float = 0.0  # what cache reads saved at list price
 
     @classmethod
     def from_event(cls, event: UsageReported, turn: int) -> UsageEntry:
@@ -66,6 +68,8 @@ class UsageEntry:
             cost=event.cost,
             estimated=event.estimated,
             turn=turn,
+            input_cost=event.input_cost,
+            cache_saved=event.cache_saved or 0.0,
             **{key: int(getattr(event, key) or 0) for key in TOKEN_KEYS},
         )
 

@@ -32,6 +32,7 @@ from flux_tui.core.agent_events import (
 )
 from flux_tui.core.ledger import BudgetStatus, UsageLedger, UsageTotals
 from flux_tui.core.money import usd
+from flux_tui.core.outlook import cache_savings, next_input_cost
 from flux_tui.ui import format as fmt
 from flux_tui.ui.beat import on_beat
 
@@ -267,8 +268,10 @@ class CostSidebar(Widget):
         turn = ledger.turn
         model = (self.provider, self.model)
         self._show("sb-model", model, model, self._model_renderable)
-        context = (self.context_used, self.context_window, self._context_estimated)
-        self._show("sb-context", context, self.context_window is None, self._context_renderable)
+        outlook = self._outlook()
+        context = (self.context_used, self.context_window, self._context_estimated, outlook)
+        shape = (self.context_window is None, bool(outlook))
+        self._show("sb-context", context, shape, self._context_renderable)
 
         def usage() -> RenderableType:
             parts: list[RenderableType] = [usage_table(turn, session)]
@@ -309,7 +312,15 @@ class CostSidebar(Widget):
             f" / {fmt.tokens(self.context_window)}",
             (f"  {fmt.percent(fraction)}", style),
         )
-        return Group(fmt.Gauge(fraction, style), label)
+        outlook = self._outlook()
+        return Group(fmt.Gauge(fraction, style), label, *([Text(outlook, style="dim")] if outlook else []))
+
+    def _outlook(self) -> str:
+        """ "cache saved $0.0120" and "next input ~$0.0045" under the gauge, once a request was priced."""
+        projected = next_input_cost(self._ledger)
+        if projected is None:
+            return ""
+        return f"cache saved {usd(cache_savings(self._ledger))}\nnext input ~{usd(projected)}"
 
     def _render_budget(self, session: UsageTotals) -> None:
         widget = self.query_one("#sb-budget", Static)
