@@ -77,6 +77,10 @@ async def rerun(
             secret_files=getattr(tools_cfg, "secret_files", None),
             secret_values=config_secrets(config),
         )
+        if not allow_commands:
+            tools.deny_reasons["run_command"] = (
+                "commands are not run in a comparison (flux-tui compare --allow-commands runs them)"
+            )
         provider = build_provider(config, *target)
         agent = Agent(
             provider,

@@ -140,7 +140,7 @@ def test_json_has_the_recording_then_each_target(
     # The edit went to a scratch copy; the command was denied.
     assert (workspace / "README.md").read_text() == "# Helo world\n"
     path = "/v1/chat/completions" if kind == "openai" else "/v1/messages"
-    assert "run_command is disabled" in json.dumps(fake_api.requests_to(path)[-1].body)
+    assert "commands are not run in a comparison" in json.dumps(fake_api.requests_to(path)[-1].body)
     assert "turn 2 of 2" in err
 
 
@@ -169,3 +169,19 @@ def test_bad_target_and_unknown_session_are_clear(
     assert code == 2 and "nosuchsession" in err
     code, _, err = compare(capsys, "last", "--against", "nosuchprovider")
     assert code == 2 and "nosuchprovider" in err
+
+
+def test_allow_commands_runs_them_in_the_scratch_copy(
+    setup: tuple[Path, str], fake_api: FakeAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workspace, _ = setup
+    fake_api.queue_openai_text("Nothing to fix.", usage={"prompt_tokens": 900, "completion_tokens": 5})
+    fake_api.queue_openai_tool_calls(
+        [("call_9", "run_command", {"command": "ls > listing.txt && cat listing.txt"})],
+        usage={"prompt_tokens": 1100, "completion_tokens": 20},
+    )
+    fake_api.queue_openai_text("Listed.", usage={"prompt_tokens": 1200, "completion_tokens": 3})
+    code, _, err = compare(capsys, "last", "--against", "openai:gpt-4o", "--allow-commands")
+    assert code == 0, err
+    assert "README.md" in json.dumps(fake_api.requests_to("/v1/chat/completions")[-1].body)  # it ran
+    assert not (workspace / "listing.txt").exists()  # in the copy, not in the user's workspace
