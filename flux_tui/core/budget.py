@@ -142,6 +142,10 @@ class BudgetGuard:
         session = ("session", self.spent, self.budget, self.ledger.budget_fraction() or 0.0)
         if not self.daily_usd:
             return session
+        daily = self._daily(self.daily_usd)
+        return daily if daily[3] > session[3] else session
+
+    def _daily(self, cap: float) -> tuple[str, float, float, float]:
         elsewhere = 0.0
         if self.spent_elsewhere_today is not None:
             try:
@@ -149,8 +153,7 @@ class BudgetGuard:
             except Exception:  # the store is busy or gone: this session's spend still counts
                 elsewhere = 0.0
         today = elsewhere + self.spent
-        daily = ("daily", today, self.daily_usd, today / self.daily_usd)
-        return daily if daily[3] > session[3] else session
+        return ("daily", today, cap, today / cap)
 
     def _spent_text(self) -> str:
         """The session's spend as the sidebar shows it (``~`` when it holds estimates)."""
@@ -160,11 +163,16 @@ class BudgetGuard:
     def summary(self) -> str:
         """What ``/budget`` without an argument shows."""
         if not self.budget:
-            return f"No budget set ({self._spent_text()} spent). Set one with /budget USD."
-        return (
-            f"Budget: {self._spent_text()} of {format_usd(self.budget)} "
-            f"({self._fraction():.0%}) spent this session."
-        )
+            text = f"No budget set ({self._spent_text()} spent). Set one with /budget USD."
+        else:
+            session = self.ledger.budget_fraction() or 0.0
+            cap = format_usd(self.budget)
+            text = f"Budget: {self._spent_text()} of {cap} ({session:.0%}) spent this session."
+        if self.daily_usd:
+            _, today, cap_today, fraction = self._daily(self.daily_usd)
+            cap = format_usd(cap_today)
+            text += f" Today: {format_usd(today)} of {cap} ({fraction:.0%}) over every session."
+        return text
 
     # -- changing -------------------------------------------------------------------------------------
 

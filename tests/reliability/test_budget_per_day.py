@@ -81,3 +81,20 @@ async def test_headless_refuses_over_the_daily_cap(fake_api: FakeAPI, tmp_path: 
     assert code == EXIT_FAILED
     assert "daily budget reached: $1.25 spent of $1.00" in err.getvalue()
     assert not fake_api.requests_to("/v1/messages")
+
+
+def test_budget_summary_tells_the_day_and_the_setting_reads_its_variable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from flux_tui.core.budget import BudgetGuard
+    from flux_tui.core.config import load_config
+
+    guard = BudgetGuard(None, daily_usd=4.0, spent_elsewhere_today=lambda: 1.0)
+    assert guard.summary() == (
+        "No budget set ($0.00 spent). Set one with /budget USD. "
+        "Today: $1.00 of $4.00 (25%) over every session."
+    )
+    monkeypatch.setenv("FLUX_CONFIG_DIR", str(tmp_path))
+    monkeypatch.setenv("FLUX_BUDGET_USD_PER_DAY", "12.5")
+    config, _ = load_config()
+    assert config.budget_usd_per_day == 12.5
