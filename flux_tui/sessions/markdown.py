@@ -22,6 +22,7 @@ from flux_tui.core.agent_events import (
     UsageReported,
 )
 from flux_tui.core.attribution import Attribution, attribute
+from flux_tui.core.ledger import UsageLedger, UsageTotals
 from flux_tui.core.redact import Redactor
 
 from .models import LoadedSession, format_cost
@@ -30,23 +31,11 @@ MAX_RESULT_CHARS = 5_000  # a read of a whole file would drown the conversation
 
 
 @dataclass(slots=True)
-class _Totals:
-    replies: int = 0
-    input: int = 0
-    output: int = 0
-    cache_read: int = 0
-    cache_write: int = 0
-    cost: float = 0.0
-    unpriced: int = 0
-    estimated: int = 0
-
-
-@dataclass(slots=True)
 class _Writer:
     parts: list[str] = field(default_factory=list)
     proposed: dict[str, ToolCallProposed] = field(default_factory=dict)
     decided: dict[str, ToolCallDecided] = field(default_factory=dict)
-    totals: dict[tuple[str, str], _Totals] = field(default_factory=dict)
+    ledger: UsageLedger = field(default_factory=UsageLedger)  # the totals, as every view adds them up
     usage_lines: list[str] = field(default_factory=list)  # shown after the reply they belong to
     turn: int = 0
     started: int = 0  # every TurnStarted, "continue" included (``Attribution`` numbers turns so)
@@ -81,6 +70,7 @@ def export_markdown(loaded: LoadedSession, *, secrets: Iterable[str | None] = ()
 
 
 def _render(w: _Writer, event: AgentEvent) -> None:
+    w.ledger.apply(event)
     if w.usage_lines and not isinstance(event, MessageCommitted | UsageReported):
         for line in w.usage_lines:
             w.add(line)
@@ -166,17 +156,6 @@ def _tool_call(w: _Writer, call_id: str, finished: ToolCallFinished | None) -> N
 
 
 def _usage(w: _Writer, event: UsageReported) -> None:
-    totals = w.totals.setdefault((event.provider, event.model), _Totals())
-    totals.replies += 1
-    totals.input += event.input_tokens
-    totals.output += event.output_tokens
-    totals.cache_read += event.cache_read_tokens
-    totals.cache_write += event.cache_write_tokens
-    totals.estimated += int(event.estimated)
-    if event.cost is None:
-        totals.unpriced += 1
-    else:
-        totals.cost += event.cost
     cache = ""
     if event.cache_read_tokens or event.cache_write_tokens:
         cache = f" · cache read {event.cache_read_tokens} · cache write {event.cache_write_tokens}"
@@ -187,7 +166,8 @@ def _usage(w: _Writer, event: UsageReported) -> None:
 
 
 def _summary(w: _Writer) -> None:
-    if not w.totals:
+    groups = w.ledger.by_model()
+    if not groups:
         return
     lines = [
         "## Usage",
@@ -195,18 +175,11 @@ def _summary(w: _Writer) -> None:
         "| Provider | Model | Replies | Input | Output | Cache read | Cache write | Cost |",
         "|---|---|--:|--:|--:|--:|--:|--:|",
     ]
-    grand = _Totals()
-    for (provider, model), t in w.totals.items():
-        lines.append(
-            f"| {provider} | {model} | {t.replies} | {t.input} | {t.output} | {t.cache_read} | "
-            f"{t.cache_write} | {_cost(t)} |"
-        )
-        for name in _Totals.__dataclass_fields__:
-            setattr(grand, name, getattr(grand, name) + getattr(t, name))
-    lines.append(
-        f"| **Total** | | {grand.replies} | {grand.input} | {grand.output} | {grand.cache_read} | "
-        f"{grand.cache_write} | {_cost(grand)} |"
-    )
+    rows = [(provider, model, t) for (provider, model), t in groups.items()]
+    for provider, model, t in [*rows, ("**Total**", "", w.ledger.session)]:
+        figures = (t.replies, t.input_tokens, t.output_tokens, t.cache_read_tokens, t.cache_write_tokens)
+        cells = [provider, model, *map(str, figures), _cost(t)]
+        lines.append("| " + " | ".join(cells).replace("|  |", "| |") + " |")  # "| |": no model
     w.add("\n".join(lines))
 
 
@@ -217,10 +190,10 @@ def _turn_cost(w: _Writer) -> str:
     return f" · cost {format_cost(turn.cost, estimated=turn.estimated)} ({turn.requests} requests)"
 
 
-def _cost(t: _Totals) -> str:
-    if t.unpriced and t.unpriced == t.replies:
+def _cost(t: UsageTotals) -> str:
+    if t.cost is None:
         return "unpriced"
-    return format_cost(t.cost, partial=t.unpriced > 0, estimated=t.estimated > 0)
+    return format_cost(t.cost, partial=bool(t.unpriced_models), estimated=t.estimated)
 
 
 def _fence(text: str, lang: str) -> str:

@@ -14,7 +14,7 @@ from flux_tui.core.agent_events import (
 )
 from flux_tui.core.ledger import UsageLedger
 from flux_tui.core.money import usd
-from flux_tui.sessions import SessionStore
+from flux_tui.sessions import SessionStore, export_markdown
 
 
 def usage(cost: float, *, estimated: bool = False) -> UsageReported:
@@ -43,5 +43,7 @@ def test_the_list_and_the_ledger_agree_on_an_unsettled_estimate(tmp_path: Path) 
         session_id = store.create_session()
         store.append(session_id, events)
         info = store.get(session_id)
+        exported = export_markdown(store.load(session_id))
     assert info.cost == ledger.session.cost
     assert info.cost_label == usd(0.128, estimated=True) == "~$0.1280"
+    assert "| **Total** | | 2 | 200 | 0 | 0 | 0 | ~$0.1280 |" in exported
