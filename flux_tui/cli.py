@@ -53,6 +53,14 @@ SUBCOMMAND_EXIT_CODES = {
         }
     ),
     "sessions": describe({ExitCode.OK: "listed", **_STORE}),
+    "compare": describe(
+        {
+            ExitCode.OK: "every target answered every prompt",
+            ExitCode.FAILED: f"{_NO_SESSION}, or a target's turn failed",
+            ExitCode.USAGE: "no or a malformed target, a target that is not set up, or nothing to compare",
+            **_STORE,
+        }
+    ),
     "completion": describe({ExitCode.OK: "printed", ExitCode.USAGE: "unknown shell"}),
 }
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
@@ -163,6 +171,21 @@ def build_parser() -> argparse.ArgumentParser:
     imp = _subparser(sub, "import", help="import a session from a JSONL export")
     imp.add_argument("file", type=Path, help="the JSONL file (- reads standard input)")
 
+    compare = _subparser(
+        sub,
+        "compare",
+        help="re-run a session's prompts on other providers and models, side by side",
+        description="Re-run the prompts of a saved session, in order, on each target (each with its own "
+        "conversation, tools against a scratch copy of the workspace) and print tokens, cost, seconds "
+        "and tool calls per turn beside the recording's.",
+    )
+    compare.add_argument("session_id", help="session id, a unique prefix, or 'last'")
+    compare.add_argument(
+        "--against", action="append", default=[], metavar="PROVIDER[:MODEL]", help="a target (repeatable)"
+    )
+    compare.add_argument("--format", choices=("table", "json"), default="table")
+    compare.add_argument("--allow-commands", action="store_true", help="let the targets run commands")
+
     sessions = _subparser(sub, "sessions", help="work with saved sessions")
     sessions_sub = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")
     sessions_sub.add_parser("list", help="print the saved sessions as a table")
@@ -250,6 +273,12 @@ def _main(argv: list[str] | None) -> int:
         return cmd_run(config, problems, args)
     if args.command in ("export", "import", "sessions"):
         return _cmd_sessions(config, args)
+    if args.command == "compare":
+        from flux_tui.compare.command import cmd_compare
+
+        return cmd_compare(
+            config, args.session_id, args.against, fmt=args.format, allow_commands=args.allow_commands
+        )
     return _cmd_app(config, problems, args)
 
 

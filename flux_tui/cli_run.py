@@ -56,6 +56,7 @@ def _run(config: Any, problems: list[Any], args: argparse.Namespace, io: _RunIO)
     from flux_tui.headless_session import RunRecording
     from flux_tui.sessions import SessionError
     from flux_tui.sessions.commands import open_store
+    from flux_tui.sessions.daily import spent_since, start_of_today
     from flux_tui.sessions.models import SessionStoreError
     from flux_tui.sessions.resume import headless_target, load_for_run
 
@@ -89,6 +90,9 @@ def _run(config: Any, problems: list[Any], args: argparse.Namespace, io: _RunIO)
                     sinks=[recording.recorder, *([io.output] if io.output is not None else [])],
                     resumed=loaded,
                     target=target,
+                    spent_elsewhere_today=lambda: spent_since(
+                        store, start_of_today(), exclude_session=recording.recorder.session_id
+                    ),
                 ),
                 err,
             )

@@ -6,6 +6,7 @@ calls that need approval are denied (the model is told) unless ``--yolo`` is on.
 
 Exit codes: 0 the model finished; 1 the turn failed (provider error); 2 configuration problem (no key,
 unknown provider, bad workspace); 3 the step limit was hit before the model finished; 130 interrupted.
+At the end, the turn's tokens and cost go to standard error, in the format of every other view.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from flux_tui.core.agent import STOP_ERROR, STOP_MAX_STEPS, Agent
@@ -29,6 +31,8 @@ from flux_tui.core.agent_events import (
 )
 from flux_tui.core.errors import ConfigError, FluxError
 from flux_tui.core.exit_codes import ExitCode
+from flux_tui.core.ledger import UsageLedger
+from flux_tui.core.money import usage_line
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest, EventSink
 from flux_tui.core.terminal_text import terminal_streams
 
@@ -142,13 +146,15 @@ async def run_headless(
     sinks: list[EventSink] | None = None,
     resumed: LoadedSession | None = None,
     target: tuple[str, str | None] | None = None,
+    spent_elsewhere_today: Callable[[], float] | None = None,
 ) -> int:
     """Run one turn for ``prompt`` and print it; returns the process exit code (see module doc).
 
     ``sinks`` receive every agent event too (e.g. a session store recording the run). ``resumed``: a
     stored session the turn goes on in (its history for the model, its spend for the budget);
     ``prompt=None`` then lets the model go on from where it stopped. ``target``: the provider and
-    model (None: its default) to use instead of the configured ones.
+    model (None: its default) to use instead of the configured ones. ``spent_elsewhere_today``: what
+    the other sessions spent today, for ``budget_usd_per_day``.
     """
     # Looked up per call, not at import, so redirected streams (tests, wrappers) are honoured.
     out = out or sys.stdout
@@ -187,6 +193,7 @@ async def run_headless(
     if yolo:
         err.write("flux-tui: --yolo is on: every tool call runs without asking\n")
     printer = HeadlessPrinter(out, err)
+    ledger = UsageLedger()
     tools_cfg = getattr(config, "tools", None)
     # Retries, failover to `fallback` providers and the budget gate, as in the TUI; nobody can confirm
     # spending past the budget here, so that request is refused.
@@ -200,13 +207,15 @@ async def run_headless(
     )
     if resumed is not None and step.budget is not None:
         step.budget.load(resumed.events)
+    if step.budget is not None:
+        step.budget.spent_elsewhere_today = spent_elsewhere_today
     agent = Agent(
         provider,
         tools=tools,
         approver=deny_approval,
         system_prompt=project_context(config),
         max_steps=int(getattr(tools_cfg, "max_steps", 25) or 25),
-        sinks=[printer, *(sinks or [])],
+        sinks=[printer, ledger.apply, *(sinks or [])],
         stream_step=step,
         redactor=tool_result_redactor(config),
     )
@@ -220,6 +229,7 @@ async def run_headless(
     except asyncio.CancelledError:
         printer.finish()
         err.write("flux-tui: interrupted\n")
+        _say_usage(err, ledger)
         return EXIT_INTERRUPTED
     finally:
         if mcp is not None:
@@ -229,6 +239,7 @@ async def run_headless(
         if agent.provider is not provider:
             await agent.provider.aclose()
     printer.finish()
+    _say_usage(err, ledger)
     if stop_reason == STOP_ERROR:
         return EXIT_FAILED
     if stop_reason == STOP_MAX_STEPS:
@@ -270,6 +281,12 @@ def project_context(config: Any) -> Any:
     workspace = getattr(config, "workspace", None) or Path.cwd()
     config_dir = getattr(config, "config_path", None)
     return ProjectContext(getattr(config, "system_prompt", None), Path(workspace), config_dir)
+
+
+def _say_usage(err: TextIO, ledger: UsageLedger) -> None:
+    if ledger.entries:
+        err.write(f"flux-tui: usage: {usage_line(ledger.turn)}\n")
+        err.flush()
 
 
 def _nothing_to_continue(transcript: Any) -> str | None:

@@ -195,6 +195,9 @@ async def drive(app: FluxApp, workspace: Path) -> str:
 
 async def record(out: Path, tps: float) -> None:
     with tempfile.TemporaryDirectory() as home, FakeAPI() as api:
+        from flux_tui.core import pricing
+
+        pricing.price_at_list(api.base_url)  # it stands in for the real APIs: list prices
         workspace = isolate(Path(home))
         script(api, tps)
         config, problems = load_config(

@@ -66,6 +66,9 @@ async def main(out: Path, only: list[str]) -> None:
             for stale in workspace.iterdir():
                 stale.unlink()
             with FakeAPI() as api, fixed_tool_durations():
+                from flux_tui.core import pricing
+
+                pricing.price_at_list(api.base_url)  # it stands in for the real APIs
                 svg = await shoot(name, api, workspace)
             target = out / f"{name}.svg"
             target.write_text(svg, encoding="utf-8")

@@ -23,8 +23,16 @@ from fakeapi import WIRE_DIR, FakeAPI  # noqa: E402
 
 @pytest.fixture
 def fake_api() -> Iterator[FakeAPI]:
+    from flux_tui.core import pricing
+
     with FakeAPI() as api:
-        yield api
+        # The fake server stands in for the real APIs: its models cost their list prices, where any
+        # other local server is unpriced.
+        pricing.price_at_list(api.base_url)
+        try:
+            yield api
+        finally:
+            pricing.price_at_list(api.base_url, enabled=False)
 
 
 @pytest.fixture

@@ -1,10 +1,16 @@
 """Usage reporting of one model step: a throttled live estimate while streaming, then the real figures.
 
 The estimate (tiktoken via ``core.tokens`` when available) lets the sidebar move while the answer
-streams; the provider's usage event of the same reply replaces it. Exactly one ``UsageReported`` with
-``estimated=False`` is emitted per reply that reported usage, when the reply ends (also when it failed
-or was cancelled: tokens already spent are still spent). Later usage events of a reply replace earlier
-ones (Anthropic's ``message_delta`` totals replace ``message_start``), so only the last one is reported.
+streams; the provider's usage event of the same reply replaces it. Each reply ends with one settling
+``UsageReported``: ``estimated=False`` with the provider's final figures when it reported them; else
+(Esc, a failure mid-answer, a server that reports nothing) ``estimated=True, settled=True`` with, for
+each count, the larger of the streamed estimate and what the provider told before the answer broke off
+(Anthropic's ``message_start``): tokens already spent are still spent, and the placeholder output count
+of ``message_start`` is not a final figure. A retry's ``partial`` usage closes the attempt before it.
+
+The estimate knows what the provider's figures showed of earlier replies of the same model
+(``UsageMemory``): a prompt that began with the previous one is mostly read from the cache, and a model
+that reasons without streaming its reasoning spends output tokens while it is silent.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from flux_tui.core.agent_events import AgentEvent, UsageReported
@@ -87,6 +94,49 @@ def _flatten(transcript: Transcript, system_prompt: str | None, tools: list[dict
     return "\n".join(parts)
 
 
+#: Output tokens of a tool call beyond its name and JSON arguments (the call's framing).
+TOOL_CALL_FRAMING = 8
+#: OpenAI caches prompts from this size, in steps of ``_OPENAI_CACHE_STEP`` tokens.
+_OPENAI_CACHE_MIN = 1024
+_OPENAI_CACHE_STEP = 128
+
+
+@dataclass(slots=True)
+class _Reply:
+    """What the provider reported about the last complete reply of one model."""
+
+    prompt_tokens: int  # all input, cached or not
+    cache_tokens: int  # read or written
+    reasoning_tokens: int
+    output_per_second: float  # output tokens over the reply's duration
+
+
+@dataclass(slots=True)
+class UsageMemory:
+    """The last reported reply of each (provider, model): what the next estimate learns from."""
+
+    replies: dict[tuple[str, str], _Reply] = field(default_factory=dict)
+
+    def cached_share(self, kind: str, key: tuple[str, str], prompt: int) -> int:
+        """Tokens of a ``prompt``-token request likely read from the cache."""
+        last = self.replies.get(key)
+        if last is None:
+            return 0
+        if kind == "openai" and last.prompt_tokens >= _OPENAI_CACHE_MIN:
+            # Automatic caching: the previous prompt, in whole cache steps, is the new one's prefix.
+            return min(prompt, last.prompt_tokens) // _OPENAI_CACHE_STEP * _OPENAI_CACHE_STEP
+        if last.cache_tokens:  # explicit caching is in use (cache breakpoints)
+            return min(prompt, last.prompt_tokens)
+        return 0
+
+    def hidden_reasoning(self, key: tuple[str, str], silent_seconds: float) -> int:
+        """Reasoning tokens a model that reasons unseen has likely spent in ``silent_seconds``."""
+        last = self.replies.get(key)
+        if last is None or not last.reasoning_tokens or silent_seconds <= 0:
+            return 0
+        return int(silent_seconds * last.output_per_second)
+
+
 class UsageMeter:
     """Tracks one model step's usage and emits ``UsageReported`` events."""
 
@@ -101,6 +151,7 @@ class UsageMeter:
         base_url: str | None = None,
         interval: float = 0.25,
         clock: Callable[[], float] = time.monotonic,
+        memory: UsageMemory | None = None,
     ) -> None:
         self._emit = emit
         self._kind = kind
@@ -110,16 +161,35 @@ class UsageMeter:
         self._base_url = base_url
         self._interval = interval
         self._clock = clock
-        self._last_report = clock()
+        self._memory = memory if memory is not None else UsageMemory()
+        self._start = self._last_report = clock()
         self._estimated_input: int | None = None
         self._output_tokens = 0
         self._unreported = ""
+        self._first_output: float | None = None  # when the first visible output came
+        self._thinking_seen = False
+        self._reported = False  # an estimate of this attempt was emitted
         self.final: dict[str, Any] | None = None
 
-    def add_output(self, text: str) -> None:
+    def add_output(self, text: str, *, thinking: bool = False) -> None:
+        if text and self._first_output is None:
+            self._first_output = self._clock()
+        self._thinking_seen = self._thinking_seen or thinking
         self._unreported += text
 
+    def add_tool_call(self, name: str, arguments: Any) -> None:
+        """Count a complete tool call: its name, its arguments as JSON, and the call's framing."""
+        try:
+            text = json.dumps(arguments, ensure_ascii=False)
+        except (TypeError, ValueError):
+            text = str(arguments)
+        self.add_output(f"{name} {text}")
+        self._output_tokens += TOOL_CALL_FRAMING
+
     def set_final(self, usage: dict[str, Any]) -> None:
+        if usage.get("partial") and self.final is not None and self.final.get("partial"):
+            # A retry: the attempt that told this usage ended before it answered.
+            self._settle()
         self.final = dict(usage)
 
     def tick(self) -> None:
@@ -128,50 +198,92 @@ class UsageMeter:
         if now - self._last_report < self._interval:
             return
         self._last_report = now
+        self._report(self._estimate(now), estimated=True)
+
+    def _flush_text(self) -> None:
         # Counting only the new text keeps each tick cheap however long the answer grows.
         self._output_tokens += _count_tokens(self._unreported)
         self._unreported = ""
-        usage = self._estimate()
-        self._emit(
-            UsageReported(
-                provider=self._provider,
-                model=self._model,
-                cost=price(self._kind, self._model, usage, self._provider, self._base_url),
-                estimated=True,
-                **{k: usage[k] for k in _USAGE_KEYS},
-            )
-        )
 
-    def _estimate(self) -> dict[str, Any]:
+    def _estimate(self, now: float) -> dict[str, int]:
+        self._flush_text()
+        hidden = 0
+        if not self._thinking_seen:
+            silent = (self._first_output if self._first_output is not None else now) - self._start
+            hidden = self._memory.hidden_reasoning((self._provider, self._model), silent)
+        output = self._output_tokens + hidden
         if self.final is not None:
             # Anthropic reports input at message_start: better than any estimate.
             base = {k: int(self.final.get(k) or 0) for k in _USAGE_KEYS}
-            base["output_tokens"] = max(base["output_tokens"], self._output_tokens)
+            base["output_tokens"] = max(base["output_tokens"], output)
+            base["reasoning_tokens"] = max(base["reasoning_tokens"], hidden)
             return base
         if self._estimated_input is None:
             self._estimated_input = self._input_tokens()
         usage = dict.fromkeys(_USAGE_KEYS, 0)
-        usage["input_tokens"] = self._estimated_input
-        usage["output_tokens"] = self._output_tokens
+        cached = self._memory.cached_share(self._kind, (self._provider, self._model), self._estimated_input)
+        usage["input_tokens"] = self._estimated_input - cached
+        usage["cache_read_tokens"] = cached
+        usage["output_tokens"] = output
+        usage["reasoning_tokens"] = hidden
         return usage
 
-    def finish(self) -> None:
-        """Emit the provider-reported usage of this reply, if it reported any."""
-        if self.final is None:
-            return
-        usage = {k: int(self.final.get(k) or 0) for k in _USAGE_KEYS}
-        provider = str(self.final.get("provider") or self._provider)
-        model = str(self.final.get("model") or self._model)
+    def _report(self, usage: dict[str, int], *, estimated: bool, settled: bool = False) -> None:
+        provider = str((self.final or {}).get("provider") or self._provider)
+        model = str((self.final or {}).get("model") or self._model)
+        self._reported = True
+        closing = settled or not estimated  # live estimates skip the extra pricing: they are many
+        prompt = {**usage, "output_tokens": 0, "reasoning_tokens": 0}
+        input_cost = price(self._kind, model, prompt, provider, self._base_url) if closing else None
+        saved = None
+        if input_cost is not None and usage["cache_read_tokens"]:
+            uncached = {**prompt, "input_tokens": usage["input_tokens"] + usage["cache_read_tokens"]}
+            full = price(self._kind, model, {**uncached, "cache_read_tokens": 0}, provider, self._base_url)
+            saved = max(0.0, full - input_cost) if full is not None else None
         self._emit(
             UsageReported(
                 provider=provider,
                 model=model,
                 cost=price(self._kind, model, usage, provider, self._base_url),
-                estimated=False,
-                **usage,
+                input_cost=input_cost,
+                cache_saved=saved,
+                estimated=estimated,
+                settled=settled,
+                **{k: usage[k] for k in _USAGE_KEYS},
             )
         )
+
+    def _settle(self) -> None:
+        """Close an attempt without final figures: the larger of estimate and partial report, estimated."""
+        usage = self._estimate(self._clock())
+        if self._reported or self.final is not None or usage["output_tokens"]:
+            self._report(usage, estimated=True, settled=True)
         self.final = None
+        self._output_tokens = 0
+        self._unreported = ""
+        self._reported = False
+        self._first_output = None
+        self._start = self._clock()
+
+    def finish(self) -> None:
+        """Close the reply: the provider's final usage, else a settled estimate (see the module doc)."""
+        if self.final is None or self.final.get("partial"):
+            self._settle()
+            return
+        usage = {k: int(self.final.get(k) or 0) for k in _USAGE_KEYS}
+        self._remember(usage)
+        self._report(usage, estimated=False)
+        self.final = None
+
+    def _remember(self, usage: dict[str, int]) -> None:
+        seconds = max(self._clock() - self._start, 1e-3)
+        cache = usage["cache_read_tokens"] + usage["cache_write_tokens"]
+        self._memory.replies[(self._provider, self._model)] = _Reply(
+            prompt_tokens=usage["input_tokens"] + cache,
+            cache_tokens=cache,
+            reasoning_tokens=usage["reasoning_tokens"],
+            output_per_second=usage["output_tokens"] / seconds,
+        )
 
 
 _USAGE_KEYS = (
@@ -180,4 +292,5 @@ _USAGE_KEYS = (
     "cache_read_tokens",
     "cache_write_tokens",
     "reasoning_tokens",
+    "cache_write_1h_tokens",
 )

@@ -26,7 +26,7 @@ from typing import Any
 from flux_tui.core._agent_failure import failure_event
 from flux_tui.core._agent_prompt import HeldPrompt, Unanswered
 from flux_tui.core._agent_tools import ToolPhase
-from flux_tui.core._agent_usage import UsageMeter, estimate_input
+from flux_tui.core._agent_usage import UsageMemory, UsageMeter, estimate_input
 from flux_tui.core.agent_events import (
     AgentEvent,
     MessageCommitted,
@@ -112,6 +112,7 @@ class Agent:
         self._sinks: list[EventSink] = list(sinks or [])
         self._running = False
         self._turn_id = ""
+        self._usage_memory = UsageMemory()  # what estimates learn from earlier replies
         # Messages before this index were committed (or came from a resumed session).
         self._committed = 0
         self._last_committed_id: str | None = None
@@ -318,6 +319,7 @@ class Agent:
             input_tokens=lambda: estimate_input(self.transcript, self.system_prompt, tools),
             base_url=getattr(getattr(provider, "settings", None), "base_url", None),
             interval=self.usage_interval,
+            memory=self._usage_memory,
         )
 
     def _on_event(self, event: ProviderEvent, meter: UsageMeter) -> str | None:
@@ -332,11 +334,11 @@ class Agent:
             text = str(event.get("content") or "")
             if text:
                 self.emit(ThinkingDelta(text=text))
-                meter.add_output(text)
+                meter.add_output(text, thinking=True)
                 meter.tick()
         elif kind == "tool_use":
             # Calls are taken from the transcript once the reply is complete; here they only count.
-            meter.add_output(str(event.get("name", "")) + str(event.get("input", "")))
+            meter.add_tool_call(str(event.get("name", "")), event.get("input"))
         elif kind == "usage":
             meter.set_final(dict(event))
         elif kind == "done":

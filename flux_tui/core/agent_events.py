@@ -82,7 +82,9 @@ class ToolCallFinished(AgentEvent):
 @dataclass(slots=True, kw_only=True)
 class UsageReported(AgentEvent):
     """Usage of one model reply. ``estimated`` is True for the live tiktoken estimate while streaming;
-    the provider-reported figures of the same reply follow with ``estimated=False`` and replace it."""
+    the provider-reported figures of the same reply follow with ``estimated=False`` and replace it.
+    A reply that ended without them (cancelled, failed) ends with ``estimated=True, settled=True``: its
+    best estimate, final for the reply."""
 
     kind: ClassVar[str] = "usage"
     provider: str
@@ -92,8 +94,12 @@ class UsageReported(AgentEvent):
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
     reasoning_tokens: int = 0
+    cache_write_1h_tokens: int = 0  # the part of cache_write_tokens written for an hour
     cost: float | None = None  # None: the model is unpriced
+    input_cost: float | None = None  # the part of ``cost`` for the prompt (input, cache reads and writes)
+    cache_saved: float | None = None  # what the cache reads saved against the input price
     estimated: bool = False
+    settled: bool = False
 
 
 @dataclass(slots=True, kw_only=True)

@@ -5,6 +5,11 @@ never lags behind the UI). ``ReliableStep`` calls ``gate()`` before every model 
 session's priced spend reaches the budget, the request waits for ``confirm_over_budget(spent, budget)``
 (the TUI shows a dialog; headless ``flux-tui run`` refuses). A "yes" covers the rest of that turn; the
 next turn asks again. ``/budget USD`` changes the cap (``set_budget``).
+
+``budget_usd_per_day`` caps the spend of the day (local time) over every session of the data dir,
+headless runs included, the same way: ``spent_elsewhere_today`` tells what the other sessions spent
+today (the session store answers it), and this session's spend is added. The cap nearer its limit
+speaks.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from flux_tui.core.agent_events import (
 )
 from flux_tui.core.errors import FluxError
 from flux_tui.core.ledger import BUDGET_WARNING, UsageLedger
+from flux_tui.core.money import usd
 
 if TYPE_CHECKING:
     from flux_tui.core.agent import Agent
@@ -37,9 +43,11 @@ HEADLESS_HINT = "flux-tui run does not ask: raise budget_usd (FLUX_BUDGET_USD) t
 class BudgetExceededError(FluxError):
     """The session budget is spent and the user (or headless mode) declined another request."""
 
-    def __init__(self, spent: float, budget: float, *, hint: str | None = BUDGET_HINT) -> None:
+    def __init__(
+        self, spent: float, budget: float, *, hint: str | None = BUDGET_HINT, scope: str = "session"
+    ) -> None:
         super().__init__(
-            f"session budget reached: {format_usd(spent)} spent of {format_usd(budget)}; "
+            f"{scope} budget reached: {format_usd(spent)} spent of {format_usd(budget)}; "
             "the request was not sent"
         )
         self.message = str(self)
@@ -49,7 +57,7 @@ class BudgetExceededError(FluxError):
 
 
 def format_usd(value: float) -> str:
-    return f"${value:,.4f}" if 0 < value < 0.01 else f"${value:,.2f}"
+    return usd(value)
 
 
 def parse_budget(text: str) -> float | None:
@@ -82,8 +90,12 @@ class BudgetGuard:
         *,
         confirm: ConfirmOverBudget | None = None,
         refusal_hint: str | None = BUDGET_HINT,
+        daily_usd: float | None = None,
+        spent_elsewhere_today: Callable[[], float] | None = None,
     ) -> None:
         self.ledger = UsageLedger(budget_usd=budget_usd or None)
+        self.daily_usd = daily_usd or None
+        self.spent_elsewhere_today = spent_elsewhere_today
         self.confirm = confirm
         self.refusal_hint = refusal_hint
         self._emit: Callable[[AgentEvent], None] | None = None
@@ -123,16 +135,44 @@ class BudgetGuard:
         return self.ledger.cost or 0.0
 
     def _fraction(self) -> float:
-        return self.ledger.budget_fraction() or 0.0
+        return self._cap()[3]
+
+    def _cap(self) -> tuple[str, float, float | None, float]:
+        """(scope, spent, cap, fraction) of the cap nearest its limit: "session" or "daily"."""
+        session = ("session", self.spent, self.budget, self.ledger.budget_fraction() or 0.0)
+        if not self.daily_usd:
+            return session
+        daily = self._daily(self.daily_usd)
+        return daily if daily[3] > session[3] else session
+
+    def _daily(self, cap: float) -> tuple[str, float, float, float]:
+        elsewhere = 0.0
+        if self.spent_elsewhere_today is not None:
+            try:
+                elsewhere = self.spent_elsewhere_today()
+            except Exception:  # the store is busy or gone: this session's spend still counts
+                elsewhere = 0.0
+        today = elsewhere + self.spent
+        return ("daily", today, cap, today / cap)
+
+    def _spent_text(self) -> str:
+        """The session's spend as the sidebar shows it (``~`` when it holds estimates)."""
+        session = self.ledger.session
+        return usd(self.spent, estimated=session.estimated, partial=bool(session.unpriced_models))
 
     def summary(self) -> str:
         """What ``/budget`` without an argument shows."""
         if not self.budget:
-            return f"No budget set ({format_usd(self.spent)} spent). Set one with /budget USD."
-        return (
-            f"Budget: {format_usd(self.spent)} of {format_usd(self.budget)} "
-            f"({self._fraction():.0%}) spent this session."
-        )
+            text = f"No budget set ({self._spent_text()} spent). Set one with /budget USD."
+        else:
+            session = self.ledger.budget_fraction() or 0.0
+            cap = format_usd(self.budget)
+            text = f"Budget: {self._spent_text()} of {cap} ({session:.0%}) spent this session."
+        if self.daily_usd:
+            _, today, cap_today, fraction = self._daily(self.daily_usd)
+            cap = format_usd(cap_today)
+            text += f" Today: {format_usd(today)} of {cap} ({fraction:.0%}) over every session."
+        return text
 
     # -- changing -------------------------------------------------------------------------------------
 
@@ -159,31 +199,25 @@ class BudgetGuard:
             self._check_thresholds(self._emit)
 
     def _check_thresholds(self, emit: Callable[[AgentEvent], None] | None) -> None:
-        if emit is None or not self.budget:
+        scope, spent, cap, fraction = self._cap()
+        if emit is None or not cap:
             return
-        fraction = self._fraction()
         if fraction >= 1.0 and not self._over_noted:
             self._over_noted = self._warned = True
+            raise_it = "/budget USD" if scope == "session" else "budget_usd_per_day in flux.toml"
             emit(
                 Notice(
                     text=(
-                        f"Session budget reached: {format_usd(self.spent)} of {format_usd(self.budget)}. "
-                        "New requests will wait for your confirmation (/budget USD raises the cap)."
+                        f"{scope.capitalize()} budget reached: {format_usd(spent)} of {format_usd(cap)}. "
+                        f"New requests will wait for your confirmation ({raise_it} raises the cap)."
                     ),
                     level="warning",
                 )
             )
         elif fraction >= BUDGET_WARNING and not self._warned:
             self._warned = True
-            emit(
-                Notice(
-                    text=(
-                        f"{fraction:.0%} of the session budget used: {format_usd(self.spent)} of "
-                        f"{format_usd(self.budget)}."
-                    ),
-                    level="warning",
-                )
-            )
+            text = f"{fraction:.0%} of the {scope} budget used: {format_usd(spent)} of {format_usd(cap)}."
+            emit(Notice(text=text, level="warning"))
 
     # -- the gate -------------------------------------------------------------------------------------
 
@@ -193,15 +227,14 @@ class BudgetGuard:
         Raises ``BudgetExceededError`` when the answer is no (or nobody can be asked).
         """
         self._check_thresholds(agent.emit)
-        budget = self.budget
-        if not budget or self._fraction() < 1.0:
+        scope, spent, budget, fraction = self._cap()
+        if not budget or fraction < 1.0:
             return
         if turn_id and self._approved_turn == turn_id:
             return
-        spent = self.spent
         allowed = await self.confirm(spent, budget) if self.confirm is not None else False
         if not allowed:
-            raise BudgetExceededError(spent, budget, hint=self.refusal_hint)
+            raise BudgetExceededError(spent, budget, hint=self.refusal_hint, scope=scope)
         self._approved_turn = turn_id or None
         agent.emit(
             Notice(

@@ -144,6 +144,8 @@ class Config(BaseSettings):
     max_retries: int = Field(default=4, ge=0, le=MAX_RETRIES)
     idle_timeout: float = Field(default=60.0, gt=0, le=MAX_IDLE_TIMEOUT)
     budget_usd: float | None = Field(default=None, gt=0, le=MAX_BUDGET_USD)
+    # Every session of the data dir, headless runs included, for the local day.
+    budget_usd_per_day: float | None = Field(default=None, gt=0, le=MAX_BUDGET_USD)
     data_dir: UserPath | None = None  # default: platformdirs user data dir
     config_dir: UserPath | None = None  # default: platformdirs user config dir (where flux.toml lives)
 

@@ -49,6 +49,12 @@ class UsageEvent(TypedDict):
     cache_read_tokens: int
     cache_write_tokens: int
     reasoning_tokens: int
+    # The part of ``cache_write_tokens`` written for an hour (Anthropic), priced at its own rate.
+    cache_write_1h_tokens: NotRequired[int]
+    # True for usage told before the reply is complete (Anthropic's ``message_start``): a later event
+    # of the reply replaces it; if a retry's ``partial`` event comes first, the reply it belonged to
+    # ended without an answer.
+    partial: NotRequired[bool]
 
 
 class DoneEvent(TypedDict):

@@ -116,7 +116,8 @@ class ReliableStep:
     ) -> ReliableStep:
         """From ``Config``: ``max_retries``, ``fallback``, ``budget_usd``."""
         kwargs = {"refusal_hint": refusal_hint} if refusal_hint is not None else {}
-        budget = BudgetGuard(config.budget_usd, confirm=confirm_over_budget, **kwargs)
+        daily = getattr(config, "budget_usd_per_day", None)
+        budget = BudgetGuard(config.budget_usd, confirm=confirm_over_budget, daily_usd=daily, **kwargs)
         return cls(
             policy=RetryPolicy(max_retries=config.max_retries),
             fallbacks=config.fallback_targets(),

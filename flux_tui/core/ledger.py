@@ -6,9 +6,10 @@ usage. Feed it every agent event (``apply``); it uses ``UsageReported`` and the 
 Replace-vs-add: while a reply streams, the agent reports live *estimated* usage; the reply's figures
 from the provider follow with ``estimated=False``. Any event that follows an estimated one of the same
 provider and model replaces it (the values are totals of the reply, never increments). A final event
-closes the reply, so the next event, estimated or not, is a new reply and adds. An estimate that is
-never replaced (the reply failed or was cancelled) is kept, still marked estimated, when the turn ends
-or the provider changes: it was spent.
+closes the reply, so the next event, estimated or not, is a new reply and adds; so does a settled
+estimate (a reply that ended without the provider's figures: cancelled, failed, retried). An estimate
+that is never replaced is kept, still marked estimated, when the turn ends or the provider changes:
+it was spent.
 """
 
 from __future__ import annotations
@@ -27,7 +28,14 @@ from flux_tui.core.agent_events import (
     UsageReported,
 )
 
-TOKEN_KEYS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
+TOKEN_KEYS = (
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "reasoning_tokens",
+    "cache_write_1h_tokens",
+)
 BUDGET_WARNING = 0.8
 
 BudgetStatus = Literal["none", "ok", "warning", "exceeded"]
@@ -45,9 +53,12 @@ class UsageEntry:
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
     reasoning_tokens: int = 0
+    cache_write_1h_tokens: int = 0
     cost: float | None = None
     estimated: bool = False
     turn: int = 0
+    input_cost: float | None = None  # the prompt's part of ``cost``
+    cache_saved: float = 0.0  # what cache reads saved at list price
 
     @classmethod
     def from_event(cls, event: UsageReported, turn: int) -> UsageEntry:
@@ -57,6 +68,8 @@ class UsageEntry:
             cost=event.cost,
             estimated=event.estimated,
             turn=turn,
+            input_cost=event.input_cost,
+            cache_saved=event.cache_saved or 0.0,
             **{key: int(getattr(event, key) or 0) for key in TOKEN_KEYS},
         )
 
@@ -71,6 +84,7 @@ class UsageTotals:
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
     reasoning_tokens: int = 0
+    cache_write_1h_tokens: int = 0
     cost: float | None = 0.0
     unpriced_models: list[str] = field(default_factory=list)
     replies: int = 0
@@ -157,7 +171,7 @@ class UsageLedger:
         else:
             self.entries.append(entry)
             self._pending = len(self.entries) - 1
-        if not entry.estimated:
+        if not entry.estimated or event.settled:
             self._pending = None
 
     def start_turn(self) -> None:

@@ -11,18 +11,27 @@ network: we do not start its ``UpdatePrices``, so the bundled snapshot is the on
 
 Lookup order for a price: ``[models."ID"]`` override, then the named provider's ``prices``, then
 genai-prices (by the endpoint URL, then the provider name, then the provider kind's declared
-``pricing_id``). An unknown model is
-*unpriced*: ``None``, never 0 and never an exception.
+``pricing_id``). An unknown model is *unpriced*: ``None``, never 0 and never an exception. So is any model
+served from this machine or the local network (``localhost:1234``, ``192.168.1.5``...): a local server runs
+open weights at no list price, even when its model id (``gpt-oss-20b``) is in genai-prices; ``flux.toml``
+prices it (``prices = { input = 0, output = 0 }`` says it is free). A local gateway that forwards to the
+real API is priced at list prices once ``price_at_list(base_url)`` names it (the test suite's fake API
+server is one).
+
+Anthropic's 1-hour cache writes (``cache_write_1h_tokens``, a part of ``cache_write_tokens``) are priced
+at their own rate.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +104,43 @@ def _override_for(model: str, provider_name: str | None) -> PriceOverride | None
     return None
 
 
+_list_priced_netlocs: set[str] = set()
+
+
+def _netloc(base_url: str) -> tuple[str, str]:
+    """(host, host:port) of a URL, lower case; empty strings when it cannot be parsed."""
+    try:
+        parts = urlsplit(base_url if "//" in base_url else f"//{base_url}")
+        return (parts.hostname or "").lower(), parts.netloc.lower()
+    except ValueError:
+        return "", ""
+
+
+def price_at_list(base_url: str, enabled: bool = True) -> None:
+    """Price the models of a local ``base_url`` at their list prices (a gateway to the real API)."""
+    netloc = _netloc(base_url)[1]
+    if enabled:
+        _list_priced_netlocs.add(netloc)
+    else:
+        _list_priced_netlocs.discard(netloc)
+
+
+def is_local_url(base_url: str | None) -> bool:
+    """Whether ``base_url`` points at this machine or a private network (a local model server)."""
+    if not base_url:
+        return False
+    host, netloc = _netloc(base_url)
+    if not host or netloc in _list_priced_netlocs:
+        return False
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal", ".lan")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified
+
+
 @lru_cache(maxsize=256)
 def _lookup(provider_kind: str, model: str, provider_name: str | None, base_url: str | None) -> Any:
     """(genai provider, genai model) for our names, or None. Cached: called on every usage event."""
@@ -141,12 +187,15 @@ def price_usage(
     override = _override_for(model, provider_name)
     if override is not None:
         return override.cost(usage)
+    if is_local_url(base_url):
+        return None
     found = _lookup(provider_kind, model, provider_name, base_url)
     if found is None:
         return None
     provider, model_info = found
     cache_read = _get(usage, "cache_read_tokens")
     cache_write = _get(usage, "cache_write_tokens")
+    cache_write_1h = min(_get(usage, "cache_write_1h_tokens"), cache_write)
     try:
         from genai_prices.types import Usage
 
@@ -154,6 +203,7 @@ def price_usage(
             input_tokens=_get(usage, "input_tokens") + cache_read + cache_write,
             cache_read_tokens=cache_read,
             cache_write_tokens=cache_write,
+            cache_write_1h_tokens=cache_write_1h,
             output_tokens=_get(usage, "output_tokens"),
         )
         result = model_info.calc_price(genai_usage, provider, genai_request_timestamp=datetime.now(tz=UTC))
@@ -191,4 +241,6 @@ def is_priced(
     """Whether ``price_usage`` would return a number for this model."""
     if _override_for(model, provider_name) is not None:
         return True
+    if is_local_url(base_url):
+        return False
     return _lookup(provider_kind, model, provider_name, base_url) is not None

@@ -159,7 +159,7 @@ class MessagesStream:
             message = event.get("message") or {}
             reply.served_model = message.get("model") or reply.served_model
             self._usage(message.get("usage"))
-            return [reply.usage_event()]
+            return [reply.usage_event(partial=True)]
         if kind == "message_delta":
             reply.stop_reason = (event.get("delta") or {}).get("stop_reason") or reply.stop_reason
             self._usage(event.get("usage"))
@@ -236,7 +236,11 @@ class MessagesStream:
             )
             return
         details = usage.get("output_tokens_details") or {}
+        breakdown = usage.get("cache_creation")
         self.reply.set_usage(
+            cache_write_1h_tokens=(
+                breakdown.get("ephemeral_1h_input_tokens") or 0 if isinstance(breakdown, dict) else None
+            ),
             input_tokens=usage.get("input_tokens"),
             output_tokens=usage.get("output_tokens"),
             cache_read_tokens=usage.get("cache_read_input_tokens"),

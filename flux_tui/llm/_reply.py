@@ -81,6 +81,7 @@ class Reply:
             "cache_read_tokens": 0,
             "cache_write_tokens": 0,
             "reasoning_tokens": 0,
+            "cache_write_1h_tokens": 0,
         }
     )
     usage_seen: bool = False
@@ -156,8 +157,8 @@ class Reply:
                     )
         return out
 
-    def usage_event(self) -> UsageEvent:
-        return {
+    def usage_event(self, *, partial: bool = False) -> UsageEvent:
+        event: UsageEvent = {
             "type": "usage",
             "provider": self.provider,
             "model": self.model,
@@ -167,3 +168,8 @@ class Reply:
             "cache_write_tokens": self.usage["cache_write_tokens"],
             "reasoning_tokens": self.usage["reasoning_tokens"],
         }
+        if self.usage["cache_write_1h_tokens"]:
+            event["cache_write_1h_tokens"] = self.usage["cache_write_1h_tokens"]
+        if partial:
+            event["partial"] = True
+        return event

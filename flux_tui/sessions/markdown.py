@@ -22,6 +22,8 @@ from flux_tui.core.agent_events import (
     TurnStarted,
     UsageReported,
 )
+from flux_tui.core.attribution import Attribution, attribute
+from flux_tui.core.ledger import UsageLedger, UsageTotals
 from flux_tui.core.redact import Redactor
 
 from .models import LoadedSession, format_cost
@@ -30,24 +32,15 @@ MAX_RESULT_CHARS = 5_000  # a read of a whole file would drown the conversation
 
 
 @dataclass(slots=True)
-class _Totals:
-    replies: int = 0
-    input: int = 0
-    output: int = 0
-    cache_read: int = 0
-    cache_write: int = 0
-    cost: float = 0.0
-    unpriced: int = 0
-
-
-@dataclass(slots=True)
 class _Writer:
     parts: list[str] = field(default_factory=list)
     proposed: dict[str, ToolCallProposed] = field(default_factory=dict)
     decided: dict[str, ToolCallDecided] = field(default_factory=dict)
-    totals: dict[tuple[str, str], _Totals] = field(default_factory=dict)
+    ledger: UsageLedger = field(default_factory=UsageLedger)  # the totals, as every view adds them up
     usage_lines: list[str] = field(default_factory=list)  # shown after the reply they belong to
     turn: int = 0
+    started: int = 0  # every TurnStarted, "continue" included (``Attribution`` numbers turns so)
+    costs: Attribution = field(default_factory=Attribution)  # per turn and per tool call
 
     def add(self, text: str) -> None:
         self.parts.append(text.rstrip("\n") + "\n\n")
@@ -55,7 +48,7 @@ class _Writer:
 
 def export_markdown(loaded: LoadedSession, *, secrets: Iterable[str | None] = ()) -> str:
     info = loaded.meta
-    w = _Writer()
+    w = _Writer(costs=attribute(loaded.events))
     w.add(f"# {_one_line(info.display_title)}")
     rows = [
         ("Session", f"`{info.id}`"),
@@ -78,12 +71,14 @@ def export_markdown(loaded: LoadedSession, *, secrets: Iterable[str | None] = ()
 
 
 def _render(w: _Writer, event: AgentEvent) -> None:
+    w.ledger.apply(event)
     if w.usage_lines and not isinstance(event, MessageCommitted | UsageReported):
         for line in w.usage_lines:
             w.add(line)
         w.usage_lines.clear()
     if isinstance(event, TurnStarted):
-        when = f"_{_when(event.ts)} · {event.provider} / {event.model}_"
+        w.started += 1
+        when = f"_{_when(event.ts)} · {event.provider} / {event.model}{_turn_cost(w)}_"
         if event.prompt.strip():
             w.turn += 1
             w.add(f"## Turn {w.turn}\n\n{when}")
@@ -100,7 +95,7 @@ def _render(w: _Writer, event: AgentEvent) -> None:
         w.decided[event.call_id] = event
     elif isinstance(event, ToolCallFinished):
         _tool_call(w, event.call_id, event)
-    elif isinstance(event, UsageReported) and not event.estimated:
+    elif isinstance(event, UsageReported) and (event.settled or not event.estimated):
         _usage(w, event)
     elif isinstance(event, Notice):
         prefix = {"info": "Note", "warning": "Warning", "error": "Error"}.get(event.level, "Note")
@@ -144,6 +139,9 @@ def _tool_call(w: _Writer, call_id: str, finished: ToolCallFinished | None) -> N
         facts.append(decided.decision + (f" ({decided.reason})" if decided.reason else ""))
     if finished is not None and finished.duration:
         facts.append(f"{finished.duration:.2f} s")
+    cost = w.costs.cost_line(call_id)
+    if cost:
+        facts.append(f"cost {cost}")
     w.add(f"**Tool `{name}`** — {' · '.join(facts)}")
     if proposed is not None:
         if proposed.input_error:
@@ -162,27 +160,18 @@ def _tool_call(w: _Writer, call_id: str, finished: ToolCallFinished | None) -> N
 
 
 def _usage(w: _Writer, event: UsageReported) -> None:
-    totals = w.totals.setdefault((event.provider, event.model), _Totals())
-    totals.replies += 1
-    totals.input += event.input_tokens
-    totals.output += event.output_tokens
-    totals.cache_read += event.cache_read_tokens
-    totals.cache_write += event.cache_write_tokens
-    if event.cost is None:
-        totals.unpriced += 1
-    else:
-        totals.cost += event.cost
     cache = ""
     if event.cache_read_tokens or event.cache_write_tokens:
         cache = f" · cache read {event.cache_read_tokens} · cache write {event.cache_write_tokens}"
     w.usage_lines.append(
         f"_Usage ({event.provider} / {event.model}): in {event.input_tokens} · out {event.output_tokens}"
-        f"{cache} · {format_cost(event.cost)}_"
+        f"{cache} · {format_cost(event.cost, estimated=event.estimated)}_"
     )
 
 
 def _summary(w: _Writer) -> None:
-    if not w.totals:
+    groups = w.ledger.by_model()
+    if not groups:
         return
     lines = [
         "## Usage",
@@ -190,25 +179,25 @@ def _summary(w: _Writer) -> None:
         "| Provider | Model | Replies | Input | Output | Cache read | Cache write | Cost |",
         "|---|---|--:|--:|--:|--:|--:|--:|",
     ]
-    grand = _Totals()
-    for (provider, model), t in w.totals.items():
-        lines.append(
-            f"| {provider} | {model} | {t.replies} | {t.input} | {t.output} | {t.cache_read} | "
-            f"{t.cache_write} | {_cost(t)} |"
-        )
-        for name in ("replies", "input", "output", "cache_read", "cache_write", "cost", "unpriced"):
-            setattr(grand, name, getattr(grand, name) + getattr(t, name))
-    lines.append(
-        f"| **Total** | | {grand.replies} | {grand.input} | {grand.output} | {grand.cache_read} | "
-        f"{grand.cache_write} | {_cost(grand)} |"
-    )
+    rows = [(provider, model, t) for (provider, model), t in groups.items()]
+    for provider, model, t in [*rows, ("**Total**", "", w.ledger.session)]:
+        figures = (t.replies, t.input_tokens, t.output_tokens, t.cache_read_tokens, t.cache_write_tokens)
+        cells = [provider, model, *map(str, figures), _cost(t)]
+        lines.append("| " + " | ".join(cells).replace("|  |", "| |") + " |")  # "| |": no model
     w.add("\n".join(lines))
 
 
-def _cost(t: _Totals) -> str:
-    if t.unpriced and t.unpriced == t.replies:
+def _turn_cost(w: _Writer) -> str:
+    turn = next((t for t in w.costs.turn_costs() if t.turn == w.started), None)
+    if turn is None or not turn.requests:
+        return ""
+    return f" · cost {format_cost(turn.cost, estimated=turn.estimated)} ({turn.requests} requests)"
+
+
+def _cost(t: UsageTotals) -> str:
+    if t.cost is None:
         return "unpriced"
-    return format_cost(t.cost, partial=t.unpriced > 0)
+    return format_cost(t.cost, partial=bool(t.unpriced_models), estimated=t.estimated)
 
 
 def _fence(text: str, lang: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from flux_tui.core.agent_events import AgentEvent, ProviderSwitched, TurnStarted
 from flux_tui.core.exit_codes import ExitCode
+from flux_tui.core.money import usd
 from flux_tui.core.transcript import Transcript
 
 UNTITLED = "(untitled)"
@@ -60,6 +61,7 @@ class SessionInfo:
     provider_models: tuple[tuple[str, str], ...] = ()  # (provider, model) in order of first use
     cost: float | None = 0.0  # sum of provider-reported costs; None when no reply had a price
     unpriced: bool = False  # some reply had no price: ``cost`` is a lower bound (or None)
+    estimated: bool = False  # some reply ended without the provider's figures: its cost is an estimate
     input_tokens: int = 0
     output_tokens: int = 0
     title_custom: bool = False  # renamed by the user
@@ -80,7 +82,7 @@ class SessionInfo:
 
     @property
     def cost_label(self) -> str:
-        return format_cost(self.cost, partial=self.unpriced)
+        return format_cost(self.cost, partial=self.unpriced, estimated=self.estimated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +129,7 @@ class LoadedSession:
         return None, None
 
 
-def format_cost(cost: float | None, *, partial: bool = False) -> str:
-    """``$0.0123``; ``unpriced`` when nothing was priced; a ``+`` when some replies had no price."""
-    if cost is None:
-        return "unpriced"
-    text = f"${cost:.4f}" if cost < 0.01 else f"${cost:.2f}"
-    return text + "+" if partial else text
+def format_cost(cost: float | None, *, partial: bool = False, estimated: bool = False) -> str:
+    """``$0.0123``; ``unpriced`` when nothing was priced; a ``+`` when some replies had no price, a
+    ``~`` when some are estimates (``core.money``, the format of every view)."""
+    return usd(cost, partial=partial, estimated=estimated)

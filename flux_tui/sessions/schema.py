@@ -100,6 +100,13 @@ def _v2_derived(conn: sqlite3.Connection) -> None:
         """UPDATE sessions SET updated_at = MAX(created_at, COALESCE(
              (SELECT MAX(ts) FROM events WHERE events.session_id = sessions.id), created_at))"""
     )
+    # The derived columns are backfilled by the last migration that adds one (``_v3_estimated``):
+    # ``rebuild_derived`` writes the columns of the current schema.
+
+
+def _v3_estimated(conn: sqlite3.Connection) -> None:
+    """Replies that ended without the provider's figures: the list marks the session's cost ``~``."""
+    conn.execute("ALTER TABLE sessions ADD COLUMN estimated_replies INTEGER NOT NULL DEFAULT 0")
     redactor = Redactor()
     for (session_id,) in conn.execute("SELECT id FROM sessions").fetchall():
         rebuild_derived(conn, session_id, redactor)
@@ -108,6 +115,7 @@ def _v2_derived(conn: sqlite3.Connection) -> None:
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_events,
     2: _v2_derived,
+    3: _v3_estimated,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -39,7 +39,7 @@ from .titles import FORK_MARK, marked
 
 _INFO_COLUMNS = (
     "id, title, created_at, updated_at, turns, cost, priced_replies, unpriced_replies, "
-    "input_tokens, output_tokens, title_custom, meta"
+    "input_tokens, output_tokens, title_custom, meta, estimated_replies"
 )
 
 
@@ -366,7 +366,7 @@ class SessionStore:
 
 
 def _to_info(row: Sequence[Any], models: tuple[tuple[str, str], ...]) -> SessionInfo:
-    (sid, title, created, updated, turns, cost, priced, unpriced, tin, tout, custom, meta) = row
+    (sid, title, created, updated, turns, cost, priced, unpriced, tin, tout, custom, meta, estimated) = row
     return SessionInfo(
         id=sid,
         title=title,
@@ -376,6 +376,7 @@ def _to_info(row: Sequence[Any], models: tuple[tuple[str, str], ...]) -> Session
         provider_models=models,
         cost=None if priced == 0 and unpriced > 0 else cost,
         unpriced=unpriced > 0,
+        estimated=estimated > 0,
         input_tokens=tin,
         output_tokens=tout,
         title_custom=bool(custom),

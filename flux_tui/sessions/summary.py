@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from flux_tui.core.agent_events import (
     AgentEvent,
     MessageCommitted,
+    ProviderSwitched,
+    TurnCancelled,
+    TurnFailed,
+    TurnFinished,
     TurnStarted,
     UsageReported,
 )
@@ -21,6 +25,8 @@ from flux_tui.core.redact import Redactor
 from .codec import decode_row
 
 TITLE_LENGTH = 60
+# Events after which a live estimate can no longer be replaced (the ledger's rule).
+_REPLY_ENDS = (TurnStarted, TurnFinished, TurnFailed, TurnCancelled, ProviderSwitched)
 
 
 @dataclass(slots=True)
@@ -31,6 +37,7 @@ class Summary:
     cost: float = 0.0
     priced_replies: int = 0
     unpriced_replies: int = 0
+    estimated_replies: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
     title: str | None = None  # from the first prompt of the batch
@@ -66,23 +73,39 @@ def summarise(events: Iterable[AgentEvent]) -> Summary:
             seen.add((provider, model))
             out.models.append((provider, model, ts))
 
+    def count(event: UsageReported) -> None:
+        model_used(event.provider, event.model, event.ts)
+        out.input_tokens += event.input_tokens
+        out.output_tokens += event.output_tokens
+        out.estimated_replies += int(event.estimated)
+        if event.cost is None:
+            out.unpriced_replies += 1
+        else:
+            out.priced_replies += 1
+            out.cost += event.cost
+
+    # A live estimate no final figure replaced before its turn ended (a session recorded before replies
+    # settled on their own) was spent: counted, as the ledger counts it.
+    dangling: UsageReported | None = None
     for event in events:
         out.last_ts = event.ts if out.last_ts is None else max(out.last_ts, event.ts)
+        if isinstance(event, UsageReported):
+            live = event.estimated and not event.settled
+            if dangling is not None and (dangling.provider, dangling.model) != (event.provider, event.model):
+                count(dangling)
+            dangling = event if live else None
+            if not live:
+                count(event)
+            continue
+        if isinstance(event, _REPLY_ENDS) and dangling is not None:
+            count(dangling)
+            dangling = None
         if isinstance(event, TurnStarted):
             if event.prompt.strip():
                 out.turns += 1
                 if out.title is None:
                     out.title = title_from_prompt(event.prompt)
             model_used(event.provider, event.model, event.ts)
-        elif isinstance(event, UsageReported) and not event.estimated:
-            model_used(event.provider, event.model, event.ts)
-            out.input_tokens += event.input_tokens
-            out.output_tokens += event.output_tokens
-            if event.cost is None:
-                out.unpriced_replies += 1
-            else:
-                out.priced_replies += 1
-                out.cost += event.cost
         elif isinstance(event, MessageCommitted):
             role = str(event.message.get("role") or "")
             message_id = str(event.message.get("id") or "")
@@ -96,7 +119,8 @@ def apply_summary(conn: sqlite3.Connection, session_id: str, summary: Summary, r
     conn.execute(
         """UPDATE sessions SET
              turns = turns + ?, cost = cost + ?, priced_replies = priced_replies + ?,
-             unpriced_replies = unpriced_replies + ?, input_tokens = input_tokens + ?,
+             unpriced_replies = unpriced_replies + ?, estimated_replies = estimated_replies + ?,
+             input_tokens = input_tokens + ?,
              output_tokens = output_tokens + ?, title = COALESCE(title, ?),
              updated_at = MAX(updated_at, COALESCE(?, updated_at))
            WHERE id = ?""",
@@ -105,6 +129,7 @@ def apply_summary(conn: sqlite3.Connection, session_id: str, summary: Summary, r
             summary.cost,
             summary.priced_replies,
             summary.unpriced_replies,
+            summary.estimated_replies,
             summary.input_tokens,
             summary.output_tokens,
             title,
@@ -135,7 +160,7 @@ def rebuild_derived(conn: sqlite3.Connection, session_id: str, redactor: Redacto
     """Recompute a session's derived data from its stored events (keeps a custom title)."""
     conn.execute(
         """UPDATE sessions SET turns = 0, cost = 0, priced_replies = 0, unpriced_replies = 0,
-             input_tokens = 0, output_tokens = 0,
+             estimated_replies = 0, input_tokens = 0, output_tokens = 0,
              title = CASE WHEN title_custom THEN title ELSE NULL END
            WHERE id = ?""",
         (session_id,),

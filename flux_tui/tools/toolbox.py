@@ -78,6 +78,7 @@ class ToolBox:
         )
         self.tools: dict[str, Tool] = {cls.name: cls(self.ctx) for cls in TOOL_CLASSES}
         self.policy: dict[str, Policy] = dict(DEFAULT_POLICY)
+        self.deny_reasons: dict[str, str] = {}  # what the model reads when a denied tool is called
         for name, value in (policy or {}).items():
             if value not in POLICIES:
                 raise ConfigError(
@@ -115,6 +116,8 @@ class ToolBox:
         return "yolo" if self.yolo else "ask"
 
     def _deny_reason(self, name: str) -> str | None:
+        if name in self.deny_reasons:
+            return self.deny_reasons[name]
         bound = POLICY_AT_MOST.get(name)
         if bound is not None and self.policy.get(name, "ask") != "deny" and self.policy_for(name) == "deny":
             return f"{name} is disabled because {bound} is denied by the tool policy in flux.toml"

@@ -136,7 +136,7 @@ class CommandControl:
     # -- actions (keys, palette, commands) ------------------------------------------------------------
 
     def action_stats(self: FluxApp) -> None:
-        text = stats_markdown(self.sidebar.ledger)
+        text = stats_markdown(self.sidebar.ledger, self.inspector.attribution)
         self.project_context.system_prompt()  # reads the files, if no turn has yet
         if self.project_context.files:  # what goes into every request, and its cost
             text += "\n\n" + instructions_markdown(self.project_context)

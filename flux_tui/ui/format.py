@@ -13,10 +13,12 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
 
+from flux_tui.core import money as money_format
+
 if TYPE_CHECKING:
     from rich.syntax import Syntax, SyntaxTheme
 
-UNPRICED = "unpriced"
+UNPRICED = money_format.UNPRICED
 
 
 def tokens(count: int | float | None) -> str:
@@ -47,19 +49,8 @@ def estimated_tokens(count: int | float | None, estimated: bool) -> str:
 
 
 def money(usd: float | None, *, unpriced: str = UNPRICED) -> str:
-    """``None`` -> "unpriced"; below one cent keeps four decimals ("$0.0123") so small turns stay visible;
-    otherwise cents ("$1.23"), thousands separated ("$1,234.50")."""
-    if usd is None:
-        return unpriced
-    if usd == 0:
-        return "$0.00"
-    sign = "-" if usd < 0 else ""
-    value = abs(usd)
-    if value < 0.0001:
-        return f"{sign}<$0.0001"
-    if value < 1:
-        return f"{sign}${value:.4f}"
-    return f"{sign}${value:,.2f}"
+    """The app's one money format (``core.money.usd``): "$0.0123", "$1,234.50", "unpriced"."""
+    return money_format.usd(usd, unpriced=unpriced)
 
 
 def duration(seconds: float | None) -> str:

@@ -11,10 +11,12 @@ import re
 from collections.abc import Iterable
 
 from flux_tui.core import provider_registry
+from flux_tui.core.attribution import Attribution
 from flux_tui.core.config import ConfigProblem
 from flux_tui.core.ledger import UsageLedger, UsageTotals
+from flux_tui.core.money import usd
 from flux_tui.core.transcript import TextBlock, Transcript
-from flux_tui.ui.format import clip, money, tokens
+from flux_tui.ui.format import clip, tokens
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")  # what Markdown reads inside a line
 
@@ -35,14 +37,12 @@ def md_code(text: str, *, in_table: bool = False) -> str:
 
 
 def _cost(totals: UsageTotals) -> str:
-    text = money(totals.cost)
-    if totals.unpriced_models and totals.cost is not None:
-        text += " + unpriced"
-    return f"~{text}" if totals.estimated else text
+    return usd(totals.cost, estimated=totals.estimated, partial=bool(totals.unpriced_models))
 
 
-def stats_markdown(ledger: UsageLedger) -> str:
-    """Usage and cost per provider and model, then the session total (the plan's ``/stats``)."""
+def stats_markdown(ledger: UsageLedger, attribution: Attribution | None = None) -> str:
+    """Usage and cost per provider and model, then the session total (the plan's ``/stats``); with
+    ``attribution``, the turns and the tool results that cost the most."""
     groups = ledger.by_model()
     if not groups:
         return "### Usage\n\nNo usage yet: send a prompt first."
@@ -59,8 +59,37 @@ def stats_markdown(ledger: UsageLedger) -> str:
     if session.unpriced_models:
         lines += ["", f"Unpriced (no known price): {md_text(', '.join(session.unpriced_models))}."]
     if session.estimated:
-        lines += ["", "`~` marks live estimates not yet settled by the provider's figures."]
+        lines += ["", "`~` marks estimates: replies without the provider's figures (yet)."]
+    if attribution is not None:
+        lines += _where_it_went(attribution)
     return "\n".join(lines)
+
+
+def _where_it_went(attribution: Attribution) -> list[str]:
+    lines: list[str] = []
+    turns = [t for t in attribution.top_turns() if t.requests]
+    if turns:
+        lines += ["", "### Turns that cost the most", "", "| turn | prompt | requests | cost |"]
+        lines.append("|--:|---|--:|--:|")
+        for t in turns:
+            cost = usd(t.cost, estimated=t.estimated)
+            prompt = md_text(_one_line(t.prompt, 50)) or "(continue)"
+            lines.append(f"| {t.turn} | {prompt} | {t.requests} | {cost} |")
+    calls = attribution.top_calls()
+    if calls:
+        lines += [
+            "",
+            "### Tool results that cost the most",
+            "",
+            "| turn | tool | result tokens | request | as context since |",
+            "|--:|---|--:|--:|--:|",
+        ]
+        for c in calls:
+            request = usd(c.cost_usd, estimated=c.estimated)
+            context = usd(c.context_cost_usd)
+            name = md_code(c.name, in_table=True)
+            lines.append(f"| {c.turn} | {name} | {tokens(c.result_tokens)} | {request} | {context} |")
+    return lines
 
 
 def _row(provider: str, model: str, totals: UsageTotals, *, label: str = "") -> str:

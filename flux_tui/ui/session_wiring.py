@@ -122,6 +122,17 @@ class SessionWiring:
         app.session_wiring = self
         app.open_sessions_handler = self.open_browser
         app.replay_handler = self.replay_by_id
+        step = getattr(app, "reliable_step", None)
+        if self.store is not None and step is not None and step.budget is not None:
+            step.budget.spent_elsewhere_today = self.spent_elsewhere_today
+
+    def spent_elsewhere_today(self) -> float:
+        """What the other sessions of the data dir spent today (``budget_usd_per_day``)."""
+        from flux_tui.sessions.daily import spent_since, start_of_today
+
+        if self.store is None:
+            return 0.0
+        return spent_since(self.store, start_of_today(), exclude_session=self.current_session_id)
 
     def on_ready(self, action: Callable[[], object]) -> None:
         """Run ``action`` once the app is mounted (a resume or replay asked for on the command line)."""

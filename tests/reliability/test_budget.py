@@ -125,7 +125,7 @@ def test_guard_set_budget_load_and_summary() -> None:
     assert guard.set_budget(0.4).endswith(
         "It is already reached: new requests will ask for your confirmation."
     )
-    assert guard.summary() == "Budget: $0.50 of $0.40 (125%) spent this session."
+    assert guard.summary() == "Budget: $0.5000 of $0.4000 (125%) spent this session."
     assert guard.set_budget(None) == "Budget removed: requests are no longer capped."
     guard.set_budget(0.6)  # 83 %: already past the warning when set, so no notice later
     guard(usage_event(1))  # $1.00 now: over
@@ -133,7 +133,7 @@ def test_guard_set_budget_load_and_summary() -> None:
 
     guard(StepFinished(stop_reason="end_turn"))
     assert [n.text for n in notices if isinstance(n, Notice)] == [
-        "Session budget reached: $1.00 of $0.60. New requests will wait for your confirmation "
+        "Session budget reached: $1.00 of $0.6000. New requests will wait for your confirmation "
         "(/budget USD raises the cap)."
     ]
     guard.reset()

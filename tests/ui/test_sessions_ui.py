@@ -87,12 +87,12 @@ async def test_lists_sessions_newest_first_with_their_columns(
                 "Explain decorators",
                 started_label(1_700_100_000.0),
                 "openai:gpt-4o",
-                "$0.50",
+                "$0.5000",
                 "1",
             ]
             assert listed[1][1] == "How do fish sleep?"
             assert listed[1][3] == "anthropic:claude-sonnet-4-6"
-            assert listed[1][4:] == ["$0.02", "2"]
+            assert listed[1][4:] == ["$0.0200", "2"]
             assert newer in detail(screen)
             await pilot.press("escape")
             assert not isinstance(app.screen, SessionsScreen)

@@ -75,6 +75,7 @@ class SessionsScreen(Screen[None]):
         Binding("f", "fork", "Fork"),
         Binding("r", "rename", "Rename"),
         Binding("e", "export", "Export"),
+        Binding("c", "compare", "Compare"),
         Binding("d,delete", "delete", "Delete", key_display="d"),
         Binding("slash", "search", "Search", key_display="/"),
     ]
@@ -276,6 +277,16 @@ class SessionsScreen(Screen[None]):
             return
         self.dismiss()
         self.wiring.replay_by_id(info.id)
+
+    def action_compare(self) -> None:
+        """Re-run the selected session's prompts on other providers and models, side by side."""
+        from flux_tui.ui.screens.compare_screen import CompareScreen  # the agent's machinery: on demand
+
+        info = self._target()
+        app = self.app
+        if info is not None and not self._busy():
+            names = app.config.provider_names()  # type: ignore[attr-defined]
+            self.app.push_screen(CompareScreen(self.wiring, info.id, app.config, names))  # type: ignore[attr-defined]
 
     def action_fork(self) -> None:
         info = self._target()

@@ -31,6 +31,8 @@ from flux_tui.core.agent_events import (
     UsageReported,
 )
 from flux_tui.core.ledger import BudgetStatus, UsageLedger, UsageTotals
+from flux_tui.core.money import usd
+from flux_tui.core.outlook import cache_savings, next_input_cost
 from flux_tui.ui import format as fmt
 from flux_tui.ui.beat import on_beat
 
@@ -49,11 +51,8 @@ def _estimated(text: str, estimated: bool) -> str:
 def cost_text(totals: UsageTotals) -> str:
     """Cost of some usage: "unpriced" when none of it is priced, a trailing "+" when part of it is not."""
     if totals.replies == 0:
-        return fmt.money(0.0)
-    text = fmt.money(totals.cost)
-    if totals.cost is not None and totals.unpriced_models:
-        text += "+"
-    return _estimated(text, totals.estimated)
+        return usd(0.0)
+    return usd(totals.cost, estimated=totals.estimated, partial=bool(totals.unpriced_models))
 
 
 def usage_table(turn: UsageTotals, session: UsageTotals) -> Table:
@@ -275,8 +274,10 @@ class CostSidebar(Widget):
         turn = ledger.turn
         model = (self.provider, self.model)
         self._show("sb-model", model, model, self._model_renderable)
-        context = (self.context_used, self.context_window, self._context_estimated)
-        self._show("sb-context", context, self.context_window is None, self._context_renderable)
+        outlook = self._outlook()
+        context = (self.context_used, self.context_window, self._context_estimated, outlook)
+        shape = (self.context_window is None, bool(outlook))
+        self._show("sb-context", context, shape, self._context_renderable)
 
         def usage() -> RenderableType:
             parts: list[RenderableType] = [usage_table(turn, session)]
@@ -317,7 +318,15 @@ class CostSidebar(Widget):
             f" / {fmt.tokens(self.context_window)}",
             (f"  {fmt.percent(fraction)}", style),
         )
-        return Group(fmt.Gauge(fraction, style), label)
+        outlook = self._outlook()
+        return Group(fmt.Gauge(fraction, style), label, *([Text(outlook, style="dim")] if outlook else []))
+
+    def _outlook(self) -> str:
+        """ "cache saved $0.0120" and "next input ~$0.0045" under the gauge, once a request was priced."""
+        projected = next_input_cost(self._ledger)
+        if projected is None:
+            return ""
+        return f"cache saved {usd(cache_savings(self._ledger))}\nnext input ~{usd(projected)}"
 
     def _render_budget(self, session: UsageTotals) -> None:
         widget = self.query_one("#sb-budget", Static)

@@ -26,6 +26,7 @@ from flux_tui.core.agent_events import (
     ToolCallProposed,
     ToolCallRunning,
 )
+from flux_tui.core.attribution import Attribution
 from flux_tui.core.redact import Redactor
 from flux_tui.ui import format as fmt
 from flux_tui.ui.theme_colors import code_theme
@@ -104,6 +105,7 @@ class ToolInspector(Widget, can_focus=False):
         self._selected: str | None = None
         self._table: DataTable[Any] | None = None
         self._loading = False
+        self.attribution = Attribution()  # what each call cost (see core.attribution)
 
     # ------------------------------------------------------------------ composition
 
@@ -151,6 +153,8 @@ class ToolInspector(Widget, can_focus=False):
 
     def apply(self, event: AgentEvent) -> None:
         """Fold one agent event in; anything but a ``ToolCall*`` event is ignored."""
+        if self.attribution.apply(event) and self._selected is not None and not self._loading:
+            self._show_detail()  # a request was paid: the selected result may have cost more since
         if isinstance(event, ToolCallProposed):
             self._on_proposed(event)
             return
@@ -177,6 +181,7 @@ class ToolInspector(Widget, can_focus=False):
             self._show_detail()
 
     def clear(self) -> None:
+        self.attribution = Attribution()
         self._records.clear()
         self._selected = None
         if self._table is not None:
@@ -320,6 +325,9 @@ class ToolInspector(Widget, can_focus=False):
         if record.duration:
             text.append(f"  {fmt.duration(record.duration)}", style="dim")
         text.append(f"\nid {record.call_id}", style="dim")
+        cost = self.attribution.cost_line(record.call_id)
+        if cost:
+            text.append("\nCost: ", style="bold").append(cost)
         if record.decision is not None:
             text.append("\nApproval: ", style="bold")
             denied = record.decision in ("denied", "policy_deny")

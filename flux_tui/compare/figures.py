@@ -1,0 +1,143 @@
+"""Per-turn figures of a run (a recorded session, or a re-run on another target), from its events.
+
+A turn starts at a ``TurnStarted`` with a prompt (a "continue" goes on in the same turn) and holds the
+answer's text, the final or settled usage of its requests (the figures every view shows), the seconds
+from its start to its end, and its tool calls with their attribution (``core.attribution``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flux_tui.core.agent_events import (
+    AgentEvent,
+    TextDelta,
+    ToolCallProposed,
+    TurnCancelled,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+    UsageReported,
+)
+from flux_tui.core.attribution import attribute
+
+
+@dataclass(slots=True)
+class CallFigures:
+    name: str
+    arguments: dict[str, Any]
+    cost_usd: float | None
+    context_cost_usd: float
+    call_id: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "arguments": self.arguments,
+            "cost_usd": self.cost_usd,
+            "context_cost_usd": round(self.context_cost_usd, 8),
+        }
+
+
+@dataclass(slots=True)
+class TurnFigures:
+    prompt: str
+    answer: str = ""
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    cost_usd: float | None = None
+    estimated: bool = False
+    seconds: float = 0.0
+    tool_calls: list[CallFigures] = field(default_factory=list)
+    error: str | None = None
+    _started: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "prompt": self.prompt,
+            "answer": self.answer,
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "cache_read_tokens": self.cache_read_tokens,
+            "cache_write_tokens": self.cache_write_tokens,
+            "cost_usd": self.cost_usd,
+            "seconds": round(self.seconds, 3),
+            "tool_calls": [call.to_json() for call in self.tool_calls],
+        }
+
+
+@dataclass(slots=True)
+class RunFigures:
+    provider: str
+    model: str
+    turns: list[TurnFigures] = field(default_factory=list)
+
+    @property
+    def total_cost_usd(self) -> float | None:
+        priced = [t.cost_usd for t in self.turns if t.cost_usd is not None]
+        return sum(priced) if priced else None
+
+    @property
+    def estimated(self) -> bool:
+        return any(t.estimated for t in self.turns)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "provider": self.provider,
+            "model": self.model,
+            "total_cost_usd": self.total_cost_usd,
+            "turns": [turn.to_json() for turn in self.turns],
+        }
+
+
+def run_figures(events: Iterable[AgentEvent], provider: str = "", model: str = "") -> RunFigures:
+    """The figures of every turn in ``events``; provider and model default to the first turn's."""
+    events = list(events)
+    costs = attribute(events)
+    run = RunFigures(provider, model)
+    turn: TurnFigures | None = None
+    for event in events:
+        if isinstance(event, TurnStarted):
+            if not run.provider:
+                run.provider, run.model = event.provider, event.model
+            if event.prompt.strip() or turn is None:
+                turn = TurnFigures(prompt=event.prompt, _started=event.ts)
+                run.turns.append(turn)
+        elif turn is None:
+            continue
+        elif isinstance(event, TextDelta):
+            turn.answer += event.text
+        elif isinstance(event, UsageReported) and (event.settled or not event.estimated):
+            _add_usage(turn, event)
+        elif isinstance(event, ToolCallProposed):
+            call = costs.calls.get(event.call_id)
+            turn.tool_calls.append(
+                CallFigures(
+                    event.name,
+                    dict(event.input),
+                    call.cost_usd if call is not None else None,
+                    call.context_cost_usd if call is not None else 0.0,
+                    event.call_id,
+                )
+            )
+        elif isinstance(event, TurnFinished | TurnFailed | TurnCancelled):
+            turn.seconds = max(0.0, event.ts - turn._started)
+            if isinstance(event, TurnFailed):
+                turn.error = event.error
+            elif isinstance(event, TurnCancelled):
+                turn.error = "cancelled"
+    return run
+
+
+def _add_usage(turn: TurnFigures, event: UsageReported) -> None:
+    turn.input_tokens += event.input_tokens
+    turn.output_tokens += event.output_tokens
+    turn.cache_read_tokens += event.cache_read_tokens
+    turn.cache_write_tokens += event.cache_write_tokens
+    turn.estimated = turn.estimated or event.estimated
+    if event.cost is not None:
+        turn.cost_usd = (turn.cost_usd or 0.0) + event.cost

@@ -1,0 +1,38 @@
+"""What the sessions of a data dir spent today: the figure ``budget_usd_per_day`` is checked against.
+
+It sums the final (or settled) usage events stored since local midnight, as the sessions list does, so
+the daily figure and the per-session ones agree.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from flux_tui.core.agent_events import UsageReported
+
+from .codec import decode_row
+from .store import SessionStore
+
+
+def start_of_today(now: float | None = None) -> float:
+    """Local midnight before ``now`` (epoch seconds)."""
+    moment = datetime.fromtimestamp(time.time() if now is None else now)
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+
+
+def spent_since(store: SessionStore, since: float, *, exclude_session: str | None = None) -> float:
+    """USD of the priced replies stored since ``since``, leaving out ``exclude_session``."""
+    with store._db() as conn:
+        rows = conn.execute(
+            """SELECT ts, kind, payload FROM events
+               WHERE session_id IN (SELECT id FROM sessions WHERE updated_at >= ? AND id IS NOT ?)
+                 AND kind = 'usage' AND ts >= ?""",
+            (since, exclude_session, since),
+        ).fetchall()
+    total = 0.0
+    for row in rows:
+        for event in decode_row(*row):
+            if isinstance(event, UsageReported) and (event.settled or not event.estimated) and event.cost:
+                total += event.cost
+    return total

@@ -1,0 +1,107 @@
+"""Attribution: every request of a turn has its cost; every tool call carries the cost of the request
+that asked for it and what its result has cost since as input, until pruning left it out. The
+inspector, ``/stats`` and the Markdown export show them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from agent_rig import MakeRig
+from fakeapi import FakeAPI
+
+from flux_tui.core.agent_events import (
+    AgentEvent,
+    Notice,
+    ToolCallFinished,
+    ToolCallProposed,
+    TurnFinished,
+    TurnStarted,
+    UsageReported,
+)
+from flux_tui.core.attribution import attribute
+from flux_tui.core.ledger import UsageLedger
+from flux_tui.core.money import usd
+from flux_tui.core.tokens import count_tokens
+from flux_tui.sessions import SessionStore, export_markdown
+from flux_tui.ui.reports import stats_markdown
+
+
+def request(cost: float, input_cost: float, prompt: int) -> UsageReported:
+    return UsageReported(
+        provider="anthropic",
+        model="claude-sonnet-4-6",
+        input_tokens=prompt,
+        output_tokens=100,
+        cost=cost,
+        input_cost=input_cost,
+    )
+
+
+RESULT = "line of a big file\n" * 200
+
+
+def session() -> list[AgentEvent]:
+    return [
+        TurnStarted(turn_id="t1", prompt="Read big.txt", provider="anthropic", model="claude-sonnet-4-6"),
+        request(0.0100, 0.0060, 2_000),
+        ToolCallProposed(call_id="c1", name="read_file", input={"path": "big.txt"}),
+        ToolCallFinished(call_id="c1", status="done", result=RESULT),
+        request(0.0300, 0.0240, 4_000),
+        TurnFinished(stop_reason="end_turn"),
+        TurnStarted(turn_id="t2", prompt="And then?", provider="anthropic", model="claude-sonnet-4-6"),
+        request(0.0200, 0.0180, 3_000),
+        TurnFinished(stop_reason="end_turn"),
+        TurnStarted(turn_id="t3", prompt="Go on", provider="anthropic", model="claude-sonnet-4-6"),
+        Notice(text="Left out 1 earlier turn (~2,400 tokens) to fit the 8,000-token context window."),
+        request(0.0100, 0.0090, 1_500),
+        TurnFinished(stop_reason="end_turn"),
+    ]
+
+
+def test_a_tool_call_costs_its_request_and_its_result_as_context_until_pruned() -> None:
+    costs = attribute(session())
+    call = costs.calls["c1"]
+    tokens = count_tokens(RESULT, wait=False)
+    assert call.cost_usd == 0.0100  # the request whose answer asked for it
+    # Its share of the input of the two later requests; the third no longer carried it.
+    assert call.context_cost_usd == pytest.approx(tokens * 0.0240 / 4_000 + tokens * 0.0180 / 3_000)
+    assert [round(t.cost or 0, 4) for t in costs.turn_costs()] == [0.04, 0.02, 0.01]
+    assert [t.requests for t in costs.turn_costs()] == [2, 1, 1]
+
+
+def test_stats_and_export_show_per_turn_and_per_call_figures(tmp_path: Path) -> None:
+    events = session()
+    costs = attribute(events)
+    line = costs.cost_line("c1")
+    assert line == f"$0.0100 request · {usd(costs.calls['c1'].context_cost_usd)} as context since"
+
+    ledger = UsageLedger()
+    for event in events:
+        ledger.apply(event)
+    stats = stats_markdown(ledger, costs)
+    assert "### Turns that cost the most" in stats and "| 1 | Read big.txt | 2 | $0.0400 |" in stats
+    assert "### Tool results that cost the most" in stats and "`read_file`" in stats
+
+    with SessionStore(tmp_path / "s.db") as store:
+        session_id = store.create_session()
+        store.append(session_id, events)
+        exported = export_markdown(store.load(session_id))
+    assert f"cost {line}" in exported
+    assert "cost $0.0400 (2 requests)" in exported
+
+
+async def test_the_agent_reports_the_input_cost_of_each_request(make_rig: MakeRig, fake_api: FakeAPI) -> None:
+    rig = make_rig("anthropic")
+    (rig.workspace / "notes.md").write_text("remember the milk\n" * 50)
+    usage = {"input_tokens": 3_000, "output_tokens": 50}
+    fake_api.queue_anthropic_tool_use([("toolu_1", "read_file", {"path": "notes.md"})], usage=usage)
+    fake_api.queue_anthropic_text("Milk.", usage={"input_tokens": 3_400, "output_tokens": 5})
+    await rig.agent.run_turn("What do my notes say?")
+
+    finals = [u for u in rig.recorder.of(UsageReported) if not u.estimated]
+    assert all(u.input_cost is not None and 0 < u.input_cost < (u.cost or 0) for u in finals)
+    costs = attribute(rig.recorder.events)
+    call = costs.calls["toolu_1"]
+    assert call.cost_usd == finals[0].cost
+    assert call.context_cost_usd > 0

@@ -1,0 +1,59 @@
+"""Beside the context gauge: what the cache has saved at list price, and the projected input cost of the
+next request."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from test_inspector_sidebar_sidebar import SONNET, SidebarHost, _text, _turn
+
+from flux_tui.core import pricing
+from flux_tui.core.agent import Agent
+from flux_tui.core.agent_events import TurnFinished, UsageReported
+from flux_tui.core.ledger import UsageLedger
+from flux_tui.core.money import usd
+from flux_tui.core.outlook import cache_savings, next_input_cost
+from flux_tui.ui.widgets.cost_sidebar import CostSidebar
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "agent"))
+from agent_doubles import Recorder, ScriptedProvider, done, text, usage
+
+READ = 10_000
+
+
+async def reported_usage() -> UsageReported:
+    """A real turn's final usage: 2,000 fresh input tokens, 10,000 read from the cache, 500 out."""
+    wire = {**usage(2_000, 500, cache_read_tokens=READ), "provider": SONNET[0], "model": SONNET[1]}
+    provider = ScriptedProvider([[text("hi"), wire, done()]], name=SONNET[0], model=SONNET[1])
+    provider.kind = "anthropic"
+    recorder = Recorder()
+    await Agent(provider, sinks=[recorder]).run_turn("hi")
+    (final,) = [u for u in recorder.events if isinstance(u, UsageReported) and not u.estimated]
+    return final
+
+
+async def test_cache_savings_and_next_input_cost() -> None:
+    final = await reported_usage()
+    # claude-sonnet-4-6: $3 per million input, $0.30 per million cache reads.
+    assert final.cache_saved == pytest.approx(READ * (3.0 - 0.3) / 1e6)
+    assert final.input_cost == pytest.approx((2_000 * 3.0 + READ * 0.3) / 1e6)
+    ledger = UsageLedger()
+    ledger.apply(_turn(SONNET))
+    ledger.apply(final)
+    assert cache_savings(ledger) == pytest.approx(final.cache_saved)
+    per_token = final.input_cost / 12_000
+    assert next_input_cost(ledger) == pytest.approx(per_token * 12_500)
+
+    app = SidebarHost([_turn(SONNET), final, TurnFinished(stop_reason="end_turn")])
+    async with app.run_test(size=(60, 40)) as pilot:
+        await pilot.pause()
+        context = " ".join(_text(app.query_one(CostSidebar), "context").split())
+        saved, projected = usd(final.cache_saved), usd(per_token * 12_500)
+        assert f"cache saved {saved} next input ~{projected}" in context
+
+
+@pytest.fixture(autouse=True)
+def _no_price_overrides() -> None:
+    pricing.clear_overrides()
