@@ -29,6 +29,7 @@ from flux_tui.core._agent_tools import ToolPhase
 from flux_tui.core._agent_usage import UsageMeter, estimate_input
 from flux_tui.core.agent_events import (
     AgentEvent,
+    HistoryCleared,
     MessageCommitted,
     Notice,
     ProviderSwitched,
@@ -157,6 +158,16 @@ class Agent:
                 sink(event)
             except Exception:
                 log.exception("event sink %r failed on %s", sink, event.kind)
+
+    def clear_history(self) -> None:
+        """``/clear``: the history the model sees starts empty; ``HistoryCleared`` tells every listener
+        (a stored session rebuilds from it on). Refused while a turn runs."""
+        if self._running:
+            raise RuntimeError("cannot clear the conversation while a turn is running")
+        self.transcript.clear()
+        self.transcript.file_context = None
+        self._unanswered = None  # /retry must not send a prompt cleared away
+        self.emit(HistoryCleared())
 
     # -- provider switching ---------------------------------------------------------------------
 

@@ -167,12 +167,9 @@ class CommandControl:
         if self.turn_running:
             self.chat.add_notice("Can't clear while an answer is streaming: press Esc first.", "warning")
             return
-        self.transcript.clear()
-        self.transcript.file_context = None
-        self.agent.remember_unanswered(None)  # /retry must not send a prompt cleared off the screen
-        self.chat.clear()
-        self.inspector.clear()
-        self.chat.add_notice("Conversation cleared: the next prompt starts a fresh history.")
+        # The agent tells every listener: the chat and the inspector empty themselves, and the
+        # session store keeps the clear, so a resumed session starts from it too.
+        self.agent.clear_history()
 
     def action_sessions(self: FluxApp) -> None:
         self.post_message(OpenSessions())

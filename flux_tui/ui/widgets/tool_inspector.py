@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Static
 
 from flux_tui.core.agent_events import (
     AgentEvent,
+    HistoryCleared,
     ToolCallDecided,
     ToolCallFinished,
     ToolCallProposed,
@@ -150,7 +151,10 @@ class ToolInspector(Widget, can_focus=False):
         return self._records.get(call_id)
 
     def apply(self, event: AgentEvent) -> None:
-        """Fold one agent event in; anything but a ``ToolCall*`` event is ignored."""
+        """Fold one agent event in; anything but a ``ToolCall*`` event or a clear is ignored."""
+        if isinstance(event, HistoryCleared):
+            self.clear()
+            return
         if isinstance(event, ToolCallProposed):
             self._on_proposed(event)
             return
