@@ -115,7 +115,13 @@ class PromptInput(TextArea):
         self._history_index = None
         self._draft = ""
         self.clear()
-        self.post_message(PromptSubmitted(self.expand(raw)))
+        self.post_message(PromptSubmitted(self.expand(raw), raw))
+
+    def give_back(self, raw: str) -> None:
+        """A submitted prompt the app cannot take now goes back into the editor, before anything typed
+        since, with the cursor at the end: nothing typed is lost."""
+        self.load_text(raw + self.text)
+        self.move_cursor(self.document.end)
 
     def expand(self, text: str) -> str:
         """Replace paste placeholders by the text they stand for."""
