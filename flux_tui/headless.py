@@ -112,7 +112,7 @@ class HeadlessPrinter:
 
 
 async def deny_approval(request: ApprovalRequest) -> ApprovalDecision:
-    return ApprovalDecision("denied", DENY_REASON)
+    return ApprovalDecision("denied", DENY_REASON, by_user=False)
 
 
 def build_provider(

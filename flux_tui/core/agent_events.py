@@ -61,6 +61,7 @@ class ToolCallDecided(AgentEvent):
     call_id: str
     decision: Decision
     reason: str | None = None
+    by_user: bool = True  # a denial: False when nobody could be asked (``flux-tui run``, no approver)
 
 
 @dataclass(slots=True, kw_only=True)

@@ -40,6 +40,7 @@ DECISION_TEXT: dict[str, str] = {
     "yolo": "allowed (--yolo)",
     "policy_deny": "denied by policy",
 }
+UNASKED_DENIAL = "denied: nobody could be asked"
 
 class ToolInspector(Widget, can_focus=False):
     """Table of the session's tool calls plus the selected call's arguments, decision, result and diff."""
@@ -167,6 +168,7 @@ class ToolInspector(Widget, can_focus=False):
         if isinstance(event, ToolCallDecided):
             record.decision = event.decision
             record.reason = event.reason
+            record.by_user = event.by_user
             if event.decision in ("denied", "policy_deny"):
                 record.status = "denied"
         elif isinstance(event, ToolCallRunning):
@@ -327,7 +329,10 @@ class ToolInspector(Widget, can_focus=False):
         if record.decision is not None:
             text.append("\nApproval: ", style="bold")
             denied = record.decision in ("denied", "policy_deny")
-            text.append(DECISION_TEXT.get(record.decision, record.decision), style="red" if denied else "")
+            label = DECISION_TEXT.get(record.decision, record.decision)
+            if record.decision == "denied" and not record.by_user:
+                label = UNASKED_DENIAL
+            text.append(label, style="red" if denied else "")
             if record.reason:
                 text.append(f" — {self.redactor.redact_text(record.reason)}", style="italic")
         elif record.status == "pending":
