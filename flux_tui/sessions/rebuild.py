@@ -38,6 +38,7 @@ from flux_tui.core.agent_events import (
     TurnStarted,
 )
 from flux_tui.core.transcript import Block, Message, ResultStatus, TextBlock, ThinkingBlock, Transcript
+from flux_tui.core.wording import counted
 
 from .unanswered import STOPPED_REASON, UnansweredPrompts
 
@@ -287,7 +288,7 @@ def fork_point(
         position = positions[0]
     elif turn is not None:
         if not -len(starts) <= turn < len(starts):
-            raise ValueError(f"turn {turn} out of range: the session has {len(starts)} turns")
+            raise ValueError(f"turn {turn} out of range: the session has {counted(len(starts), 'turn')}")
         position = turn % len(starts)
     else:
         raise ValueError("fork needs a message id or a turn index")
