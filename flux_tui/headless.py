@@ -208,6 +208,7 @@ async def run_headless(
         sinks=[printer, *(sinks or [])],
         stream_step=step,
         redactor=tool_result_redactor(config),
+        hints=HEADLESS_HINTS,
     )
     if resumed is not None:
         _announce_switch(agent, resumed)
