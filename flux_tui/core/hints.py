@@ -65,7 +65,7 @@ HEADLESS_HINTS = Hints(
         "The fallbacks failed too ({errors}). Run the command again later, or pick another provider "
         "with --provider."
     ),
-    go_on='`flux-tui run --continue` lets the assistant go on (`--continue "PROMPT"` says what next)',
+    go_on="`flux-tui run --continue` lets the assistant go on",
     by_error=(
         (RateLimitError, "The provider is rate limiting: wait a moment, then run the command again."),
         (OverloadedError, "The provider is overloaded: run the command again shortly, or use --provider."),
