@@ -117,7 +117,7 @@ class HeadlessPrinter:
 
 
 async def deny_approval(request: ApprovalRequest) -> ApprovalDecision:
-    return ApprovalDecision("denied", DENY_REASON)
+    return ApprovalDecision("denied", DENY_REASON, by_user=False)
 
 
 def build_provider(
@@ -218,6 +218,7 @@ async def run_headless(
         sinks=[printer, ledger.apply, *(sinks or [])],
         stream_step=step,
         redactor=tool_result_redactor(config),
+        hints=HEADLESS_HINTS,
     )
     if resumed is not None:
         _announce_switch(agent, resumed)

@@ -16,6 +16,7 @@ from flux_tui.core.errors import (
     ProviderConnectionError,
     RateLimitError,
 )
+from flux_tui.core.retry import MIDSTREAM_HINT
 
 log = logging.getLogger("flux_tui.core.agent")  # the turn failed in the agent loop: say so in the log
 
@@ -30,7 +31,7 @@ _HINTS: list[tuple[type[Exception], str]] = [
         "pick another model with /model; /clear empties a history that grew too long.",
     ),
     (ProviderConnectionError, "Check the network or the provider's base URL, then retry."),
-    (IncompleteStreamError, "The answer was cut off; the partial text is kept. Send 'continue' to retry."),
+    (IncompleteStreamError, MIDSTREAM_HINT),
     (ConfigError, "Fix the configuration (flux.toml or environment) and try again."),
 ]
 

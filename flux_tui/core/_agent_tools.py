@@ -45,8 +45,10 @@ class _Result:
     status: ResultStatus
 
 
-def denied_text(reason: str | None) -> str:
-    return f"denied by user: {reason}" if reason else "denied by user"
+def denied_text(reason: str | None, *, by_user: bool = True) -> str:
+    """What the model reads for a denied call: a user's denial is said to be one, no other is."""
+    what = "denied by user" if by_user else "denied"
+    return f"{what}: {reason}" if reason else what
 
 
 class ToolPhase:
@@ -122,10 +124,10 @@ class ToolPhase:
         if prep.error is not None:
             self._finish(call, _Result(prep.error, True, "error"), "failed")
             return
-        decision, reason = await self._decide(prep)
-        self._emit(ToolCallDecided(call_id=call.id, decision=decision, reason=reason))
+        decision, reason, by_user = await self._decide(prep)
+        self._emit(ToolCallDecided(call_id=call.id, decision=decision, reason=reason, by_user=by_user))
         if decision == "denied":
-            self._finish(call, _Result(denied_text(reason), True, "denied"), "denied")
+            self._finish(call, _Result(denied_text(reason, by_user=by_user), True, "denied"), "denied")
             return
         if decision == "policy_deny":
             text = prep.reason or f"{call.name} is disabled by the tool policy in flux.toml"
@@ -140,18 +142,19 @@ class ToolPhase:
             running.clear()
         await self._execute(prep)
 
-    async def _decide(self, prep: PreparedCall) -> tuple[Decision, str | None]:
+    async def _decide(self, prep: PreparedCall) -> tuple[Decision, str | None, bool]:
+        """The decision, its reason, and whether a user made it."""
         name = prep.call.name
         # What "approve for this session" covers: the tool, or a narrower class of its calls.
         key = prep.approval_key or name
         if prep.decision == "policy_deny":
-            return "policy_deny", None
+            return "policy_deny", None, False
         if prep.decision in ("auto", "yolo"):
-            return prep.decision, None
+            return prep.decision, None, False
         if key in self._session_allowed:
-            return "approved_session", "approved for this session"
+            return "approved_session", "approved for this session", True
         if self._approver is None:
-            return "denied", NO_APPROVER_REASON
+            return "denied", NO_APPROVER_REASON, False
         request = ApprovalRequest(
             call_id=prep.call.id,
             tool_name=name,
@@ -165,12 +168,12 @@ class ToolPhase:
             raise
         except Exception as exc:
             log.exception("approver failed")
-            return "denied", f"the approval could not be obtained ({exc})"
+            return "denied", f"the approval could not be obtained ({exc})", False
         if answer.decision == "approved_session":
             self._session_allowed.add(key)
             if self._tools is not None:
                 self._tools.allow_for_session(key)
-        return answer.decision, answer.reason
+        return answer.decision, answer.reason, answer.by_user
 
     async def _execute(self, prep: PreparedCall) -> None:
         call = prep.call

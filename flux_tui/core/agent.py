@@ -29,6 +29,7 @@ from flux_tui.core._agent_tools import ToolPhase
 from flux_tui.core._agent_usage import UsageMemory, UsageMeter, estimate_input
 from flux_tui.core.agent_events import (
     AgentEvent,
+    HistoryCleared,
     MessageCommitted,
     Notice,
     ProviderSwitched,
@@ -40,6 +41,7 @@ from flux_tui.core.agent_events import (
     TurnStarted,
 )
 from flux_tui.core.events import STOP_OTHER, ProviderEvent
+from flux_tui.core.hints import TUI_HINTS, Hints
 from flux_tui.core.protocols import (
     Approver,
     ChatProvider,
@@ -94,6 +96,7 @@ class Agent:
         sinks: list[EventSink] | None = None,
         stream_step: StreamStep | None = None,
         redactor: Redactor | None = None,
+        hints: Hints = TUI_HINTS,
     ) -> None:
         """``redactor``: what tool results (and the file context) pass through before the model sees
         them; the default knows the environment's key variables and the key shapes, pass
@@ -109,6 +112,7 @@ class Agent:
         self.system_prompt: str | None = system_prompt if isinstance(system_prompt, str) else None
         self.max_steps = max(1, max_steps)
         self.stream_step: StreamStep = stream_step or default_stream_step
+        self.hints = hints  # the step limit's notice names what lets the model go on, here
         self._sinks: list[EventSink] = list(sinks or [])
         self._running = False
         self._turn_id = ""
@@ -158,6 +162,16 @@ class Agent:
                 sink(event)
             except Exception:
                 log.exception("event sink %r failed on %s", sink, event.kind)
+
+    def clear_history(self) -> None:
+        """``/clear``: the history the model sees starts empty; ``HistoryCleared`` tells every listener
+        (a stored session rebuilds from it on). Refused while a turn runs."""
+        if self._running:
+            raise RuntimeError("cannot clear the conversation while a turn is running")
+        self.transcript.clear()
+        self.transcript.file_context = None
+        self._unanswered = None  # /retry must not send a prompt cleared away
+        self.emit(HistoryCleared())
 
     # -- provider switching ---------------------------------------------------------------------
 
@@ -246,15 +260,7 @@ class Agent:
         step = 0
         while True:
             if step >= self.max_steps:
-                self.emit(
-                    Notice(
-                        text=(
-                            f"Stopped after {self.max_steps} model requests in this turn (max_steps). "
-                            "Send 'continue' to let the assistant go on, or raise [tools] max_steps."
-                        ),
-                        level="warning",
-                    )
-                )
+                self.emit(Notice(text=self.hints.step_limit(self.max_steps), level="warning"))
                 return STOP_MAX_STEPS
             step += 1
             stop_reason = await self._model_step(message, step)

@@ -61,6 +61,7 @@ class ToolCallDecided(AgentEvent):
     call_id: str
     decision: Decision
     reason: str | None = None
+    by_user: bool = True  # a denial: False when nobody could be asked (``flux-tui run``, no approver)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -152,6 +153,17 @@ class PromptUnanswered(AgentEvent):
 
 
 @dataclass(slots=True, kw_only=True)
+class HistoryCleared(AgentEvent):
+    """The user cleared the conversation (``/clear``, ctrl+l): the history the model sees starts empty
+    after it. The spend so far stays counted; a resumed session rebuilds its history from here on."""
+
+    kind: ClassVar[str] = "history_cleared"
+
+
+CLEARED_NOTICE = "Conversation cleared: the model sees nothing from before this point."
+
+
+@dataclass(slots=True, kw_only=True)
 class TurnFinished(AgentEvent):
     kind: ClassVar[str] = "turn_finished"
     stop_reason: str
@@ -186,6 +198,7 @@ EVENT_TYPES: dict[str, type[AgentEvent]] = {
         Notice,
         ProviderSwitched,
         PromptUnanswered,
+        HistoryCleared,
         TurnFinished,
         TurnFailed,
         TurnCancelled,
@@ -197,7 +210,7 @@ def last_unanswered(events: Iterable[AgentEvent]) -> str | None:
     """The prompt of the last turn of ``events`` if nothing answered it (``/retry`` of a resumed session)."""
     prompt: str | None = None
     for event in events:
-        if isinstance(event, TurnStarted):
+        if isinstance(event, TurnStarted | HistoryCleared):
             prompt = None
         elif isinstance(event, PromptUnanswered):
             prompt = event.prompt

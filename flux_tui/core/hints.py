@@ -1,4 +1,4 @@
-"""What a failed turn tells the user to do next, for the place they are in.
+"""What a failed or stopped turn tells the user to do next, for the place they are in.
 
 The TUI offers its commands (``/retry``, ``/continue``, ``/provider``); ``flux-tui run`` has none of
 them, so its hints name what works there (run again, ``flux-tui run --continue``, ``--provider``).
@@ -19,6 +19,11 @@ from flux_tui.core.errors import (
     RateLimitError,
 )
 from flux_tui.core.retry import MIDSTREAM_HINT
+from flux_tui.core.wording import counted
+
+_STEP_LIMIT = (
+    "Stopped after {requests} in this turn (max_steps). {go_on}; raise [tools] max_steps to allow more."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +31,11 @@ class Hints:
     midstream: str  # part of the answer was shown, then the stream failed
     broke_off: str  # the stream failed before any of the answer arrived
     fallbacks_failed: str  # "{errors}" is replaced by what each fallback said
+    go_on: str  # how to let the model go on after the step limit
     by_error: tuple[tuple[type[Exception], str], ...] = ()  # first match wins; none: the agent's
+
+    def step_limit(self, steps: int) -> str:
+        return _STEP_LIMIT.format(requests=counted(steps, "model request"), go_on=self.go_on)
 
     def for_error(self, error: Exception) -> str | None:
         text = next((hint for cls, hint in self.by_error if isinstance(error, cls)), None)
@@ -43,6 +52,7 @@ TUI_HINTS = Hints(
         "The fallbacks failed too ({errors}). Try again later with /retry, or pick another provider "
         "with /provider."
     ),
+    go_on="/continue lets the assistant go on",
 )
 
 HEADLESS_HINTS = Hints(
@@ -55,6 +65,7 @@ HEADLESS_HINTS = Hints(
         "The fallbacks failed too ({errors}). Run the command again later, or pick another provider "
         "with --provider."
     ),
+    go_on="`flux-tui run --continue` lets the assistant go on",
     by_error=(
         (RateLimitError, "The provider is rate limiting: wait a moment, then run the command again."),
         (OverloadedError, "The provider is overloaded: run the command again shortly, or use --provider."),

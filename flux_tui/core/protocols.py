@@ -117,6 +117,7 @@ class ApprovalRequest:
 class ApprovalDecision:
     decision: Literal["approved", "approved_session", "denied"]
     reason: str | None = None  # for a denial: returned to the model
+    by_user: bool = True  # False: nobody was asked (a non-interactive run denies what needs approval)
 
 
 Approver = Callable[[ApprovalRequest], Awaitable[ApprovalDecision]]

@@ -14,6 +14,7 @@ from typing import Any
 
 from flux_tui.core import tokens
 from flux_tui.core.transcript import Message, Transcript
+from flux_tui.core.wording import counted
 
 MessageCounter = Callable[[Message], int]
 
@@ -97,9 +98,8 @@ def prune(
     fits = total <= budget
     note = None
     if dropped:
-        plural = "s" if dropped != 1 else ""
         note = (
-            f"Left out {dropped} earlier turn{plural} (~{dropped_tokens:,} tokens) to fit the "
+            f"Left out {counted(dropped, 'earlier turn')} (~{dropped_tokens:,} tokens) to fit the "
             f"{context_window:,}-token context window."
         )
     if not fits:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .terminal_text import CONTROL_CHARACTER, ESCAPE_SEQUENCE
+from .wording import counted
 
 #: Roughly 50k tokens: far more than a prompt needs, far less than what freezes a widget or a request.
 DEFAULT_MAX_PROMPT_CHARS = 200_000
@@ -46,8 +47,9 @@ class CleanPrompt:
                 "were removed."
             )
         elif self.removed:
+            were = "was" if self.removed == 1 else "were"
             notes.append(
-                f"{self.removed:,} characters of control codes or terminal escapes were removed "
+                f"{counted(self.removed, 'character')} of control codes or terminal escapes {were} removed "
                 "from the prompt."
             )
         if self.truncated:

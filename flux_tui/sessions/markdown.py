@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flux_tui.core.agent_events import (
+    CLEARED_NOTICE,
     AgentEvent,
+    HistoryCleared,
     MessageCommitted,
     Notice,
     PromptUnanswered,
@@ -111,6 +113,8 @@ def _render(w: _Writer, event: AgentEvent) -> None:
         w.add(_quote(text + (f"\n\n{event.hint}" if event.hint else "")))
     elif isinstance(event, TurnCancelled):
         w.add(_quote("_Cancelled by the user._"))
+    elif isinstance(event, HistoryCleared):
+        w.add("---\n\n" + _quote(f"**{CLEARED_NOTICE}**"))
 
 
 def _message(w: _Writer, message: dict[str, object]) -> None:

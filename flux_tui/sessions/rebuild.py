@@ -11,7 +11,8 @@ twice, or resuming and loading again later, gives the same history):
 - synthetic events say so (``MessageCommitted`` for the repairs, ``ToolCallFinished`` interrupted, a
   ``Notice`` and a ``TurnFailed`` of type ``SessionInterrupted``), so a replay shows the interruption.
 
-A prompt that got no answer is not part of the rebuilt history (see ``unanswered``).
+A prompt that got no answer is not part of the rebuilt history (see ``unanswered``), nor is anything
+before the last ``HistoryCleared``: the history starts empty there, as it did in the live session.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 
 from flux_tui.core.agent_events import (
     AgentEvent,
+    HistoryCleared,
     MessageCommitted,
     Notice,
     PromptUnanswered,
@@ -36,6 +38,7 @@ from flux_tui.core.agent_events import (
     TurnStarted,
 )
 from flux_tui.core.transcript import Block, Message, ResultStatus, TextBlock, ThinkingBlock, Transcript
+from flux_tui.core.wording import counted
 
 from .unanswered import STOPPED_REASON, UnansweredPrompts
 
@@ -128,6 +131,8 @@ class _Builder:
             self._proposed.add(event.call_id)
         elif isinstance(event, ToolCallFinished):
             self._finished[event.call_id] = event
+        elif isinstance(event, HistoryCleared):
+            self._clear(index)
         self.out.append(event)
         self._last_ts = max(self._last_ts, event.ts)
 
@@ -137,6 +142,16 @@ class _Builder:
         elif self.transcript.pending_tool_calls():
             self._close(index, crashed=False)
         self._unanswered.settle()
+
+    def _clear(self, index: int) -> None:
+        """What came before is closed as at the end of a session (a turn the app stopped in, a prompt
+        nothing answered), then the history starts empty."""
+        self.finish(index)
+        self._turn = None
+        self.transcript.messages.clear()
+        self._index_of.clear()
+        self._proposed.clear()
+        self._finished.clear()
 
     # -- closing an unfinished turn ---------------------------------------------------------------
 
@@ -262,9 +277,9 @@ def fork_point(
     turn: int | None = None,
     include: bool = True,
 ) -> int:
-    """How many leading events a fork keeps: up to the end of the chosen prompt's turn (``include``),
-    or up to just before it. Choose the prompt by user message id or by turn index (negative counts
-    from the end)."""
+    """How many leading events a fork keeps: up to the end of the chosen prompt's turn (``include``;
+    a clear that followed it is not part of it), or up to just before it. Choose the prompt by user
+    message id or by turn index (negative counts from the end)."""
     starts = prompt_starts(events)
     if message_id is not None:
         positions = [i for i, (mid, _) in enumerate(starts) if mid == message_id]
@@ -273,10 +288,12 @@ def fork_point(
         position = positions[0]
     elif turn is not None:
         if not -len(starts) <= turn < len(starts):
-            raise ValueError(f"turn {turn} out of range: the session has {len(starts)} turns")
+            raise ValueError(f"turn {turn} out of range: the session has {counted(len(starts), 'turn')}")
         position = turn % len(starts)
     else:
         raise ValueError("fork needs a message id or a turn index")
     if not include:
         return starts[position][1]
-    return starts[position + 1][1] if position + 1 < len(starts) else len(events)
+    end = starts[position + 1][1] if position + 1 < len(starts) else len(events)
+    start = starts[position][1]
+    return next((start + i for i, e in enumerate(events[start:end]) if isinstance(e, HistoryCleared)), end)

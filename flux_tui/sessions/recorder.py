@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable
 
 from flux_tui.core.agent_events import (
     AgentEvent,
+    HistoryCleared,
     MessageCommitted,
     PromptUnanswered,
     ProviderSwitched,
@@ -57,9 +58,9 @@ _RETRY_DELAY = 1.0  # seconds before a failed write is tried again
 
 def worth_keeping(event: AgentEvent) -> bool:
     """Whether ``event`` makes a new conversation worth a stored session. A prompt, the user message it
-    commits and a provider switch are not, on their own; nor is a turn that failed before any request
-    because the provider is not configured (no key, no URL): nothing was asked, nothing answered."""
-    if isinstance(event, TurnStarted | ProviderSwitched):
+    commits, a provider switch and a clear are not, on their own; nor is a turn that failed before any
+    request because the provider is not configured (no key, no URL): nothing was asked, nothing answered."""
+    if isinstance(event, TurnStarted | ProviderSwitched | HistoryCleared):
         return False
     if isinstance(event, MessageCommitted):
         return event.message.get("role") != "user"

@@ -297,8 +297,9 @@ class SessionStore:
         """A new session holding the history up to a prompt; returns its id.
 
         Choose the prompt by its user message id or its turn index (0-based, negative from the end;
-        the turns of ``load(id).transcript.turns()``). ``include=True`` keeps that turn with its answer
-        ("continue from here"); ``include=False`` stops just before it (ask it differently).
+        every prompt of the session counts, those before a clear too: see ``rebuild.prompt_starts``).
+        ``include=True`` keeps that turn with its answer ("continue from here"); ``include=False``
+        stops just before it (ask it differently).
         """
         loaded = self.load(session_id)
         cut = fork_point(loaded.events, message_id=message_id, turn=turn, include=include)

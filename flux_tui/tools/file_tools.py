@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from flux_tui.core.protocols import ToolOutcome
 from flux_tui.core.redact import cut_head
+from flux_tui.core.wording import counted
 from flux_tui.tools.base import Tool, opt_bool, opt_int, req_str
 from flux_tui.tools.diff import diff_stats, unified_diff
 from flux_tui.tools.jail import ToolError
@@ -115,7 +116,7 @@ class ReadFile(Tool):
         if total == 0:
             return ToolOutcome(f"{shown} is empty (0 lines)", touched_path=str(real))
         if offset > total:
-            raise ToolError(f"offset {offset} is past the end of {shown} ({total} lines)")
+            raise ToolError(f"offset {offset} is past the end of {shown} ({counted(total, 'line')})")
         out: list[str] = []
         size = 0
         last = offset - 1
@@ -191,9 +192,8 @@ class WriteFile(Tool):
         added, removed = diff_stats(diff)
         what = "created" if old is None else "updated"
         lines = len(split_lines(content))
-        return ToolOutcome(
-            f"{what} {shown} ({lines} lines, +{added} -{removed})", diff=diff, touched_path=str(real)
-        )
+        summary = f"{what} {shown} ({counted(lines, 'line')}, +{added} -{removed})"
+        return ToolOutcome(summary, diff=diff, touched_path=str(real))
 
 
 class EditFile(Tool):

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flux_tui.core.wording import counted
 from flux_tui.tools.jail import ToolError, Workspace
 from flux_tui.tools.secret_files import SecretFiles
 
@@ -78,7 +79,7 @@ def _listing(real: Path, workspace: Workspace) -> tuple[str, str | None]:
     names = [entry.name + ("/" if entry.is_dir() else "") for entry in entries]
     note = None
     if len(names) > MAX_LISTING:
-        note = f"{len(names) - MAX_LISTING:,} more entries not listed"
+        note = f"{counted(len(names) - MAX_LISTING, 'more entry', 'more entries')} not listed"
         names = [*names[:MAX_LISTING], f"[… {note}]"]
     return "\n".join(names) or "(empty directory)", note
 

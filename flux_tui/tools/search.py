@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from flux_tui.core.protocols import ToolOutcome
 from flux_tui.core.redact import cut_head
+from flux_tui.core.wording import counted
 from flux_tui.tools.base import Tool, opt_str, req_str
 from flux_tui.tools.grep import LINE_TIME_BUDGET, Budget, Matcher, TooCostly, grep_file
 from flux_tui.tools.threads import run_cancellable
@@ -157,11 +158,14 @@ class SearchFiles(Tool):
                 "repetition such as (a+)+ backtracks without end). Simplify the pattern."
             )
         if more:
-            hits.append(f"[... {more} more matches not shown; use a narrower pattern or path]")
+            more_matches = counted(more, "more match", "more matches")
+            hits.append(f"[... {more_matches} not shown; use a narrower pattern or path]")
         if withheld:
             hits.append(withheld_note(withheld))
         if stopped is not None:
-            found = f"{len(hits)} matching lines found before it stopped" if hits else "no matches found"
+            found = "no matches found"
+            if hits:
+                found = f"{counted(len(hits), 'matching line')} found before it stopped"
             return ToolOutcome("\n".join([*hits, f"[{stopped} {found}]"]), is_error=not hits)
         if not hits or hits == [withheld_note(withheld)]:
             hits.insert(0, f"no matches for {matcher.pattern!r} under {ws.relative(top)}")

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 from flux_tui.core.budget import BudgetGuard
 from flux_tui.core.instructions import INIT_PROMPT, PROJECT_FILES, instructions_markdown
 from flux_tui.sessions import SessionError
-from flux_tui.ui.commands import complete, help_markdown, is_known, parse_slash, unescape_prompt
+from flux_tui.ui.commands import (
+    complete,
+    help_markdown,
+    is_known,
+    parse_slash,
+    unescape_prompt,
+    waits_for_idle,
+)
 from flux_tui.ui.mcp_control import mcp_markdown
 from flux_tui.ui.messages import (
     MenuClosed,
@@ -24,6 +31,7 @@ from flux_tui.ui.prompt_context import completions as mention_completions
 from flux_tui.ui.prompt_context import prompt_with_context, run_shell
 from flux_tui.ui.reliability import budget_command, clean_prompt, start_continue, start_retry
 from flux_tui.ui.reports import history_markdown, stats_markdown
+from flux_tui.ui.turns import KEPT_MESSAGE
 
 if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
@@ -38,12 +46,14 @@ class CommandControl:
 
     def on_prompt_submitted(self: FluxApp, message: PromptSubmitted) -> None:
         command = parse_slash(message.text)
-        if command is not None:
+        shell = command is None and message.text.lstrip().startswith("!")
+        if self.turn_running and (waits_for_idle(*command) if command is not None else not shell):
+            self.chat.add_notice(KEPT_MESSAGE, "warning")
+            self.prompt_input.give_back(message.raw)
+        elif command is not None:
             self.run_slash(*command)
-        elif message.text.lstrip().startswith("!"):
+        elif shell:
             run_shell(self, message.text.lstrip()[1:])
-        elif self.turn_running:
-            self.send_prompt(message.text)  # refused, with the notice
         else:
             prompt = clean_prompt(self, unescape_prompt(message.text))
             self.send_prompt(prompt_with_context(self, prompt))
@@ -169,12 +179,9 @@ class CommandControl:
         if self.turn_running:
             self.chat.add_notice("Can't clear while an answer is streaming: press Esc first.", "warning")
             return
-        self.transcript.clear()
-        self.transcript.file_context = None
-        self.agent.remember_unanswered(None)  # /retry must not send a prompt cleared off the screen
-        self.chat.clear()
-        self.inspector.clear()
-        self.chat.add_notice("Conversation cleared: the next prompt starts a fresh history.")
+        # The agent tells every listener: the chat and the inspector empty themselves, and the
+        # session store keeps the clear, so a resumed session starts from it too.
+        self.agent.clear_history()
 
     def action_sessions(self: FluxApp) -> None:
         self.post_message(OpenSessions())

@@ -22,23 +22,24 @@ class SlashSpec:
     name: str
     args: str  # shown in /help, "" when the command takes none
     help: str
+    idle: bool = False  # acts on the conversation: refused while an answer streams
 
 
 SLASH_COMMANDS: tuple[SlashSpec, ...] = (
-    SlashSpec("provider", "NAME", "switch provider; the conversation carries over"),
-    SlashSpec("model", "NAME", "switch model of the current provider"),
+    SlashSpec("provider", "NAME", "switch provider; the conversation carries over", idle=True),
+    SlashSpec("model", "NAME", "switch model of the current provider", idle=True),
     SlashSpec("stats", "", "token usage and cost per provider and model"),
     SlashSpec("mcp", "", "MCP servers, their state and their tools"),
-    SlashSpec("init", "", "have the model look at the workspace and write a first AGENTS.md"),
+    SlashSpec("init", "", "have the model look at the workspace and write a first AGENTS.md", idle=True),
     SlashSpec("history", "", "the conversation so far, compact"),
-    SlashSpec("retry", "", "ask again for the answer that failed or was cut off"),
-    SlashSpec("continue", "", "let the model go on from its partial answer or the step limit"),
+    SlashSpec("retry", "", "ask again for the answer that failed or was cut off", idle=True),
+    SlashSpec("continue", "", "let the model go on from its partial answer or the step limit", idle=True),
     SlashSpec("budget", "[USD|off]", "show spend against the session budget, or set it"),
     SlashSpec("copy", "[code [N]]", "copy the last answer, or its code block N, to the clipboard"),
-    SlashSpec("clear", "", "clear the conversation (screen and history sent to the model)"),
+    SlashSpec("clear", "", "clear the conversation (screen and history sent to the model)", idle=True),
     SlashSpec("sessions", "", "browse saved sessions"),
-    SlashSpec("resume", "ID", "continue a saved session (the conversation on screen is replaced)"),
-    SlashSpec("replay", "ID", "replay a saved session"),
+    SlashSpec("resume", "ID", "continue a saved session (the conversation on screen is replaced)", idle=True),
+    SlashSpec("replay", "ID", "replay a saved session", idle=True),
     SlashSpec("help", "", "commands and keys"),
 )
 _BY_NAME = {spec.name: spec for spec in SLASH_COMMANDS}
@@ -62,6 +63,13 @@ def unescape_prompt(text: str) -> str:
 
 def is_known(name: str) -> bool:
     return name in _BY_NAME
+
+
+def waits_for_idle(name: str, arg: str) -> bool:
+    """Whether ``/name arg`` must wait until no answer streams (``/provider`` and ``/model`` without an
+    argument only say what is in use)."""
+    spec = _BY_NAME.get(name)
+    return spec is not None and spec.idle and (bool(arg) or name not in ("provider", "model"))
 
 
 SESSION_COMMANDS = ("resume", "replay")  # their argument is a saved session's id

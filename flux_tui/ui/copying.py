@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
+from flux_tui.core.wording import counted
+
 if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
     from flux_tui.ui.widgets.chat_items import AssistantAnswer
@@ -41,7 +43,7 @@ def code_blocks(markdown: str) -> list[CodeBlock]:
 def describe(text: str) -> str:
     """``3 lines, 120 characters``: how much was copied."""
     lines = text.count("\n") + 1
-    return f"{lines:,} line{'s' if lines != 1 else ''}, {len(text):,} characters"
+    return f"{counted(lines, 'line')}, {counted(len(text), 'character')}"
 
 
 class CopyControl:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from flux_tui.core.wording import counted
+
 if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
 
@@ -38,7 +40,7 @@ async def _hold(app: FluxApp, manager: Any) -> None:
         ready = [conn.name for conn in manager.connections if conn.state == "ready"]
         if ready:
             count = sum(len(manager.tool_names.get(name, [])) for name in ready)
-            app.chat.add_notice(f"MCP: {', '.join(ready)} ready ({count} tools). /mcp lists them.")
+            app.chat.add_notice(f"MCP: {', '.join(ready)} ready ({counted(count, 'tool')}). /mcp lists them.")
         await asyncio.Event().wait()  # until the app exits and cancels this worker
     finally:
         await manager.stop()

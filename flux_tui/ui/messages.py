@@ -15,11 +15,13 @@ class AgentEventsPosted(Message):
 
 
 class PromptSubmitted(Message):
-    """The user pressed Enter in the prompt: ``text`` is the whole prompt (pastes expanded)."""
+    """The user pressed Enter in the prompt: ``text`` is the whole prompt (pastes expanded), ``raw`` what
+    the editor held (what ``PromptInput.give_back`` puts back when the prompt cannot be taken now)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, raw: str | None = None) -> None:
         super().__init__()
         self.text = text
+        self.raw = text if raw is None else raw
 
 
 class ProviderChosen(Message):

@@ -20,11 +20,11 @@ from flux_tui.core.protocols import ChatProvider
 from flux_tui.core.retry import Resume, continue_last, retry_last, retry_plan
 from flux_tui.core.sanitize import sanitize_prompt
 from flux_tui.ui.screens.budget_confirm import budget_confirmer
+from flux_tui.ui.turns import BUSY_MESSAGE
 
 if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
 
-BUSY = "An answer is still streaming: wait for it, or press Esc to cancel it."
 NOTHING_TO_RETRY = "Nothing to retry: the last answer is complete. Send a new prompt instead."
 
 
@@ -51,9 +51,7 @@ def make_stream_step(app: FluxApp) -> ReliableStep:
 
 def _start(app: FluxApp, what: str) -> bool:
     if app.turn_running:
-        app.chat.add_notice(
-            "An answer is still streaming: wait for it, or press Esc to cancel it.", "warning"
-        )
+        app.chat.add_notice(BUSY_MESSAGE, "warning")
         return False
     agent = app.agent
     if what == "retry":

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from flux_tui.core.agent_events import AgentEvent, ProviderSwitched
 from flux_tui.core.errors import ConfigError
+from flux_tui.core.wording import counted
 from flux_tui.sessions import LoadedSession
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def show_session(
     sync_provider_display(app)
     info = loaded.meta
     text = (
-        f"Resumed “{info.display_title}” ({info.turns} turns, {info.cost_label}). "
+        f"Resumed “{info.display_title}” ({counted(info.turns, 'turn')}, {info.cost_label}). "
         "Go on here, on any provider (/provider, /model)."
     )
     if loaded.repaired:

@@ -36,6 +36,11 @@ IDLE_COLLECT_DELAY = 0.2
 # prompt on its own (see ``_hold_first_frame``); Textual's own ``delay_update`` default.
 FIRST_FRAME_WAIT = 0.05
 BUSY_MESSAGE = "An answer is still streaming: wait for it, or press Esc to cancel it."
+# Not queued to go by itself: the answer being read may change what to ask next, or end in an error.
+KEPT_MESSAGE = (
+    "An answer is still streaming: what you typed stays in the input. "
+    "Press Enter to send it once the answer is over, or Esc to stop the answer."
+)
 
 
 class TurnControl:

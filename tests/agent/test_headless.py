@@ -75,7 +75,7 @@ async def test_changes_are_denied_without_yolo(fake_api: FakeAPI, workspace: Pat
     assert not (workspace / "out.txt").exists()
     assert "write_file denied" in err and "--yolo" in err
     result = fake_api.requests_to("/v1/messages")[1].body["messages"][-1]["content"][0]
-    assert result["is_error"] and "denied by user" in result["content"]
+    assert result["is_error"] and result["content"].startswith("denied: ")  # no user was asked
 
 
 async def test_yolo_runs_changes_and_says_so(fake_api: FakeAPI, workspace: Path) -> None:

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
+from flux_tui.core.wording import counted
 from flux_tui.sessions import SearchHit, SessionError, SessionInfo
 from flux_tui.ui.screens.session_dialogs import ConfirmDeleteScreen, ExportScreen, ForkScreen, prompts_of
 
@@ -197,7 +198,7 @@ class SessionsScreen(Screen[None]):
             text.append("  ● being recorded", style="green")
         text.append(
             f"\nstarted {started_label(info.created_at)} · last activity {started_label(info.updated_at)}"
-            f" · {info.turns} turns · {info.cost_label} · {info.input_tokens:,} in / "
+            f" · {counted(info.turns, 'turn')} · {info.cost_label} · {info.input_tokens:,} in / "
             f"{info.output_tokens:,} out tokens"
         )
         forked = info.meta.get("forked_from")

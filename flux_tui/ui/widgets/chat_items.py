@@ -17,6 +17,7 @@ from textual.widget import AwaitMount, Widget
 from textual.widgets import Collapsible, Static
 
 from flux_tui.core.agent_events import AgentEvent, TurnStarted
+from flux_tui.core.wording import counted
 from flux_tui.tools.mentions import split_context
 from flux_tui.ui.beat import next_beat
 from flux_tui.ui.widgets.answer_text import (
@@ -34,7 +35,8 @@ def preview(text: str, limit: int = PROMPT_PREVIEW_CHARS) -> str:
     if len(text) <= limit:
         return text
     rest = text[limit:]
-    return f"{text[:limit]}\n… ({len(rest):,} more characters, {rest.count(chr(10)):,} more lines)"
+    more = f"{counted(len(rest), 'more character')}, {counted(rest.count(chr(10)), 'more line')}"
+    return f"{text[:limit]}\n… ({more})"
 
 
 class UserPrompt(Static):
@@ -86,8 +88,8 @@ class EarlierTurns(Static, can_focus=True):
         self._label()
 
     def _label(self) -> None:
-        hint = "click or press Enter to show them"
-        self.update(Content(f"▲ {self.turns:,} earlier exchanges: {hint}"))
+        hint = f"click or press Enter to show {'them' if self.turns != 1 else 'it'}"
+        self.update(Content(f"▲ {counted(self.turns, 'earlier exchange')}: {hint}"))
 
     def add_newer(self, events: list[AgentEvent], turns: int) -> None:
         """Fold more turns, newer than those held (a live conversation folding its oldest turns)."""

@@ -11,7 +11,9 @@ from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
 
 from flux_tui.core.agent_events import (
+    CLEARED_NOTICE,
     AgentEvent,
+    HistoryCleared,
     Notice,
     PromptUnanswered,
     ProviderSwitched,
@@ -94,6 +96,7 @@ class ChatPane(VerticalScroll, can_focus=True):
             Notice: self._on_notice,
             PromptUnanswered: self._on_prompt_unanswered,
             ProviderSwitched: self._on_provider_switched,
+            HistoryCleared: self._on_history_cleared,
         }
 
     def on_mount(self) -> None:
@@ -215,7 +218,12 @@ class ChatPane(VerticalScroll, can_focus=True):
 
     def load(self, events: Sequence[AgentEvent]) -> None:
         """Show a stored conversation at once (resume): the last ``KEEP_TURNS`` turns, their text
-        rendered as it comes into view, and the older ones folded behind an ``EarlierTurns`` line."""
+        rendered as it comes into view, and the older ones folded behind an ``EarlierTurns`` line.
+        What a clear wiped off the screen stays off it."""
+        cleared = [i for i, event in enumerate(events) if isinstance(event, HistoryCleared)]
+        if cleared:
+            self.apply(events[cleared[-1]])
+            events = events[cleared[-1] + 1 :]
         starts = [i for i, event in enumerate(events) if isinstance(event, TurnStarted)]
         cut = starts[-KEEP_TURNS] if len(starts) > KEEP_TURNS else 0
         if cut:
@@ -375,6 +383,10 @@ class ChatPane(VerticalScroll, can_focus=True):
             self.current.start()
         self.current.fail(event.error, event.hint)
         self.current = None
+
+    def _on_history_cleared(self, event: HistoryCleared) -> None:
+        self.clear()
+        self.add_notice(CLEARED_NOTICE)
 
     def _on_turn_cancelled(self, event: TurnCancelled) -> None:
         if self.current is not None:

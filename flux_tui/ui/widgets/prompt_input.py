@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static, TextArea
 
+from flux_tui.core.wording import counted
 from flux_tui.ui.messages import PromptSubmitted
 
 # A paste longer than this is kept out of the editor (a TextArea laying out megabytes would freeze the
@@ -115,7 +116,13 @@ class PromptInput(TextArea):
         self._history_index = None
         self._draft = ""
         self.clear()
-        self.post_message(PromptSubmitted(self.expand(raw)))
+        self.post_message(PromptSubmitted(self.expand(raw), raw))
+
+    def give_back(self, raw: str) -> None:
+        """A submitted prompt the app cannot take now goes back into the editor, before anything typed
+        since, with the cursor at the end: nothing typed is lost."""
+        self.load_text(raw + self.text)
+        self.move_cursor(self.document.end)
 
     def expand(self, text: str) -> str:
         """Replace paste placeholders by the text they stand for."""
@@ -159,7 +166,7 @@ class PromptInput(TextArea):
         if len(text) > PASTE_INLINE_CHARS or lines > PASTE_INLINE_LINES:
             number = len(self._pastes) + 1
             self._pastes[number] = text
-            text = f"[paste #{number}: {lines:,} lines, {len(text):,} chars]"
+            text = f"[paste #{number}: {counted(lines, 'line')}, {len(text):,} chars]"
         if text:
             self.insert(text)
 

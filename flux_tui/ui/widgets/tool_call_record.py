@@ -38,6 +38,7 @@ class ToolCallRecord:
     status: ToolStatus = "pending"
     decision: Decision | None = None
     reason: str | None = None
+    by_user: bool = True  # who decided, for a denial (see ToolCallDecided)
     result: str | None = None
     duration: float | None = None
     diff: str | None = None

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Static
 
 from flux_tui.core.agent_events import (
     AgentEvent,
+    HistoryCleared,
     ToolCallDecided,
     ToolCallFinished,
     ToolCallProposed,
@@ -40,6 +41,7 @@ DECISION_TEXT: dict[str, str] = {
     "yolo": "allowed (--yolo)",
     "policy_deny": "denied by policy",
 }
+UNASKED_DENIAL = "denied: nobody could be asked"
 
 class ToolInspector(Widget, can_focus=False):
     """Table of the session's tool calls plus the selected call's arguments, decision, result and diff."""
@@ -152,7 +154,10 @@ class ToolInspector(Widget, can_focus=False):
         return self._records.get(call_id)
 
     def apply(self, event: AgentEvent) -> None:
-        """Fold one agent event in; anything but a ``ToolCall*`` event is ignored."""
+        """Fold one agent event in; anything but a ``ToolCall*`` event or a clear is ignored."""
+        if isinstance(event, HistoryCleared):
+            self.clear()  # the calls left the conversation: their costs start over too
+            return
         if self.attribution.apply(event) and self._selected is not None and not self._loading:
             self._show_detail()  # a request was paid: the selected result may have cost more since
         if isinstance(event, ToolCallProposed):
@@ -167,6 +172,7 @@ class ToolInspector(Widget, can_focus=False):
         if isinstance(event, ToolCallDecided):
             record.decision = event.decision
             record.reason = event.reason
+            record.by_user = event.by_user
             if event.decision in ("denied", "policy_deny"):
                 record.status = "denied"
         elif isinstance(event, ToolCallRunning):
@@ -331,7 +337,10 @@ class ToolInspector(Widget, can_focus=False):
         if record.decision is not None:
             text.append("\nApproval: ", style="bold")
             denied = record.decision in ("denied", "policy_deny")
-            text.append(DECISION_TEXT.get(record.decision, record.decision), style="red" if denied else "")
+            label = DECISION_TEXT.get(record.decision, record.decision)
+            if record.decision == "denied" and not record.by_user:
+                label = UNASKED_DENIAL
+            text.append(label, style="red" if denied else "")
             if record.reason:
                 text.append(f" — {self.redactor.redact_text(record.reason)}", style="italic")
         elif record.status == "pending":
