@@ -33,7 +33,7 @@ SLASH_COMMANDS: tuple[SlashSpec, ...] = (
     SlashSpec("history", "", "the conversation so far, compact"),
     SlashSpec("retry", "", "ask again for the answer that failed or was cut off"),
     SlashSpec("continue", "", "let the model go on from its partial answer or the step limit"),
-    SlashSpec("budget", "[USD|off]", "show spend against the session budget, or set it"),
+    SlashSpec("budget", "[USD|off]", "show spend against the budget; set it (0: every request asks) or off"),
     SlashSpec("copy", "[code [N]]", "copy the last answer, or its code block N, to the clipboard"),
     SlashSpec("clear", "", "clear the conversation (screen and history sent to the model)"),
     SlashSpec("sessions", "", "browse saved sessions"),
