@@ -77,6 +77,7 @@ class SessionsScreen(Screen[None]):
         Binding("e", "export", "Export"),
         Binding("d,delete", "delete", "Delete", key_display="d"),
         Binding("slash", "search", "Search", key_display="/"),
+        Binding("down", "to_list", show=False),  # from the search box (the list's own Down moves in it)
     ]
 
     def __init__(self, wiring: SessionWiring) -> None:
@@ -227,6 +228,10 @@ class SessionsScreen(Screen[None]):
 
     def action_search(self) -> None:
         self.query_one("#sessions-search", Input).focus()
+
+    def action_to_list(self) -> None:
+        if self.focused is self.query_one("#sessions-search", Input):
+            self.query_one(DataTable).focus()
 
     # -- actions ----------------------------------------------------------------------------------------
 
