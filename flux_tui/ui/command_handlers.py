@@ -192,7 +192,15 @@ class CommandControl:
             self.chat.add_notice("Replay needs the session store, which is not configured in this run.")
 
     def action_toggle_inspector(self: FluxApp) -> None:
+        """ctrl+t: open the inspector with the keyboard in its table; close it, back to the prompt."""
+        inspector = self.inspector
+        was_open = bool(inspector.display)
+        focus_inside = self.focused is not None and inspector in self.focused.ancestors_with_self
         self.panels.toggle("inspector")
+        if inspector.display and not was_open:
+            inspector.focus_calls()
+        elif not inspector.display and focus_inside:
+            self.prompt_input.focus()
 
     def action_toggle_sidebar(self: FluxApp) -> None:
         self.panels.toggle("sidebar")

@@ -106,6 +106,9 @@ def help_markdown(bindings: Iterable[tuple[str, str]]) -> str:
         "Tab completes a slash command or an `@path`, PageUp/PageDown scroll the conversation (Home/End "
         "too when the prompt is empty). Start a prompt with `//` to send a literal `/`.",
         "",
+        "ctrl+t opens the tool inspector with the keys in it: up/down pick a call, Enter its details, "
+        "Esc back to the prompt (typing goes to the prompt too).",
+        "",
         "`@path` attaches a file of the workspace (a directory: its listing). `!command` runs a shell "
         "command in the workspace without asking the model; its output goes with your next prompt.",
         "",

@@ -3,21 +3,26 @@
 Fed with the agent's ``ToolCall*`` events through :meth:`ToolInspector.apply`, live or replayed alike.
 Rows are updated in place (``DataTable.update_cell``) so hundreds of calls stay cheap; the detail pane is
 only re-rendered when the selected call changes or an event for it arrives.
+
+Keys, once the app focuses the table (``focus_calls``): Up/Down pick a call, Enter moves into its details
+(arrows scroll them), Esc goes back out (details -> table -> ``prompt``). A printable key typed here is
+meant for the prompt: it moves the focus there and is inserted, not lost.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Static, TextArea
 
 from flux_tui.core.agent_events import (
     AgentEvent,
@@ -75,6 +80,7 @@ class ToolInspector(Widget, can_focus=False):
         color: $error;
     }
     """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back to the prompt", show=False)]
 
     class Selected(Message):
         """The highlighted call changed (``call_id`` is None when the table was cleared)."""
@@ -104,6 +110,7 @@ class ToolInspector(Widget, can_focus=False):
         self._selected: str | None = None
         self._table: DataTable[Any] | None = None
         self._loading = False
+        self.prompt: TextArea | None = None  # where Esc from the table and typed characters go
 
     # ------------------------------------------------------------------ composition
 
@@ -196,6 +203,32 @@ class ToolInspector(Widget, can_focus=False):
         self._show_detail()
         if self._selected is not None:
             self.post_message(self.Selected(self, self._selected))
+
+    def focus_calls(self) -> None:
+        """Give the keyboard to the table of calls (ctrl+t opening the inspector)."""
+        self.query_one("#tool-calls", DataTable).focus()
+
+    def action_leave(self) -> None:
+        """Esc: from the details back to the table, from the table back to the prompt."""
+        detail = self.query_one("#tool-detail", VerticalScroll)
+        if detail.has_focus:
+            self.focus_calls()
+        elif self.prompt is not None:
+            self.prompt.focus()
+
+    @on(DataTable.RowSelected, "#tool-calls")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.query_one("#tool-detail", VerticalScroll).focus()  # Enter: read (and scroll) the details
+
+    def on_key(self, event: events.Key) -> None:
+        # Neither the table nor the details take text: typing goes to the prompt instead of vanishing.
+        if self.prompt is None or not event.is_printable or event.character is None:
+            return
+        event.stop()
+        event.prevent_default()
+        self.app.set_focus(self.prompt)  # now, not after a refresh: the keys that follow go there too
+        self.prompt.insert(event.character)
 
     def select(self, call_id: str) -> None:
         """Highlight a call by id (as if the user had moved the cursor to it)."""
