@@ -29,6 +29,7 @@ from flux_tui.core.agent_events import (
 from flux_tui.ui.format import clip
 from flux_tui.ui.widgets.answer_text import AnswerText
 from flux_tui.ui.widgets.chat_items import AssistantAnswer, EarlierTurns, NoticeLine, UserPrompt, Welcome
+from flux_tui.ui.widgets.key_scroll import KeyScrolling
 from flux_tui.ui.widgets.shown_turn import ShownTurn
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def _first_line(result: str) -> str:
     return first if len(lines) == 1 or first.endswith("…") else f"{first} …"
 
 
-class ChatPane(VerticalScroll, can_focus=True):
+class ChatPane(KeyScrolling, VerticalScroll, can_focus=True):
     """Prompts, streamed answers, tool-call traces, notices and local info panels."""
 
     def __init__(self, *, id: str | None = "chat") -> None:

@@ -34,6 +34,7 @@ from flux_tui.core.agent_events import (
 from flux_tui.core.redact import Redactor
 from flux_tui.ui import format as fmt
 from flux_tui.ui.theme_colors import code_theme
+from flux_tui.ui.widgets.key_scroll import KeyScroll
 from flux_tui.ui.widgets.tool_call_record import RESULT_LIMIT, ToolCallRecord, status_text
 
 DECISION_TEXT: dict[str, str] = {
@@ -117,7 +118,7 @@ class ToolInspector(Widget, can_focus=False):
     def compose(self) -> ComposeResult:
         table: DataTable[Any] = DataTable(id="tool-calls", cursor_type="row", zebra_stripes=True)
         yield table
-        with VerticalScroll(id="tool-detail"):
+        with KeyScroll(id="tool-detail"):
             yield Static("No tool calls yet.", id="detail-header")
             yield Static("Arguments", classes="section-title hidden", id="title-args")
             yield Static(id="detail-args", classes="hidden")
