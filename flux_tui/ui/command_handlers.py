@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from flux_tui.core.budget import BudgetGuard
 from flux_tui.core.instructions import INIT_PROMPT, PROJECT_FILES, instructions_markdown
+from flux_tui.core.ledger import UsageLedger
 from flux_tui.sessions import SessionError
 from flux_tui.ui.commands import complete, help_markdown, is_known, parse_slash, unescape_prompt
 from flux_tui.ui.mcp_control import mcp_markdown
@@ -134,11 +135,12 @@ class CommandControl:
     # -- actions (keys, palette, commands) ------------------------------------------------------------
 
     def action_stats(self: FluxApp) -> None:
-        text = stats_markdown(self.sidebar.ledger)
+        usage = UsageLedger.from_dict(self.sidebar.ledger.to_dict())  # the figures as of now
+        extra = ""
         self.project_context.system_prompt()  # reads the files, if no turn has yet
         if self.project_context.files:  # what goes into every request, and its cost
-            text += "\n\n" + instructions_markdown(self.project_context)
-        self.chat.add_info(text, classes="stats")
+            extra = "\n\n" + instructions_markdown(self.project_context)
+        self.chat.add_info(lambda width: stats_markdown(usage, width) + extra, classes="stats")
 
     def action_init(self: FluxApp) -> None:
         existing = [p for p in (self.workspace / n for n in PROJECT_FILES) if p.is_file()]

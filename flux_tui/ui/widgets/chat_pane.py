@@ -173,7 +173,7 @@ class ChatPane(KeyScrolling, VerticalScroll, can_focus=True):
 
     # -- local output -----------------------------------------------------------------------------
 
-    def add_info(self, markdown: str, *, classes: str = "") -> InfoPanel:
+    def add_info(self, markdown: str | Callable[[int | None], str], *, classes: str = "") -> InfoPanel:
         from flux_tui.ui.widgets.info_panel import InfoPanel
 
         panel = InfoPanel(markdown, classes=classes)
