@@ -66,3 +66,25 @@ async def test_the_chat_own_page_keys_scroll_at_once_too(make_app: Any) -> None:
         burst(app, "pagedown", "end")
         await settle(pilot)
         assert app.chat.scroll_y == bottom
+
+
+async def test_a_burst_of_page_downs_in_the_approval_diff_scrolls_a_page_each() -> None:
+    from textual.app import App
+
+    from flux_tui.core.protocols import ApprovalRequest
+    from flux_tui.ui.screens.approval import ApprovalScreen
+
+    lines = "".join(f"-line {i}\n+line {i}!\n" for i in range(120))
+    diff = "--- a/x.py\n+++ b/x.py\n@@ -1,120 +1,120 @@\n" + lines
+    request = ApprovalRequest(call_id="c", tool_name="write_file", input={"path": "x.py"}, preview=diff)
+    app: App[None] = App()
+    async with app.run_test(size=(80, 40)) as pilot:
+        screen = ApprovalScreen(request)
+        app.push_screen(screen)
+        await settle(pilot)
+        preview = screen.query_one("#approval-preview")
+        page = preview.scrollable_content_region.height
+        assert preview.max_scroll_y > 3 * page
+        burst(app, "pagedown", "pagedown", "pagedown")
+        await settle(pilot)
+        assert preview.scroll_y == 3 * page
