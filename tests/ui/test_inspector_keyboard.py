@@ -66,3 +66,13 @@ async def test_letters_typed_in_the_inspector_go_to_the_prompt(make_app: Any) ->
         await settle(pilot)
         assert app.prompt_input.text == "hi there"
         assert app.focused is app.prompt_input
+
+
+async def test_a_disabled_prompt_takes_no_typing(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        add_calls(app)
+        await pilot.press("ctrl+t")
+        app.prompt_input.disabled = True  # as during a replay
+        await pilot.press("x", "escape")
+        assert app.prompt_input.text == ""

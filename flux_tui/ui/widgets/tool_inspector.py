@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from rich.console import RenderableType
 from rich.text import Text
 from textual import events, on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -214,8 +215,10 @@ class ToolInspector(Widget, can_focus=False):
         detail = self.query_one("#tool-detail", VerticalScroll)
         if detail.has_focus:
             self.focus_calls()
-        elif self.prompt is not None:
+        elif self.prompt is not None and not self.prompt.disabled:
             self.prompt.focus()
+        else:
+            raise SkipAction()  # no prompt to go back to (a replay): Esc means what it means elsewhere
 
     @on(DataTable.RowSelected, "#tool-calls")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -224,7 +227,7 @@ class ToolInspector(Widget, can_focus=False):
 
     def on_key(self, event: events.Key) -> None:
         # Neither the table nor the details take text: typing goes to the prompt instead of vanishing.
-        if self.prompt is None or not event.is_printable or event.character is None:
+        if self.prompt is None or self.prompt.disabled or not event.is_printable or event.character is None:
             return
         event.stop()
         event.prevent_default()
