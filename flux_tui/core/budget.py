@@ -61,19 +61,24 @@ def format_usd(value: float) -> str:
 
 
 def parse_budget(text: str) -> float | None:
-    """``/budget`` argument -> USD, None for "off"; ``ValueError`` (with a message) otherwise."""
+    """``/budget`` argument -> USD, None for "off"; ``ValueError`` (with a message) otherwise.
+
+    0 is a cap like any other (every request asks): only a word removes the cap.
+    """
     cleaned = text.strip().lower().removeprefix("$").replace(",", "").strip()
-    if cleaned in ("off", "none", "0", "0.0", "no", "unset"):
+    if cleaned in ("off", "none", "no", "unset"):
         return None
     try:
         value = float(cleaned)
     except ValueError:
         raise ValueError(f"not an amount in USD: {text.strip()!r} (try /budget 5 or /budget off)") from None
     if not math.isfinite(value) or value < 0:
-        raise ValueError(f"the budget must be a positive amount in USD, not {text.strip()!r}")
+        raise ValueError(
+            f"the budget must be an amount in USD, 0 or more, not {text.strip()!r} (/budget off removes it)"
+        )
     if value > MAX_BUDGET_USD:
         raise ValueError(f"the budget can be at most {format_usd(MAX_BUDGET_USD)}, not {text.strip()!r}")
-    return value or None
+    return value
 
 
 async def refuse_over_budget(spent: float, budget: float) -> bool:
@@ -93,7 +98,7 @@ class BudgetGuard:
         daily_usd: float | None = None,
         spent_elsewhere_today: Callable[[], float] | None = None,
     ) -> None:
-        self.ledger = UsageLedger(budget_usd=budget_usd or None)
+        self.ledger = UsageLedger(budget_usd=budget_usd)  # 0 is a cap: every request asks
         self.daily_usd = daily_usd or None
         self.spent_elsewhere_today = spent_elsewhere_today
         self.confirm = confirm
@@ -162,7 +167,7 @@ class BudgetGuard:
 
     def summary(self) -> str:
         """What ``/budget`` without an argument shows."""
-        if not self.budget:
+        if self.budget is None:
             text = f"No budget set ({self._spent_text()} spent). Set one with /budget USD."
         else:
             session = self.ledger.budget_fraction() or 0.0
@@ -178,13 +183,15 @@ class BudgetGuard:
 
     def set_budget(self, usd: float | None) -> str:
         """``/budget USD``: a new cap (None: none); returns the line to show the user."""
-        self.ledger.budget_usd = usd or None
+        self.ledger.budget_usd = usd
         fraction = self._fraction()
         self._warned = fraction >= BUDGET_WARNING
         self._over_noted = fraction >= 1.0
         self._approved_turn = None
-        if not usd:
+        if usd is None:
             return "Budget removed: requests are no longer capped."
+        if usd == 0:
+            return "Budget set to $0.00: every request asks for your confirmation (/budget off removes it)."
         text = f"Budget set to {format_usd(usd)} ({format_usd(self.spent)} spent so far)."
         if fraction >= 1.0:
             text += " It is already reached: new requests will ask for your confirmation."
@@ -200,7 +207,7 @@ class BudgetGuard:
 
     def _check_thresholds(self, emit: Callable[[AgentEvent], None] | None) -> None:
         scope, spent, cap, fraction = self._cap()
-        if emit is None or not cap:
+        if emit is None or cap is None:
             return
         if fraction >= 1.0 and not self._over_noted:
             self._over_noted = self._warned = True
@@ -228,7 +235,7 @@ class BudgetGuard:
         """
         self._check_thresholds(agent.emit)
         scope, spent, budget, fraction = self._cap()
-        if not budget or fraction < 1.0:
+        if budget is None or fraction < 1.0:
             return
         if turn_id and self._approved_turn == turn_id:
             return

@@ -245,9 +245,14 @@ class UsageLedger:
     # -- budget ---------------------------------------------------------------------------------
 
     def budget_fraction(self) -> float | None:
-        """Share of ``budget_usd`` spent (priced parts only); None without a budget."""
-        if not self.budget_usd:
+        """Share of ``budget_usd`` spent (priced parts only); None without a budget.
+
+        A zero budget is reached from the start (every request asks): its share is 1.
+        """
+        if self.budget_usd is None:
             return None
+        if self.budget_usd <= 0:
+            return 1.0
         return (self.session.cost or 0.0) / self.budget_usd
 
     def budget_status(self) -> BudgetStatus:

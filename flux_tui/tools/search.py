@@ -25,12 +25,29 @@ MAX_MATCH_LINE = 240
 MAX_WITHHELD_NAMES = 10
 
 
+def _brackets_literal(pattern: str) -> str:
+    """``src/[id]/*`` -> ``src/[[]id[]]/*``: brackets stand for themselves, ``*`` and ``?`` stay wild."""
+    return pattern.translate({ord("["): "[[]", ord("]"): "[]]"})
+
+
+def _glob_matches(rel: str, pattern: str, *, any_depth: bool) -> bool:
+    if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel.rsplit("/", 1)[-1], pattern):
+        return True
+    # fnmatch's * also matches "/", so "*/" + pattern finds it below any folder
+    return any_depth and fnmatch.fnmatch(rel, "*/" + pattern)
+
+
 def _matches(rel: str, pattern: str | None) -> bool:
+    """``pattern`` as a glob, then with its brackets literal: folders such as ``[id]`` or ``[...slug]``
+    (Next.js routes) are found by their own names. A leading ``**/`` matches at any depth."""
     if not pattern:
         return True
-    if pattern.startswith("**/"):
+    any_depth = pattern.startswith("**/")
+    if any_depth:
         pattern = pattern[3:]
-    return fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel.rsplit("/", 1)[-1], pattern)
+    if _glob_matches(rel, pattern, any_depth=any_depth):
+        return True
+    return "[" in pattern and _glob_matches(rel, _brackets_literal(pattern), any_depth=any_depth)
 
 
 class ListFiles(Tool):

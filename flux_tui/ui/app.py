@@ -159,6 +159,7 @@ class FluxApp(
         prompt.scrolls = self.chat
         prompt.suggestions = self.query_one(SuggestionBar)
         prompt.suggestions.display = False
+        self.inspector.prompt = prompt
         self.panels.layout(self.size.width)
         self.sidebar.set_budget(self.config.budget_usd)
         self.sidebar.set_current(self.agent.provider.name, self.agent.provider.model, None)

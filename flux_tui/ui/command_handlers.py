@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from flux_tui.core.budget import BudgetGuard
 from flux_tui.core.instructions import INIT_PROMPT, PROJECT_FILES, instructions_markdown
+from flux_tui.core.ledger import UsageLedger
 from flux_tui.sessions import SessionError
 from flux_tui.ui.commands import (
     complete,
@@ -146,11 +147,13 @@ class CommandControl:
     # -- actions (keys, palette, commands) ------------------------------------------------------------
 
     def action_stats(self: FluxApp) -> None:
-        text = stats_markdown(self.sidebar.ledger, self.inspector.attribution)
+        usage = UsageLedger.from_dict(self.sidebar.ledger.to_dict())  # the figures as of now
+        extra = ""
+        attribution = self.inspector.attribution
         self.project_context.system_prompt()  # reads the files, if no turn has yet
         if self.project_context.files:  # what goes into every request, and its cost
-            text += "\n\n" + instructions_markdown(self.project_context)
-        self.chat.add_info(text, classes="stats")
+            extra = "\n\n" + instructions_markdown(self.project_context)
+        self.chat.add_info(lambda width: stats_markdown(usage, attribution, width) + extra, classes="stats")
 
     def action_init(self: FluxApp) -> None:
         existing = [p for p in (self.workspace / n for n in PROJECT_FILES) if p.is_file()]
@@ -201,7 +204,15 @@ class CommandControl:
             self.chat.add_notice("Replay needs the session store, which is not configured in this run.")
 
     def action_toggle_inspector(self: FluxApp) -> None:
+        """ctrl+t: open the inspector with the keyboard in its table; close it, back to the prompt."""
+        inspector = self.inspector
+        was_open = bool(inspector.display)
+        focus_inside = self.focused is not None and inspector in self.focused.ancestors_with_self
         self.panels.toggle("inspector")
+        if inspector.display and not was_open:
+            inspector.focus_calls()
+        elif not inspector.display and focus_inside:
+            self.prompt_input.focus()
 
     def action_toggle_sidebar(self: FluxApp) -> None:
         self.panels.toggle("sidebar")

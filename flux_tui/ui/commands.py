@@ -34,7 +34,7 @@ SLASH_COMMANDS: tuple[SlashSpec, ...] = (
     SlashSpec("history", "", "the conversation so far, compact"),
     SlashSpec("retry", "", "ask again for the answer that failed or was cut off", idle=True),
     SlashSpec("continue", "", "let the model go on from its partial answer or the step limit", idle=True),
-    SlashSpec("budget", "[USD|off]", "show spend against the session budget, or set it"),
+    SlashSpec("budget", "[USD|off]", "show spend against the budget; set it (0: every request asks) or off"),
     SlashSpec("copy", "[code [N]]", "copy the last answer, or its code block N, to the clipboard"),
     SlashSpec("clear", "", "clear the conversation (screen and history sent to the model)", idle=True),
     SlashSpec("sessions", "", "browse saved sessions"),
@@ -113,6 +113,9 @@ def help_markdown(bindings: Iterable[tuple[str, str]]) -> str:
         "Enter sends, ctrl+j (or shift+enter / alt+enter) adds a newline, up/down recall earlier prompts, "
         "Tab completes a slash command or an `@path`, PageUp/PageDown scroll the conversation (Home/End "
         "too when the prompt is empty). Start a prompt with `//` to send a literal `/`.",
+        "",
+        "ctrl+t opens the tool inspector with the keys in it: up/down pick a call, Enter its details, "
+        "Esc back to the prompt (typing goes to the prompt too).",
         "",
         "`@path` attaches a file of the workspace (a directory: its listing). `!command` runs a shell "
         "command in the workspace without asking the model; its output goes with your next prompt.",

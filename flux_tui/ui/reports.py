@@ -40,22 +40,37 @@ def _cost(totals: UsageTotals) -> str:
     return usd(totals.cost, estimated=totals.estimated, partial=bool(totals.unpriced_models))
 
 
-def stats_markdown(ledger: UsageLedger, attribution: Attribution | None = None) -> str:
+_STATS_HEADERS = ("provider", "model", "replies", "input", "output", "cache read", "cache write", "cost")
+
+
+def stats_markdown(
+    ledger: UsageLedger, attribution: Attribution | None = None, width: int | None = None
+) -> str:
     """Usage and cost per provider and model, then the session total (the plan's ``/stats``); with
-    ``attribution``, the turns and the tool results that cost the most."""
+    ``attribution``, the turns and the tool results that cost the most.
+
+    A table when it fits in ``width`` columns (None: always), else one line per model, which wraps
+    instead of cutting every cell (the cost included) on a narrow terminal.
+    """
     groups = ledger.by_model()
     if not groups:
         return "### Usage\n\nNo usage yet: send a prompt first."
-    lines = [
-        "### Usage per provider and model",
-        "",
-        "| provider | model | replies | input | output | cache read | cache write | cost |",
-        "|---|---|--:|--:|--:|--:|--:|--:|",
-    ]
-    for (provider, model), totals in groups.items():
-        lines.append(_row(provider, model, totals))
     session = ledger.session
-    lines.append(_row("", "", session, label="**session**"))
+    rows = [_cells(provider, model, totals) for (provider, model), totals in groups.items()]
+    rows.append(_cells("session", "", session))
+    if width is None or _table_width(rows) <= width:
+        lines = [
+            "### Usage per provider and model",
+            "",
+            "| " + " | ".join(_STATS_HEADERS) + " |",
+            "|---|---|--:|--:|--:|--:|--:|--:|",
+            *(_table_row(cells) for cells in rows[:-1]),
+            _table_row(rows[-1], label="**session**"),
+        ]
+    else:
+        lines = ["### Usage per provider and model", ""]
+        lines += [_list_item(cells) for cells in rows[:-1]]
+        lines.append(_list_item(rows[-1], label="**session**"))
     if session.unpriced_models:
         lines += ["", f"Unpriced (no known price): {md_text(', '.join(session.unpriced_models))}."]
     if session.estimated:
@@ -92,10 +107,11 @@ def _where_it_went(attribution: Attribution) -> list[str]:
     return lines
 
 
-def _row(provider: str, model: str, totals: UsageTotals, *, label: str = "") -> str:
-    cells = [
-        label or md_text(provider),
-        md_code(model, in_table=True) if model else "",
+def _cells(provider: str, model: str, totals: UsageTotals) -> list[str]:
+    """One row of ``_STATS_HEADERS``, as plain text (escaped where it is shown)."""
+    return [
+        provider,
+        model,
         str(totals.replies),
         tokens(totals.input_tokens),
         tokens(totals.output_tokens),
@@ -103,7 +119,28 @@ def _row(provider: str, model: str, totals: UsageTotals, *, label: str = "") -> 
         tokens(totals.cache_write_tokens),
         _cost(totals),
     ]
-    return "| " + " | ".join(cells) + " |"  # each cell is escaped for a table above
+
+
+def _table_width(rows: list[list[str]]) -> int:
+    """Columns Textual's Markdown table needs to show every cell whole: each column's widest text and
+    its padding (1 + 1), a gutter between columns and the two outer lines."""
+    columns = list(zip(_STATS_HEADERS, *rows, strict=True))
+    return sum(max(len(text) for text in column) + 2 for column in columns) + len(columns) - 1 + 2
+
+
+def _table_row(cells: list[str], *, label: str = "") -> str:
+    provider, model, *figures = cells
+    shown = [label or md_text(provider), md_code(model, in_table=True) if model else "", *figures]
+    return "| " + " | ".join(shown) + " |"  # each cell is escaped for a table above
+
+
+def _list_item(cells: list[str], *, label: str = "") -> str:
+    provider, model, replies, read_in, out, cache_read, cache_write, cost = cells
+    who = label or (md_text(provider) + (f" {md_code(model)}" if model else ""))
+    return (
+        f"- {who}: {replies} repl{'y' if replies == '1' else 'ies'} · {read_in} in / {out} out · "
+        f"cache {cache_read} read / {cache_write} write · **{cost}**"
+    )
 
 
 def _one_line(text: str, limit: int) -> str:

@@ -157,7 +157,7 @@ async def test_gate_without_anyone_to_ask_refuses() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("5", 5.0), ("$2.50", 2.5), (" 1,000 ", 1000.0), ("off", None), ("0", None), ("none", None)],
+    [("5", 5.0), ("$2.50", 2.5), (" 1,000 ", 1000.0), ("off", None), ("0", 0.0), ("none", None)],
 )
 def test_parse_budget(text: str, expected: float | None) -> None:
     assert parse_budget(text) == expected

@@ -30,7 +30,8 @@ def _rows(markdown: str) -> list[list[str]]:
 def test_the_budget_row_of_help_has_two_cells() -> None:
     rows = _rows(help_markdown([("ctrl+j,shift+enter", "Newline | line break")]))
     budget = next(row for row in rows if "budget" in row[0])
-    assert budget == ["/budget [USD|off]", "show spend against the session budget, or set it"]
+    usage = "show spend against the budget; set it (0: every request asks) or off"
+    assert budget == ["/budget [USD|off]", usage]
     assert all(len(row) == 2 for row in rows)
     assert rows[-1] == ["ctrl+j,shift+enter", "Newline | line break"]
 

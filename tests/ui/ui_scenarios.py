@@ -117,6 +117,8 @@ async def tool_call(pilot: Pilot[Any], api: Any, workspace: Path) -> None:
     await settle(pilot)
     await pilot.press("ctrl+t")
     await settle(pilot)
+    await pilot.press("escape")  # the keys back in the prompt: the picture shows it ready for the next one
+    await settle(pilot)
 
 
 async def provider_switch(pilot: Pilot[Any], api: Any, workspace: Path) -> None:

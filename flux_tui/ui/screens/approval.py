@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
@@ -25,6 +25,7 @@ from flux_tui.core.redact import Redactor
 from flux_tui.ui import format as fmt
 from flux_tui.ui.screens.key_guard import KeyGuardedScreen
 from flux_tui.ui.theme_colors import code_theme
+from flux_tui.ui.widgets.key_scroll import KeyScroll
 
 if TYPE_CHECKING:
     from rich.syntax import SyntaxTheme
@@ -101,7 +102,7 @@ class ApprovalScreen(KeyGuardedScreen[ApprovalDecision]):
                 yield Label(Text(target, style="bold"), id="approval-target")
             if request.reason:  # why a tool that runs without asking asks this time
                 yield Label(Text(f"⚠ {request.reason}", style="bold yellow"), id="approval-reason-note")
-            with VerticalScroll(id="approval-preview"):
+            with KeyScroll(id="approval-preview"):
                 preview = preview_renderable(request, self.redactor, code_theme(self.app))
                 yield Static(preview, id="approval-preview-body")
             yield Input(

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -27,6 +27,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
 from flux_tui.core.wording import counted
 from flux_tui.sessions import SearchHit, SessionError, SessionInfo
+from flux_tui.ui.screens.session_columns import Column, cells, columns_for
 from flux_tui.ui.screens.session_dialogs import ConfirmDeleteScreen, ExportScreen, ForkScreen, prompts_of
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 MARKS = ("\x02", "\x03")  # around matched words in search snippets; never in stored text
 MAX_SNIPPETS = 3
 SEARCH_DELAY = 0.2  # seconds of no typing before the search runs
-COLUMNS = ("", "Title", "Started", "Providers / models", "Cost", "Turns")
 _ACTIONS = (
     ("open", "Open"),
     ("replay", "Replay"),
@@ -79,6 +79,7 @@ class SessionsScreen(Screen[None]):
         Binding("c", "compare", "Compare"),
         Binding("d,delete", "delete", "Delete", key_display="d"),
         Binding("slash", "search", "Search", key_display="/"),
+        Binding("down", "to_list", show=False),  # from the search box (the list's own Down moves in it)
     ]
 
     def __init__(self, wiring: SessionWiring) -> None:
@@ -91,6 +92,7 @@ class SessionsScreen(Screen[None]):
         self._search_timer: Timer | None = None
         self.last_export: Path | None = None  # where the last export was written
         self.loaded = asyncio.Event()  # set after each (re)load of the list (tests)
+        self._columns: list[Column] = []  # as laid out for the table's width (``session_columns``)
 
     def compose(self) -> ComposeResult:
         yield Label("Sessions", id="sessions-title")
@@ -106,9 +108,6 @@ class SessionsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label in COLUMNS:
-            table.add_column(label, key=label or "current")
         self.query_one("#sessions-rename").display = False
         self.reload()
 
@@ -143,23 +142,33 @@ class SessionsScreen(Screen[None]):
     def _fill(self, select: str | None) -> None:
         table: DataTable[str | Text] = self.query_one(DataTable)
         previous = select or self.selected_id
-        table.clear()
+        columns = self._layout()
+        if columns != self._columns:
+            table.clear(columns=True)
+            for column in columns:
+                table.add_column(column.label, key=column.key, width=column.width)
+            self._columns = columns
+        else:
+            table.clear()
         current = self.wiring.current_session_id
         for info in self.sessions:
-            # Text cells: a str cell is read as Rich markup, and titles and model names come from outside.
-            table.add_row(
-                Text("●", style="bold green") if info.id == current else "",
-                Text(info.display_title),
-                started_label(info.created_at),
-                Text(", ".join(info.models) or "-"),
-                Text(info.cost_label, justify="right"),
-                Text(str(info.turns), justify="right"),
-                key=info.id,
-            )
+            table.add_row(*cells(info, columns, current, started_label(info.created_at)), key=info.id)
         ids = [info.id for info in self.sessions]
         if previous in ids:
             table.move_cursor(row=ids.index(previous))
         self._show_detail()
+
+    def _layout(self) -> list[Column]:
+        table = self.query_one(DataTable)
+        # The scrollbar's room is kept even before there are rows enough for one.
+        return columns_for(table.size.width - table.styles.scrollbar_size_vertical, self.sessions)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._relayout)  # once the table has its new width
+
+    def _relayout(self) -> None:
+        if self._columns and self._layout() != self._columns:
+            self._fill(None)
 
     # -- selection and detail -------------------------------------------------------------------------
 
@@ -229,6 +238,10 @@ class SessionsScreen(Screen[None]):
 
     def action_search(self) -> None:
         self.query_one("#sessions-search", Input).focus()
+
+    def action_to_list(self) -> None:
+        if self.focused is self.query_one("#sessions-search", Input):
+            self.query_one(DataTable).focus()
 
     # -- actions ----------------------------------------------------------------------------------------
 

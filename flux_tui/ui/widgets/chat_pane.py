@@ -31,6 +31,7 @@ from flux_tui.core.agent_events import (
 from flux_tui.ui.format import clip
 from flux_tui.ui.widgets.answer_text import AnswerText
 from flux_tui.ui.widgets.chat_items import AssistantAnswer, EarlierTurns, NoticeLine, UserPrompt, Welcome
+from flux_tui.ui.widgets.key_scroll import KeyScrolling
 from flux_tui.ui.widgets.shown_turn import ShownTurn
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def _first_line(result: str) -> str:
     return first if len(lines) == 1 or first.endswith("…") else f"{first} …"
 
 
-class ChatPane(VerticalScroll, can_focus=True):
+class ChatPane(KeyScrolling, VerticalScroll, can_focus=True):
     """Prompts, streamed answers, tool-call traces, notices and local info panels."""
 
     def __init__(self, *, id: str | None = "chat") -> None:
@@ -175,7 +176,7 @@ class ChatPane(VerticalScroll, can_focus=True):
 
     # -- local output -----------------------------------------------------------------------------
 
-    def add_info(self, markdown: str, *, classes: str = "") -> InfoPanel:
+    def add_info(self, markdown: str | Callable[[int | None], str], *, classes: str = "") -> InfoPanel:
         from flux_tui.ui.widgets.info_panel import InfoPanel
 
         panel = InfoPanel(markdown, classes=classes)

@@ -217,7 +217,7 @@ class CostSidebar(Widget):
         self._mark_dirty()
 
     def set_budget(self, usd: float | None) -> None:
-        self._ledger.budget_usd = usd if usd else None
+        self._ledger.budget_usd = usd
         self._mark_dirty()
 
     def clear(self) -> None:

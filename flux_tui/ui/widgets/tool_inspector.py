@@ -3,21 +3,27 @@
 Fed with the agent's ``ToolCall*`` events through :meth:`ToolInspector.apply`, live or replayed alike.
 Rows are updated in place (``DataTable.update_cell``) so hundreds of calls stay cheap; the detail pane is
 only re-rendered when the selected call changes or an event for it arrives.
+
+Keys, once the app focuses the table (``focus_calls``): Up/Down pick a call, Enter moves into its details
+(arrows scroll them), Esc goes back out (details -> table -> ``prompt``). A printable key typed here is
+meant for the prompt: it moves the focus there and is inserted, not lost.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual import on
+from textual import events, on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Static, TextArea
 
 from flux_tui.core.agent_events import (
     AgentEvent,
@@ -31,6 +37,7 @@ from flux_tui.core.attribution import Attribution
 from flux_tui.core.redact import Redactor
 from flux_tui.ui import format as fmt
 from flux_tui.ui.theme_colors import code_theme
+from flux_tui.ui.widgets.key_scroll import KeyScroll
 from flux_tui.ui.widgets.tool_call_record import RESULT_LIMIT, ToolCallRecord, status_text
 
 DECISION_TEXT: dict[str, str] = {
@@ -78,6 +85,7 @@ class ToolInspector(Widget, can_focus=False):
         color: $error;
     }
     """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back to the prompt", show=False)]
 
     class Selected(Message):
         """The highlighted call changed (``call_id`` is None when the table was cleared)."""
@@ -108,13 +116,14 @@ class ToolInspector(Widget, can_focus=False):
         self._table: DataTable[Any] | None = None
         self._loading = False
         self.attribution = Attribution()  # what each call cost (see core.attribution)
+        self.prompt: TextArea | None = None  # where Esc from the table and typed characters go
 
     # ------------------------------------------------------------------ composition
 
     def compose(self) -> ComposeResult:
         table: DataTable[Any] = DataTable(id="tool-calls", cursor_type="row", zebra_stripes=True)
         yield table
-        with VerticalScroll(id="tool-detail"):
+        with KeyScroll(id="tool-detail"):
             yield Static("No tool calls yet.", id="detail-header")
             yield Static("Arguments", classes="section-title hidden", id="title-args")
             yield Static(id="detail-args", classes="hidden")
@@ -207,6 +216,34 @@ class ToolInspector(Widget, can_focus=False):
         self._show_detail()
         if self._selected is not None:
             self.post_message(self.Selected(self, self._selected))
+
+    def focus_calls(self) -> None:
+        """Give the keyboard to the table of calls (ctrl+t opening the inspector)."""
+        self.query_one("#tool-calls", DataTable).focus()
+
+    def action_leave(self) -> None:
+        """Esc: from the details back to the table, from the table back to the prompt."""
+        detail = self.query_one("#tool-detail", VerticalScroll)
+        if detail.has_focus:
+            self.focus_calls()
+        elif self.prompt is not None and not self.prompt.disabled:
+            self.prompt.focus()
+        else:
+            raise SkipAction()  # no prompt to go back to (a replay): Esc means what it means elsewhere
+
+    @on(DataTable.RowSelected, "#tool-calls")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.query_one("#tool-detail", VerticalScroll).focus()  # Enter: read (and scroll) the details
+
+    def on_key(self, event: events.Key) -> None:
+        # Neither the table nor the details take text: typing goes to the prompt instead of vanishing.
+        if self.prompt is None or self.prompt.disabled or not event.is_printable or event.character is None:
+            return
+        event.stop()
+        event.prevent_default()
+        self.app.set_focus(self.prompt)  # now, not after a refresh: the keys that follow go there too
+        self.prompt.insert(event.character)
 
     def select(self, call_id: str) -> None:
         """Highlight a call by id (as if the user had moved the cursor to it)."""
