@@ -12,7 +12,6 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
-from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -20,10 +19,10 @@ from textual.content import Content
 from textual.widgets import Button, Label, Static
 
 from flux_tui.core.budget import format_usd
-from flux_tui.ui.screens.key_guard import KeyGuardedScreen
+from flux_tui.ui.screens.key_guard import GuardedChoiceScreen
 
 
-class BudgetConfirmScreen(KeyGuardedScreen[bool]):
+class BudgetConfirmScreen(GuardedChoiceScreen):
     """Modal "over budget: send anyway?"; dismisses with True (send) or False (don't)."""
 
     CSS_PATH = "budget_confirm.tcss"
@@ -35,6 +34,7 @@ class BudgetConfirmScreen(KeyGuardedScreen[bool]):
         Binding("escape", "stop", "Don't send", show=False),
     ]
     KEY_HINTS = "y: send anyway · n or esc: don't send"
+    BUTTON_ANSWERS: ClassVar[dict[str, bool]] = {"budget-yes": True, "budget-no": False}
 
     def __init__(
         self, spent: float, budget: float, *, name: str | None = None, id: str | None = None
@@ -62,16 +62,6 @@ class BudgetConfirmScreen(KeyGuardedScreen[bool]):
 
     def action_stop(self) -> None:
         self.dismiss(False)
-
-    @on(Button.Pressed)
-    def _button(self, event: Button.Pressed) -> None:
-        event.stop()
-        if self.too_soon_to_click():
-            return
-        if event.button.id == "budget-yes":
-            self.action_send()
-        elif event.button.id == "budget-no":
-            self.action_stop()
 
 
 def budget_confirmer(app: App[object]) -> Callable[[float, float], Awaitable[bool]]:

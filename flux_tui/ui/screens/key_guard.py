@@ -24,7 +24,7 @@ from textual._time import get_time  # the clock of ``Message.time``
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Static
+from textual.widgets import Button, Static
 
 ResultType = TypeVar("ResultType")
 
@@ -136,3 +136,19 @@ class KeyGuardedScreen(ModalScreen[ResultType]):
         for hints in self.query(".key-hints").results(Static):
             hints.update(Content(self.KEY_HINTS))
             hints.remove_class("-ignored")
+
+
+class GuardedChoiceScreen(KeyGuardedScreen[bool]):
+    """A yes-or-no dialog: its keys are bindings to actions that dismiss with the answer, its buttons
+    answer through ``BUTTON_ANSWERS`` (button id -> answer), and a click in the guard interval is ignored."""
+
+    BUTTON_ANSWERS: ClassVar[dict[str, bool]] = {}
+
+    @on(Button.Pressed)
+    def _answer_button(self, event: Button.Pressed) -> None:
+        event.stop()
+        if self.too_soon_to_click():
+            return
+        answer = self.BUTTON_ANSWERS.get(event.button.id or "")
+        if answer is not None:
+            self.dismiss(answer)

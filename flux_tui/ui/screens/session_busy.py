@@ -10,14 +10,13 @@ from __future__ import annotations
 from pathlib import Path, PurePath
 from typing import ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
-from flux_tui.ui.screens.key_guard import KeyGuardedScreen
+from flux_tui.ui.screens.key_guard import GuardedChoiceScreen
 
 CSS: list[str | PurePath] = [
     Path(__file__).with_name("session_dialogs.tcss"),
@@ -25,7 +24,7 @@ CSS: list[str | PurePath] = [
 ]
 
 
-class SessionBusyScreen(KeyGuardedScreen[bool]):
+class SessionBusyScreen(GuardedChoiceScreen):
     """Dismisses with True (fork it) or False (read-only)."""
 
     CSS_PATH = CSS
@@ -35,6 +34,7 @@ class SessionBusyScreen(KeyGuardedScreen[bool]):
         Binding("r,escape", "read_only", "Read-only"),
     ]
     KEY_HINTS = "f: fork · r or esc: read-only"
+    BUTTON_ANSWERS: ClassVar[dict[str, bool]] = {"busy-fork": True, "busy-read-only": False}
 
     def __init__(self, title: str, session_id: str, holder: str) -> None:
         super().__init__()
@@ -64,13 +64,3 @@ class SessionBusyScreen(KeyGuardedScreen[bool]):
 
     def action_read_only(self) -> None:
         self.dismiss(False)
-
-    @on(Button.Pressed)
-    def _button(self, event: Button.Pressed) -> None:
-        event.stop()
-        if self.too_soon_to_click():
-            return
-        if event.button.id == "busy-fork":
-            self.action_fork()
-        elif event.button.id == "busy-read-only":
-            self.action_read_only()

@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from flux_tui.core.transcript import TextBlock, Transcript
-from flux_tui.ui.screens.key_guard import KeyGuardedScreen
+from flux_tui.ui.screens.key_guard import GuardedChoiceScreen, KeyGuardedScreen
 
 CSS = Path(__file__).with_name("session_dialogs.tcss")
 EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
@@ -28,7 +28,7 @@ EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
 )
 
 
-class ConfirmDeleteScreen(KeyGuardedScreen[bool]):
+class ConfirmDeleteScreen(GuardedChoiceScreen):
     """Ask "delete this session?": ``y`` deletes, ``n``/Escape keeps it (and has the focus). A ``y``
     typed with the ``d`` that opened it, or ahead of it, deletes nothing (see ``key_guard``)."""
 
@@ -39,6 +39,7 @@ class ConfirmDeleteScreen(KeyGuardedScreen[bool]):
         Binding("n,escape", "keep", "Keep"),
     ]
     KEY_HINTS = "y: delete · n or esc: keep it"
+    BUTTON_ANSWERS: ClassVar[dict[str, bool]] = {"delete-yes": True, "delete-no": False}
 
     def __init__(self, title: str, session_id: str) -> None:
         super().__init__()
@@ -64,16 +65,6 @@ class ConfirmDeleteScreen(KeyGuardedScreen[bool]):
 
     def action_keep(self) -> None:
         self.dismiss(False)
-
-    @on(Button.Pressed)
-    def _button(self, event: Button.Pressed) -> None:
-        event.stop()
-        if self.too_soon_to_click():
-            return
-        if event.button.id == "delete-yes":
-            self.action_delete()
-        elif event.button.id == "delete-no":
-            self.action_keep()
 
 
 def prompts_of(transcript: Transcript) -> list[tuple[str, str]]:
