@@ -17,6 +17,7 @@ from rel_support import (
     KINDS,
     MODELS,
     OTHER,
+    PATHS,
     MakeRig,
     assert_session_matches,
     assert_valid_request,
@@ -324,3 +325,50 @@ async def test_network_down_says_so_and_keeps_the_session(kind: str, make_rig: M
     rig.agent.provider.settings.base_url = real  # the network is back
     await rig.agent.provider.aclose()
     await next_prompt_works(rig)
+
+
+# -- faults of the endpoint and of the prompt itself ---------------------------------------------------
+
+HTML_PAGE = b"<html><head><title>Welcome to nginx!</title></head><body>It works.</body></html>"
+
+
+async def test_an_html_page_for_a_stream_is_reported_once_and_not_retried(
+    kind: str, make_rig: MakeRig
+) -> None:
+    rig = make_rig(kind, max_retries=3, fallback=True)
+    rig.api.queue_raw(PATHS[kind], HTML_PAGE, content_type="text/html; charset=utf-8")
+    assert await rig.turn("hello") == "error"
+    failed = rig.events.failed()
+    assert "answered with text/html, not an event stream: check the base URL" in failed.error
+    assert len(rig.bodies()) == 1 and rig.delays == []  # a wrong endpoint does not get better by asking
+    assert rig.agent.transcript.messages == []  # no answer: the prompt is out of the history
+    assert_session_matches(rig)
+    await next_prompt_works(rig)
+    assert count_prompt(kind, rig.bodies()[-1], "hello") == 0
+
+
+async def test_a_prompt_too_long_does_not_poison_the_next_one(kind: str, make_rig: MakeRig) -> None:
+    rig = make_rig(kind, max_retries=3)
+    rig.queue_error(400, message="prompt is too long: 250000 tokens > 200000 maximum")
+    assert await rig.turn("an enormous paste") == "error"
+    assert rig.events.failed().error_type == "BadRequestError"
+    assert rig.delays == []
+    assert_session_matches(rig)
+    await next_prompt_works(rig)  # answered: the rejected prompt is not sent again with it
+    assert count_prompt(kind, rig.bodies()[-1], "an enormous paste") == 0
+
+
+async def test_a_key_in_a_tool_result_never_reaches_the_endpoint(kind: str, make_rig: MakeRig) -> None:
+    rig = make_rig(kind)
+    leaked = KEYS[kind]
+    notes = rig.workspace / "notes.txt"
+    notes.write_text(f"the key is {leaked}\n")
+    rig.queue_calls([("c1", "read_file", {"path": "notes.txt"})])
+    rig.queue_text("read it")
+    try:
+        assert await rig.turn("what is in notes.txt?") == "end_turn"
+    finally:
+        notes.unlink()  # the suite's own check fails on any file holding a test key
+    assert all(leaked not in str(body) for body in rig.bodies())
+    assert any("[redacted" in str(body) for body in rig.bodies()[1:])
+    assert_session_matches(rig)
