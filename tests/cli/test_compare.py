@@ -185,3 +185,31 @@ def test_allow_commands_runs_them_in_the_scratch_copy(
     assert code == 0, err
     assert "README.md" in json.dumps(fake_api.requests_to("/v1/chat/completions")[-1].body)  # it ran
     assert not (workspace / "listing.txt").exists()  # in the copy, not in the user's workspace
+
+
+def test_a_gemini_target_runs_the_same_prompts(
+    setup: tuple[Path, str],
+    fake_api: FakeAPI,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from fakeapi_gemini import usage as gemini_usage
+
+    workspace, _session_id = setup
+    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", fake_api.gemini_base_url)
+    monkeypatch.setenv("GEMINI_API_KEY", "test-gemini-key")
+    edit = {"path": "README.md", "old_text": "Helo", "new_text": "Hello"}
+    fake_api.queue_gemini(calls=[{"name": "edit_file", "args": edit}], usage_meta=gemini_usage(900, 30))
+    fake_api.queue_gemini("Typo fixed.", usage_meta=gemini_usage(1000, 5))
+    fake_api.queue_gemini("Tests not run.", usage_meta=gemini_usage(1200, 8))
+    code, out, err = compare(capsys, "last", "--against", "gemini:gemini-2.5-flash", "--format", "json")
+    assert code == 0, err
+    _recorded, target = json.loads(out)["runs"]
+    assert (target["provider"], target["model"]) == ("gemini", "gemini-2.5-flash")
+    one, two = target["turns"]
+    assert [one["prompt"], two["prompt"]] == ["Fix the typo in README.md", "Run the tests"]
+    assert (one["input_tokens"], one["output_tokens"]) == (1900, 35)
+    assert one["tool_calls"][0]["name"] == "edit_file" and one["tool_calls"][0]["cost_usd"] > 0
+    assert two["answer"] == "Tests not run."
+    assert target["total_cost_usd"] == pytest.approx(sum(t["cost_usd"] for t in target["turns"]))
+    assert (workspace / "README.md").read_text() == "# Helo world\n"  # the edit went to a scratch copy
