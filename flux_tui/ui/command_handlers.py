@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -10,7 +9,6 @@ from typing import TYPE_CHECKING
 from flux_tui.core.budget import BudgetGuard
 from flux_tui.core.instructions import INIT_PROMPT, PROJECT_FILES, instructions_markdown
 from flux_tui.core.ledger import UsageLedger
-from flux_tui.sessions import SessionError
 from flux_tui.ui.commands import (
     complete,
     help_markdown,
@@ -67,6 +65,10 @@ class CommandControl:
 
     def session_ids(self: FluxApp) -> list[str]:
         """The saved sessions' ids, newest first (what ``/resume`` and ``/replay`` complete)."""
+        import sqlite3
+
+        from flux_tui.sessions import SessionError
+
         store = self.session_wiring.store if self.session_wiring is not None else None
         if store is None:
             return []
@@ -120,6 +122,8 @@ class CommandControl:
         elif wiring.store is None:
             self.chat.add_notice(wiring.unavailable, "warning")
         else:
+            from flux_tui.sessions import SessionError
+
             try:
                 resolved = wiring.store.resolve_id(session_id)
             except SessionError as exc:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flux_tui.tools.mentions import ShellOutput, complete_mention, expand_mentions
-
+# The tools (and their search engines) load with the first prompt, not with the app.
 if TYPE_CHECKING:
+    from flux_tui.tools.mentions import ShellOutput
     from flux_tui.ui.app import FluxApp
 
 
@@ -17,6 +17,8 @@ def _ctx(app: FluxApp) -> Any:
 
 def prompt_with_context(app: FluxApp, prompt: str) -> str:
     """``prompt`` with its ``@path`` attachments and the pending ``!command`` outputs (then cleared)."""
+    from flux_tui.tools.mentions import expand_mentions
+
     ctx = _ctx(app)
     if ctx is None:
         return prompt
@@ -49,6 +51,8 @@ def run_shell(app: FluxApp, command: str) -> None:
 
 
 async def _run(app: FluxApp, tool: Any, command: str) -> None:
+    from flux_tui.tools.mentions import ShellOutput
+
     outcome = await tool.run({"command": command}, None)
     output = app.agent.redactor.redact_text(outcome.content)
     fence = "````" if "```" in output else "```"
@@ -58,5 +62,7 @@ async def _run(app: FluxApp, tool: Any, command: str) -> None:
 
 
 def completions(app: FluxApp, text: str) -> list[str]:
+    from flux_tui.tools.mentions import complete_mention
+
     ctx = _ctx(app)
     return complete_mention(text, ctx.workspace) if ctx is not None else []
