@@ -68,6 +68,7 @@ def flux_entry() -> tuple[list[str], str]:
 
 
 MODULE_ENTRY = "python -m flux_tui"
+FLOOR_ARGV = [sys.executable, "-m", "benchmarks.floor_app"]  # the startup floor (``floor_app``)
 
 
 @dataclass
@@ -94,7 +95,7 @@ class BenchContext:
             path.mkdir(parents=True)
         return dirs
 
-    def app_env(self, dirs: dict[str, Path]) -> dict[str, str]:
+    def app_env(self, dirs: dict[str, Path], *, needs_repo: bool = False) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.upper().startswith(_ENV_PREFIXES)}
         # A user's app has its bytecode cached; the warm-up launch writes it for the measured ones.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -111,12 +112,16 @@ class BenchContext:
                 "COLORTERM": "truecolor",
             }
         )
-        if self.entry == MODULE_ENTRY:  # run from the scratch workspace, it must find this package
+        if needs_repo or self.entry == MODULE_ENTRY:  # run from the scratch workspace: find this repo
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
         return env
 
     def app(self, args: Sequence[str] = (), *, dirs: dict[str, Path] | None = None) -> RunningApp:
         return RunningApp(self, list(args), dirs or self.fresh_dirs())
+
+    def floor_app(self) -> RunningApp:
+        """The startup floor (a minimal Textual app), launched the way ``app()`` launches flux-tui."""
+        return RunningApp(self, [], self.fresh_dirs(), argv=FLOOR_ARGV)
 
     def cleanup(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
@@ -137,11 +142,19 @@ class Exchange:
 class RunningApp:
     """One app process in its own terminal; a context manager that quits it on exit."""
 
-    def __init__(self, context: BenchContext, args: list[str], dirs: dict[str, Path]) -> None:
+    def __init__(
+        self,
+        context: BenchContext,
+        args: list[str],
+        dirs: dict[str, Path],
+        *,
+        argv: Sequence[str] | None = None,
+    ) -> None:
         self.context = context
         self.dirs = dirs
         self.terminal: Terminal = make_terminal(context.terminal)
-        self.argv = [*flux_entry()[0], *args]
+        self.is_floor = argv is not None
+        self.argv = [*(argv if argv is not None else flux_entry()[0]), *args]
         self.started_at = 0.0
         self.first_frame_at = 0.0
         self.ready_at: float | None = None
@@ -154,7 +167,8 @@ class RunningApp:
     def start(self, *, probe: bool = False, also: Sequence[str] = (), timeout: float = 30.0) -> list[float]:
         """Start the app and wait for its first frame (and, with ``probe``, for input to be echoed).
         ``also``: more strings to wait for from the start; returns the times they showed up."""
-        self.terminal.launch(self.argv, self.context.app_env(self.dirs), self.dirs["work"])
+        env = self.context.app_env(self.dirs, needs_repo=self.is_floor)
+        self.terminal.launch(self.argv, env, self.dirs["work"])
         watcher = self.terminal.watcher
         frame = watcher.expect(FIRST_FRAME_TEXT)
         extra = [watcher.expect(text) for text in also]

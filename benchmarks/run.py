@@ -75,7 +75,10 @@ def run_scenario(
     started = time.monotonic()
     figures: list[Figure] = module.run(context, **params)
     info = {"params": params, "seconds": round(time.monotonic() - started, 1)}
-    return figures, {**info, "machine_probe_ms": [probe_before, machine_probe_ms()]}
+    probes = [probe_before, machine_probe_ms()]
+    probe = Figure(f"{name}.machine_probe_ms", f"{name}: machine probe, before and after", "ms", probes)
+    probe.note = "harness.machine_probe_ms: the machine's speed while the scenario ran (lower is faster)"
+    return [*figures, probe], {**info, "machine_probe_ms": probes}
 
 
 def source_tree() -> dict[str, Any]:

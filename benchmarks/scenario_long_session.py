@@ -45,7 +45,7 @@ def run(context: BenchContext, *, runs: int, exchanges: int, tokens: int) -> lis
     label = f"long session {exchanges} x {tokens} tokens"
     window = max(1, min(10, exchanges // (2 * FRESH_APPS)))  # each fresh app's first exchanges
     late = FRESH_APPS * window  # the long session's last exchanges, taken in turn with the fresh apps'
-    ratio = Figure("long.last_over_first", f"{label}: last / first exchange", "x", target=1.1)
+    ratio = Figure("long.last_over_first", f"{label}: last / first exchange", "x", target=1.05)
     ratio.note = (
         f"median of the last {late} exchanges / of the first {window} of {FRESH_APPS} fresh sessions, paired"
     )
@@ -55,7 +55,7 @@ def run(context: BenchContext, *, runs: int, exchanges: int, tokens: int) -> lis
     sequential.note = "the long session's own first exchanges, minutes earlier (machine drift included)"
     first = Figure("long.first_s", f"{label}: first exchanges (fresh sessions)", "s")
     last = Figure("long.last_s", f"{label}: last exchanges", "s")
-    peak = Figure("long.peak_mb", f"{label}: peak memory (VmHWM)", "MB", target=200.0)
+    peak = Figure("long.peak_mb", f"{label}: peak memory (VmHWM)", "MB", target=160.0)
     drift = Figure("long.machine_drift", f"{label}: machine speed drift (CPU probe)", "x")
     drift.note = "slowest / fastest median of 10 consecutive probes of a fixed CPU task"
     for attempt in range(runs):

@@ -14,7 +14,7 @@ from benchmarks.harness import BenchContext, unique_marker
 from benchmarks.session_builder import DB_NAME, build_session
 from benchmarks.stats import Figure
 
-FULL = {"runs": 5, "messages": 1000, "answer_tokens": 200, "chunk": 2}
+FULL = {"runs": 5, "messages": 5000, "answer_tokens": 200, "chunk": 2}
 QUICK = {"runs": 2, "messages": 20, "answer_tokens": 60, "chunk": 2}
 
 

@@ -53,7 +53,7 @@ class Figure:
 def _fmt(value: float, unit: str) -> str:
     if unit == "MB":
         return f"{value:.0f}"
-    if unit == "% core":
+    if unit in ("% core", "ms"):
         return f"{value:.1f}"
     return f"{value:.3f}" if value < 10 else f"{value:.1f}"
 

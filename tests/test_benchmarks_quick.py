@@ -15,15 +15,22 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
+SCENARIOS = ("startup", "firehose", "steady", "long_session", "resume")
 FIGURES = {
+    "startup.ratio",
     "startup.first_frame_s",
     "startup.ready_s",
+    "startup.floor_first_frame_s",
+    "startup.floor_ready_s",
     "firehose.ratio",
     "firehose.app_s",
+    "firehose.floor_s",
+    "firehose.sdk_ratio",
     "firehose.sdk_s",
     "steady.cpu_pct",
     "steady.cpu_turn_pct",
     "steady.lag_s",
+    "steady.peak_mb",
     "long.last_over_first",
     "long.last_over_first_sequential",
     "long.fresh_a_over_b",
@@ -34,7 +41,7 @@ FIGURES = {
     "resume.interactive_s",
     "resume.last_message_s",
     "resume.first_frame_s",
-}
+} | {f"{name}.machine_probe_ms" for name in SCENARIOS}
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc, drives a pty")
 
@@ -58,7 +65,7 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any],
 def test_every_figure_is_reported_with_its_runs(quick_run: tuple[dict[str, Any], str]) -> None:
     report, _ = quick_run
     assert report["mode"] == "quick"
-    assert set(report["scenarios"]) == {"startup", "firehose", "steady", "long_session", "resume"}
+    assert set(report["scenarios"]) == set(SCENARIOS)
     assert all("error" not in info for info in report["scenarios"].values())
     for info in report["scenarios"].values():  # the machine's speed before and after each scenario
         assert len(info["machine_probe_ms"]) == 2 and all(0 < ms < 1000 for ms in info["machine_probe_ms"])
@@ -85,8 +92,9 @@ def test_figures_are_consistent(quick_run: tuple[dict[str, Any], str]) -> None:
         runs = zip(*(figures[key]["values"] for key in (ratio, numerator, denominator)), strict=True)
         return all(r == pytest.approx(n / d) for r, n, d in runs)
 
-    # Each run's ratio is that run's app time over its own SDK baseline.
-    assert is_ratio_per_run("firehose.ratio", "firehose.app_s", "firehose.sdk_s")
+    # Each run's ratio is that run's app time over its own floor's, and over its own SDK baseline.
+    assert is_ratio_per_run("firehose.ratio", "firehose.app_s", "firehose.floor_s")
+    assert is_ratio_per_run("firehose.sdk_ratio", "firehose.app_s", "firehose.sdk_s")
     # CPU is a share of one core (at most every core of the machine); the turn includes the stream.
     cores = os.cpu_count() or 1
     assert 0 < med("steady.cpu_pct") <= 100 * cores
@@ -117,3 +125,25 @@ def test_table_shows_every_figure(quick_run: tuple[dict[str, Any], str]) -> None
     for figure in report["figures"].values():
         assert figure["label"] in stdout
     assert "| figure" in stdout and "median" in stdout
+
+
+def test_floors_are_measured_beside_the_app(quick_run: tuple[dict[str, Any], str]) -> None:
+    figures = quick_run[0]["figures"]
+    # Startup: each round's flux-tui launch over the minimal Textual app's, launched in turn.
+    floor_ready = figures["startup.floor_ready_s"]["values"]
+    floor_frame = figures["startup.floor_first_frame_s"]["values"]
+    assert len(floor_ready) == len(figures["startup.ready_s"]["values"])
+    assert all(r >= f for r, f in zip(floor_ready, floor_frame, strict=True))
+    ratios, ready = figures["startup.ratio"]["values"], figures["startup.ready_s"]["values"]
+    assert all(r == pytest.approx(a / f) for r, a, f in zip(ratios, ready, floor_ready, strict=True))
+    # Firehose: the floor is measured in every run beside the app (the ratios are checked above).
+    assert len(figures["firehose.floor_s"]["values"]) == len(figures["firehose.app_s"]["values"])
+    # The machine probe is reported beside each scenario's figures: before and after it.
+    for name, info in quick_run[0]["scenarios"].items():
+        assert figures[f"{name}.machine_probe_ms"]["values"] == info["machine_probe_ms"]
+
+
+def test_the_table_names_the_floors_and_the_probe(quick_run: tuple[dict[str, Any], str]) -> None:
+    stdout = quick_run[1]
+    assert "minimal Textual app" in stdout and "raw httpx floor" in stdout
+    assert stdout.count("machine probe, before and after") == len(SCENARIOS)
