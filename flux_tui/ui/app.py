@@ -72,7 +72,7 @@ class FluxApp(
         (110, "-wide"),
     ]
     # Keys, like slash commands, /help and the palette, come from the one command registry.
-    BINDINGS: ClassVar[list[BindingType]] = list(app_bindings())
+    BINDINGS: ClassVar[list[BindingType]] = [*app_bindings()]
     BINDINGS_FOR_HELP: ClassVar[list[Binding]] = help_bindings()
 
     def __init__(

@@ -1,4 +1,5 @@
-"""Slash commands (table, parsing, completion) and the command palette's provider of app actions."""
+"""Slash commands (parsing, completion, /help), read from the command registry, and the command palette's
+provider of app actions."""
 
 from __future__ import annotations
 
