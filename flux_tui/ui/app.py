@@ -25,6 +25,7 @@ from flux_tui.core.protocols import EventSink, ToolRunner
 from flux_tui.core.secret_values import tool_result_redactor
 from flux_tui.core.transcript import Transcript
 from flux_tui.ui.command_handlers import CommandControl
+from flux_tui.ui.command_registry import app_bindings, help_bindings
 from flux_tui.ui.commands import FluxCommands
 from flux_tui.ui.copying import CopyControl
 from flux_tui.ui.heap import release_collection
@@ -70,20 +71,9 @@ class FluxApp(
         (80, "-medium"),
         (110, "-wide"),
     ]
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel_turn", "Cancel answer"),
-        Binding("ctrl+t", "toggle_inspector", "Tools"),
-        Binding("ctrl+b", "toggle_sidebar", "Cost"),
-        Binding("ctrl+o", "sessions", "Sessions"),
-        Binding("ctrl+l", "clear", "Clear"),
-        Binding("f2", "copy_answer", "Copy answer", show=False),  # /help lists it; the footer is full
-        Binding("f1", "help", "Help"),
-        Binding("ctrl+q", "quit", "Quit", priority=True),  # Textual's own, shown in the footer
-    ]
-    BINDINGS_FOR_HELP: ClassVar[list[Binding]] = [
-        *(b for b in BINDINGS if isinstance(b, Binding)),
-        Binding("ctrl+p", "command_palette", "Command palette"),
-    ]
+    # Keys, like slash commands, /help and the palette, come from the one command registry.
+    BINDINGS: ClassVar[list[BindingType]] = [*app_bindings()]
+    BINDINGS_FOR_HELP: ClassVar[list[Binding]] = help_bindings()
 
     def __init__(
         self,

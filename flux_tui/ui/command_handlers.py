@@ -9,14 +9,8 @@ from typing import TYPE_CHECKING
 from flux_tui.core.budget import BudgetGuard
 from flux_tui.core.instructions import INIT_PROMPT, PROJECT_FILES, instructions_markdown
 from flux_tui.core.ledger import UsageLedger
-from flux_tui.ui.commands import (
-    complete,
-    help_markdown,
-    is_known,
-    parse_slash,
-    unescape_prompt,
-    waits_for_idle,
-)
+from flux_tui.ui.command_registry import BY_NAME, palette_commands
+from flux_tui.ui.commands import complete, help_markdown, parse_slash, unescape_prompt, waits_for_idle
 from flux_tui.ui.mcp_control import mcp_markdown
 from flux_tui.ui.messages import (
     MenuClosed,
@@ -80,40 +74,46 @@ class CommandControl:
     # -- slash commands -----------------------------------------------------------------------------
 
     def run_slash(self: FluxApp, name: str, arg: str) -> None:
-        if not is_known(name):
+        spec = BY_NAME.get(name)
+        if spec is None:
             self.chat.add_notice(f"Unknown command /{name}. Type /help for the list.", "warning")
-            return
-        if name in ("provider", "model") and not arg:
-            current = self.agent.provider
-            choices = self.config.provider_names() if name == "provider" else self.top_bar.models
+        elif spec.handler:
+            getattr(self, spec.handler)(arg)
+        else:
+            getattr(self, f"action_{spec.action}")()
+
+    def provider_command(self: FluxApp, name: str) -> None:
+        if name:
+            self.switch_provider(name)
+        else:
+            current = self.agent.provider.name
             self.chat.add_notice(
-                f"Current {name}: {current.name if name == 'provider' else current.model}. "
-                f"Choose with /{name} NAME: {', '.join(choices)}",
+                f"Current provider: {current}. "
+                f"Choose with /provider NAME: {', '.join(self.config.provider_names())}",
             )
-            return
-        handlers: dict[str, Callable[[], object]] = {
-            "provider": partial(self.switch_provider, arg),
-            "model": partial(self.switch_model, arg),
-            "stats": self.action_stats,
-            "retry": partial(start_retry, self),
-            "continue": partial(start_continue, self),
-            "budget": partial(budget_command, self, self._budget_guard(), arg),
-            "history": self.action_history,
-            "copy": partial(self.copy_command, arg),
-            "init": self.action_init,
-            "mcp": self.action_mcp,
-            "clear": self.action_clear,
-            "sessions": self.action_sessions,
-            "resume": partial(self._resume, arg),
-            "replay": partial(self._replay, arg),
-            "help": self.action_help,
-        }
-        handlers[name]()
+
+    def model_command(self: FluxApp, model: str) -> None:
+        if model:
+            self.switch_model(model)
+        else:
+            current = self.agent.provider.model
+            self.chat.add_notice(
+                f"Current model: {current}. Choose with /model NAME: {', '.join(self.top_bar.models)}"
+            )
+
+    def budget_slash(self: FluxApp, arg: str) -> None:
+        budget_command(self, self._budget_guard(), arg)
+
+    def action_retry(self: FluxApp) -> None:
+        start_retry(self)
+
+    def action_continue(self: FluxApp) -> None:
+        start_continue(self)
 
     def _budget_guard(self: FluxApp) -> BudgetGuard | None:
         return self.reliable_step.budget if self.reliable_step is not None else None
 
-    def _resume(self: FluxApp, session_id: str) -> None:
+    def resume_command(self: FluxApp, session_id: str) -> None:
         wiring = self.session_wiring
         if not session_id:
             self.chat.add_notice("Usage: /resume ID (find the ID with /sessions).", "warning")
@@ -131,7 +131,7 @@ class CommandControl:
                 return
             wiring.open_session(resolved)
 
-    def _replay(self: FluxApp, session_id: str) -> None:
+    def replay_command(self: FluxApp, session_id: str) -> None:
         if not session_id:
             self.chat.add_notice("Usage: /replay ID (find the ID with /sessions).", "warning")
             return
@@ -238,19 +238,7 @@ class CommandControl:
             if model != current.model:
                 title = f"Switch model: {model}"
                 actions.append((title, f"a model of {current.name}", partial(self.switch_model, model)))
-        actions += [
-            ("Toggle tool inspector", "show or hide the tool-call panel", self.action_toggle_inspector),
-            ("Toggle cost sidebar", "show or hide usage and cost", self.action_toggle_sidebar),
-            ("Usage and cost (/stats)", "per provider and model", self.action_stats),
-            ("History (/history)", "the conversation so far, compact", self.action_history),
-            ("Copy last answer (/copy)", "the answer as Markdown, to the clipboard", self.action_copy_answer),
-            ("Clear conversation (/clear)", "screen and history sent to the model", self.action_clear),
-            ("Sessions (/sessions)", "browse, resume and replay saved sessions", self.action_sessions),
-            ("Cancel answer", "stop the answer that is streaming", self.action_cancel_turn),
-            ("Retry (/retry)", "ask again for the answer that failed", partial(start_retry, self)),
-            ("Continue (/continue)", "let the model go on", partial(start_continue, self)),
-            ("MCP servers (/mcp)", "their state and their tools", self.action_mcp),
-            ("Write AGENTS.md (/init)", "the model looks at the workspace", self.action_init),
-            ("Help (/help)", "commands and keys", self.action_help),
-        ]
+        for command in palette_commands():
+            action = getattr(self, f"action_{command.action}")
+            actions.append((command.palette_title, command.palette_hint, action))
         return actions

@@ -1,48 +1,21 @@
-"""Slash commands (table, parsing, completion) and the command palette's provider of app actions."""
+"""Slash commands (parsing, completion, /help), read from the command registry, and the command palette's
+provider of app actions."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from flux_tui.ui.command_registry import BY_NAME, MODELS, PROVIDERS, SESSIONS, SLASH_COMMANDS
 from flux_tui.ui.format import table_cell
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.fuzzy import Matcher
-
-
-@dataclass(frozen=True, slots=True)
-class SlashSpec:
-    name: str
-    args: str  # shown in /help, "" when the command takes none
-    help: str
-    idle: bool = False  # acts on the conversation: refused while an answer streams
-
-
-SLASH_COMMANDS: tuple[SlashSpec, ...] = (
-    SlashSpec("provider", "NAME", "switch provider; the conversation carries over", idle=True),
-    SlashSpec("model", "NAME", "switch model of the current provider", idle=True),
-    SlashSpec("stats", "", "token usage and cost per provider and model"),
-    SlashSpec("mcp", "", "MCP servers, their state and their tools"),
-    SlashSpec("init", "", "have the model look at the workspace and write a first AGENTS.md", idle=True),
-    SlashSpec("history", "", "the conversation so far, compact"),
-    SlashSpec("retry", "", "ask again for the answer that failed or was cut off", idle=True),
-    SlashSpec("continue", "", "let the model go on from its partial answer or the step limit", idle=True),
-    SlashSpec("budget", "[USD|off]", "show spend against the budget; set it (0: every request asks) or off"),
-    SlashSpec("copy", "[code [N]]", "copy the last answer, or its code block N, to the clipboard"),
-    SlashSpec("clear", "", "clear the conversation (screen and history sent to the model)", idle=True),
-    SlashSpec("sessions", "", "browse saved sessions"),
-    SlashSpec("resume", "ID", "continue a saved session (the conversation on screen is replaced)", idle=True),
-    SlashSpec("replay", "ID", "replay a saved session", idle=True),
-    SlashSpec("help", "", "commands and keys"),
-)
-_BY_NAME = {spec.name: spec for spec in SLASH_COMMANDS}
 
 
 def parse_slash(text: str) -> tuple[str, str] | None:
@@ -61,18 +34,11 @@ def unescape_prompt(text: str) -> str:
     return text.strip()[1:] if text.strip().startswith("//") else text
 
 
-def is_known(name: str) -> bool:
-    return name in _BY_NAME
-
-
 def waits_for_idle(name: str, arg: str) -> bool:
     """Whether ``/name arg`` must wait until no answer streams (``/provider`` and ``/model`` without an
     argument only say what is in use)."""
-    spec = _BY_NAME.get(name)
-    return spec is not None and spec.idle and (bool(arg) or name not in ("provider", "model"))
-
-
-SESSION_COMMANDS = ("resume", "replay")  # their argument is a saved session's id
+    spec = BY_NAME.get(name)
+    return spec is not None and spec.idle and (bool(arg) or not spec.bare_reports)
 
 
 def complete(
@@ -92,11 +58,14 @@ def complete(
     if not space:
         matches = [spec for spec in SLASH_COMMANDS if spec.name.startswith(head.lower())]
         return [f"/{spec.name}{' ' if spec.args else ''}" for spec in matches]
-    values: Iterable[str]
-    if head.lower() in SESSION_COMMANDS:
+    spec = BY_NAME.get(head.lower())
+    if spec is None:
+        return []
+    values: Iterable[str] = spec.choices
+    if spec.source == SESSIONS:
         values = sessions()
-    else:
-        values = {"provider": providers, "model": models, "copy": ("code",)}.get(head.lower(), ())
+    elif spec.source:
+        values = {PROVIDERS: providers, MODELS: models}[spec.source]
     needle = arg.strip().lower()
     return [f"/{head} {value}" for value in values if value.lower().startswith(needle)]
 
@@ -104,7 +73,7 @@ def complete(
 def help_markdown(bindings: Iterable[tuple[str, str]]) -> str:
     lines = ["### Commands", "", "| command | what it does |", "|---|---|"]
     for spec in SLASH_COMMANDS:
-        usage = table_cell(f"/{spec.name} {spec.args}".strip())
+        usage = table_cell(spec.usage)
         lines.append(f"| `{usage}` | {table_cell(spec.help)} |")
     lines += ["", "### Keys", "", "| key | action |", "|---|---|"]
     lines += [f"| `{table_cell(key)}` | {table_cell(description)} |" for key, description in bindings]
