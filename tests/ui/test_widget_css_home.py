@@ -1,15 +1,18 @@
 """Each widget owns its look (its ``DEFAULT_CSS``, as Textual's own widgets do); ``app.tcss`` holds only
 the layout of the main screen's areas. The stylesheet must not style a widget of flux-tui, nor what a
-widget's ``DEFAULT_CSS`` styles: a rule there would silently win over the widget's own."""
+widget's ``DEFAULT_CSS`` styles: a rule there would silently win over the widget's own. Screens keep
+theirs in a ``.tcss`` beside them (``CSS_PATH``)."""
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
 import re
+import sys
 from pathlib import Path
 
 from textual.dom import DOMNode
+from textual.screen import Screen
 
 import flux_tui.ui
 
@@ -53,6 +56,17 @@ def test_app_tcss_styles_nothing_a_widget_styles_itself() -> None:
             owned.setdefault(name, cls.__name__)
     clashes = {name: owned[name] for name in named if name in owned}
     assert clashes == {}
+
+
+def test_screens_keep_their_look_in_a_tcss_beside_them() -> None:
+    screens = [cls for cls in _flux_widgets() if issubclass(cls, Screen)]
+    inline = {cls.__name__ for cls in screens if "DEFAULT_CSS" in cls.__dict__ and not cls.__subclasses__()}
+    assert inline == set()  # a base class of screens styles what it gives them in its DEFAULT_CSS
+    for cls in screens:
+        module = Path(sys.modules[cls.__module__].__file__ or "")
+        paths = cls.__dict__.get("CSS_PATH") or []
+        for path in [paths] if isinstance(paths, str | Path) else paths:
+            assert (module.parent / path).is_file(), (cls.__name__, path)
 
 
 def test_the_selector_reader_sees_types_ids_and_classes() -> None:
