@@ -65,7 +65,7 @@ class FluxApp(
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live elsewhere
     TITLE = "flux-tui"
     COMMANDS = App.COMMANDS | {FluxCommands}
-    # The screen's class for its width: the top bar and the footer fit narrower terminals (app.tcss).
+    # The screen's class for its width: the top bar and the footer fit narrower terminals (their DEFAULT_CSS).
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"),
         (80, "-medium"),

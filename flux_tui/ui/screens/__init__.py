@@ -1,4 +1,6 @@
-"""Screens and modal dialogs of flux-tui; each keeps its ``.tcss`` beside it (``CSS_PATH``).
+"""Screens and modal dialogs of flux-tui; each keeps its ``.tcss`` beside it (``CSS_PATH``). A base
+class that styles what it gives its subclasses (``KeyGuardedScreen``'s key hints) uses ``DEFAULT_CSS``,
+which the subclasses inherit, as widgets do.
 
 Names are re-exported lazily so importing one screen module never drags in the others.
 """

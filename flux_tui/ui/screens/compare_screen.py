@@ -67,17 +67,7 @@ class RunColumn(VerticalScroll):
 
 
 class CompareScreen(Screen[None]):
-    DEFAULT_CSS = """
-    CompareScreen { layout: vertical; }
-    CompareScreen #compare-pickers { height: auto; margin: 0 1; }
-    CompareScreen #compare-pickers Select { width: 1fr; }
-    CompareScreen #compare-progress, CompareScreen #compare-targets { padding: 0 1; height: auto; }
-    CompareScreen #compare-columns { height: 1fr; }
-    CompareScreen .compare-column { width: 1fr; border-left: solid $primary-darken-2; padding: 0 1; }
-    CompareScreen .compare-head { text-style: bold; color: $accent; }
-    CompareScreen .compare-turn { text-style: bold; margin-top: 1; }
-    CompareScreen .compare-figures { color: $text-muted; margin-top: 1; }
-    """
+    CSS_PATH = "compare_screen.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back"),
         Binding("a", "add", "Add target"),

@@ -29,17 +29,7 @@ Answer = Literal["trust", "ignore"]
 class TrustScreen(KeyGuardedScreen[Answer]):
     """Modal "trust this folder?"; dismisses with "trust" or "ignore"."""
 
-    DEFAULT_CSS = """
-    TrustScreen { align: center middle; background: $background 60%; }
-    #trust-dialog {
-        width: 100; max-width: 100%; height: auto; max-height: 100%;
-        padding: 0 1; border: thick $warning; background: $surface;
-    }
-    #trust-title { text-style: bold; color: $warning; margin-bottom: 1; }
-    #trust-items { margin-bottom: 1; }
-    #trust-buttons { height: auto; align-horizontal: right; }
-    #trust-buttons Button { margin-left: 1; }
-    """
+    CSS_PATH = "trust.tcss"
     AUTO_FOCUS = "#trust-ignore"
 
     BINDINGS: ClassVar[list[BindingType]] = [

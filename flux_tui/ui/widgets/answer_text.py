@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual.message import Message
 from textual.selection import Selection
@@ -106,14 +107,25 @@ class AnswerText(Widget):
     ``first_write_delay``: how long text waits before the first write (``LATER_CHUNK_DELAY`` for every
     chunk but an answer's first, so a fast stream defers them). ``continued``: the chunk follows another
     one of the same text; it is cut there after a blank line, which each chunk's own rendering trims,
-    so the class ``-continued`` draws it back (a margin in app.tcss): without it, the block opening
+    so the class ``-continued`` draws it back (a margin, below): without it, the block opening
     every chunk after the first, often a heading, sat right under the previous one."""
 
     ALLOW_SELECT = True
 
+    SCOPED_CSS: ClassVar[bool] = False  # the chunk's look in the chat keeps its ``ChatPane`` selectors
     DEFAULT_CSS = """
     AnswerText {
         height: auto;
+    }
+    ChatPane .answer-text {
+        height: auto;
+        margin: 0;
+        padding: 0;
+        background: transparent;
+        color: $text;
+    }
+    ChatPane .answer-text.-continued {
+        margin: 1 0 0 0;  /* the blank line the text was cut at */
     }
     """
 

@@ -1,4 +1,5 @@
-"""The pieces a conversation is made of in the chat pane: prompts, answers, notices, errors.
+"""The pieces a conversation is made of in the chat pane: answers (their text, thinking and tool
+calls), and the lines around them (``chat_lines``: prompts, notices, errors), named here too.
 
 Answer text streams through ``AnswerText`` chunks (see ``answer_text``): throttled writes, never a
 re-render per token, and only the block still streaming is rendered again.
@@ -9,133 +10,66 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.message import Message
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Collapsible, Static
 
-from flux_tui.core.agent_events import AgentEvent, TurnStarted
-from flux_tui.core.wording import counted
-from flux_tui.tools.mentions import split_context
 from flux_tui.ui.beat import next_beat
+from flux_tui.ui.format import clip
 from flux_tui.ui.widgets.answer_text import (
     FIRST_WRITE_DELAY,
     LATER_CHUNK_DELAY,
     AnswerText,
     ChunkSplitter,
 )
+from flux_tui.ui.widgets.chat_lines import (
+    PROMPT_PREVIEW_CHARS,
+    EarlierTurns,
+    NoticeLine,
+    TurnError,
+    UserPrompt,
+    Welcome,
+    preview,
+    unanswered_mark,
+)
 
-PROMPT_PREVIEW_CHARS = 4000  # a huge paste is summarised in the chat; the request carries all of it
-
-
-def preview(text: str, limit: int = PROMPT_PREVIEW_CHARS) -> str:
-    """``text`` cut to ``limit`` characters with a note of what was left out."""
-    if len(text) <= limit:
-        return text
-    rest = text[limit:]
-    more = f"{counted(len(rest), 'more character')}, {counted(rest.count(chr(10)), 'more line')}"
-    return f"{text[:limit]}\n… ({more})"
-
-
-class UserPrompt(Static):
-    """What the user asked (plain text: a prompt is not Markdown to render)."""
-
-    def __init__(self, prompt: str) -> None:
-        typed, attached = split_context(prompt)  # attachments are named, not shown
-        shown = preview(typed) + (f"\n📎 {', '.join(attached)}" if attached else "")
-        super().__init__(Content(shown), classes="user-prompt")
-        self.prompt = prompt
-        self.mark: str | None = None  # why the prompt is not part of the conversation
-
-    def mark_unanswered(self, reason: str, *, sent: bool) -> None:
-        """Nothing answered this prompt: it stays on screen, marked, but the model does not see it."""
-        self.mark = unanswered_mark(reason, sent=sent)
-        self.update(Content.assemble(preview(self.prompt), "\n", (self.mark, "italic")))
-        self.add_class("-unanswered")
-
-
-def unanswered_mark(reason: str, *, sent: bool) -> str:
-    what = f"no answer: {reason}" if sent else "not sent"
-    return f"⊘ {what} — left out of the conversation; /retry sends it again"
-
-
-class Welcome(Static):
-    """The first lines of a new conversation: how to send, stop, get help. Content markup rather than
-    an ``InfoPanel``, whose Markdown widget (and its parser) would cost the first frame 25 ms."""
-
-    def __init__(self, markup: str) -> None:
-        super().__init__(Content.from_markup(markup), classes="info-panel welcome")
-
-
-class EarlierTurns(Static, can_focus=True):
-    """Stands for the older part of a conversation; a click (or Enter) shows the next batch, above
-    what is in view."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "expand", "Show earlier", show=False)]
-
-    class Expand(Message):
-        def __init__(self, fold: EarlierTurns) -> None:
-            super().__init__()
-            self.fold = fold
-
-    def __init__(self, events: list[AgentEvent], turns: int) -> None:
-        super().__init__("", classes="earlier-turns")
-        self.events = events
-        self.turns = turns
-        self.expanding = False  # an unfolding is being laid out
-        self._label()
-
-    def _label(self) -> None:
-        hint = f"click or press Enter to show {'them' if self.turns != 1 else 'it'}"
-        self.update(Content(f"▲ {counted(self.turns, 'earlier exchange')}: {hint}"))
-
-    def add_newer(self, events: list[AgentEvent], turns: int) -> None:
-        """Fold more turns, newer than those held (a live conversation folding its oldest turns)."""
-        self.events.extend(events)
-        self.turns += turns
-        self._label()
-
-    def take_last(self, count: int) -> list[AgentEvent]:
-        """Remove and return the events of the last ``count`` turns held here."""
-        starts = [i for i, event in enumerate(self.events) if isinstance(event, TurnStarted)]
-        cut = starts[-count] if len(starts) > count else 0
-        taken, self.events = self.events[cut:], self.events[:cut]
-        self.turns = max(0, self.turns - count)
-        self._label()
-        return taken
-
-    def on_click(self) -> None:
-        self.action_expand()
-
-    def action_expand(self) -> None:
-        self.post_message(self.Expand(self))
-
-
-class NoticeLine(Static):
-    """A one-line message: retrying, switched provider, refused action..."""
-
-    def __init__(self, text: str, level: str = "info") -> None:
-        super().__init__(Content(text), classes=f"notice -{level}")
-        self.text = text
-        self.level = level
-
-
-class TurnError(Static):
-    """A failed turn: what went wrong and what to do next."""
-
-    def __init__(self, error: str, hint: str | None) -> None:
-        body = Content.assemble(("✖ ", "bold"), (error, "bold"))
-        if hint:
-            body = Content.assemble(body, "\n", hint)
-        super().__init__(body, classes="turn-error")
-        self.error = error
-        self.hint = hint
+__all__ = [
+    "DECISION_NOTES",
+    "PROMPT_PREVIEW_CHARS",
+    "TOOL_NOTE_CHARS",
+    "AssistantAnswer",
+    "EarlierTurns",
+    "NoticeLine",
+    "ThinkingView",
+    "ToolCallLine",
+    "TurnError",
+    "UserPrompt",
+    "Welcome",
+    "preview",
+    "result_first_line",
+    "summarise_input",
+    "unanswered_mark",
+]
 
 
 class ThinkingView(Collapsible):
     """Model reasoning, collapsed by default; its text is refreshed at most once a beat (``beat``)."""
+
+    # Unscoped: the selectors name the chat, so they keep the specificity Collapsible's own rules lose to.
+    SCOPED_CSS: ClassVar[bool] = False
+    DEFAULT_CSS = """
+    ChatPane .thinking {
+        margin: 0;
+        padding: 0;
+        border: none;
+        background: transparent;
+    }
+    ChatPane .thinking .thinking-text {
+        color: $text-muted;
+        text-style: italic;
+    }
+    """
 
     def __init__(self) -> None:
         self._body = Static("", classes="thinking-text", markup=False)
@@ -188,6 +122,24 @@ def summarise_input(data: dict[str, Any], limit: int = 80) -> str:
 class ToolCallLine(Static):
     """A compact trace of one tool call inside an answer (the inspector holds the details)."""
 
+    SCOPED_CSS: ClassVar[bool] = False
+    DEFAULT_CSS = """
+    ChatPane .tool-line {
+        color: $text-muted;
+    }
+    ChatPane .tool-line.-done {
+        color: $success;
+    }
+    ChatPane .tool-line.-failed,
+    ChatPane .tool-line.-denied {
+        color: $error;
+    }
+    ChatPane .tool-line.-cancelled,
+    ChatPane .tool-line.-interrupted {
+        color: $warning;
+    }
+    """
+
     def __init__(self, call_id: str, name: str, data: dict[str, Any], input_error: str | None) -> None:
         super().__init__("", classes="tool-line -pending")
         self.call_id = call_id
@@ -214,6 +166,27 @@ class ToolCallLine(Static):
         self.update(line)
 
 
+DECISION_NOTES = {
+    "approved": "approved",
+    "approved_session": "approved for the session",
+    "yolo": "allowed (yolo)",
+    "denied": "denied",
+    "policy_deny": "denied by policy",
+}
+
+
+TOOL_NOTE_CHARS = 80  # a failed call's result, shown after its line in the chat (the inspector has it all)
+
+
+def result_first_line(result: str) -> str:
+    """The first line of a tool's result, clipped at a word; "…" says when there is more."""
+    lines = [line.strip() for line in result.strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    first = clip(lines[0], TOOL_NOTE_CHARS)
+    return first if len(lines) == 1 or first.endswith("…") else f"{first} …"
+
+
 _STOP_NOTES = {
     "max_tokens": "The answer hit the max_tokens limit and was cut: raise max_tokens or ask to continue.",
     "max_steps": "The turn stopped at the step limit.",
@@ -223,6 +196,31 @@ _STOP_NOTES = {
 
 class AssistantAnswer(Vertical):
     """Everything the assistant produced in one turn, in order: text, thinking, tool calls, notices."""
+
+    SCOPED_CSS: ClassVar[bool] = False
+    DEFAULT_CSS = """
+    ChatPane .answer {
+        layout: vertical;
+        height: auto;
+        margin: 1 0 0 0;
+        padding: 0 0 0 1;
+        border-left: thick $primary 50%;
+    }
+    ChatPane .answer.-cancelled,
+    ChatPane .answer.-incomplete {
+        border-left: thick $warning 60%;
+    }
+    ChatPane .answer.-failed {
+        border-left: thick $error 70%;
+    }
+    ChatPane .answer-header {
+        color: $text-muted;
+        text-style: italic;
+    }
+    ChatPane .answer-placeholder {
+        color: $text-muted;
+    }
+    """
 
     def __init__(self, provider: str, model: str, *, bulk: bool = False) -> None:
         super().__init__(classes="answer")

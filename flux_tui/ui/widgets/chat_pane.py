@@ -28,9 +28,16 @@ from flux_tui.core.agent_events import (
     TurnFinished,
     TurnStarted,
 )
-from flux_tui.ui.format import clip
 from flux_tui.ui.widgets.answer_text import AnswerText
-from flux_tui.ui.widgets.chat_items import AssistantAnswer, EarlierTurns, NoticeLine, UserPrompt, Welcome
+from flux_tui.ui.widgets.chat_items import (
+    DECISION_NOTES,
+    AssistantAnswer,
+    EarlierTurns,
+    NoticeLine,
+    UserPrompt,
+    Welcome,
+    result_first_line,
+)
 from flux_tui.ui.widgets.key_scroll import KeyScrolling
 from flux_tui.ui.widgets.shown_turn import ShownTurn
 
@@ -47,29 +54,22 @@ LIVE_TURNS = 5
 FOLD_AT = 2 * LIVE_TURNS
 
 
-_DECISION_NOTES = {
-    "approved": "approved",
-    "approved_session": "approved for the session",
-    "yolo": "allowed (yolo)",
-    "denied": "denied",
-    "policy_deny": "denied by policy",
-}
-
-
-TOOL_NOTE_CHARS = 80  # a failed call's result, shown after its line in the chat (the inspector has it all)
-
-
-def _first_line(result: str) -> str:
-    """The first line of a tool's result, clipped at a word; "…" says when there is more."""
-    lines = [line.strip() for line in result.strip().splitlines() if line.strip()]
-    if not lines:
-        return ""
-    first = clip(lines[0], TOOL_NOTE_CHARS)
-    return first if len(lines) == 1 or first.endswith("…") else f"{first} …"
-
-
 class ChatPane(KeyScrolling, VerticalScroll, can_focus=True):
     """Prompts, streamed answers, tool-call traces, notices and local info panels."""
+
+    # Not `layout: stream`: in Textual 8 it keeps a container child's old height when a later sibling
+    # asks for layout in the same frame (an answer then showed only its header).
+    DEFAULT_CSS = """
+    ChatPane {
+        layout: vertical;
+        height: 1fr;
+        padding: 0 1 0 1;
+        scrollbar-size-vertical: 1;
+    }
+    ChatPane:focus {
+        background-tint: $foreground 2%;
+    }
+    """
 
     def __init__(self, *, id: str | None = "chat") -> None:
         super().__init__(id=id)
@@ -341,7 +341,7 @@ class ChatPane(KeyScrolling, VerticalScroll, can_focus=True):
 
     def _on_tool_decided(self, event: ToolCallDecided) -> None:
         if self.current is not None and event.decision != "auto":
-            note = _DECISION_NOTES.get(event.decision, event.decision)
+            note = DECISION_NOTES.get(event.decision, event.decision)
             if event.reason:
                 note = f"{note}: {event.reason}"
             status = "denied" if event.decision in ("denied", "policy_deny") else "pending"
@@ -353,7 +353,7 @@ class ChatPane(KeyScrolling, VerticalScroll, can_focus=True):
 
     def _on_tool_finished(self, event: ToolCallFinished) -> None:
         if self.current is not None:
-            note = _first_line(event.result) if event.status in ("failed", "denied") else ""
+            note = result_first_line(event.result) if event.status in ("failed", "denied") else ""
             self.current.set_tool_status(event.call_id, event.status, note)
 
     def _on_notice(self, event: Notice) -> None:

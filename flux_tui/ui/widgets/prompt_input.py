@@ -46,6 +46,14 @@ def clean_paste(text: str) -> str:
 class SuggestionBar(Static):
     """Completion candidates of the slash command being typed; the highlighted one is what Tab takes."""
 
+    DEFAULT_CSS = """
+    SuggestionBar {
+        height: 1;
+        padding: 0 2;
+        color: $text-muted;
+    }
+    """
+
     def show(self, candidates: list[str], index: int) -> None:
         if not candidates:
             self.display = False
@@ -63,6 +71,19 @@ class SuggestionBar(Static):
 
 class PromptInput(TextArea):
     """A multi-line prompt editor that posts ``PromptSubmitted`` on Enter."""
+
+    DEFAULT_CSS = """
+    PromptInput {
+        height: auto;
+        min-height: 3;
+        max-height: 12;
+        border: round $primary-darken-1;
+        padding: 0 1;
+    }
+    PromptInput:focus {
+        border: round $accent;
+    }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+j,shift+enter,alt+enter", "newline", "Newline", show=True, key_display="^j"),

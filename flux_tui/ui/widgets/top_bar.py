@@ -7,6 +7,8 @@ that draw what a closed menu draws; the real menus replace them right after it.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -64,6 +66,77 @@ class MenuFace(Static):
 class TopBar(Horizontal):
     """Menus post ``ProviderChosen`` / ``ModelChosen`` when the user picks; the app decides and then
     calls ``show_provider`` / ``set_models`` to reflect what actually happened."""
+
+    # Unscoped: the narrower layouts are classes of the screen (-medium: 80 to 109 columns, -narrow:
+    # under 80), which a scoped rule could not name; the bar's id gives its rules the specificity
+    # that beats Select's own.
+    SCOPED_CSS: ClassVar[bool] = False
+    DEFAULT_CSS = """
+    #top-bar {
+        dock: top;
+        height: 1;
+        background: $panel;
+        padding: 0 1;
+    }
+    #top-bar #brand {
+        text-style: bold;
+        color: $accent;
+        margin-right: 2;
+    }
+    #top-bar .menu-label {
+        color: $text-muted;
+        margin-right: 1;
+    }
+    #top-bar .menu {
+        width: 30;
+        margin-right: 2;
+    }
+    #top-bar #model-select, #top-bar #model-face {
+        width: 36;
+    }
+    #top-bar MenuFace {
+        background: $surface;
+        color: $foreground;
+    }
+    /* Textual's focused compact Select is a 5% tint of $surface on $panel: next to invisible. */
+    #top-bar Select:focus > SelectCurrent {
+        background: $primary;
+        color: $text;
+    }
+    #top-bar Select:focus > SelectCurrent .arrow {
+        color: $text;
+    }
+    #top-bar #status {
+        width: 1fr;
+        text-align: right;
+        color: $warning;
+    }
+
+    /* Narrower terminals: the menus lose their labels and narrow. */
+    Screen.-medium #top-bar .menu-label,
+    Screen.-narrow #top-bar .menu-label {
+        display: none;
+    }
+    Screen.-medium #top-bar .menu {
+        width: 24;
+    }
+    Screen.-medium #top-bar #model-select, Screen.-medium #top-bar #model-face {
+        width: 30;
+    }
+    Screen.-narrow #top-bar #brand {
+        margin-right: 1;
+    }
+    Screen.-narrow #top-bar .menu {
+        width: 1fr;
+        margin-right: 1;
+    }
+    Screen.-narrow #top-bar #model-select, Screen.-narrow #top-bar #model-face {
+        width: 2fr;
+    }
+    Screen.-narrow #top-bar #status {
+        width: 12;
+    }
+    """
 
     def __init__(
         self,
