@@ -5,7 +5,8 @@ from __future__ import annotations
 from test_inspector_sidebar_inspector import InspectorHost, _detail
 
 from flux_tui.core.agent_events import ToolCallDecided, ToolCallProposed
-from flux_tui.ui.widgets.tool_inspector import UNASKED_DENIAL, ToolInspector
+from flux_tui.ui.widgets.tool_call_record import UNASKED_DENIAL
+from flux_tui.ui.widgets.tool_inspector import ToolInspector
 
 
 async def test_a_denial_nobody_made_is_not_said_to_be_the_users() -> None:

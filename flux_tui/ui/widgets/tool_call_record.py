@@ -1,13 +1,15 @@
-"""What the inspector knows about one tool call, folded from its events, and how a status is drawn."""
+"""What the inspector knows about one tool call, folded from its events, and how it is drawn in words."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from rich.text import Text
 
 from flux_tui.core.agent_events import Decision, ToolStatus
+from flux_tui.ui.format import duration
 
 STATUS_STYLES: dict[str, str] = {
     "pending": "bold yellow",
@@ -55,3 +57,40 @@ class ToolCallRecord:
 
 def status_text(status: str) -> Text:
     return Text(status, style=STATUS_STYLES.get(status, ""))
+
+
+DECISION_TEXT: dict[str, str] = {
+    "auto": "allowed by policy (no prompt)",
+    "approved": "approved once",
+    "approved_session": "approved for the rest of the session",
+    "denied": "denied by the user",
+    "yolo": "allowed (--yolo)",
+    "policy_deny": "denied by policy",
+}
+UNASKED_DENIAL = "denied: nobody could be asked"
+
+
+def call_header(record: ToolCallRecord, *, cost: str | None, redact: Callable[[str], str]) -> Text:
+    """The detail pane's first lines for ``record``: number, name, status, duration, id, cost, approval."""
+    text = Text()
+    text.append(f"#{record.index} ", style="dim")
+    text.append(record.name, style="bold")
+    text.append("  ")
+    text.append_text(status_text(record.status))
+    if record.duration:
+        text.append(f"  {duration(record.duration)}", style="dim")
+    text.append(f"\nid {record.call_id}", style="dim")
+    if cost:
+        text.append("\nCost: ", style="bold").append(cost)
+    if record.decision is not None:
+        text.append("\nApproval: ", style="bold")
+        denied = record.decision in ("denied", "policy_deny")
+        label = DECISION_TEXT.get(record.decision, record.decision)
+        if record.decision == "denied" and not record.by_user:
+            label = UNASKED_DENIAL
+        text.append(label, style="red" if denied else "")
+        if record.reason:
+            text.append(f" — {redact(record.reason)}", style="italic")
+    elif record.status == "pending":
+        text.append("\nApproval: waiting", style="yellow")
+    return text

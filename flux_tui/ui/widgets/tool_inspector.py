@@ -38,17 +38,8 @@ from flux_tui.core.redact import Redactor
 from flux_tui.ui import format as fmt
 from flux_tui.ui.theme_colors import code_theme
 from flux_tui.ui.widgets.key_scroll import KeyScroll
-from flux_tui.ui.widgets.tool_call_record import RESULT_LIMIT, ToolCallRecord, status_text
+from flux_tui.ui.widgets.tool_call_record import RESULT_LIMIT, ToolCallRecord, call_header, status_text
 
-DECISION_TEXT: dict[str, str] = {
-    "auto": "allowed by policy (no prompt)",
-    "approved": "approved once",
-    "approved_session": "approved for the rest of the session",
-    "denied": "denied by the user",
-    "yolo": "allowed (--yolo)",
-    "policy_deny": "denied by policy",
-}
-UNASKED_DENIAL = "denied: nobody could be asked"
 
 class ToolInspector(Widget, can_focus=False):
     """Table of the session's tool calls plus the selected call's arguments, decision, result and diff."""
@@ -360,29 +351,8 @@ class ToolInspector(Widget, can_focus=False):
         body.update("" if content is None else content)
 
     def _header(self, record: ToolCallRecord) -> Text:
-        text = Text()
-        text.append(f"#{record.index} ", style="dim")
-        text.append(record.name, style="bold")
-        text.append("  ")
-        text.append_text(status_text(record.status))
-        if record.duration:
-            text.append(f"  {fmt.duration(record.duration)}", style="dim")
-        text.append(f"\nid {record.call_id}", style="dim")
         cost = self.attribution.cost_line(record.call_id)
-        if cost:
-            text.append("\nCost: ", style="bold").append(cost)
-        if record.decision is not None:
-            text.append("\nApproval: ", style="bold")
-            denied = record.decision in ("denied", "policy_deny")
-            label = DECISION_TEXT.get(record.decision, record.decision)
-            if record.decision == "denied" and not record.by_user:
-                label = UNASKED_DENIAL
-            text.append(label, style="red" if denied else "")
-            if record.reason:
-                text.append(f" — {self.redactor.redact_text(record.reason)}", style="italic")
-        elif record.status == "pending":
-            text.append("\nApproval: waiting", style="yellow")
-        return text
+        return call_header(record, cost=cost, redact=self.redactor.redact_text)
 
     def _args_renderable(self, record: ToolCallRecord) -> RenderableType:
         if record.input_error:
