@@ -17,6 +17,7 @@ from pathlib import Path
 from flux_tui.core.wording import counted
 from flux_tui.tools.jail import ToolError, Workspace
 from flux_tui.tools.secret_files import SecretFiles
+from flux_tui.tools.special import open_regular
 
 MAX_ATTACH_BYTES = 48_000  # per file: about 12k tokens
 MAX_LISTING = 300  # entries of a directory's listing
@@ -58,8 +59,9 @@ def _candidates(raw: str) -> list[str]:
     return out
 
 
-def _read_file(real: Path) -> tuple[str, str | None]:
-    with real.open("rb") as handle:
+def _read_file(real: Path, shown: str) -> tuple[str, str | None]:
+    """The start of a regular file (a pipe or a device is refused without waiting on it)."""
+    with open_regular(real, shown) as (handle, st):
         data = handle.read(MAX_ATTACH_BYTES + 1)
     if b"\x00" in data[:8192]:
         return "", "binary file: not attached"
@@ -68,7 +70,7 @@ def _read_file(real: Path) -> tuple[str, str | None]:
     if not cut:
         return text, None
     text = text.rsplit("\n", 1)[0] if "\n" in text else text
-    size = real.stat().st_size
+    size = st.st_size
     lines = text.count("\n") + 1
     note = f"cut after {lines:,} lines ({MAX_ATTACH_BYTES:,} of {size:,} bytes); read_file can read the rest"
     return f"{text}\n[… {note}]", note
@@ -123,7 +125,10 @@ def expand_mentions(
                     ask = "Ask the assistant to read it (that asks first)."
                     expanded.refused.append(f"@{candidate} not attached: {reason}. {ask}")
                     break
-                body, note = _read_file(real)
+                body, note = _read_file(real, shown)
+            except ToolError as exc:
+                expanded.refused.append(f"@{candidate} not attached: {exc}")
+                break
             except OSError as exc:
                 expanded.refused.append(f"@{candidate} not attached: {exc.strerror or exc}")
                 break
