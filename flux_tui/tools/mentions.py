@@ -9,6 +9,7 @@ e-mail address). ``split_context`` gives back what was typed and what was attach
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from dataclasses import dataclass, field
@@ -57,6 +58,11 @@ def _candidates(raw: str) -> list[str]:
     if stripped and stripped != raw:
         out.append(stripped)
     return out
+
+
+def _attr(value: str) -> str:
+    """``value`` as an XML attribute: quotes and ``&<>`` escaped, so the model reads the exact command."""
+    return html.escape(value, quote=True)
 
 
 def _read_file(real: Path, shown: str) -> tuple[str, str | None]:
@@ -118,7 +124,7 @@ def expand_mentions(
                     body, note = _listing(real, workspace)
                     shown = shown.rstrip("/") + "/"
                     expanded.attached.append(Attachment(candidate, shown, "directory", note))
-                    blocks.append(f'<directory path="{shown}">\n{body}\n</directory>')
+                    blocks.append(f'<directory path="{_attr(shown)}">\n{body}\n</directory>')
                     break
                 reason = secret_files.reason(shown)
                 if reason:
@@ -135,12 +141,11 @@ def expand_mentions(
             expanded.attached.append(Attachment(candidate, shown, "file", note))
             if body or not note:
                 end = "" if body.endswith("\n") else "\n"
-                blocks.append(f'<file path="{shown}">\n{body}{end}</file>')
+                blocks.append(f'<file path="{_attr(shown)}">\n{body}{end}</file>')
             break
     for item in shell or []:
-        line = item.command.replace('"', "'")
         expanded.attached.append(Attachment(item.command, item.command, "command"))
-        blocks.append(f'<command line="{line}">\n{item.output}\n</command>')
+        blocks.append(f'<command line="{_attr(item.command)}">\n{item.output}\n</command>')
     if blocks:
         expanded.text = prompt + CONTEXT_OPEN + "\n".join(blocks) + "\n" + CONTEXT_CLOSE
     return expanded
@@ -151,7 +156,8 @@ def split_context(prompt: str) -> tuple[str, list[str]]:
     head, sep, tail = prompt.partition(CONTEXT_OPEN)
     if not sep or not tail.rstrip().endswith(CONTEXT_CLOSE):
         return prompt, []
-    names = [("!" if kind == "command" else "") + name for kind, name in _ATTACHED_NAME.findall(tail)]
+    found = _ATTACHED_NAME.findall(tail)
+    names = [("!" if kind == "command" else "") + html.unescape(name) for kind, name in found]
     return head, names
 
 

@@ -51,10 +51,12 @@ def run_shell(app: FluxApp, command: str) -> None:
 
 
 async def _run(app: FluxApp, tool: Any, command: str) -> None:
+    from flux_tui.core.terminal_text import terminal_safe
     from flux_tui.tools.mentions import ShellOutput
 
     outcome = await tool.run({"command": command}, None)
-    output = app.agent.redactor.redact_text(outcome.content)
+    # Colours and cursor moves mean nothing in the chat or to the model: only the text is kept.
+    output = terminal_safe(app.agent.redactor.redact_text(outcome.content))
     fence = "````" if "```" in output else "```"
     shown = f"{fence}\n$ {command}\n{output}\n{fence}\n\n*Goes with your next prompt.*"
     app.chat.add_info(shown, classes="shell")
