@@ -13,6 +13,7 @@ from flux_tui.ui.commands import (
     complete,
     help_markdown,
     is_known,
+    parse_shell,
     parse_slash,
     unescape_prompt,
     waits_for_idle,
@@ -45,14 +46,14 @@ class CommandControl:
 
     def on_prompt_submitted(self: FluxApp, message: PromptSubmitted) -> None:
         command = parse_slash(message.text)
-        shell = command is None and message.text.lstrip().startswith("!")
-        if self.turn_running and (waits_for_idle(*command) if command is not None else not shell):
+        shell = parse_shell(message.text) if command is None else None
+        if self.turn_running and (waits_for_idle(*command) if command is not None else shell is None):
             self.chat.add_notice(KEPT_MESSAGE, "warning")
             self.prompt_input.give_back(message.raw)
         elif command is not None:
             self.run_slash(*command)
-        elif shell:
-            run_shell(self, message.text.lstrip()[1:])
+        elif shell is not None:
+            run_shell(self, shell)
         else:
             prompt = clean_prompt(self, unescape_prompt(message.text))
             self.send_prompt(prompt_with_context(self, prompt))
