@@ -25,7 +25,11 @@ MAX_LISTING = 300  # entries of a directory's listing
 MAX_COMPLETIONS = 40
 CONTEXT_OPEN = "\n\n<context>\n"
 CONTEXT_CLOSE = "</context>"
-_MENTION = re.compile(r"(?<![\w@/])@([^\s@`'\"<>]+)")
+# ``@path``, or ``@"path with spaces"`` (quoted: taken as it is, never trimmed of punctuation).
+_MENTION = re.compile(r"(?<![\w@/])@(?:\"([^\"\n]+)\"|([^\s@`'\"<>]+))")
+# The ``@path`` being typed at the end of the prompt: unquoted, or quoted (closed or not, so Tab goes on
+# into a quoted folder).
+_TYPING = re.compile(r"(?:^|\s)@(?:\"([^\"\n]*?)\"?|([^\s@\"]*))$")
 _TRAILING = ".,;:!?)]}"
 _ATTACHED_NAME = re.compile(r'^<(file|directory|command) (?:path|line)="([^"]*)"', re.MULTILINE)
 
@@ -58,6 +62,23 @@ def _candidates(raw: str) -> list[str]:
     if stripped and stripped != raw:
         out.append(stripped)
     return out
+
+
+def _missing(raw: str, quoted: bool, workspace: Workspace) -> str | None:
+    """What to say about a mention that names no file: a quoted one is meant as a path; an unquoted
+    one is said only when it is the start of a name with a space (any other ``@word`` is plain text)."""
+    if quoted:
+        return f'@"{raw}" not attached: no such file or directory in the workspace'
+    folder, _, stem = raw.rpartition("/")
+    try:
+        names = [entry.name for entry in os.scandir(workspace.resolve(folder or "."))]
+    except (ToolError, OSError):
+        return None
+    spaced = sorted(name for name in names if name.startswith(stem + " "))
+    if not spaced:
+        return None
+    path = f"{folder}/{spaced[0]}" if folder else spaced[0]
+    return f'@{raw} attaches nothing: a name with spaces goes in quotes, as @"{path}"'
 
 
 def _attr(value: str) -> str:
@@ -104,8 +125,8 @@ def expand_mentions(
     blocks: list[str] = []
     seen: set[Path] = set()
     for match in _MENTION.finditer(prompt):
-        raw = match.group(1)
-        for candidate in _candidates(raw):
+        quoted, raw = match.group(1) is not None, match.group(1) or match.group(2)
+        for candidate in [raw] if quoted else _candidates(raw):
             try:
                 real = workspace.resolve(candidate)
             except ToolError as exc:
@@ -143,6 +164,10 @@ def expand_mentions(
                 end = "" if body.endswith("\n") else "\n"
                 blocks.append(f'<file path="{_attr(shown)}">\n{body}{end}</file>')
             break
+        else:
+            missing = _missing(raw, quoted, workspace)
+            if missing:
+                expanded.refused.append(missing)
     for item in shell or []:
         expanded.attached.append(Attachment(item.command, item.command, "command"))
         blocks.append(f'<command line="{_attr(item.command)}">\n{item.output}\n</command>')
@@ -163,10 +188,11 @@ def split_context(prompt: str) -> tuple[str, list[str]]:
 
 def complete_mention(text: str, workspace: Workspace) -> list[str]:
     """Whole-prompt completions of an ``@path`` being typed at the end of ``text`` (Tab)."""
-    match = re.search(r"(?:^|\s)@([^\s@]*)$", text)
+    match = _TYPING.search(text)
     if match is None:
         return []
-    partial = match.group(1)
+    quoted = match.group(1) is not None
+    partial = match.group(1) if quoted else match.group(2)
     folder, _, stem = partial.rpartition("/")
     try:
         base = workspace.resolve(folder or ".")
@@ -179,5 +205,12 @@ def complete_mention(text: str, workspace: Workspace) -> list[str]:
         for entry in entries
         if entry.name.startswith(stem) and (hidden or not entry.name.startswith("."))
     )
-    prefix = text[: match.start(1)] + (f"{folder}/" if folder else "")
-    return [prefix + name for name in names[:MAX_COMPLETIONS]]
+    start = match.start(1) - 2 if quoted else match.start(2) - 1  # where the @ is
+    out = []
+    for name in names[:MAX_COMPLETIONS]:
+        path = f"{folder}/{name}" if folder else name
+        if quoted or " " in path:  # quoted, so the mention attaches
+            out.append(f'{text[:start]}@"{path}"')
+        else:
+            out.append(f"{text[:start]}@{path}")
+    return out
