@@ -15,23 +15,23 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flux_tui.core.attachments import CONTEXT_CLOSE, CONTEXT_OPEN, split_context
 from flux_tui.core.wording import counted
 from flux_tui.tools.jail import ToolError, Workspace
 from flux_tui.tools.secret_files import SecretFiles
 from flux_tui.tools.special import open_regular
 
+__all__ = ["Attachment", "Expanded", "ShellOutput", "complete_mention", "expand_mentions", "split_context"]
+
 MAX_ATTACH_BYTES = 48_000  # per file: about 12k tokens
 MAX_LISTING = 300  # entries of a directory's listing
 MAX_COMPLETIONS = 40
-CONTEXT_OPEN = "\n\n<context>\n"
-CONTEXT_CLOSE = "</context>"
 # ``@path``, or ``@"path with spaces"`` (quoted: taken as it is, never trimmed of punctuation).
 _MENTION = re.compile(r"(?<![\w@/])@(?:\"([^\"\n]+)\"|([^\s@`'\"<>]+))")
 # The ``@path`` being typed at the end of the prompt: unquoted, or quoted (closed or not, so Tab goes on
 # into a quoted folder).
 _TYPING = re.compile(r"(?:^|\s)@(?:\"([^\"\n]*?)\"?|([^\s@\"]*))$")
 _TRAILING = ".,;:!?)]}"
-_ATTACHED_NAME = re.compile(r'^<(file|directory|command) (?:path|line)="([^"]*)"', re.MULTILINE)
 
 
 @dataclass(slots=True)
@@ -174,16 +174,6 @@ def expand_mentions(
     if blocks:
         expanded.text = prompt + CONTEXT_OPEN + "\n".join(blocks) + "\n" + CONTEXT_CLOSE
     return expanded
-
-
-def split_context(prompt: str) -> tuple[str, list[str]]:
-    """(what the user typed, the names of what was attached) of a prompt ``expand_mentions`` made."""
-    head, sep, tail = prompt.partition(CONTEXT_OPEN)
-    if not sep or not tail.rstrip().endswith(CONTEXT_CLOSE):
-        return prompt, []
-    found = _ATTACHED_NAME.findall(tail)
-    names = [("!" if kind == "command" else "") + html.unescape(name) for kind, name in found]
-    return head, names
 
 
 def complete_mention(text: str, workspace: Workspace) -> list[str]:

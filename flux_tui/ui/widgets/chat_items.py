@@ -17,8 +17,8 @@ from textual.widget import AwaitMount, Widget
 from textual.widgets import Collapsible, Static
 
 from flux_tui.core.agent_events import AgentEvent, TurnStarted
+from flux_tui.core.attachments import attached_line, split_context
 from flux_tui.core.wording import counted
-from flux_tui.tools.mentions import split_context
 from flux_tui.ui.beat import next_beat
 from flux_tui.ui.widgets.answer_text import (
     FIRST_WRITE_DELAY,
@@ -44,15 +44,15 @@ class UserPrompt(Static):
 
     def __init__(self, prompt: str) -> None:
         typed, attached = split_context(prompt)  # attachments are named, not shown
-        shown = preview(typed) + (f"\n📎 {', '.join(attached)}" if attached else "")
-        super().__init__(Content(shown), classes="user-prompt")
+        self.shown = preview(typed) + (f"\n{attached_line(attached)}" if attached else "")
+        super().__init__(Content(self.shown), classes="user-prompt")
         self.prompt = prompt
         self.mark: str | None = None  # why the prompt is not part of the conversation
 
     def mark_unanswered(self, reason: str, *, sent: bool) -> None:
         """Nothing answered this prompt: it stays on screen, marked, but the model does not see it."""
         self.mark = unanswered_mark(reason, sent=sent)
-        self.update(Content.assemble(preview(self.prompt), "\n", (self.mark, "italic")))
+        self.update(Content.assemble(self.shown, "\n", (self.mark, "italic")))
         self.add_class("-unanswered")
 
 
