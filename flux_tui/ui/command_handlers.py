@@ -28,7 +28,7 @@ from flux_tui.ui.messages import (
     StartReplay,
 )
 from flux_tui.ui.prompt_context import completions as mention_completions
-from flux_tui.ui.prompt_context import prompt_with_context, run_shell, shell_running
+from flux_tui.ui.prompt_context import context_busy, run_shell, send_with_context
 from flux_tui.ui.reliability import budget_command, clean_prompt, start_continue, start_retry
 from flux_tui.ui.reports import history_markdown, stats_markdown
 from flux_tui.ui.turns import KEPT_MESSAGE
@@ -47,14 +47,13 @@ class CommandControl:
     def on_prompt_submitted(self: FluxApp, message: PromptSubmitted) -> None:
         command = parse_slash(message.text)
         shell = parse_shell(message.text) if command is None else None
-        running = shell_running(self) if command is None else None
+        busy = context_busy(self) if command is None else None
         if self.turn_running and (waits_for_idle(*command) if command is not None else shell is None):
             self.chat.add_notice(KEPT_MESSAGE, "warning")
             self.prompt_input.give_back(message.raw)
-        elif running is not None:
-            # Its output goes with the next prompt: a prompt sent now would go without it.
-            notice = f"!{running} is still running (Esc stops it); your prompt is kept."
-            self.chat.add_notice(notice, "warning")
+        elif busy is not None:
+            # A command's output goes with the next prompt: a prompt sent now would go without it.
+            self.chat.add_notice(busy, "warning")
             self.prompt_input.give_back(message.raw)
         elif command is not None:
             self.run_slash(*command)
@@ -62,7 +61,7 @@ class CommandControl:
             run_shell(self, shell)
         else:
             prompt = clean_prompt(self, unescape_prompt(message.text))
-            self.send_prompt(prompt_with_context(self, prompt))
+            send_with_context(self, prompt)
 
     def completions(self: FluxApp, text: str) -> list[str]:
         if not text.startswith("/"):

@@ -8,12 +8,33 @@ from typing import TYPE_CHECKING, Any
 
 # The tools (and their search engines) load with the first prompt, not with the app.
 if TYPE_CHECKING:
-    from flux_tui.tools.mentions import ShellOutput
+    from flux_tui.tools.mentions import Expanded, ShellOutput
     from flux_tui.ui.app import FluxApp
 
 
 def _ctx(app: FluxApp) -> Any:
     return getattr(app.agent.tools, "ctx", None)
+
+
+ATTACH_GROUP = "attach"
+
+
+def send_with_context(app: FluxApp, prompt: str) -> None:
+    """Send ``prompt`` with its attachments: files are read in a thread (a large file or a slow disk
+    does not stall the UI), a prompt without ``@`` at once."""
+    if "@" not in prompt or _ctx(app) is None:
+        app.send_prompt(prompt_with_context(app, prompt))
+        return
+    app.run_worker(_send_attached(app, prompt), group=ATTACH_GROUP)
+
+
+async def _send_attached(app: FluxApp, prompt: str) -> None:
+    from flux_tui.tools.mentions import expand_mentions
+
+    ctx = _ctx(app)
+    pending: list[ShellOutput] = getattr(app, "pending_shell", [])
+    expanded = await asyncio.to_thread(expand_mentions, prompt, ctx.workspace, ctx.secret_files, pending)
+    app.send_prompt(_with_expanded(app, prompt, expanded))
 
 
 def prompt_with_context(app: FluxApp, prompt: str) -> str:
@@ -24,7 +45,11 @@ def prompt_with_context(app: FluxApp, prompt: str) -> str:
     if ctx is None:
         return prompt
     pending: list[ShellOutput] = getattr(app, "pending_shell", [])
-    expanded = expand_mentions(prompt, ctx.workspace, ctx.secret_files, pending)
+    return _with_expanded(app, prompt, expand_mentions(prompt, ctx.workspace, ctx.secret_files, pending))
+
+
+def _with_expanded(app: FluxApp, prompt: str, expanded: Expanded) -> str:
+    """The prompt to send, once its context is read: notices for what was not attached or was cut."""
     app.pending_shell = []
     for message in expanded.refused:
         app.chat.add_notice(message, "warning")
@@ -46,6 +71,17 @@ def shell_running(app: FluxApp) -> str | None:
     for worker in app.workers:
         if worker.group == SHELL_GROUP and not worker.is_finished:
             return worker.name
+    return None
+
+
+def context_busy(app: FluxApp) -> str | None:
+    """Why a prompt cannot be sent now (a ``!command`` runs, or the last prompt's files are being
+    read), or None."""
+    running = shell_running(app)
+    if running is not None:
+        return f"!{running} is still running (Esc stops it); your prompt is kept."
+    if any(worker.group == ATTACH_GROUP and not worker.is_finished for worker in app.workers):
+        return "The last prompt's files are still being read; your prompt is kept."
     return None
 
 
