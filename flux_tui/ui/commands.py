@@ -131,7 +131,8 @@ def help_markdown(bindings: Iterable[tuple[str, str]]) -> str:
         "Esc back to the prompt (typing goes to the prompt too).",
         "",
         "`@path` attaches a file of the workspace (a directory: its listing). `!command` runs a shell "
-        "command in the workspace without asking the model; its output goes with your next prompt. "
+        "command in the workspace without asking the model (Esc stops it); its output goes with your next "
+        "prompt, which waits for it. "
         "Only a prompt of one line is a command, never one starting with `![` (a Markdown image).",
         "",
         "Drag the mouse over an answer to select it, ctrl+c copies the selection (shift+drag uses the "
