@@ -20,6 +20,7 @@ from flux_tui.core.agent_events import (
     TurnStarted,
     UsageReported,
 )
+from flux_tui.core.attachments import prompt_as_typed, split_context
 from flux_tui.core.redact import Redactor
 
 from .codec import decode_row
@@ -104,13 +105,15 @@ def summarise(events: Iterable[AgentEvent]) -> Summary:
             if event.prompt.strip():
                 out.turns += 1
                 if out.title is None:
-                    out.title = title_from_prompt(event.prompt)
+                    out.title = title_from_prompt(split_context(event.prompt)[0])
             model_used(event.provider, event.model, event.ts)
         elif isinstance(event, MessageCommitted):
             role = str(event.message.get("role") or "")
             message_id = str(event.message.get("id") or "")
             if message_id and role in ("user", "assistant"):
-                out.messages.append((message_id, role, message_text(event.message)))
+                text = message_text(event.message)
+                # The index holds what was typed and the attachments' names, not their contents.
+                out.messages.append((message_id, role, prompt_as_typed(text) if role == "user" else text))
     return out
 
 

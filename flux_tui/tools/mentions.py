@@ -9,23 +9,29 @@ e-mail address). ``split_context`` gives back what was typed and what was attach
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flux_tui.core.attachments import CONTEXT_CLOSE, CONTEXT_OPEN, split_context
 from flux_tui.core.wording import counted
 from flux_tui.tools.jail import ToolError, Workspace
 from flux_tui.tools.secret_files import SecretFiles
+from flux_tui.tools.special import open_regular
+
+__all__ = ["Attachment", "Expanded", "ShellOutput", "complete_mention", "expand_mentions", "split_context"]
 
 MAX_ATTACH_BYTES = 48_000  # per file: about 12k tokens
 MAX_LISTING = 300  # entries of a directory's listing
 MAX_COMPLETIONS = 40
-CONTEXT_OPEN = "\n\n<context>\n"
-CONTEXT_CLOSE = "</context>"
-_MENTION = re.compile(r"(?<![\w@/])@([^\s@`'\"<>]+)")
+# ``@path``, or ``@"path with spaces"`` (quoted: taken as it is, never trimmed of punctuation).
+_MENTION = re.compile(r"(?<![\w@/])@(?:\"([^\"\n]+)\"|([^\s@`'\"<>]+))")
+# The ``@path`` being typed at the end of the prompt: unquoted, or quoted (closed or not, so Tab goes on
+# into a quoted folder).
+_TYPING = re.compile(r"(?:^|\s)@(?:\"([^\"\n]*?)\"?|([^\s@\"]*))$")
 _TRAILING = ".,;:!?)]}"
-_ATTACHED_NAME = re.compile(r'^<(file|directory|command) (?:path|line)="([^"]*)"', re.MULTILINE)
 
 
 @dataclass(slots=True)
@@ -58,8 +64,31 @@ def _candidates(raw: str) -> list[str]:
     return out
 
 
-def _read_file(real: Path) -> tuple[str, str | None]:
-    with real.open("rb") as handle:
+def _missing(raw: str, quoted: bool, workspace: Workspace) -> str | None:
+    """What to say about a mention that names no file: a quoted one is meant as a path; an unquoted
+    one is said only when it is the start of a name with a space (any other ``@word`` is plain text)."""
+    if quoted:
+        return f'@"{raw}" not attached: no such file or directory in the workspace'
+    folder, _, stem = raw.rpartition("/")
+    try:
+        names = [entry.name for entry in os.scandir(workspace.resolve(folder or "."))]
+    except (ToolError, OSError):
+        return None
+    spaced = sorted(name for name in names if name.startswith(stem + " "))
+    if not spaced:
+        return None
+    path = f"{folder}/{spaced[0]}" if folder else spaced[0]
+    return f'@{raw} attaches nothing: a name with spaces goes in quotes, as @"{path}"'
+
+
+def _attr(value: str) -> str:
+    """``value`` as an XML attribute: quotes and ``&<>`` escaped, so the model reads the exact command."""
+    return html.escape(value, quote=True)
+
+
+def _read_file(real: Path, shown: str) -> tuple[str, str | None]:
+    """The start of a regular file (a pipe or a device is refused without waiting on it)."""
+    with open_regular(real, shown) as (handle, st):
         data = handle.read(MAX_ATTACH_BYTES + 1)
     if b"\x00" in data[:8192]:
         return "", "binary file: not attached"
@@ -68,7 +97,7 @@ def _read_file(real: Path) -> tuple[str, str | None]:
     if not cut:
         return text, None
     text = text.rsplit("\n", 1)[0] if "\n" in text else text
-    size = real.stat().st_size
+    size = st.st_size
     lines = text.count("\n") + 1
     note = f"cut after {lines:,} lines ({MAX_ATTACH_BYTES:,} of {size:,} bytes); read_file can read the rest"
     return f"{text}\n[… {note}]", note
@@ -96,8 +125,8 @@ def expand_mentions(
     blocks: list[str] = []
     seen: set[Path] = set()
     for match in _MENTION.finditer(prompt):
-        raw = match.group(1)
-        for candidate in _candidates(raw):
+        quoted, raw = match.group(1) is not None, match.group(1) or match.group(2)
+        for candidate in [raw] if quoted else _candidates(raw):
             try:
                 real = workspace.resolve(candidate)
             except ToolError as exc:
@@ -116,46 +145,44 @@ def expand_mentions(
                     body, note = _listing(real, workspace)
                     shown = shown.rstrip("/") + "/"
                     expanded.attached.append(Attachment(candidate, shown, "directory", note))
-                    blocks.append(f'<directory path="{shown}">\n{body}\n</directory>')
+                    blocks.append(f'<directory path="{_attr(shown)}">\n{body}\n</directory>')
                     break
                 reason = secret_files.reason(shown)
                 if reason:
                     ask = "Ask the assistant to read it (that asks first)."
                     expanded.refused.append(f"@{candidate} not attached: {reason}. {ask}")
                     break
-                body, note = _read_file(real)
+                body, note = _read_file(real, shown)
+            except ToolError as exc:
+                expanded.refused.append(f"@{candidate} not attached: {exc}")
+                break
             except OSError as exc:
                 expanded.refused.append(f"@{candidate} not attached: {exc.strerror or exc}")
                 break
             expanded.attached.append(Attachment(candidate, shown, "file", note))
             if body or not note:
                 end = "" if body.endswith("\n") else "\n"
-                blocks.append(f'<file path="{shown}">\n{body}{end}</file>')
+                blocks.append(f'<file path="{_attr(shown)}">\n{body}{end}</file>')
             break
+        else:
+            missing = _missing(raw, quoted, workspace)
+            if missing:
+                expanded.refused.append(missing)
     for item in shell or []:
-        line = item.command.replace('"', "'")
         expanded.attached.append(Attachment(item.command, item.command, "command"))
-        blocks.append(f'<command line="{line}">\n{item.output}\n</command>')
+        blocks.append(f'<command line="{_attr(item.command)}">\n{item.output}\n</command>')
     if blocks:
         expanded.text = prompt + CONTEXT_OPEN + "\n".join(blocks) + "\n" + CONTEXT_CLOSE
     return expanded
 
 
-def split_context(prompt: str) -> tuple[str, list[str]]:
-    """(what the user typed, the names of what was attached) of a prompt ``expand_mentions`` made."""
-    head, sep, tail = prompt.partition(CONTEXT_OPEN)
-    if not sep or not tail.rstrip().endswith(CONTEXT_CLOSE):
-        return prompt, []
-    names = [("!" if kind == "command" else "") + name for kind, name in _ATTACHED_NAME.findall(tail)]
-    return head, names
-
-
 def complete_mention(text: str, workspace: Workspace) -> list[str]:
     """Whole-prompt completions of an ``@path`` being typed at the end of ``text`` (Tab)."""
-    match = re.search(r"(?:^|\s)@([^\s@]*)$", text)
+    match = _TYPING.search(text)
     if match is None:
         return []
-    partial = match.group(1)
+    quoted = match.group(1) is not None
+    partial = match.group(1) if quoted else match.group(2)
     folder, _, stem = partial.rpartition("/")
     try:
         base = workspace.resolve(folder or ".")
@@ -168,5 +195,12 @@ def complete_mention(text: str, workspace: Workspace) -> list[str]:
         for entry in entries
         if entry.name.startswith(stem) and (hidden or not entry.name.startswith("."))
     )
-    prefix = text[: match.start(1)] + (f"{folder}/" if folder else "")
-    return [prefix + name for name in names[:MAX_COMPLETIONS]]
+    start = match.start(1) - 2 if quoted else match.start(2) - 1  # where the @ is
+    out = []
+    for name in names[:MAX_COMPLETIONS]:
+        path = f"{folder}/{name}" if folder else name
+        if quoted or " " in path:  # quoted, so the mention attaches
+            out.append(f'{text[:start]}@"{path}"')
+        else:
+            out.append(f"{text[:start]}@{path}")
+    return out

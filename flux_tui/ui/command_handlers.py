@@ -10,7 +10,14 @@ from flux_tui.core.budget import BudgetGuard
 from flux_tui.core.instructions import INIT_PROMPT, PROJECT_FILES, instructions_markdown
 from flux_tui.core.ledger import UsageLedger
 from flux_tui.ui.command_registry import BY_NAME, palette_commands
-from flux_tui.ui.commands import complete, help_markdown, parse_slash, unescape_prompt, waits_for_idle
+from flux_tui.ui.commands import (
+    complete,
+    help_markdown,
+    parse_shell,
+    parse_slash,
+    unescape_prompt,
+    waits_for_idle,
+)
 from flux_tui.ui.mcp_control import mcp_markdown
 from flux_tui.ui.messages import (
     MenuClosed,
@@ -21,7 +28,7 @@ from flux_tui.ui.messages import (
     StartReplay,
 )
 from flux_tui.ui.prompt_context import completions as mention_completions
-from flux_tui.ui.prompt_context import prompt_with_context, run_shell
+from flux_tui.ui.prompt_context import context_busy, run_shell, send_with_context
 from flux_tui.ui.reliability import budget_command, clean_prompt, start_continue, start_retry
 from flux_tui.ui.reports import history_markdown, stats_markdown
 from flux_tui.ui.turns import KEPT_MESSAGE
@@ -39,17 +46,22 @@ class CommandControl:
 
     def on_prompt_submitted(self: FluxApp, message: PromptSubmitted) -> None:
         command = parse_slash(message.text)
-        shell = command is None and message.text.lstrip().startswith("!")
-        if self.turn_running and (waits_for_idle(*command) if command is not None else not shell):
+        shell = parse_shell(message.text) if command is None else None
+        busy = context_busy(self) if command is None else None
+        if self.turn_running and (waits_for_idle(*command) if command is not None else shell is None):
             self.chat.add_notice(KEPT_MESSAGE, "warning")
+            self.prompt_input.give_back(message.raw)
+        elif busy is not None:
+            # A command's output goes with the next prompt: a prompt sent now would go without it.
+            self.chat.add_notice(busy, "warning")
             self.prompt_input.give_back(message.raw)
         elif command is not None:
             self.run_slash(*command)
-        elif shell:
-            run_shell(self, message.text.lstrip()[1:])
+        elif shell is not None:
+            run_shell(self, shell)
         else:
             prompt = clean_prompt(self, unescape_prompt(message.text))
-            self.send_prompt(prompt_with_context(self, prompt))
+            send_with_context(self, prompt)
 
     def completions(self: FluxApp, text: str) -> list[str]:
         if not text.startswith("/"):

@@ -30,8 +30,21 @@ def parse_slash(text: str) -> tuple[str, str] | None:
     return name.lower(), arg.strip()
 
 
+def parse_shell(text: str) -> str | None:
+    """The command of a ``!command`` prompt; None when ``text`` is a prompt for the model.
+
+    Only a single line is a command, so text pasted after a leading ``!`` never runs line by line;
+    ``![alt](image.png)`` (a Markdown image) is text, and ``!!text`` sends ``!text`` to the model.
+    """
+    stripped = text.strip()
+    if not stripped.startswith("!") or stripped.startswith(("!!", "![")) or "\n" in stripped:
+        return None
+    return stripped[1:]
+
+
 def unescape_prompt(text: str) -> str:
-    return text.strip()[1:] if text.strip().startswith("//") else text
+    """``//text`` sends ``/text`` and ``!!text`` sends ``!text``; any other prompt as typed."""
+    return text.strip()[1:] if text.strip().startswith(("//", "!!")) else text
 
 
 def waits_for_idle(name: str, arg: str) -> bool:
@@ -81,13 +94,15 @@ def help_markdown(bindings: Iterable[tuple[str, str]]) -> str:
         "",
         "Enter sends, ctrl+j (or shift+enter / alt+enter) adds a newline, up/down recall earlier prompts, "
         "Tab completes a slash command or an `@path`, PageUp/PageDown scroll the conversation (Home/End "
-        "too when the prompt is empty). Start a prompt with `//` to send a literal `/`.",
+        "too when the prompt is empty). Start a prompt with `//` to send a literal `/`, `!!` a literal `!`.",
         "",
         "ctrl+t opens the tool inspector with the keys in it: up/down pick a call, Enter its details, "
         "Esc back to the prompt (typing goes to the prompt too).",
         "",
         "`@path` attaches a file of the workspace (a directory: its listing). `!command` runs a shell "
-        "command in the workspace without asking the model; its output goes with your next prompt.",
+        "command in the workspace without asking the model (Esc stops it); its output goes with your next "
+        "prompt, which waits for it. "
+        "Only a prompt of one line is a command, never one starting with `![` (a Markdown image).",
         "",
         "Drag the mouse over an answer to select it, ctrl+c copies the selection (shift+drag uses the "
         "terminal's own selection).",

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from flux_tui.core import provider_registry
+from flux_tui.core.attachments import prompt_as_typed
 from flux_tui.core.attribution import Attribution
 from flux_tui.core.config import ConfigProblem
 from flux_tui.core.ledger import UsageLedger, UsageTotals
@@ -88,7 +89,7 @@ def _where_it_went(attribution: Attribution) -> list[str]:
         lines.append("|--:|---|--:|--:|")
         for t in turns:
             cost = usd(t.cost, estimated=t.estimated)
-            prompt = md_text(_one_line(t.prompt, 50)) or "(continue)"
+            prompt = md_text(_one_line(prompt_as_typed(t.prompt), 50)) or "(continue)"
             lines.append(f"| {t.turn} | {prompt} | {t.requests} | {cost} |")
     calls = attribution.top_calls()
     if calls:
@@ -155,7 +156,7 @@ def history_markdown(transcript: Transcript) -> str:
     for number, turn in enumerate(transcript.turns(), start=1):
         prompt = turn[0]
         if prompt.role == "user" and any(isinstance(b, TextBlock) for b in prompt.blocks):
-            lines.append(f"{number}. **you:** {md_text(_one_line(prompt.text, 100))}")
+            lines.append(f"{number}. **you:** {md_text(_one_line(prompt_as_typed(prompt.text), 100))}")
         for message in turn:
             if message.role != "assistant":
                 continue

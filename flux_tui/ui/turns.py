@@ -178,8 +178,12 @@ class TurnControl:
         return await self.agent.run_turn(prompt)
 
     def action_cancel_turn(self: FluxApp) -> None:
-        """Esc: stop the running answer; the agent keeps the partial text and closes tool calls."""
+        """Esc: stop the running answer (the agent keeps the partial text and closes tool calls) and
+        a running ``!command``."""
+        from flux_tui.ui.prompt_context import stop_shell
+
         self.workers.cancel_group(self, "turn")
+        stop_shell(self)
 
     async def wait_for_turn(self: FluxApp) -> None:
         """Wait until the running turn (if any) is over and its events are applied (tests, scripts)."""

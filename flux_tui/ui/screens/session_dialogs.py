@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from flux_tui.core.attachments import prompt_as_typed
 from flux_tui.core.transcript import TextBlock, Transcript
 from flux_tui.ui.screens.key_guard import GuardedChoiceScreen, KeyGuardedScreen
 
@@ -70,7 +71,7 @@ class ConfirmDeleteScreen(GuardedChoiceScreen):
 def prompts_of(transcript: Transcript) -> list[tuple[str, str]]:
     """(user message id, prompt text) of every prompt, in order: the turns a fork can start from."""
     return [
-        (message.id, message.text)
+        (message.id, prompt_as_typed(message.text))
         for message in transcript.messages
         if message.role == "user" and any(isinstance(b, TextBlock) for b in message.blocks)
     ]

@@ -11,8 +11,8 @@ from textual.message import Message
 from textual.widgets import Static
 
 from flux_tui.core.agent_events import AgentEvent, TurnStarted
+from flux_tui.core.attachments import attached_line, split_context
 from flux_tui.core.wording import counted
-from flux_tui.tools.mentions import split_context
 
 PROMPT_PREVIEW_CHARS = 4000  # a huge paste is summarised in the chat; the request carries all of it
 
@@ -47,15 +47,15 @@ class UserPrompt(Static):
 
     def __init__(self, prompt: str) -> None:
         typed, attached = split_context(prompt)  # attachments are named, not shown
-        shown = preview(typed) + (f"\n📎 {', '.join(attached)}" if attached else "")
-        super().__init__(Content(shown), classes="user-prompt")
+        self.shown = preview(typed) + (f"\n{attached_line(attached)}" if attached else "")
+        super().__init__(Content(self.shown), classes="user-prompt")
         self.prompt = prompt
         self.mark: str | None = None  # why the prompt is not part of the conversation
 
     def mark_unanswered(self, reason: str, *, sent: bool) -> None:
         """Nothing answered this prompt: it stays on screen, marked, but the model does not see it."""
         self.mark = unanswered_mark(reason, sent=sent)
-        self.update(Content.assemble(preview(self.prompt), "\n", (self.mark, "italic")))
+        self.update(Content.assemble(self.shown, "\n", (self.mark, "italic")))
         self.add_class("-unanswered")
 
 
