@@ -27,5 +27,6 @@ def test_the_costliest_turns_show_the_prompt_as_typed(tmp_path) -> None:  # type
         ledger.apply(event)
         attribution.apply(event)
     text = stats_markdown(ledger, attribution)
-    assert "what is in @notes.md?" in text
-    assert "<context>" not in text and "remember the milk" not in text
+    row = next(line for line in text.splitlines() if line.startswith("| 1 |"))
+    assert "what is in @notes.md?" in row and "notes.md" in row
+    assert "context" not in row and "file" not in row  # the block's tags, escaped or not
