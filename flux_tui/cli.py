@@ -21,7 +21,8 @@ SUBCOMMAND_EXIT_CODES = {
     "run": describe(
         {
             ExitCode.OK: "the model finished",
-            ExitCode.FAILED: "the turn failed (provider error), or no such session to resume or continue",
+            ExitCode.FAILED: "the turn failed (provider error), or no such session to resume or continue, "
+            "or the model refused to answer",
             ExitCode.USAGE: "a configuration or usage problem (no key, unknown provider, no prompt)",
             ExitCode.MAX_STEPS: "the step limit was hit",
             ExitCode.STORE: "the session store cannot be used or the run could not be saved in it",
@@ -144,9 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run one prompt without the UI: the answer goes to stdout, tool activity to stderr. "
         "With --continue or --resume ID the prompt goes on in that session (without a prompt, the "
         "model goes on from where it stopped).\n\n--output-format json prints one object when the run "
-        'is over: {"answer", "session_id", "provider", "model", "usage": {...}, "cost_usd", "exit", '
-        '"error"}; stream-json prints every event as one JSON line as it happens, then that object '
-        'with "kind": "result".',
+        'is over: {"answer", "session_id", "provider", "model", "usage": {...}, "cost_usd", '
+        '"stop_reason", "exit", "error"}; stream-json prints every event as one JSON line as it '
+        'happens, then that object with "kind": "result".',
     )
     run.add_argument("prompt", nargs="?", help="the prompt (use - to read it from standard input)")
     run.add_argument(

@@ -4,7 +4,8 @@ The answer streams to standard output; tool activity, warnings and errors go to 
 ``flux-tui run "..." > answer.md`` captures just the answer. Nobody is there to approve a tool call, so
 calls that need approval are denied (the model is told) unless ``--yolo`` is on.
 
-Exit codes: 0 the model finished; 1 the turn failed (provider error); 2 configuration problem (no key,
+Exit codes: 0 the model finished (an answer cut at max_tokens too, with a warning on standard error);
+1 the turn failed (provider error) or the model refused to answer; 2 configuration problem (no key,
 unknown provider, bad workspace); 3 the step limit was hit before the model finished; 130 interrupted.
 At the end, the turn's tokens and cost go to standard error, in the format of every other view.
 """
@@ -28,12 +29,15 @@ from flux_tui.core.agent_events import (
     ToolCallFinished,
     ToolCallProposed,
     TurnFailed,
+    TurnFinished,
 )
 from flux_tui.core.errors import ConfigError, FluxError
+from flux_tui.core.events import STOP_REFUSAL
 from flux_tui.core.exit_codes import ExitCode
 from flux_tui.core.ledger import UsageLedger
 from flux_tui.core.money import usage_line
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest, EventSink
+from flux_tui.core.stop_notes import STOP_NOTES
 from flux_tui.core.terminal_text import terminal_streams
 
 if TYPE_CHECKING:
@@ -44,6 +48,9 @@ EXIT_FAILED = ExitCode.FAILED
 EXIT_CONFIG = ExitCode.USAGE
 EXIT_MAX_STEPS = ExitCode.MAX_STEPS
 EXIT_INTERRUPTED = ExitCode.INTERRUPTED
+
+# The step limit has its own notice (with the limit) from the agent; these endings have none.
+_SAID_AT_FINISH = ("max_tokens", STOP_REFUSAL)
 
 DENY_REASON = "flux-tui run is non-interactive and this tool needs approval (rerun with --yolo to allow it)"
 _ARGS_PREVIEW = 160
@@ -89,6 +96,8 @@ class HeadlessPrinter:
                 "flux-tui: the prompt got no answer: the session keeps it, marked, out of its history "
                 "(run the command again to send it again)"
             )
+        elif isinstance(event, TurnFinished) and event.stop_reason in _SAID_AT_FINISH:
+            self._say(f"flux-tui: warning: {STOP_NOTES[event.stop_reason]}")
         elif isinstance(event, TurnFailed):
             self._say(f"flux-tui: error: {event.error}")
             if event.hint:
@@ -241,7 +250,7 @@ async def run_headless(
             await agent.provider.aclose()
     printer.finish()
     _say_usage(err, ledger)
-    if stop_reason == STOP_ERROR:
+    if stop_reason in (STOP_ERROR, STOP_REFUSAL):  # a refusal is no answer: a script must not take it for one
         return EXIT_FAILED
     if stop_reason == STOP_MAX_STEPS:
         return EXIT_MAX_STEPS

@@ -2,7 +2,11 @@
 
 ``json`` prints one object when the run is over::
 
-    {"answer", "session_id", "provider", "model", "usage": {...}, "cost_usd", "exit", "error"}
+    {"answer", "session_id", "provider", "model", "usage": {...}, "cost_usd", "stop_reason", "exit",
+     "error"}
+
+``stop_reason`` is how the turn ended: ``end_turn``, ``max_tokens`` (the answer was cut), ``refusal``,
+``max_steps``, ``error``, or null when it never ran (a configuration problem).
 
 ``stream-json`` prints every agent event as one JSON object per line as it happens (the ``kind`` key
 names it, see ``core.agent_events``), then that same object with ``"kind": "result"`` as the last line.
@@ -19,7 +23,9 @@ from flux_tui.core.agent_events import (
     AgentEvent,
     ProviderSwitched,
     TextDelta,
+    ToolCallProposed,
     TurnFailed,
+    TurnFinished,
     TurnStarted,
     event_to_dict,
 )
@@ -36,19 +42,25 @@ class JsonOutput:
         self.out = out
         self.stream = stream
         self._redactor = Redactor(secrets)
-        self._answer: list[str] = []
+        self._answer: list[list[str]] = [[]]  # the text of each step, split by tool calls
         self._ledger = UsageLedger()
         self.provider: str | None = None
         self.model: str | None = None
         self.error: str | None = None
+        self.stop_reason: str | None = None
 
     def __call__(self, event: AgentEvent) -> None:
         if isinstance(event, TextDelta):
-            self._answer.append(event.text)
+            self._answer[-1].append(event.text)
+        elif isinstance(event, ToolCallProposed) and self._answer[-1]:
+            self._answer.append([])
         elif isinstance(event, TurnStarted | ProviderSwitched):
             self.provider, self.model = event.provider, event.model
+        elif isinstance(event, TurnFinished):
+            self.stop_reason = event.stop_reason
         elif isinstance(event, TurnFailed):
             self.error = event.error
+            self.stop_reason = "error"
         self._ledger.apply(event)
         if self.stream:
             self._line(event_to_dict(event))
@@ -58,17 +70,26 @@ class JsonOutput:
         self.out.write(self._redactor.redact_text(text) + "\n")
         self.out.flush()
 
+    @property
+    def answer(self) -> str:
+        """The answer text, each step's a paragraph of its own, as text mode prints it."""
+        answer = ""
+        for step in ("".join(parts) for parts in self._answer if parts):
+            answer = f"{answer.rstrip(chr(10))}\n\n{step}" if answer else step
+        return answer
+
     def result(self, session_id: str | None, code: int) -> dict[str, Any]:
         session = self._ledger.session
         usage = session.to_dict()
         usage.pop("cost", None)
         return {
-            "answer": "".join(self._answer),
+            "answer": self.answer,
             "session_id": session_id,
             "provider": self.provider,
             "model": self.model,
             "usage": usage,
             "cost_usd": session.cost,
+            "stop_reason": self.stop_reason,
             "exit": code,
             "error": self.error,
         }

@@ -17,6 +17,7 @@ from textual.widget import AwaitMount, Widget
 from textual.widgets import Collapsible, Static
 
 from flux_tui.core.agent_events import AgentEvent, TurnStarted
+from flux_tui.core.stop_notes import STOP_NOTES
 from flux_tui.core.wording import counted
 from flux_tui.tools.mentions import split_context
 from flux_tui.ui.beat import next_beat
@@ -214,11 +215,6 @@ class ToolCallLine(Static):
         self.update(line)
 
 
-_STOP_NOTES = {
-    "max_tokens": "The answer hit the max_tokens limit and was cut: raise max_tokens or ask to continue.",
-    "max_steps": "The turn stopped at the step limit.",
-    "refusal": "The model refused to answer.",
-}
 
 
 class AssistantAnswer(Vertical):
@@ -352,8 +348,8 @@ class AssistantAnswer(Vertical):
 
     def finish(self, stop_reason: str) -> None:
         self._close("done")
-        if stop_reason in _STOP_NOTES:
-            self._append(NoticeLine(_STOP_NOTES[stop_reason], "warning"))
+        if stop_reason in STOP_NOTES:
+            self._append(NoticeLine(STOP_NOTES[stop_reason], "warning"))
 
     def fail(self, error: str, hint: str | None) -> None:
         self._close("failed")
