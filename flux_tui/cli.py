@@ -27,6 +27,7 @@ SUBCOMMAND_EXIT_CODES = {
             ExitCode.MAX_STEPS: "the step limit was hit",
             ExitCode.STORE: "the session store cannot be used or the run could not be saved in it",
             ExitCode.INTERRUPTED: MEANING[ExitCode.INTERRUPTED],
+            ExitCode.BROKEN_PIPE: MEANING[ExitCode.BROKEN_PIPE],
         }
     )
     + ' With --output-format json the same code is the object\'s "exit".',
@@ -223,13 +224,20 @@ def _asks_trust(config: Any) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from flux_tui import closed_pipe
+
+    closed_pipe.reset()
     try:
-        return _main(argv)
+        code = _main(argv)
+    except BrokenPipeError:
+        closed_pipe.reader_gone()
+        return ExitCode.BROKEN_PIPE
     except Exception as exc:
         code = store_problem(exc)
         if code is None:
             raise
         return code
+    return ExitCode.BROKEN_PIPE if closed_pipe.is_gone() else code
 
 
 def _main(argv: list[str] | None) -> int:

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
+from flux_tui import closed_pipe
 from flux_tui.core.agent import STOP_ERROR, STOP_MAX_STEPS, Agent
 from flux_tui.core.agent_events import (
     AgentEvent,
@@ -109,10 +110,19 @@ class HeadlessPrinter:
         if self._new_paragraph:
             self._new_paragraph = False
             text = "\n" * (2 - len(self._tail) + len(self._tail.rstrip("\n"))) + text
-        self.out.write(text)
-        self.out.flush()
+        if not self._put(text):
+            return
         self._tail = (self._tail + text)[-2:]
         self._at_line_start = text.endswith("\n")
+
+    def _put(self, text: str) -> bool:
+        try:
+            self.out.write(text)
+            self.out.flush()
+        except BrokenPipeError:
+            closed_pipe.reader_gone()
+            return False
+        return True
 
     def _say(self, line: str) -> None:
         self.err.write(line + "\n")
@@ -120,8 +130,7 @@ class HeadlessPrinter:
 
     def finish(self) -> None:
         if not self._at_line_start:
-            self.out.write("\n")
-            self.out.flush()
+            self._put("\n")
             self._at_line_start = True
 
 
@@ -235,9 +244,12 @@ async def run_headless(
         prompt = _with_mentions(prompt, tools, agent, err)
     mcp = await start_mcp(config, tools, err, agent.redactor)
     try:
-        stop_reason = await agent.run_turn(prompt)
+        # A task of its own: a closed standard output cancels the turn (closed_pipe), not the clean-up.
+        stop_reason = await asyncio.ensure_future(agent.run_turn(prompt))
     except asyncio.CancelledError:
         printer.finish()
+        if closed_pipe.is_gone():  # nobody reads the answer: a quiet end, as Unix tools make
+            return ExitCode.BROKEN_PIPE
         err.write("flux-tui: interrupted\n")
         _say_usage(err, ledger)
         return EXIT_INTERRUPTED

@@ -19,6 +19,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from flux_tui import closed_pipe
 from flux_tui.core.agent_events import (
     AgentEvent,
     ProviderSwitched,
@@ -67,8 +68,11 @@ class JsonOutput:
 
     def _line(self, data: dict[str, Any]) -> None:
         text = json.dumps(data, ensure_ascii=False, default=str)
-        self.out.write(self._redactor.redact_text(text) + "\n")
-        self.out.flush()
+        try:
+            self.out.write(self._redactor.redact_text(text) + "\n")
+            self.out.flush()
+        except BrokenPipeError:  # raised here, the agent would only log it
+            closed_pipe.reader_gone()
 
     @property
     def answer(self) -> str:
