@@ -271,6 +271,10 @@ def _main(argv: list[str] | None) -> int:
         # Nobody reads a notice here: a subcommand stops rather than run on defaults.
         for problem in problems:
             print(f"flux-tui: {problem.as_stop()}", file=sys.stderr)
+        if args.command == "run":
+            from flux_tui.cli_run import report_stop
+
+            report_stop(config, args, next(p.as_stop() for p in problems if p.fatal), ExitCode.USAGE)
         return ExitCode.USAGE
     try:
         setup_logging(config, config_secrets(config))

@@ -36,6 +36,19 @@ def cmd_run(config: Any, problems: list[Any], args: argparse.Namespace) -> int:
     return code
 
 
+def report_stop(config: Any, args: argparse.Namespace, error: str, code: int) -> None:
+    """A run that stops before it starts still prints its JSON object (``error`` in it) for a script."""
+    fmt = getattr(args, "output_format", "text")
+    if fmt == "text":
+        return
+    from flux_tui.core.logging_setup import config_secrets
+    from flux_tui.headless_output import JsonOutput
+
+    output = JsonOutput(sys.stdout, stream=fmt == "stream-json", secrets=config_secrets(config))
+    output.error = error
+    output.finish(None, code)
+
+
 @dataclass
 class _RunIO:
     """Where a run writes: ``err`` always; with ``output`` (json, stream-json) the answer text goes

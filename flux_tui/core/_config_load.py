@@ -53,6 +53,9 @@ def _nesting(text: str) -> int:
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 
 
+# What the app does with a file it cannot use; a subcommand stops instead and does not say it.
+_IGNORED = "this file was ignored"
+
 def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[ConfigProblem]]:
     """(data or None when unusable, the text, problems)."""
     from flux_tui.core.config import ConfigProblem
@@ -61,23 +64,25 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[ConfigProble
         raw = path.read_bytes()
         text = raw.decode("utf-8")
     except OSError as exc:
-        problem = ConfigProblem(str(path), None, None, f"cannot read: {exc.strerror}; ignored", fatal=True)
+        problem = ConfigProblem(
+            str(path), None, None, f"cannot read: {exc.strerror}", fatal=True, fallback=_IGNORED
+        )
         return None, "", [problem]
     except UnicodeDecodeError:
-        problem = ConfigProblem(str(path), None, None, "not UTF-8 text; this file was ignored", fatal=True)
+        problem = ConfigProblem(str(path), None, None, "not UTF-8 text", fatal=True, fallback=_IGNORED)
         return None, "", [problem]
     try:
         return tomllib.loads(text), text, []
     except RecursionError:  # tomllib parses nested arrays and tables recursively
-        message = "invalid TOML: arrays or tables nested too deeply; this file was ignored"
-        return None, text, [ConfigProblem(str(path), None, None, message, fatal=True)]
+        message = "invalid TOML: arrays or tables nested too deeply"
+        return None, text, [ConfigProblem(str(path), None, None, message, fatal=True, fallback=_IGNORED)]
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_POSITION.search(message)
         line = int(found.group(1)) if found else None
         column = int(found.group(2)) if found else None
-        message = f"invalid TOML: {_TOML_POSITION.sub('', message)}; this file was ignored"
-        problem = ConfigProblem(str(path), line, None, message, column=column, fatal=True)
+        message = f"invalid TOML: {_TOML_POSITION.sub('', message)}"
+        problem = ConfigProblem(str(path), line, None, message, column=column, fatal=True, fallback=_IGNORED)
         return None, text, [problem]
 
 
@@ -96,7 +101,9 @@ def _read_settings_source(
         if name.lower().startswith("flux_") and value and _nesting(value) > _MAX_NESTING
     ]
     for name in deep:
-        problems.append(ConfigProblem(label, None, name.upper(), "nested too deeply; ignored", fatal=True))
+        problems.append(
+            ConfigProblem(label, None, name.upper(), "nested too deeply", fatal=True, fallback="ignored")
+        )
     source.env_vars = {k: v for k, v in source.env_vars.items() if k not in deep}
     for _ in range(_MAX_PASSES):
         try:
@@ -104,7 +111,7 @@ def _read_settings_source(
         except SettingsError as exc:
             found = re.search(r'field "(\w+)"', str(exc))
             if found is None:
-                problems.append(ConfigProblem(label, None, None, f"{exc}; ignored", fatal=True))
+                problems.append(ConfigProblem(label, None, None, f"{exc}", fatal=True, fallback="ignored"))
                 return {}, problems
             field_name = found.group(1)
             env_name = _env_name(config_cls, (field_name,)).lower()
@@ -115,7 +122,12 @@ def _read_settings_source(
             ]
             problems.append(
                 ConfigProblem(
-                    label, None, env_name.upper(), "not valid JSON for a table or list; ignored", fatal=True
+                    label,
+                    None,
+                    env_name.upper(),
+                    "not valid JSON for a table or list",
+                    fatal=True,
+                    fallback="ignored",
                 )
             )
             source.env_vars = {k: v for k, v in source.env_vars.items() if k not in bad}
@@ -195,7 +207,10 @@ def _read_dotenv(
         text = env_file.read_text(encoding="utf-8", errors="replace")
         raw = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
     except Exception as exc:  # unreadable .env: say so, keep going
-        problems.append(ConfigProblem(str(env_file), None, None, f"cannot read: {exc}; ignored", fatal=True))
+        problem = ConfigProblem(
+            str(env_file), None, None, f"cannot read: {exc}", fatal=True, fallback=_IGNORED
+        )
+        problems.append(problem)
         return None, {}
     find = _dotenv_line(text)
     data, found = _read_settings_source(
