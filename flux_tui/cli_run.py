@@ -71,7 +71,7 @@ def _run(config: Any, problems: list[Any], args: argparse.Namespace, io: _RunIO)
     from flux_tui.sessions.commands import open_store
     from flux_tui.sessions.daily import spent_since, start_of_today
     from flux_tui.sessions.models import SessionStoreError
-    from flux_tui.sessions.resume import headless_target, load_for_run
+    from flux_tui.sessions.resume import headless_target, load_for_run, usable_target
 
     if args.prompt is None and not _resuming(args):
         print('flux-tui: run needs a prompt: flux-tui run "PROMPT" (- reads it from stdin)', file=err)
@@ -90,6 +90,10 @@ def _run(config: Any, problems: list[Any], args: argparse.Namespace, io: _RunIO)
     session_id = loaded.id if loaded is not None else None
     recording = RunRecording(store, session_id=session_id, secrets=config_secrets(config), err=err)
     target = headless_target(loaded, args.provider, args.model)
+    if not args.provider:
+        target, note = usable_target(config, target, loaded, args.model)
+        if note:
+            print(f"flux-tui: {note}", file=err)
     code = EXIT_INTERRUPTED
     try:
         code = asyncio.run(
