@@ -18,7 +18,9 @@ from flux_tui.sessions.resume import provider_gone_note
 def _session_on(db: Path, provider: str, model: str) -> str:
     transcript = Transcript()
     user = transcript.add_user_text("hello")
-    reply = transcript.add_assistant([TextBlock("hi")], provider=provider, model=model, stop_reason="end_turn")
+    reply = transcript.add_assistant(
+        [TextBlock("hi")], provider=provider, model=model, stop_reason="end_turn"
+    )
     events = [
         TurnStarted(turn_id="t1", prompt="hello", provider=provider, model=model),
         MessageCommitted(message=user.to_dict()),
