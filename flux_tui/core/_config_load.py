@@ -22,6 +22,7 @@ from pydantic_settings import DotEnvSettingsSource, EnvSettingsSource
 from pydantic_settings.exceptions import SettingsError
 
 from flux_tui.core._config_check import Locator, check_layer
+from flux_tui.core._config_merged import check_merged
 from flux_tui.core._config_trust import mcp_json_servers, screen_layer, unsafe_base_urls
 from flux_tui.core._toml_lines import key_lines, locate
 from flux_tui.core.trust import WorkspaceTrust, trusted_folders
@@ -289,8 +290,7 @@ def build_config(
     ]
     config._trust = trust
     config._files = files
-    _check_provider_names(config, layers, problems)
-    _check_data_dir(config, layers, problems)
+    check_merged(config, layers, problems)
     config.apply_price_overrides()
     return config, problems
 
@@ -324,57 +324,6 @@ def _origin(layers: list[_Layer], key: str) -> tuple[str, int | None]:
         if key in layer.data:
             return layer.where(key)
     return "settings", None
-
-
-def _check_data_dir(config: Config, layers: list[_Layer], problems: list[ConfigProblem]) -> None:
-    """A data dir that cannot be one (it, or the nearest part of it that exists, is a file)."""
-    from flux_tui.core.config import ConfigProblem
-
-    if config.data_dir is None:
-        return
-    existing = next((p for p in (config.data_dir, *config.data_dir.parents) if p.exists()), None)
-    if existing is None or existing.is_dir():
-        return
-    label, line = _origin(layers, "data_dir")
-    given = config.data_dir
-    what = "is a file" if existing == given else f"is inside {existing}, which is a file"
-    config.data_dir = None
-    message = f"{str(given)!r} {what}, not a directory"
-    fallback = f"using the default ({config.data_path})"
-    problems.append(ConfigProblem(label, line, "data_dir", message, fatal=True, fallback=fallback))
-
-
-def _check_provider_names(config: Config, layers: list[_Layer], problems: list[ConfigProblem]) -> None:
-    """Names that only make sense once every source is merged: the provider and the fallbacks."""
-    from flux_tui.core.config import ConfigProblem
-
-    def origin(key: str) -> tuple[str, int | None]:
-        return _origin(layers, key)
-
-    names = config.provider_names()
-    supported = ", ".join(names)
-    if config.provider not in names:
-        # The model was chosen for the provider that was meant: it goes too, so the default provider
-        # never runs with it (nor under a name like "anthropic:gpt-4o").
-        label, line = origin("provider")
-        default = config_default(config, "provider")
-        message = f"unknown provider {config.provider!r}; supported providers: {supported}"
-        fallback = f"using the default ({default}) with its default model"
-        problems.append(ConfigProblem(label, line, "provider", message, fatal=True, fallback=fallback))
-        config.provider = default
-        config.model = None
-    unknown = [
-        entry
-        for entry, (name, _) in zip(config.fallback, config.fallback_targets(), strict=True)
-        if name not in names
-    ]
-    if unknown:
-        label, line = origin("fallback")
-        message = (
-            f"unknown provider in {', '.join(map(repr, unknown))}; supported providers: {supported}; ignored"
-        )
-        problems.append(ConfigProblem(label, line, "fallback", message))
-        config.fallback = [entry for entry in config.fallback if entry not in unknown]
 
 
 def config_default(config: Config, name: str) -> Any:
