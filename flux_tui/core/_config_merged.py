@@ -14,6 +14,18 @@ def check_merged(config: Config, layers: list[_Layer], problems: list[ConfigProb
     _check_provider_names(config, layers, problems)
     _check_data_dir(config, layers, problems)
     _check_provider_settings(config, layers, problems)
+    _check_plugins(problems)
+
+
+def _check_plugins(problems: list[ConfigProblem]) -> None:
+    """A provider plug-in that cannot be loaded is said once, with the other problems (the app and
+    every command show them), and left out."""
+    from flux_tui.core import provider_registry
+    from flux_tui.core.config import ConfigProblem
+
+    for kind, why in provider_registry.failures().items():
+        message = f"provider plug-in {kind!r} cannot be loaded ({why})"
+        problems.append(ConfigProblem("plug-ins", None, None, message, fallback="left out"))
 
 
 def origin_in(layers: list[_Layer], key: str) -> tuple[str, int | None]:
