@@ -81,6 +81,24 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+def about() -> str:
+    """The description of ``--help``: the registered providers (plug-ins included), by their labels."""
+    from flux_tui.core import provider_registry
+
+    labels = [spec.label for spec in provider_registry.specs()]
+    return f"Work with an AI coding assistant on {', '.join(labels)} or any compatible endpoint."
+
+
+class _TopParser(argparse.ArgumentParser):
+    """Reads the provider registry for its description only when the help is printed, so parsing the
+    command line of every other run stays as fast as before."""
+
+    def format_help(self) -> str:
+        if self.description is None:
+            self.description = about()
+        return super().format_help()
+
+
 def _fill(text: str) -> str:
     import textwrap
 
@@ -130,11 +148,7 @@ def _global_options(parser: argparse.ArgumentParser, *, default: Any = None) -> 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="flux-tui",
-        description="Work with an AI coding assistant on Anthropic, OpenAI or any compatible endpoint.",
-        epilog=EXIT_CODES,
-    )
+    parser = _TopParser(prog="flux-tui", epilog=EXIT_CODES)
     parser.add_argument("--version", action=_Version, help="print the version and exit")
     _global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
