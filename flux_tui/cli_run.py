@@ -137,6 +137,10 @@ async def _ended_by_signals(run: Any, err: Any) -> int:
         try:
             return int(await run)
         except asyncio.CancelledError:
+            from flux_tui import closed_pipe
+
+            if closed_pipe.is_gone():  # standard output's reader went away (closed_pipe)
+                return ExitCode.BROKEN_PIPE
             if not ended:
                 raise
             print("flux-tui: interrupted", file=err)

@@ -27,8 +27,9 @@ def is_gone() -> bool:
     return _state["gone"]
 
 
-def reader_gone() -> None:
-    """Standard output's reader went away: write nowhere from now on, and end the turn running."""
+def reader_gone(*, end_turn: bool = True) -> None:
+    """Standard output's reader went away: write nowhere from now on, and (``end_turn``: called from
+    an event sink, inside the turn's task) end the turn running."""
     if _state["gone"]:
         return
     _state["gone"] = True
@@ -42,6 +43,8 @@ def reader_gone() -> None:
             os.dup2(devnull, fd)
         finally:
             os.close(devnull)
+    if not end_turn:
+        return
     try:
         task = asyncio.current_task()
     except RuntimeError:  # no event loop: the caller returns by itself

@@ -115,12 +115,12 @@ class HeadlessPrinter:
         self._tail = (self._tail + text)[-2:]
         self._at_line_start = text.endswith("\n")
 
-    def _put(self, text: str) -> bool:
+    def _put(self, text: str, *, in_turn: bool = True) -> bool:
         try:
             self.out.write(text)
             self.out.flush()
         except BrokenPipeError:
-            closed_pipe.reader_gone()
+            closed_pipe.reader_gone(end_turn=in_turn)
             return False
         return True
 
@@ -130,7 +130,7 @@ class HeadlessPrinter:
 
     def finish(self) -> None:
         if not self._at_line_start:
-            self._put("\n")
+            self._put("\n", in_turn=False)  # after the turn: nothing to end
             self._at_line_start = True
 
 

@@ -66,13 +66,13 @@ class JsonOutput:
         if self.stream:
             self._line(event_to_dict(event))
 
-    def _line(self, data: dict[str, Any]) -> None:
+    def _line(self, data: dict[str, Any], *, in_turn: bool = True) -> None:
         text = json.dumps(data, ensure_ascii=False, default=str)
         try:
             self.out.write(self._redactor.redact_text(text) + "\n")
             self.out.flush()
         except BrokenPipeError:  # raised here, the agent would only log it
-            closed_pipe.reader_gone()
+            closed_pipe.reader_gone(end_turn=in_turn)
 
     @property
     def answer(self) -> str:
@@ -102,7 +102,7 @@ class JsonOutput:
         """Print the result: the whole output in ``json``, the last line in ``stream-json``."""
         data = self.result(session_id, code)
         if self.stream:
-            self._line({"kind": "result", **data})
+            self._line({"kind": "result", **data}, in_turn=False)
         else:
             self.out.write(self._redactor.redact_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
             self.out.flush()

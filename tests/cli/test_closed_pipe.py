@@ -3,14 +3,18 @@ SIGPIPE, no traceback on stderr or in the log, and ``run`` still saves its sessi
 
 from __future__ import annotations
 
+import asyncio
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from store_samples import add_session
 
+from flux_tui.core.agent_events import TextDelta
 from flux_tui.core.exit_codes import ExitCode
 from flux_tui.sessions import SessionStore
 
@@ -67,3 +71,33 @@ def test_sessions_list_ends_quietly(cli_env: Path) -> None:
 def test_completion_ends_quietly(cli_env: Path) -> None:
     code, err = _closed_stdout("completion", "bash")
     assert code == 141 and err == ""
+
+
+class _ClosedAtNewline:
+    """A standard output whose reader goes away after the answer, before its final newline."""
+
+    def write(self, text: str) -> int:
+        if text == "\n":
+            raise BrokenPipeError(32, "Broken pipe")
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_a_pipe_closed_after_the_turn_does_not_cancel_the_run(capsys: pytest.CaptureFixture[str]) -> None:
+    from flux_tui import closed_pipe
+    from flux_tui.headless import HeadlessPrinter
+
+    async def run() -> str:
+        printer = HeadlessPrinter(_ClosedAtNewline(), io.StringIO())  # type: ignore[arg-type]
+        printer(TextDelta(text="no newline at the end"))
+        printer.finish()
+        await asyncio.sleep(0)
+        return "finished"
+
+    try:
+        assert asyncio.run(run()) == "finished"
+        assert closed_pipe.is_gone()
+    finally:
+        closed_pipe.reset()
