@@ -21,11 +21,13 @@ SUBCOMMAND_EXIT_CODES = {
     "run": describe(
         {
             ExitCode.OK: "the model finished",
-            ExitCode.FAILED: "the turn failed (provider error), or no such session to resume or continue",
+            ExitCode.FAILED: "the turn failed (provider error), or no such session to resume or continue, "
+            "or the model refused to answer",
             ExitCode.USAGE: "a configuration or usage problem (no key, unknown provider, no prompt)",
             ExitCode.MAX_STEPS: "the step limit was hit",
             ExitCode.STORE: "the session store cannot be used or the run could not be saved in it",
             ExitCode.INTERRUPTED: MEANING[ExitCode.INTERRUPTED],
+            ExitCode.BROKEN_PIPE: MEANING[ExitCode.BROKEN_PIPE],
         }
     )
     + ' With --output-format json the same code is the object\'s "exit".',
@@ -79,6 +81,24 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+def about() -> str:
+    """The description of ``--help``: the registered providers (plug-ins included), by their labels."""
+    from flux_tui.core import provider_registry
+
+    labels = [spec.label for spec in provider_registry.specs()]
+    return f"Work with an AI coding assistant on {', '.join(labels)} or any compatible endpoint."
+
+
+class _TopParser(argparse.ArgumentParser):
+    """Reads the provider registry for its description only when the help is printed, so parsing the
+    command line of every other run stays as fast as before."""
+
+    def format_help(self) -> str:
+        if self.description is None:
+            self.description = about()
+        return super().format_help()
+
+
 def _fill(text: str) -> str:
     import textwrap
 
@@ -128,11 +148,7 @@ def _global_options(parser: argparse.ArgumentParser, *, default: Any = None) -> 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="flux-tui",
-        description="Work with an AI coding assistant on Anthropic, OpenAI or any compatible endpoint.",
-        epilog=EXIT_CODES,
-    )
+    parser = _TopParser(prog="flux-tui", epilog=EXIT_CODES)
     parser.add_argument("--version", action=_Version, help="print the version and exit")
     _global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -144,9 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run one prompt without the UI: the answer goes to stdout, tool activity to stderr. "
         "With --continue or --resume ID the prompt goes on in that session (without a prompt, the "
         "model goes on from where it stopped).\n\n--output-format json prints one object when the run "
-        'is over: {"answer", "session_id", "provider", "model", "usage": {...}, "cost_usd", "exit", '
-        '"error"}; stream-json prints every event as one JSON line as it happens, then that object '
-        'with "kind": "result".',
+        'is over: {"answer", "session_id", "provider", "model", "usage": {...}, "cost_usd", '
+        '"stop_reason", "exit", "error"}; stream-json prints every event as one JSON line as it '
+        'happens, then that object with "kind": "result".',
     )
     run.add_argument("prompt", nargs="?", help="the prompt (use - to read it from standard input)")
     run.add_argument(
@@ -222,13 +238,20 @@ def _asks_trust(config: Any) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from flux_tui import closed_pipe
+
+    closed_pipe.reset()
     try:
-        return _main(argv)
+        code = _main(argv)
+    except BrokenPipeError:
+        closed_pipe.reader_gone()
+        return ExitCode.BROKEN_PIPE
     except Exception as exc:
         code = store_problem(exc)
         if code is None:
             raise
         return code
+    return ExitCode.BROKEN_PIPE if closed_pipe.is_gone() else code
 
 
 def _main(argv: list[str] | None) -> int:
@@ -262,6 +285,10 @@ def _main(argv: list[str] | None) -> int:
         # Nobody reads a notice here: a subcommand stops rather than run on defaults.
         for problem in problems:
             print(f"flux-tui: {problem.as_stop()}", file=sys.stderr)
+        if args.command == "run":
+            from flux_tui.cli_run import report_stop
+
+            report_stop(config, args, next(p.as_stop() for p in problems if p.fatal), ExitCode.USAGE)
         return ExitCode.USAGE
     try:
         setup_logging(config, config_secrets(config))

@@ -36,6 +36,19 @@ def cmd_run(config: Any, problems: list[Any], args: argparse.Namespace) -> int:
     return code
 
 
+def report_stop(config: Any, args: argparse.Namespace, error: str, code: int) -> None:
+    """A run that stops before it starts still prints its JSON object (``error`` in it) for a script."""
+    fmt = getattr(args, "output_format", "text")
+    if fmt == "text":
+        return
+    from flux_tui.core.logging_setup import config_secrets
+    from flux_tui.headless_output import JsonOutput
+
+    output = JsonOutput(sys.stdout, stream=fmt == "stream-json", secrets=config_secrets(config))
+    output.error = error
+    output.finish(None, code)
+
+
 @dataclass
 class _RunIO:
     """Where a run writes: ``err`` always; with ``output`` (json, stream-json) the answer text goes
@@ -58,7 +71,7 @@ def _run(config: Any, problems: list[Any], args: argparse.Namespace, io: _RunIO)
     from flux_tui.sessions.commands import open_store
     from flux_tui.sessions.daily import spent_since, start_of_today
     from flux_tui.sessions.models import SessionStoreError
-    from flux_tui.sessions.resume import headless_target, load_for_run
+    from flux_tui.sessions.resume import headless_target, load_for_run, usable_target
 
     if args.prompt is None and not _resuming(args):
         print('flux-tui: run needs a prompt: flux-tui run "PROMPT" (- reads it from stdin)', file=err)
@@ -77,6 +90,10 @@ def _run(config: Any, problems: list[Any], args: argparse.Namespace, io: _RunIO)
     session_id = loaded.id if loaded is not None else None
     recording = RunRecording(store, session_id=session_id, secrets=config_secrets(config), err=err)
     target = headless_target(loaded, args.provider, args.model)
+    if not args.provider:
+        target, note = usable_target(config, target, loaded, args.model)
+        if note:
+            print(f"flux-tui: {note}", file=err)
     code = EXIT_INTERRUPTED
     try:
         code = asyncio.run(
@@ -120,6 +137,10 @@ async def _ended_by_signals(run: Any, err: Any) -> int:
         try:
             return int(await run)
         except asyncio.CancelledError:
+            from flux_tui import closed_pipe
+
+            if closed_pipe.is_gone():  # standard output's reader went away (closed_pipe)
+                return ExitCode.BROKEN_PIPE
             if not ended:
                 raise
             print("flux-tui: interrupted", file=err)

@@ -4,7 +4,8 @@ The answer streams to standard output; tool activity, warnings and errors go to 
 ``flux-tui run "..." > answer.md`` captures just the answer. Nobody is there to approve a tool call, so
 calls that need approval are denied (the model is told) unless ``--yolo`` is on.
 
-Exit codes: 0 the model finished; 1 the turn failed (provider error); 2 configuration problem (no key,
+Exit codes: 0 the model finished (an answer cut at max_tokens too, with a warning on standard error);
+1 the turn failed (provider error) or the model refused to answer; 2 configuration problem (no key,
 unknown provider, bad workspace); 3 the step limit was hit before the model finished; 130 interrupted.
 At the end, the turn's tokens and cost go to standard error, in the format of every other view.
 """
@@ -17,6 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
+from flux_tui import closed_pipe
 from flux_tui.core.agent import STOP_ERROR, STOP_MAX_STEPS, Agent
 from flux_tui.core.agent_events import (
     AgentEvent,
@@ -28,12 +30,15 @@ from flux_tui.core.agent_events import (
     ToolCallFinished,
     ToolCallProposed,
     TurnFailed,
+    TurnFinished,
 )
 from flux_tui.core.errors import ConfigError, FluxError
+from flux_tui.core.events import STOP_REFUSAL
 from flux_tui.core.exit_codes import ExitCode
 from flux_tui.core.ledger import UsageLedger
 from flux_tui.core.money import usage_line
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest, EventSink
+from flux_tui.core.stop_notes import STOP_NOTES
 from flux_tui.core.terminal_text import terminal_streams
 
 if TYPE_CHECKING:
@@ -44,6 +49,9 @@ EXIT_FAILED = ExitCode.FAILED
 EXIT_CONFIG = ExitCode.USAGE
 EXIT_MAX_STEPS = ExitCode.MAX_STEPS
 EXIT_INTERRUPTED = ExitCode.INTERRUPTED
+
+# The step limit has its own notice (with the limit) from the agent; these endings have none.
+_SAID_AT_FINISH = ("max_tokens", STOP_REFUSAL)
 
 DENY_REASON = "flux-tui run is non-interactive and this tool needs approval (rerun with --yolo to allow it)"
 _ARGS_PREVIEW = 160
@@ -89,6 +97,8 @@ class HeadlessPrinter:
                 "flux-tui: the prompt got no answer: the session keeps it, marked, out of its history "
                 "(run the command again to send it again)"
             )
+        elif isinstance(event, TurnFinished) and event.stop_reason in _SAID_AT_FINISH:
+            self._say(f"flux-tui: warning: {STOP_NOTES[event.stop_reason]}")
         elif isinstance(event, TurnFailed):
             self._say(f"flux-tui: error: {event.error}")
             if event.hint:
@@ -100,10 +110,19 @@ class HeadlessPrinter:
         if self._new_paragraph:
             self._new_paragraph = False
             text = "\n" * (2 - len(self._tail) + len(self._tail.rstrip("\n"))) + text
-        self.out.write(text)
-        self.out.flush()
+        if not self._put(text):
+            return
         self._tail = (self._tail + text)[-2:]
         self._at_line_start = text.endswith("\n")
+
+    def _put(self, text: str, *, in_turn: bool = True) -> bool:
+        try:
+            self.out.write(text)
+            self.out.flush()
+        except BrokenPipeError:
+            closed_pipe.reader_gone(end_turn=in_turn)
+            return False
+        return True
 
     def _say(self, line: str) -> None:
         self.err.write(line + "\n")
@@ -111,8 +130,7 @@ class HeadlessPrinter:
 
     def finish(self) -> None:
         if not self._at_line_start:
-            self.out.write("\n")
-            self.out.flush()
+            self._put("\n", in_turn=False)  # after the turn: nothing to end
             self._at_line_start = True
 
 
@@ -226,9 +244,12 @@ async def run_headless(
         prompt = _with_mentions(prompt, tools, agent, err)
     mcp = await start_mcp(config, tools, err, agent.redactor)
     try:
-        stop_reason = await agent.run_turn(prompt)
+        # A task of its own: a closed standard output cancels the turn (closed_pipe), not the clean-up.
+        stop_reason = await asyncio.ensure_future(agent.run_turn(prompt))
     except asyncio.CancelledError:
         printer.finish()
+        if closed_pipe.is_gone():  # nobody reads the answer: a quiet end, as Unix tools make
+            return ExitCode.BROKEN_PIPE
         err.write("flux-tui: interrupted\n")
         _say_usage(err, ledger)
         return EXIT_INTERRUPTED
@@ -241,7 +262,7 @@ async def run_headless(
             await agent.provider.aclose()
     printer.finish()
     _say_usage(err, ledger)
-    if stop_reason == STOP_ERROR:
+    if stop_reason in (STOP_ERROR, STOP_REFUSAL):  # a refusal is no answer: a script must not take it for one
         return EXIT_FAILED
     if stop_reason == STOP_MAX_STEPS:
         return EXIT_MAX_STEPS

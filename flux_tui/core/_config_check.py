@@ -81,8 +81,10 @@ def _describe(error: Any, path: tuple[str, ...], secret: bool) -> str:
     if error["type"] == "missing":
         parent = ".".join(path[:-1])
         return f"required key {path[-1]!r} is missing, so [{parent}] was ignored"
-    message = error["msg"]
+    message = str(error["msg"]).removeprefix("Value error, ")
     value = error.get("input")
+    if isinstance(value, dict):  # a whole table is wrong (a check across its keys): it goes
+        return f"{message}, so [{'.'.join(path)}] was ignored"
     if not secret and isinstance(value, str | int | float | bool):
         shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
         message += f" (got {shown})"

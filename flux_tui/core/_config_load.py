@@ -22,6 +22,7 @@ from pydantic_settings import DotEnvSettingsSource, EnvSettingsSource
 from pydantic_settings.exceptions import SettingsError
 
 from flux_tui.core._config_check import Locator, check_layer
+from flux_tui.core._config_merged import check_merged
 from flux_tui.core._config_trust import mcp_json_servers, screen_layer, unsafe_base_urls
 from flux_tui.core._toml_lines import key_lines, locate
 from flux_tui.core.trust import WorkspaceTrust, trusted_folders
@@ -53,6 +54,9 @@ def _nesting(text: str) -> int:
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 
 
+# What the app does with a file it cannot use; a subcommand stops instead and does not say it.
+_IGNORED = "this file was ignored"
+
 def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[ConfigProblem]]:
     """(data or None when unusable, the text, problems)."""
     from flux_tui.core.config import ConfigProblem
@@ -61,23 +65,25 @@ def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[ConfigProble
         raw = path.read_bytes()
         text = raw.decode("utf-8")
     except OSError as exc:
-        problem = ConfigProblem(str(path), None, None, f"cannot read: {exc.strerror}; ignored", fatal=True)
+        problem = ConfigProblem(
+            str(path), None, None, f"cannot read: {exc.strerror}", fatal=True, fallback=_IGNORED
+        )
         return None, "", [problem]
     except UnicodeDecodeError:
-        problem = ConfigProblem(str(path), None, None, "not UTF-8 text; this file was ignored", fatal=True)
+        problem = ConfigProblem(str(path), None, None, "not UTF-8 text", fatal=True, fallback=_IGNORED)
         return None, "", [problem]
     try:
         return tomllib.loads(text), text, []
     except RecursionError:  # tomllib parses nested arrays and tables recursively
-        message = "invalid TOML: arrays or tables nested too deeply; this file was ignored"
-        return None, text, [ConfigProblem(str(path), None, None, message, fatal=True)]
+        message = "invalid TOML: arrays or tables nested too deeply"
+        return None, text, [ConfigProblem(str(path), None, None, message, fatal=True, fallback=_IGNORED)]
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_POSITION.search(message)
         line = int(found.group(1)) if found else None
         column = int(found.group(2)) if found else None
-        message = f"invalid TOML: {_TOML_POSITION.sub('', message)}; this file was ignored"
-        problem = ConfigProblem(str(path), line, None, message, column=column, fatal=True)
+        message = f"invalid TOML: {_TOML_POSITION.sub('', message)}"
+        problem = ConfigProblem(str(path), line, None, message, column=column, fatal=True, fallback=_IGNORED)
         return None, text, [problem]
 
 
@@ -96,7 +102,9 @@ def _read_settings_source(
         if name.lower().startswith("flux_") and value and _nesting(value) > _MAX_NESTING
     ]
     for name in deep:
-        problems.append(ConfigProblem(label, None, name.upper(), "nested too deeply; ignored", fatal=True))
+        problems.append(
+            ConfigProblem(label, None, name.upper(), "nested too deeply", fatal=True, fallback="ignored")
+        )
     source.env_vars = {k: v for k, v in source.env_vars.items() if k not in deep}
     for _ in range(_MAX_PASSES):
         try:
@@ -104,7 +112,7 @@ def _read_settings_source(
         except SettingsError as exc:
             found = re.search(r'field "(\w+)"', str(exc))
             if found is None:
-                problems.append(ConfigProblem(label, None, None, f"{exc}; ignored", fatal=True))
+                problems.append(ConfigProblem(label, None, None, f"{exc}", fatal=True, fallback="ignored"))
                 return {}, problems
             field_name = found.group(1)
             env_name = _env_name(config_cls, (field_name,)).lower()
@@ -115,7 +123,12 @@ def _read_settings_source(
             ]
             problems.append(
                 ConfigProblem(
-                    label, None, env_name.upper(), "not valid JSON for a table or list; ignored", fatal=True
+                    label,
+                    None,
+                    env_name.upper(),
+                    "not valid JSON for a table or list",
+                    fatal=True,
+                    fallback="ignored",
                 )
             )
             source.env_vars = {k: v for k, v in source.env_vars.items() if k not in bad}
@@ -195,7 +208,10 @@ def _read_dotenv(
         text = env_file.read_text(encoding="utf-8", errors="replace")
         raw = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
     except Exception as exc:  # unreadable .env: say so, keep going
-        problems.append(ConfigProblem(str(env_file), None, None, f"cannot read: {exc}; ignored", fatal=True))
+        problem = ConfigProblem(
+            str(env_file), None, None, f"cannot read: {exc}", fatal=True, fallback=_IGNORED
+        )
+        problems.append(problem)
         return None, {}
     find = _dotenv_line(text)
     data, found = _read_settings_source(
@@ -274,8 +290,7 @@ def build_config(
     ]
     config._trust = trust
     config._files = files
-    _check_provider_names(config, layers, problems)
-    _check_data_dir(config, layers, problems)
+    check_merged(config, layers, problems)
     config.apply_price_overrides()
     return config, problems
 
@@ -309,57 +324,6 @@ def _origin(layers: list[_Layer], key: str) -> tuple[str, int | None]:
         if key in layer.data:
             return layer.where(key)
     return "settings", None
-
-
-def _check_data_dir(config: Config, layers: list[_Layer], problems: list[ConfigProblem]) -> None:
-    """A data dir that cannot be one (it, or the nearest part of it that exists, is a file)."""
-    from flux_tui.core.config import ConfigProblem
-
-    if config.data_dir is None:
-        return
-    existing = next((p for p in (config.data_dir, *config.data_dir.parents) if p.exists()), None)
-    if existing is None or existing.is_dir():
-        return
-    label, line = _origin(layers, "data_dir")
-    given = config.data_dir
-    what = "is a file" if existing == given else f"is inside {existing}, which is a file"
-    config.data_dir = None
-    message = f"{str(given)!r} {what}, not a directory"
-    fallback = f"using the default ({config.data_path})"
-    problems.append(ConfigProblem(label, line, "data_dir", message, fatal=True, fallback=fallback))
-
-
-def _check_provider_names(config: Config, layers: list[_Layer], problems: list[ConfigProblem]) -> None:
-    """Names that only make sense once every source is merged: the provider and the fallbacks."""
-    from flux_tui.core.config import ConfigProblem
-
-    def origin(key: str) -> tuple[str, int | None]:
-        return _origin(layers, key)
-
-    names = config.provider_names()
-    supported = ", ".join(names)
-    if config.provider not in names:
-        # The model was chosen for the provider that was meant: it goes too, so the default provider
-        # never runs with it (nor under a name like "anthropic:gpt-4o").
-        label, line = origin("provider")
-        default = config_default(config, "provider")
-        message = f"unknown provider {config.provider!r}; supported providers: {supported}"
-        fallback = f"using the default ({default}) with its default model"
-        problems.append(ConfigProblem(label, line, "provider", message, fatal=True, fallback=fallback))
-        config.provider = default
-        config.model = None
-    unknown = [
-        entry
-        for entry, (name, _) in zip(config.fallback, config.fallback_targets(), strict=True)
-        if name not in names
-    ]
-    if unknown:
-        label, line = origin("fallback")
-        message = (
-            f"unknown provider in {', '.join(map(repr, unknown))}; supported providers: {supported}; ignored"
-        )
-        problems.append(ConfigProblem(label, line, "fallback", message))
-        config.fallback = [entry for entry in config.fallback if entry not in unknown]
 
 
 def config_default(config: Config, name: str) -> Any:

@@ -29,6 +29,8 @@ class McpServerSettings(BaseModel):
 
     @model_validator(mode="after")
     def _one_transport(self) -> McpServerSettings:
-        if (self.command is None) == (self.url is None):
+        if self.command is None and self.url is None:
+            raise ValueError("set command (a local server) or url (streamable HTTP)")
+        if self.command is not None and self.url is not None:
             raise ValueError("set either command (a local server) or url (streamable HTTP), not both")
         return self

@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     MAX_STEPS = 3
     STORE = 4
     INTERRUPTED = 130
+    BROKEN_PIPE = 141  # 128 + SIGPIPE, as a Unix tool ends
 
 
 #: What each code means, in the words of the top-level ``--help``.
@@ -26,6 +27,7 @@ MEANING: dict[ExitCode, str] = {
     ExitCode.STORE: "the session store cannot be used (damaged, not flux-tui's, newer, locked) or the "
     "run could not be saved in it",
     ExitCode.INTERRUPTED: "interrupted",
+    ExitCode.BROKEN_PIPE: "standard output was closed early (a pipe to head...)",
 }
 
 

@@ -99,6 +99,7 @@ def unregister(kind: str) -> None:
         _all_targets().pop(kind, None)
         _classes.pop(kind, None)
         _specs.pop(kind, None)
+        _failed.pop(kind, None)
 
 
 def load_class(kind: str) -> type:
@@ -158,7 +159,9 @@ def spec(kind: str) -> ProviderSpec | None:
             found = _spec_of(kind, load_class(kind), target)
         except Exception as exc:  # a broken plug-in must not stop the app
             _failed[kind] = f"{type(exc).__name__}: {exc}"
-            log.warning("provider plug-in %r (%s) cannot be loaded: %s", kind, target, _failed[kind])
+            # Said to the user by load_config (``failures``); before logging is set up a warning
+            # here would reach stderr bare, without the program's name.
+            log.info("provider plug-in %r (%s) cannot be loaded: %s", kind, target, _failed[kind])
             return None
         _specs[kind] = found
         return found

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from pydantic import ValidationError
+
 from flux_tui.core._config_mcp import McpServerSettings
 
 MCP_JSON = ".mcp.json"
@@ -54,6 +56,16 @@ def _from_json_entry(name: str, entry: Any) -> McpServerSettings:
     return McpServerSettings(**known)
 
 
+def _reasons(exc: ValidationError) -> str:
+    """Each error as ``field: message`` (pydantic's text ends with a link, of no use here)."""
+    parts = []
+    for error in exc.errors(include_url=False):
+        where = ".".join(str(part) for part in error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts)
+
+
 def read_mcp_json(path: Path) -> SpecsFound:
     found = SpecsFound()
     try:
@@ -70,8 +82,10 @@ def read_mcp_json(path: Path) -> SpecsFound:
     for name, entry in servers.items():
         try:
             found.specs.append(McpServerSpec(str(name), _from_json_entry(str(name), entry), MCP_JSON))
+        except ValidationError as exc:
+            found.problems.append(f"{path}: MCP server {name!r} skipped: {_reasons(exc)}")
         except ValueError as exc:
-            reason = str(exc).splitlines()[-1] if str(exc) else type(exc).__name__
+            reason = str(exc) or type(exc).__name__
             found.problems.append(f"{path}: MCP server {name!r} skipped: {reason}")
     return found
 

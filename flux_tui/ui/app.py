@@ -148,6 +148,7 @@ class FluxApp(
         prompt.completer = self.completions
         prompt.scrolls = self.chat
         prompt.suggestions = self.query_one(SuggestionBar)
+        prompt.suggestions.describe = self.describe_candidate
         prompt.suggestions.display = False
         self.inspector.prompt = prompt
         self.panels.layout(self.size.width)

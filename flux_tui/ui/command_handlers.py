@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
 
 SESSIONS_COMPLETED = 50  # the newest sessions offered by Tab after /resume and /replay
+_TITLE_SHOWN = 40  # characters of a session's title beside its id in the completion bar
 
 
 class CommandControl:
@@ -79,9 +80,22 @@ class CommandControl:
         if store is None:
             return []
         try:
-            return [info.id for info in store.list_sessions(limit=SESSIONS_COMPLETED)]
+            infos = store.list_sessions(limit=SESSIONS_COMPLETED)
         except (SessionError, sqlite3.Error):
             return []  # no completion rather than a failing prompt; /sessions says what is wrong
+        self._session_titles = {info.id: info.title for info in infos if info.title}
+        return [info.id for info in infos]
+
+    def describe_candidate(self: FluxApp, candidate: str) -> str:
+        """A completed session id shown with its session's title (the id alone says nothing)."""
+        command, _, session_id = candidate.rpartition(" ")
+        if command.lower() not in ("/resume", "/replay"):
+            return candidate
+        title = getattr(self, "_session_titles", {}).get(session_id)
+        if not title:
+            return candidate
+        short = title if len(title) <= _TITLE_SHOWN else title[: _TITLE_SHOWN - 1] + "…"
+        return f"{candidate} ({short})"
 
     # -- slash commands -----------------------------------------------------------------------------
 

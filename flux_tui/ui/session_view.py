@@ -67,15 +67,17 @@ def show_events(app: FluxApp, events: Sequence[AgentEvent]) -> None:
 def restore_provider(app: FluxApp, name: str | None, model: str | None) -> str | None:
     """Put the session's last provider and model back when they are configured and ready; otherwise
     stay on the current one and return why (the user can switch: the history carries over)."""
+    from flux_tui.sessions.resume import provider_gone_note
+
     current = app.agent.provider
     if not name or (name, model) == (current.name, current.model):
         return None
     try:
         resolved = app.resolve(name, model)
     except ConfigError:
-        return f"The session last ran on {name}, which is not configured here: going on with {current.name}."
+        return provider_gone_note(name, current.name)
     if resolved.missing:
-        return f"The session last ran on {name} ({resolved.missing}): going on with {current.name}."
+        return provider_gone_note(name, current.name, resolved.missing)
     if name == current.name:
         current.model = resolved.model
         return None

@@ -86,7 +86,7 @@ def test_stream_json_prints_one_event_per_line_then_the_result(
     assert "text_delta" in kinds and "tool_call_proposed" in kinds and "tool_call_finished" in kinds
     assert kinds.index("tool_call_finished") < len(kinds) - 2
     result = lines[-1]
-    assert result["answer"] == "Looking.Nothing here." and result["exit"] == 0
+    assert result["answer"] == "Looking.\n\nNothing here." and result["exit"] == 0
     assert result["session_id"] == _sessions(cli_env)[0].id
 
 

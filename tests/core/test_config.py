@@ -125,7 +125,7 @@ def test_invalid_toml_reports_file_line_column_and_is_ignored(cfg_env: ConfigEnv
     assert len(problems) == 1
     problem = problems[0]
     assert (problem.file, problem.line, problem.column) == (str(bad), 2, 14)
-    assert "invalid TOML" in problem.message and "ignored" in problem.message
+    assert "invalid TOML" in problem.message and "ignored" in str(problem)
     assert str(problem).startswith(f"{bad}:2:14: invalid TOML: ")
     assert config.provider == "anthropic"  # the broken file is ignored as a whole
     assert config.max_tokens == 1234  # the other file still applies

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Collapsible, Static
 
+from flux_tui.core.stop_notes import STOP_NOTES
 from flux_tui.ui.beat import next_beat
 from flux_tui.ui.format import clip
 from flux_tui.ui.widgets.answer_text import (
@@ -187,13 +188,6 @@ def result_first_line(result: str) -> str:
     return first if len(lines) == 1 or first.endswith("…") else f"{first} …"
 
 
-_STOP_NOTES = {
-    "max_tokens": "The answer hit the max_tokens limit and was cut: raise max_tokens or ask to continue.",
-    "max_steps": "The turn stopped at the step limit.",
-    "refusal": "The model refused to answer.",
-}
-
-
 class AssistantAnswer(Vertical):
     """Everything the assistant produced in one turn, in order: text, thinking, tool calls, notices."""
 
@@ -350,8 +344,8 @@ class AssistantAnswer(Vertical):
 
     def finish(self, stop_reason: str) -> None:
         self._close("done")
-        if stop_reason in _STOP_NOTES:
-            self._append(NoticeLine(_STOP_NOTES[stop_reason], "warning"))
+        if stop_reason in STOP_NOTES:
+            self._append(NoticeLine(STOP_NOTES[stop_reason], "warning"))
 
     def fail(self, error: str, hint: str | None) -> None:
         self._close("failed")

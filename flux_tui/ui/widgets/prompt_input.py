@@ -44,7 +44,12 @@ def clean_paste(text: str) -> str:
 
 
 class SuggestionBar(Static):
-    """Completion candidates of the slash command being typed; the highlighted one is what Tab takes."""
+    """Completion candidates of the slash command being typed; the highlighted one is what Tab takes.
+
+    ``describe`` adds what a candidate stands for to how it is shown (a session id's title); Tab still
+    takes the candidate alone."""
+
+    describe: Callable[[str], str] | None = None
 
     DEFAULT_CSS = """
     SuggestionBar {
@@ -62,7 +67,8 @@ class SuggestionBar(Static):
         for position, candidate in enumerate(candidates[:12]):
             if position:
                 parts.append("  ")
-            parts.append((candidate, "reverse bold") if position == index else candidate)
+            shown = self.describe(candidate) if self.describe is not None else candidate
+            parts.append((shown, "reverse bold") if position == index else shown)
         if len(candidates) > 12:
             parts.append(f"  … {len(candidates) - 12} more")
         self.update(Content.assemble(*parts))

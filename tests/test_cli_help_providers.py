@@ -1,0 +1,40 @@
+"""``flux-tui --help`` names the registered providers (Gemini and plug-ins too), read from the registry
+only when the help is printed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from flux_tui.cli import build_parser
+from flux_tui.core import provider_registry
+
+
+class _Tiny:
+    label = "Tiny"
+    key_envs = ()
+
+
+@pytest.fixture
+def tiny() -> Iterator[None]:
+    provider_registry.register("tiny", _Tiny)
+    try:
+        yield
+    finally:
+        provider_registry.unregister("tiny")
+
+
+def test_the_help_names_every_registered_provider(tiny: None) -> None:
+    text = " ".join(build_parser().format_help().split())
+    for label in ("Anthropic", "OpenAI", "Gemini", "Tiny"):
+        assert label in text
+    assert "or any compatible endpoint" in text
+
+
+def test_building_the_parser_reads_no_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom() -> list[object]:
+        raise AssertionError("the registry is read")
+
+    monkeypatch.setattr(provider_registry, "specs", boom)
+    build_parser().parse_args(["sessions", "list"])
