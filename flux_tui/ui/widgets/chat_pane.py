@@ -33,6 +33,7 @@ from flux_tui.ui.widgets.answer_text import AnswerText
 from flux_tui.ui.widgets.chat_items import AssistantAnswer, EarlierTurns, NoticeLine, UserPrompt, Welcome
 from flux_tui.ui.widgets.key_scroll import KeyScrolling
 from flux_tui.ui.widgets.shown_turn import ShownTurn
+from flux_tui.ui.widgets.typing_forward import TypesIntoPrompt
 
 if TYPE_CHECKING:
     from flux_tui.ui.widgets.info_panel import InfoPanel
@@ -68,7 +69,7 @@ def _first_line(result: str) -> str:
     return first if len(lines) == 1 or first.endswith("…") else f"{first} …"
 
 
-class ChatPane(KeyScrolling, VerticalScroll, can_focus=True):
+class ChatPane(TypesIntoPrompt, KeyScrolling, VerticalScroll, can_focus=True):
     """Prompts, streamed answers, tool-call traces, notices and local info panels."""
 
     def __init__(self, *, id: str | None = "chat") -> None:
