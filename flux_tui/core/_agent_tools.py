@@ -161,6 +161,7 @@ class ToolPhase:
             input=prep.call.input,
             preview=prep.preview,
             reason=prep.reason,
+            session_scope=prep.session_scope,
         )
         try:
             answer: ApprovalDecision = await self._approver(request)

@@ -69,6 +69,8 @@ class PreparedCall:
     reason: str | None = None
     # What "approve for this session" covers; None: every call of the tool.
     approval_key: str | None = None
+    # The same in words for the approval dialog ("reading .env only"); None: the tool.
+    session_scope: str | None = None
 
     @property
     def needs_approval(self) -> bool:
@@ -111,6 +113,7 @@ class ApprovalRequest:
     input: dict[str, Any]
     preview: str | None = None
     reason: str | None = None  # why it asks, when the tool alone would not ("may hold secrets")
+    session_scope: str | None = None  # what "approve for the session" covers; None: every call of the tool
 
 
 @dataclass(slots=True)

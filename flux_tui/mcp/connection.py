@@ -8,7 +8,6 @@ only when a server is started: sessions without MCP servers never load it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import tempfile
@@ -23,6 +22,9 @@ log = logging.getLogger(__name__)
 State = Literal["starting", "ready", "failed", "stopped"]
 _WATCH_INTERVAL = 1.0  # seconds between liveness checks while a call runs
 _STDERR_TAIL = 4096  # bytes of the server's stderr looked at when it fails
+STOP_TIMEOUT = 2.0  # seconds a running server gets to end once asked
+# The SDK's shutdown after a cancel: stdin closed, 2 s, SIGTERM to the group, 2 s, SIGKILL.
+KILL_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ class McpConnection:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._errlog: Any = None  # the server's stderr: its last lines explain a failure
+        self._stopping: asyncio.Future[None] | None = None
 
     @property
     def name(self) -> str:
@@ -168,17 +171,25 @@ class McpConnection:
             self._fail(message)
 
     async def stop(self) -> None:
+        """Stop the server, in bounded time: the app's quit and the worker's exit may both call this."""
+        if self._stopping is None:
+            self._stopping = asyncio.ensure_future(self._stop_once())
+        # Waiting is bounded and never cancels the stop itself (a second cancel would break the SDK's
+        # shielded shutdown of the process, which closes stdin, then kills the process group).
+        await asyncio.wait({self._stopping}, timeout=STOP_TIMEOUT + KILL_TIMEOUT + 1.0)
+
+    async def _stop_once(self) -> None:
+        was_ready = self.state == "ready"
         if self.state in ("starting", "ready"):
             self.state = "stopped"
         self._stop.set()
         task = self._task
         if task is not None and not task.done():
-            try:
-                await asyncio.wait_for(asyncio.shield(task), timeout=5.0)
-            except (TimeoutError, Exception):
+            if was_ready:  # a server that answers gets to end cleanly
+                await asyncio.wait({task}, timeout=STOP_TIMEOUT)
+            if not task.done():  # one stuck at startup never reads the stop: no point waiting
                 task.cancel()
-                with contextlib.suppress(BaseException):
-                    await task
+                await asyncio.wait({task}, timeout=KILL_TIMEOUT)
         if self._errlog is not None:
             self._errlog.close()
             self._errlog = None

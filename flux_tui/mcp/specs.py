@@ -52,7 +52,9 @@ class SpecsFound:
 def _from_json_entry(name: str, entry: Any) -> McpServerSettings:
     if not isinstance(entry, dict):
         raise ValueError("each server must be an object with command (and args, env) or url")
-    known = {key: entry[key] for key in ("command", "args", "env", "url") if key in entry}
+    # The timeouts are flux-tui's own keys; other assistants reading the same file ignore them.
+    keys = ("command", "args", "env", "url", "startup_timeout", "call_timeout")
+    known = {key: entry[key] for key in keys if key in entry}
     return McpServerSettings(**known)
 
 

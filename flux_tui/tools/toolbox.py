@@ -8,7 +8,8 @@ every ``ask`` into ``allow`` (an explicit ``deny`` in flux.toml still holds: the
 Two rules sit on top of the table. ``search_files`` returns file contents, so it is never more allowed
 than ``read_file`` (denied when reading is denied, asking when reading asks). And reading a file that
 usually holds secrets (``[tools] secret_files``: ``.env``, private keys, credentials) asks even when the
-tool is allowed, with the reason shown; "approve for this session" then covers secret files only.
+tool is allowed, with the reason shown; "approve for this session" then covers reading that one file
+(its path inside the workspace, whichever reader asks), never the other secret files.
 """
 
 from __future__ import annotations
@@ -125,6 +126,11 @@ class ToolBox:
 
     def secret_reason(self, call: ToolCall) -> str | None:
         """Why reading this call's file asks ("... may hold secrets"), or None."""
+        found = self._secret_target(call)
+        return found[1] if found else None
+
+    def _secret_target(self, call: ToolCall) -> tuple[str, str] | None:
+        """The secret file this call reads (its path in the workspace) and why it asks, or None."""
         if call.name not in SECRET_READERS or not isinstance(call.input, dict):
             return None
         path = call.input.get("path")
@@ -138,15 +144,19 @@ class ToolBox:
             return None  # search_files leaves the directory's secret files out
         # The link's own name and where it leads: a "notes.txt" that is a link to .env is the .env.
         shown = self.workspace.relative(real)
-        return self.ctx.secret_files.reason(shown) or self.ctx.secret_files.reason(path.lstrip("/"))
+        reason = self.ctx.secret_files.reason(shown) or self.ctx.secret_files.reason(path.lstrip("/"))
+        return (shown, reason) if reason else None
 
     def prepare(self, call: ToolCall) -> PreparedCall:
         tool = self.tools.get(call.name)
         if tool is None:
             known = ", ".join(self.tools)
             return PreparedCall(call, error=f"unknown tool {call.name!r}; available tools: {known}")
-        secret = self.secret_reason(call)
-        key = f"{call.name}:secret_files" if secret else None
+        target = self._secret_target(call)
+        secret = target[1] if target else None
+        # "Approve for this session" covers this one file (the resolved path), not every secret file.
+        key = f"secret_file:{target[0]}" if target else None
+        scope = f"reading {target[0]} only" if target else None
         decision = self.decision_for(call.name, key)
         if decision == "policy_deny":
             reason = self._deny_reason(call.name)
@@ -166,6 +176,7 @@ class ToolBox:
             data=data,
             reason=secret,
             approval_key=key,
+            session_scope=scope,
         )
 
     async def run(self, prepared: PreparedCall) -> ToolOutcome:
@@ -175,9 +186,10 @@ class ToolBox:
         tool = self.tools.get(call.name)
         if tool is None:
             return ToolOutcome(f"unknown tool {call.name!r}", is_error=True)
-        if prepared.approval_key is None and self.secret_reason(call):
-            # Between the decision and now the path came to lead to a secret file (a swapped link).
-            return ToolOutcome(f"{self.secret_reason(call)}; ask again to read it", is_error=True)
+        target = self._secret_target(call)
+        if target and prepared.approval_key != f"secret_file:{target[0]}":
+            # Between the decision and now the path came to lead to another secret file (a swapped link).
+            return ToolOutcome(f"{target[1]}; ask again to read it", is_error=True)
         try:
             outcome = await tool.run(call.input, prepared.data)
         except ToolError as exc:

@@ -151,6 +151,7 @@ class FluxApp(
         prompt.suggestions.describe = self.describe_candidate
         prompt.suggestions.display = False
         self.inspector.prompt = prompt
+        self.chat.prompt = prompt  # typing while the chat has the focus goes to the prompt
         self.panels.layout(self.size.width)
         self.sidebar.set_budget(self.config.budget_usd)
         self.sidebar.set_current(self.agent.provider.name, self.agent.provider.model, None)

@@ -87,9 +87,9 @@ def test_reading_a_secret_file_asks_although_read_file_is_allowed(ws: Path) -> N
     prepared = prep(box, "read_file", {"path": ".env"})
     assert prepared.decision == "ask"
     assert prepared.reason is not None and ".env may hold secrets" in prepared.reason
-    # Approving "for the session" covers secret files, not a looser read_file.
-    assert prepared.approval_key == "read_file:secret_files"
-    box.allow_for_session("read_file:secret_files")
+    # Approving "for the session" covers this secret file, not a looser read_file.
+    assert prepared.approval_key == "secret_file:.env"
+    box.allow_for_session("secret_file:.env")
     assert prep(box, "read_file", {"path": "sub/../.env"}).decision == "auto"
 
 

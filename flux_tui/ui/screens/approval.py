@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.console import RenderableType
 from rich.text import Text
 from textual import events, on
@@ -30,7 +31,12 @@ from flux_tui.ui.widgets.key_scroll import KeyScroll
 if TYPE_CHECKING:
     from rich.syntax import SyntaxTheme
 
-CHROME_ROWS = 15  # dialog rows that are not the preview: borders, title, target, reason box, keys, buttons
+# Dialog rows that are never the preview: border 2, title 1, preview margin 1, reason box 1 + 3,
+# buttons 1 + 3. The target, the notes and the key hints add theirs (see ``_chrome_rows``).
+FIXED_ROWS = 12
+BUTTON_LABELS = ("Approve once [y]", "Approve for session [ctrl+a]", "Deny [n]")
+SHORT_LABELS = ("Once [y]", "Session [ctrl+a]", "Deny [n]")  # when the long ones do not fit in a row
+BUTTONS_WIDTH = sum(len(label) + 2 for label in BUTTON_LABELS) + 3  # each label, its sides, the gaps
 PREVIEW_LIMIT = 200_000  # characters; a gigantic write is cut so the dialog still opens at once
 
 
@@ -43,6 +49,28 @@ def describe_request(request: ApprovalRequest, redactor: Redactor) -> str:
             value = redactor.redact_text(value)
             return f"$ {value}" if key == "command" else value
     return ""
+
+
+def session_scope(request: ApprovalRequest) -> str:
+    """What "approve for the session" covers, in words for the dialog."""
+    covers = request.session_scope or f"every {request.tool_name} call"
+    return f"ctrl+a approves {covers}, for the session"
+
+
+def _rows(text: str, width: int) -> int:
+    """Rows ``text`` takes once wrapped at ``width`` cells."""
+    width = max(1, width)
+    return sum(max(1, -(-cell_len(line) // width)) for line in text.splitlines() or [""])
+
+
+def _inner_width(screen_width: int) -> int:
+    """The dialog's content width (approval.tcss: 90% of the screen up to 120, less border and padding)."""
+    return min(screen_width * 9 // 10, 120) - 4
+
+
+def _labels(inner: int) -> tuple[str, str, str]:
+    """The button labels: the short ones when the long ones do not fit in one row."""
+    return BUTTON_LABELS if inner >= BUTTONS_WIDTH else SHORT_LABELS
 
 
 def preview_renderable(
@@ -70,7 +98,7 @@ class ApprovalScreen(KeyGuardedScreen[ApprovalDecision]):
         Binding("ctrl+a", "approve_session", "Approve for session"),
         Binding("escape", "deny", "Deny", show=False),
     ]
-    KEY_HINTS = "n: type a reason, Enter denies with it · esc: deny at once"
+    KEY_HINTS = "n: type a reason, Enter denies · esc: deny at once"
 
     def __init__(
         self,
@@ -97,8 +125,8 @@ class ApprovalScreen(KeyGuardedScreen[ApprovalDecision]):
                 ("?", "bold"),
             )
             yield Label(title, id="approval-title")
-            target = describe_request(request, self.redactor)
-            if target:
+            target = self._target()
+            if target:  # one row, cut with an ellipsis: the buttons must keep their place
                 yield Label(Text(target, style="bold"), id="approval-target")
             if request.reason:  # why a tool that runs without asking asks this time
                 yield Label(Text(f"⚠ {request.reason}", style="bold yellow"), id="approval-reason-note")
@@ -109,21 +137,44 @@ class ApprovalScreen(KeyGuardedScreen[ApprovalDecision]):
                 placeholder="Reason for denying (optional, sent to the model) — Enter denies",
                 id="approval-reason",
             )
+            yield Static(Content(session_scope(request)), id="approval-scope")
             yield self.key_hints()
+            labels = _labels(_inner_width(self.app.size.width))
             with Horizontal(id="approval-buttons"):
                 # Content(...) keeps "[y]" literal instead of reading it as markup.
-                yield Button(Content("Approve once [y]"), id="approve", variant="success")
-                yield Button(Content("Approve for session [ctrl+a]"), id="approve-session", variant="primary")
-                yield Button(Content("Deny [n]"), id="deny", variant="error")
+                yield Button(Content(labels[0]), id="approve", variant="success")
+                yield Button(Content(labels[1]), id="approve-session", variant="primary")
+                yield Button(Content(labels[2]), id="deny", variant="error")
+
+    def _target(self) -> str:
+        """The header's file path; a command has none (the preview below shows it whole)."""
+        if "command" in self.request.input:
+            return ""
+        return describe_request(self.request, self.redactor)
+
+    def _chrome_rows(self, inner: int) -> int:
+        """Rows of the dialog that are not the preview, for a content width of ``inner`` cells."""
+        rows = FIXED_ROWS + (1 if self._target() else 0)
+        if self.request.reason:
+            rows += _rows(f"⚠ {self.request.reason}", inner)
+        return rows + _rows(session_scope(self.request), inner) + _rows(self.KEY_HINTS, inner)
 
     def on_resize(self, event: events.Resize) -> None:
-        # Give the diff what the screen can spare once title, reason box and buttons are placed, so the
-        # buttons stay visible on small terminals. (A ``vh`` max-height inside the auto-height dialog
-        # makes Textual size the dialog by the unclamped diff, hence the computation here.)
-        height = event.size.height
+        # Give the diff what the screen can spare once title, notes, reason box and buttons are placed,
+        # so the buttons stay visible on small terminals. (A ``vh`` max-height inside the auto-height
+        # dialog makes Textual size the dialog by the unclamped diff, hence the computation here.)
+        width, height = event.size
+        inner = _inner_width(width)
+        labels = _labels(inner)
+        for button_id, label in zip(("#approve", "#approve-session", "#deny"), labels, strict=True):
+            button = self.query_one(button_id, Button)
+            if str(button.label) != label:
+                button.label = Content(label)
+                # Button keeps its width for the old label until its cached size is dropped.
+                button.clear_cached_dimensions()
+        self.query_one("#approval-buttons").refresh(layout=True)
         preview = self.query_one("#approval-preview")
-        chrome = CHROME_ROWS + (1 if self.request.reason else 0)
-        preview.styles.max_height = max(3, min(height - chrome, height * 2 // 3))
+        preview.styles.max_height = max(3, min(height - self._chrome_rows(inner), height * 2 // 3))
 
     # ------------------------------------------------------------------ keys
 

@@ -40,6 +40,7 @@ from flux_tui.ui.widgets.chat_items import (
 )
 from flux_tui.ui.widgets.key_scroll import KeyScrolling
 from flux_tui.ui.widgets.shown_turn import ShownTurn
+from flux_tui.ui.widgets.typing_forward import TypesIntoPrompt
 
 if TYPE_CHECKING:
     from flux_tui.ui.widgets.info_panel import InfoPanel
@@ -54,7 +55,7 @@ LIVE_TURNS = 5
 FOLD_AT = 2 * LIVE_TURNS
 
 
-class ChatPane(KeyScrolling, VerticalScroll, can_focus=True):
+class ChatPane(TypesIntoPrompt, KeyScrolling, VerticalScroll, can_focus=True):
     """Prompts, streamed answers, tool-call traces, notices and local info panels."""
 
     # Not `layout: stream`: in Textual 8 it keeps a container child's old height when a later sibling
