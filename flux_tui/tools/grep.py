@@ -17,13 +17,16 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-
-import regex
+from typing import TYPE_CHECKING
 
 from flux_tui.tools.file_tools import BINARY_SNIFF, looks_binary, split_lines
 from flux_tui.tools.jail import ToolError
 from flux_tui.tools.special import open_regular
 from flux_tui.tools.walk import WalkStopped
+
+# ``regex`` loads with the first search, not with the tool box (it is built before the first frame).
+if TYPE_CHECKING:
+    import regex
 
 MAX_SEARCH_FILE_BYTES = 2 * 1024 * 1024
 #: Seconds one line may take to match: far more than any sane pattern needs on a 2 MB line.
@@ -66,6 +69,8 @@ class Matcher:
     """A compiled search pattern: line by line, and over a whole file when that gives the same lines."""
 
     def __init__(self, pattern: str) -> None:
+        import regex
+
         try:
             self.line = regex.compile(pattern)
             self.joined = regex.compile(pattern, regex.MULTILINE) if single_line_pattern(pattern) else None

@@ -16,11 +16,14 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-
-from pathspec import GitIgnoreSpec
+from typing import TYPE_CHECKING
 
 from flux_tui.tools.jail import ToolError
 from flux_tui.tools.special import read_regular
+
+# ``pathspec`` loads with the first walk, not with the tool box (it is built before the first frame).
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 # Directories nobody wants listed or searched: VCS data, caches, virtual envs, dependency trees.
 SKIP_DIRS = frozenset(
@@ -62,6 +65,8 @@ def _load_spec(path: Path) -> GitIgnoreSpec | None:
         data, _ = read_regular(path, path.name, MAX_IGNORE_FILE_BYTES)
     except (OSError, ToolError):
         return None
+    from pathspec import GitIgnoreSpec
+
     spec = GitIgnoreSpec.from_lines(data.decode("utf-8", errors="replace").splitlines())
     return spec if len(spec) else None
 
