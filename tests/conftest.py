@@ -13,10 +13,14 @@ from pathlib import Path
 
 import pytest
 
-# Makes ``from fakeapi import FakeAPI`` work from any test directory, whatever pytest's import mode.
+# Makes ``from fakeapi import FakeAPI`` work from any test directory, whatever pytest's import mode,
+# and ``benchmarks`` (beside ``tests``) importable however pytest is started.
 _TESTS_DIR = str(Path(__file__).resolve().parent)
 if _TESTS_DIR not in sys.path:
     sys.path.insert(0, _TESTS_DIR)
+_REPO_DIR = str(Path(__file__).resolve().parents[1])
+if _REPO_DIR not in sys.path:
+    sys.path.append(_REPO_DIR)
 
 from fakeapi import WIRE_DIR, FakeAPI  # noqa: E402
 

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from fakeapi import FakeAPI
 from textual.widgets import Input, Static
 
 from benchmarks import floor_app, http_floor
 from benchmarks.harness import FIRST_FRAME_TEXT, FLOOR_ARGV
-from tests.fakeapi import FakeAPI
 
 REPO = Path(__file__).resolve().parents[1]
 ANSWER = "Floors are the **least** work\n\nthat can show a stream: ZZFLOOREND"
