@@ -3,41 +3,21 @@ errors that stop a subcommand (exit 2, one line each, no traceback)."""
 
 from __future__ import annotations
 
-import logging
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from flux_tui.cli import build_parser, main
-from flux_tui.core import pricing
 from flux_tui.sessions import SessionStore
 
 PROMPT_TOOLS = [("c1", "write_file", {"path": "out.txt", "content": "x"})]
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def env(cli_env: Path) -> Path:
     """No real key or config leaks in; sessions live in ``tmp_path/data``; the cwd is the workspace."""
-    for name in list(os.environ):
-        if name.upper().startswith(("FLUX_", "ANTHROPIC_", "OPENAI_")):
-            monkeypatch.delenv(name, raising=False)
-    (tmp_path / "config").mkdir()
-    (tmp_path / "work").mkdir()
-    monkeypatch.chdir(tmp_path / "work")
-    monkeypatch.setenv("FLUX_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("FLUX_DATA_DIR", str(tmp_path / "data"))
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), logging.getLogger("flux_tui").level
-    yield tmp_path
-    for handler in [h for h in root.handlers if h not in handlers]:
-        root.removeHandler(handler)
-        handler.close()
-    logging.getLogger("flux_tui").setLevel(level)
-    pricing.clear_overrides()
-
+    return cli_env
 
 @pytest.fixture
 def on_openai(env: Path, fake_api: Any, monkeypatch: pytest.MonkeyPatch) -> Any:

@@ -4,16 +4,12 @@ against the fake API server."""
 
 from __future__ import annotations
 
-import logging
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from flux_tui.cli import main
-from flux_tui.core import pricing
 from flux_tui.core.agent_events import PromptUnanswered
 from flux_tui.headless import EXIT_FAILED
 from flux_tui.sessions import SessionStore
@@ -21,28 +17,9 @@ from flux_tui.sessions.markdown import export_markdown
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_api: Any) -> Iterator[Path]:
-    """No real key or config leaks in; sessions live in ``tmp_path/data``; openai is the fake API."""
-    for name in list(os.environ):
-        if name.upper().startswith(("FLUX_", "ANTHROPIC_", "OPENAI_")):
-            monkeypatch.delenv(name, raising=False)
-    (tmp_path / "config").mkdir()
-    (tmp_path / "work").mkdir()
-    monkeypatch.chdir(tmp_path / "work")
-    monkeypatch.setenv("FLUX_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("FLUX_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("OPENAI_BASE_URL", fake_api.openai_base_url)
-    monkeypatch.setenv("OPENAI_API_KEY", "test-openai-key")
-    monkeypatch.setenv("FLUX_PROVIDER", "openai")
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), logging.getLogger("flux_tui").level
-    yield tmp_path
-    for handler in [h for h in root.handlers if h not in handlers]:  # main() installs the file log
-        root.removeHandler(handler)
-        handler.close()
-    logging.getLogger("flux_tui").setLevel(level)
-    pricing.clear_overrides()
-
+def env(cli_env: Path, openai_fake: Any) -> Path:
+    """``cli_env``, with openai served by the fake API."""
+    return cli_env
 
 def test_a_failed_run_saves_the_prompt_marked_and_out_of_the_history(
     env: Path, fake_api: Any, capsys: pytest.CaptureFixture[str]
