@@ -73,26 +73,11 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
 
 
 def config_secrets(config: Any) -> list[str]:
-    """Every key the config knows: built-in and named providers' keys and their header values."""
-    found: list[str] = []
-    names: list[str] = []
-    with contextlib.suppress(Exception):
-        names = list(config.provider_names())
-    for name in names:
-        try:
-            resolved = config.provider_settings(name)
-        except Exception:
-            continue
-        if resolved.api_key:
-            found.append(resolved.api_key)
-        found.extend(v for v in (getattr(resolved, "extra_headers", None) or {}).values() if v)
-    for field in ("anthropic_api_key", "openai_api_key"):
-        secret = getattr(config, field, None)
-        value = secret.get_secret_value() if hasattr(secret, "get_secret_value") else secret
-        if value:
-            found.append(str(value))
-    from flux_tui.core.secret_values import mcp_env_secrets
+    """Every key the config knows: built-in and named providers' keys and all their header values, and
+    the MCP servers' credentials."""
+    from flux_tui.core.secret_values import configured_values, mcp_env_secrets
 
+    found = [value for value, _label, _credential in configured_values(config)]
     found.extend(mcp_env_secrets(config))
     return list(dict.fromkeys(found))
 

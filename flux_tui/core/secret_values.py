@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from flux_tui.core.redact import Redactor
@@ -46,9 +46,10 @@ def mcp_env_secrets(config: Any) -> dict[str, str]:
     return found
 
 
-def config_secret_labels(config: Any) -> dict[str, str]:
-    """``{value: where it is configured}`` for every key of every provider the config knows."""
-    found: dict[str, str] = {}
+def configured_values(config: Any) -> Iterator[tuple[str, str, bool]]:
+    """``(value, where it is configured, whether it is a credential)`` for every provider key and header
+    value the config knows, then the top-level key settings; a header is a credential when its name says
+    so (``Authorization``, ``X-Api-Key``...)."""
     names: list[str] = []
     with contextlib.suppress(Exception):
         names = list(config.provider_names())
@@ -58,16 +59,25 @@ def config_secret_labels(config: Any) -> dict[str, str]:
         except Exception:
             continue
         if resolved.api_key:
-            found.setdefault(resolved.api_key, resolved.api_key_env or f"{name} API key")
+            yield resolved.api_key, resolved.api_key_env or f"{name} API key", True
         for header, value in (getattr(resolved, "extra_headers", None) or {}).items():
-            if value and _SECRET_HEADER.search(header):
-                found.setdefault(value, f"{name} header {header}")
-    found.update({v: k for v, k in mcp_env_secrets(config).items() if v not in found})
+            if value:
+                yield value, f"{name} header {header}", bool(_SECRET_HEADER.search(header))
     for field, label in (("anthropic_api_key", "ANTHROPIC_API_KEY"), ("openai_api_key", "OPENAI_API_KEY")):
         secret = getattr(config, field, None)
         value = secret.get_secret_value() if hasattr(secret, "get_secret_value") else secret
         if value:
-            found.setdefault(str(value), label)
+            yield str(value), label, True
+
+
+def config_secret_labels(config: Any) -> dict[str, str]:
+    """``{value: where it is configured}`` for every key of every provider the config knows."""
+    found: dict[str, str] = {}
+    for value, label, credential in configured_values(config):
+        if credential:
+            found.setdefault(value, label)
+    for value, name in mcp_env_secrets(config).items():
+        found.setdefault(value, name)
     return found
 
 
