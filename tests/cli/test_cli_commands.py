@@ -7,11 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from store_samples import add_session
 
 from flux_tui.cli import main
-from flux_tui.core.agent_events import MessageCommitted, TextDelta, TurnFinished, TurnStarted
-from flux_tui.core.transcript import TextBlock, Transcript
-from flux_tui.sessions import SessionStore
 
 
 @pytest.fixture
@@ -19,29 +17,12 @@ def env(cli_env: Path) -> Path:
     """No real key or config leaks in; sessions live in ``tmp_path/data``; the cwd is the workspace."""
     return cli_env
 
-def add_session(data_dir: Path, prompt: str, answer: str) -> str:
-    transcript = Transcript()
-    user = transcript.add_user_text(prompt)
-    reply = transcript.add_assistant(
-        [TextBlock(answer)], provider="openai", model="gpt-4o", stop_reason="stop"
-    )
-    events = [
-        TurnStarted(turn_id="t1", prompt=prompt, provider="openai", model="gpt-4o"),
-        MessageCommitted(message=user.to_dict()),
-        TextDelta(text=answer),
-        MessageCommitted(message=reply.to_dict()),
-        TurnFinished(stop_reason="end_turn"),
-    ]
-    with SessionStore(data_dir / "sessions.db") as store:
-        session_id = store.create_session()
-        store.append(session_id, events)
-    return session_id
-
 
 def test_sessions_list(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sessions", "list"]) == 0
     assert "No saved sessions yet." in capsys.readouterr().out
-    session_id = add_session(env / "data", "What is a monad?", "A monoid in the category of endofunctors.")
+    db = env / "data" / "sessions.db"
+    session_id = add_session(db, "What is a monad?", "A monoid in the category of endofunctors.")
     assert main(["sessions", "list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split()[:2] == ["ID", "TITLE"]
@@ -51,7 +32,7 @@ def test_sessions_list(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_export_and_import_round_trip(
     env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: Any
 ) -> None:
-    session_id = add_session(env / "data", "Explain recursion", "See: recursion.")
+    session_id = add_session(env / "data" / "sessions.db", "Explain recursion", "See: recursion.")
     assert main(["export", session_id[:6], "--format", "md"]) == 0
     markdown = capsys.readouterr().out
     assert "Explain recursion" in markdown and "See: recursion." in markdown
