@@ -159,6 +159,21 @@ def _map_error(exc: BaseException, ctx: ErrorContext) -> ProviderError:
     )
 
 
+def invalid_key(ctx: ErrorContext, common: dict[str, Any]) -> AuthenticationError:
+    return AuthenticationError(f"invalid key for {ctx.provider} ({ctx.key_env})", **common)
+
+
+def forbidden_key(ctx: ErrorContext, common: dict[str, Any]) -> AuthenticationError:
+    return AuthenticationError(
+        f"the key for {ctx.provider} ({ctx.key_env}) is not allowed to use this (403 permission denied)",
+        **common,
+    )
+
+
+def model_missing(ctx: ErrorContext, message: str, common: dict[str, Any]) -> ModelNotFoundError:
+    return ModelNotFoundError(f"model {ctx.model!r} not found at {ctx.provider}: {message}", **common)
+
+
 def _from_status(exc: BaseException, status: int, ctx: ErrorContext, common: dict[str, Any]) -> ProviderError:
     response = getattr(exc, "response", None)
     headers = getattr(response, "headers", None)
@@ -166,14 +181,11 @@ def _from_status(exc: BaseException, status: int, ctx: ErrorContext, common: dic
     message = _scrub(message, ctx.api_key)
     common["status_code"] = status
     if status == 401:
-        return AuthenticationError(f"invalid key for {ctx.provider} ({ctx.key_env})", **common)
+        return invalid_key(ctx, common)
     if status == 403:
-        return AuthenticationError(
-            f"the key for {ctx.provider} ({ctx.key_env}) is not allowed to use this (403 permission denied)",
-            **common,
-        )
+        return forbidden_key(ctx, common)
     if status == 404:
-        return ModelNotFoundError(f"model {ctx.model!r} not found at {ctx.provider}: {message}", **common)
+        return model_missing(ctx, message, common)
     if status == 429:
         wait = parse_retry_after(headers)
         hint = f", retry after {wait:g} s" if wait is not None else ""
@@ -200,7 +212,7 @@ def _from_stream_error(exc: BaseException, ctx: ErrorContext, common: dict[str, 
     if kind in ("rate_limit_error", "rate_limit_exceeded", "requests", "tokens"):
         return RateLimitError(text, **common)
     if kind == "authentication_error":
-        return AuthenticationError(f"invalid key for {ctx.provider} ({ctx.key_env})", **common)
+        return invalid_key(ctx, common)
     if kind == "invalid_request_error":
         return BadRequestError(text, **common)
     return IncompleteStreamError(text, **common)

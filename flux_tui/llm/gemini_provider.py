@@ -16,9 +16,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from flux_tui.core.errors import (
-    AuthenticationError,
     BadRequestError,
-    ModelNotFoundError,
     OverloadedError,
     ProviderError,
     RateLimitError,
@@ -188,19 +186,17 @@ def _key_rejected(exc: BaseException) -> bool:
 def _from_api_error(exc: BaseException, code: int, ctx: ErrorContext) -> ProviderError:
     """The core error for the SDK's ``APIError`` (``code``, ``status``, ``message``, ``details``)."""
     from flux_tui.core.redact import Redactor
+    from flux_tui.llm._errors import forbidden_key, invalid_key, model_missing
 
     common: dict[str, Any] = {"provider": ctx.provider, "partial_text": ctx.partial_text, "status_code": code}
     status = getattr(exc, "status", None) or ""
     message = Redactor([ctx.api_key]).redact_text(str(getattr(exc, "message", None) or status or code))
     if code == 401 or (code == 400 and _key_rejected(exc)):
-        return AuthenticationError(f"invalid key for {ctx.provider} ({ctx.key_env})", **common)
+        return invalid_key(ctx, common)
     if code == 403:
-        return AuthenticationError(
-            f"the key for {ctx.provider} ({ctx.key_env}) is not allowed to use this (403 permission denied)",
-            **common,
-        )
+        return forbidden_key(ctx, common)
     if code == 404:
-        return ModelNotFoundError(f"model {ctx.model!r} not found at {ctx.provider}: {message}", **common)
+        return model_missing(ctx, message, common)
     if code == 429:
         wait = _retry_delay(exc)
         hint = f", retry after {wait:g} s" if wait is not None else ""
