@@ -154,10 +154,17 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(figures))
     save(report, args)
-    missed = [f.key for f in figures if f.meets_target is False]
+    return exit_status(figures, failed=failed, check=args.check)
+
+
+def exit_status(figures: list[Figure], *, failed: bool, check: bool) -> int:
+    """2 when a scenario failed; with ``check``, 1 when a figure's median misses its target; else 0."""
     if failed:
         return 2
-    return 1 if (args.check and missed) else 0
+    missed = [figure.key for figure in figures if figure.meets_target is False]
+    if missed:
+        print(f"targets missed: {', '.join(missed)}", file=sys.stderr)
+    return 1 if (check and missed) else 0
 
 
 def save(report: dict[str, Any], args: argparse.Namespace) -> None:
