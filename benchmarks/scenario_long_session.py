@@ -71,7 +71,7 @@ class Session:
         return [self.times[n] for n, _call, _marker in self.tool_calls]
 
 
-def _exchange(
+def exchange(
     context: BenchContext, session: Session, tokens: int, tool_every: int, probes: list[float]
 ) -> None:
     number = len(session.times)
@@ -134,7 +134,7 @@ def run(context: BenchContext, *, runs: int, exchanges: int, tokens: int, tool_e
             long.start()
             app.settle()
             for _ in range(exchanges - late):
-                _exchange(context, long, tokens, tool_every, probes)
+                exchange(context, long, tokens, tool_every, probes)
             with contextlib.ExitStack() as apps:
                 fresh = [
                     Session(apps.enter_context(context.app()), f"fresh {attempt}.{i}")
@@ -149,7 +149,7 @@ def run(context: BenchContext, *, runs: int, exchanges: int, tokens: int, tool_e
                     # every round, so no app is always the one that follows the same other.
                     turns = [session for other in fresh for session in (other, long)]
                     for session in turns if k % 2 == 0 else turns[::-1]:
-                        _exchange(context, session, tokens, tool_every, probes)
+                        exchange(context, session, tokens, tool_every, probes)
             peak.values.append(app.memory()["VmHWM"])
         check_tool_round_trips(context, [long, *fresh])
         times, fresh_times = long.times, [other.times for other in fresh]
