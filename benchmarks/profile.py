@@ -18,12 +18,13 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks.harness import BenchContext, start_server, unique_marker
+from benchmarks.scenario_long_session import Session, exchange
 from benchmarks.terminal import default_terminal
 
 SHAPES = {
     "steady": {"tokens": 3_000, "tps": 150.0},
     "firehose": {"tokens": 20_000, "tps": 0.0},
-    "long": {"tokens": 500, "tps": 0.0, "warmup_exchanges": 60},
+    "long": {"tokens": 500, "tps": 0.0, "warmup_exchanges": 60, "tool_every": 10},
 }
 
 
@@ -72,13 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     context = BenchContext(server=client, terminal=default_terminal())
     try:
         with context.app() as app:
-            app.start()
+            warmup = Session(app, "warm-up")  # the long session's exchanges, tool round trips included
+            warmup.start()
             app.settle()
-            for n in range(int(shape.get("warmup_exchanges", 0))):
-                marker = unique_marker("pw")
-                client.plan(int(shape["tokens"]), marker, tps=shape["tps"])
-                app.ask(f"warm-up {n}", marker)
-                app.settle()
+            for _ in range(int(shape.get("warmup_exchanges", 0))):
+                exchange(context, warmup, int(shape["tokens"]), int(shape["tool_every"]), [])
             recorder = subprocess.Popen(
                 [spy, "record", "-p", str(app.pid), "-r", str(args.rate), "-f", "speedscope",
                  "-o", str(out), "--nonblocking"],
@@ -88,12 +87,12 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(1.0)  # py-spy attaches
             marker = unique_marker("pr")
             client.plan(int(shape["tokens"]), marker, tps=shape["tps"])
-            exchange = app.ask("profile this answer", marker, timeout=600)
+            profiled = app.ask("profile this answer", marker, timeout=600)
             app.settle()
-            cpu = app.cpu() - exchange.cpu_at_enter
+            cpu = app.cpu() - profiled.cpu_at_enter
             recorder.send_signal(2)
             recorder.wait(30)
-        print(f"exchange {exchange.seconds:.2f} s, app CPU {cpu:.2f} s")
+        print(f"exchange {profiled.seconds:.2f} s, app CPU {cpu:.2f} s")
         print(summarize(out))
         print(f"\nspeedscope profile: {out}")
     finally:

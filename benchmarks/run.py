@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.harness import BenchContext, flux_entry, machine_probe_ms, start_server
+from benchmarks.scenario_long_session import MIN_EXCHANGES
 from benchmarks.stats import Figure, table
 from benchmarks.terminal import default_terminal
 
@@ -32,6 +33,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="tiny sizes, to prove the suite works (CI)")
     parser.add_argument("--only", default=",".join(SCENARIOS), help=f"comma-separated subset of {SCENARIOS}")
     parser.add_argument("--runs", type=int, help="runs per scenario (default: each scenario's own)")
+    parser.add_argument(
+        "--exchanges", type=int, help="long_session: exchanges in the long app (default: 300, quick 4)"
+    )
     parser.add_argument("--provider", choices=("anthropic", "openai"), default="anthropic")
     parser.add_argument("--terminal", choices=("tmux", "pty"), help="default: tmux when installed")
     parser.add_argument("--output", type=Path, help="JSON file to write (default: benchmarks/results/)")
@@ -41,6 +45,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:
         parser.error(f"unknown scenario(s): {', '.join(sorted(unknown))}")
+    args.overrides = {name: {} for name in SCENARIOS}
+    if args.runs is not None:
+        for params in args.overrides.values():
+            params["runs"] = args.runs
+    if args.exchanges is not None:
+        if args.exchanges < MIN_EXCHANGES:
+            parser.error(f"--exchanges must be at least {MIN_EXCHANGES} (the paired exchanges)")
+        args.overrides["long_session"]["exchanges"] = args.exchanges
     return args
 
 
@@ -65,12 +77,10 @@ def machine() -> dict[str, Any]:
 
 
 def run_scenario(
-    name: str, context: BenchContext, quick: bool, runs: int | None
+    name: str, context: BenchContext, quick: bool, overrides: dict[str, Any]
 ) -> tuple[list[Figure], dict[str, Any]]:
     module = importlib.import_module(f"benchmarks.scenario_{name}")
-    params = dict(module.QUICK if quick else module.FULL)
-    if runs is not None:
-        params["runs"] = runs
+    params = {**(module.QUICK if quick else module.FULL), **overrides}
     probe_before = machine_probe_ms()
     started = time.monotonic()
     figures: list[Figure] = module.run(context, **params)
@@ -121,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.scenarios:
             print(f"  {name} ...", end=" ", flush=True)
             try:
-                found, info = run_scenario(name, context, args.quick, args.runs)
+                found, info = run_scenario(name, context, args.quick, args.overrides[name])
             except Exception as exc:
                 failed = True
                 report["scenarios"][name] = {"error": f"{type(exc).__name__}: {exc}"}
@@ -144,10 +154,17 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(figures))
     save(report, args)
-    missed = [f.key for f in figures if f.meets_target is False]
+    return exit_status(figures, failed=failed, check=args.check)
+
+
+def exit_status(figures: list[Figure], *, failed: bool, check: bool) -> int:
+    """2 when a scenario failed; with ``check``, 1 when a figure's median misses its target; else 0."""
     if failed:
         return 2
-    return 1 if (args.check and missed) else 0
+    missed = [figure.key for figure in figures if figure.meets_target is False]
+    if missed:
+        print(f"targets missed: {', '.join(missed)}", file=sys.stderr)
+    return 1 if (check and missed) else 0
 
 
 def save(report: dict[str, Any], args: argparse.Namespace) -> None:

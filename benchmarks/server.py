@@ -10,9 +10,15 @@ Control endpoints (JSON), used through ``ServerClient``:
 * ``POST /v1/bench/plan`` ``{"tokens", "tps", "chunk", "marker"}``: the next streaming request (either
   provider's format) is answered with ``answer_tokens(tokens, marker)``, ``chunk`` tokens per delta,
   paced at ``tps`` tokens/s (0 = as fast as possible). Without a plan, requests are echoed.
+  ``{"tool": {"id", "name", "input"}, "marker"}`` instead: the next streaming request is answered with a
+  short sentence and that one tool call (stop reason ``tool_use`` / ``tool_calls``), as fast as possible;
+  ``marker`` (the call id will do) names its log record. Plans are served in the order they were queued,
+  so a tool-call plan followed by a text plan is one exchange with a tool round trip.
 * ``GET /v1/bench/log``: one record per planned stream served: ``marker``, ``start`` (request
   answered), ``first_delta`` and ``last_byte`` (``time.monotonic()``, which is system-wide on Linux and so
-  comparable with the measuring process's clock).
+  comparable with the measuring process's clock), and ``tool_results``: the tool results the request
+  carried after the last assistant message (call id -> result text), which shows the app ran the tool
+  and sent its result back before the answer that follows it was streamed.
 """
 
 from __future__ import annotations
@@ -58,17 +64,14 @@ class BenchServer(fakeapi.FakeAPI):
         return self._next(req)
 
     def _planned(self, req: fakeapi_http.RecordedRequest, plan: Plan) -> fakeapi_http.Scripted:
-        tokens = answer_tokens(int(plan["tokens"]), str(plan["marker"]))
-        pieces = fakeapi_sse.group(tokens, int(plan.get("chunk") or 1))
-        pacing = {"tokens_per_second": float(plan["tps"])} if plan.get("tps") else {}
-        if fakeapi_http.is_openai_path(req.path):
-            item = fakeapi_http.openai_item({"text_pieces": pieces}, len(tokens), None, None, "stop", pacing)
-        else:
-            blocks = [{"type": "text", "pieces": pieces}]
-            item = fakeapi_http.anthropic_item(blocks, None, None, None, "end_turn", pacing)
+        item = _tool_call(req, plan["tool"]) if plan.get("tool") else _text(req, plan)
         inner = item.events
         assert inner is not None
-        record: dict[str, Any] = {"marker": plan["marker"], "start": time.monotonic()}
+        record: dict[str, Any] = {
+            "marker": plan["marker"],
+            "start": time.monotonic(),
+            "tool_results": tool_results(req.body),
+        }
 
         def timed(request: fakeapi_http.RecordedRequest) -> Iterator[fakeapi_sse.Event]:
             for event in inner(request):
@@ -83,6 +86,57 @@ class BenchServer(fakeapi.FakeAPI):
 
         item.events = timed
         return item
+
+
+def _text(req: fakeapi_http.RecordedRequest, plan: Plan) -> fakeapi_http.Scripted:
+    tokens = answer_tokens(int(plan["tokens"]), str(plan["marker"]))
+    pieces = fakeapi_sse.group(tokens, int(plan.get("chunk") or 1))
+    pacing = {"tokens_per_second": float(plan["tps"])} if plan.get("tps") else {}
+    if fakeapi_http.is_openai_path(req.path):
+        return fakeapi_http.openai_item({"text_pieces": pieces}, len(tokens), None, None, "stop", pacing)
+    blocks = [{"type": "text", "pieces": pieces}]
+    return fakeapi_http.anthropic_item(blocks, None, None, None, "end_turn", pacing)
+
+
+def _tool_call(req: fakeapi_http.RecordedRequest, tool: dict[str, Any]) -> fakeapi_http.Scripted:
+    """A model's turn that says what it is about to do and calls one tool (as fast as possible)."""
+    words = fakeapi_sse.tokenize(f"Let me look at the workspace first ({tool['name']}).")
+    arguments = fakeapi_sse.fragments(json.dumps(tool["input"]), 7)
+    if fakeapi_http.is_openai_path(req.path):
+        calls = [(str(tool["id"]), str(tool["name"]), arguments)]
+        kwargs = {"text_pieces": fakeapi_sse.group(words), "calls": calls}
+        return fakeapi_http.openai_item(kwargs, len(words) + len(arguments), None, None, "tool_calls", {})
+    blocks = [
+        {"type": "text", "pieces": fakeapi_sse.group(words)},
+        {"type": "tool_use", "id": tool["id"], "name": tool["name"], "json_pieces": arguments},
+    ]
+    return fakeapi_http.anthropic_item(blocks, None, None, None, "tool_use", {})
+
+
+def tool_results(body: Any) -> dict[str, str]:
+    """The tool results a request sends after the model's last turn: call id -> the result's text
+    (Anthropic ``tool_result`` blocks of the last user message, OpenAI ``tool`` messages)."""
+    messages = body.get("messages") if isinstance(body, dict) else None
+    found: dict[str, str] = {}
+    for message in reversed(messages or []):
+        if message.get("role") == "assistant":
+            break
+        content = message.get("content")
+        if message.get("role") == "tool":
+            found[str(message.get("tool_call_id"))] = _text_of(content)
+        elif isinstance(content, list):
+            for block in content:
+                if isinstance(block, dict) and block.get("type") == "tool_result":
+                    found[str(block.get("tool_use_id"))] = _text_of(block.get("content"))
+    return found
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(_text_of(part.get("text", "")) for part in content if isinstance(part, dict))
+    return ""
 
 
 def _json(data: Any) -> fakeapi_http.Scripted:
@@ -104,21 +158,35 @@ class ServerClient:
         return self.base_url + "/v1"
 
     def plan(self, tokens: int, marker: str, *, tps: float = 0.0, chunk: int = 1) -> None:
-        data = json.dumps({"tokens": tokens, "marker": marker, "tps": tps, "chunk": chunk}).encode()
+        self._post_plan({"tokens": tokens, "marker": marker, "tps": tps, "chunk": chunk})
+
+    def _post_plan(self, plan: Plan) -> None:
+        data = json.dumps(plan).encode()
         request = urllib.request.Request(
             self.base_url + "/v1/bench/plan", data=data, headers={"content-type": "application/json"}
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             response.read()
 
+    def plan_tool_call(self, call_id: str, name: str, arguments: dict[str, Any]) -> None:
+        """The next streaming request is answered with a call of tool ``name``; its log record is
+        named ``call_id``. Plan the answer that follows the tool's result after it."""
+        tool = {"id": call_id, "name": name, "input": arguments}
+        self._post_plan({"tool": tool, "marker": call_id})
+
+    def log(self) -> list[dict[str, Any]]:
+        """Every planned stream served so far (see the module docstring)."""
+        with urllib.request.urlopen(self.base_url + "/v1/bench/log", timeout=10) as response:
+            entries: list[dict[str, Any]] = json.loads(response.read())
+        return entries
+
     def record(self, marker: str, timeout: float = 10.0) -> dict[str, Any]:
         """The log record of the stream that ended with ``marker`` (waits for it to finish)."""
         deadline = time.monotonic() + timeout
         while True:
-            with urllib.request.urlopen(self.base_url + "/v1/bench/log", timeout=10) as response:
-                for entry in json.loads(response.read()):
-                    if entry["marker"] == marker and "last_byte" in entry:
-                        return entry
+            for entry in self.log():
+                if entry["marker"] == marker and "last_byte" in entry:
+                    return entry
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the server never finished the stream ending with {marker}")
             time.sleep(0.05)

@@ -101,7 +101,10 @@ def build_session(
     provider: str = "anthropic",
     model: str = "claude-sonnet-4-5",
 ) -> BuiltSession:
-    """Write a session of ``messages`` messages (half prompts, half answers) to ``data_dir``."""
+    """Write a session of ``messages`` messages (half prompts, half answers) to ``data_dir``; the
+    messages are counted back from the store as the app loads them, and must be that many."""
+    if messages < 2 or messages % 2:
+        raise ValueError(f"a session of turns has an even number of messages, not {messages}")
     db_path = data_dir / DB_NAME
     store = SessionStore(db_path)
     recorder = SessionRecorder(store, autoflush=False, flush_interval=3600.0)
@@ -116,6 +119,15 @@ def build_session(
     session_id = recorder.session_id
     store.close()
     assert session_id is not None
+    stored = stored_messages(db_path, session_id)
+    if stored != messages:
+        raise RuntimeError(f"the store holds {stored} messages of the {messages} written")
     with sqlite3.connect(db_path) as conn:  # fold the WAL into the file, so copying the file is enough
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return BuiltSession(session_id, db_path, turns * 2, count, last_marker)
+    return BuiltSession(session_id, db_path, stored, count, last_marker)
+
+
+def stored_messages(db_path: Path, session_id: str) -> int:
+    """The messages of the session's transcript as ``--resume`` loads it."""
+    with SessionStore(db_path) as store:
+        return len(store.load(session_id, split_deltas=False).transcript)

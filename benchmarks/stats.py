@@ -6,6 +6,8 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
+from benchmarks.targets import TARGETS
+
 
 @dataclass
 class Figure:
@@ -13,9 +15,13 @@ class Figure:
     label: str  # what the table shows
     unit: str  # "s", "x", "% core", "MB"
     values: list[float] = field(default_factory=list)
-    target: float | None = None  # the bound (lower is better for every figure here)
+    target: float | None = None  # the bound the median must not pass (lower is better for every figure)
     note: str = ""
     samples: dict[str, Any] = field(default_factory=dict)  # raw data behind the values (JSON only)
+
+    def __post_init__(self) -> None:
+        if self.target is None:
+            self.target = TARGETS.get(self.key)
 
     @property
     def median(self) -> float:

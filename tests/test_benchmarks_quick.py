@@ -37,6 +37,7 @@ FIGURES = {
     "long.machine_drift",
     "long.first_s",
     "long.last_s",
+    "long.tool_exchange_s",
     "long.peak_mb",
     "resume.interactive_s",
     "resume.last_message_s",
@@ -109,6 +110,11 @@ def test_figures_are_consistent(quick_run: tuple[dict[str, Any], str]) -> None:
     # Quick: 4 exchanges, the last 2 taken in turn with the first exchange of each of two fresh apps.
     assert [[len(app) for app in run] for run in samples["fresh_exchange_seconds"]] == [[1, 1], [1, 1]]
     assert all(len(run) == 4 for run in samples["exchange_seconds"])
+    # The long app's third exchange (a tool call every 3rd) read a file of its workspace (the scenario
+    # checks the server received its text) before its answer; the fresh apps' single ones did not.
+    assert samples["tool_exchanges_long_then_fresh"] == [[[2], [], []], [[2], [], []]]
+    tool_times = figures["long.tool_exchange_s"]["values"]
+    assert tool_times == pytest.approx([run[2] for run in samples["exchange_seconds"]], abs=1e-4)
     # Interactive is, run by run, the later of "first frame" and "last message on screen" (the two can
     # reach the terminal in either order: one frame may carry both).
     runs = zip(
