@@ -17,8 +17,6 @@ from flux_tui.sessions import SessionStore
 _PREFIXES = ("FLUX_", "ANTHROPIC_", "OPENAI_", "GEMINI_", "GOOGLE_")
 KEYS = {"anthropic": "test-anthropic-key", "openai": "test-openai-key"}
 
-MakeConfig = Callable[..., Config]
-
 
 @pytest.fixture
 def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -34,7 +32,7 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def make_config(sandbox: Path, fake_api: FakeAPI) -> MakeConfig:
+def make_config(sandbox: Path, fake_api: FakeAPI) -> Callable[..., Config]:
     """``make_config(keys=True, **settings)``: a loaded Config, both providers on ``fake_api``."""
 
     def build(*, keys: bool = True, **overrides: Any) -> Config:

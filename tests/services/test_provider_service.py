@@ -18,7 +18,6 @@ from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings
 from flux_tui.services.lazy_provider import LazyProvider, default_factory, setup_hint
 from flux_tui.services.providers import ProviderService, SwitchRefused, missing_label, record_switch
 
-
 MakeConfig = Callable[..., Config]
 
 
@@ -64,7 +63,11 @@ def test_initial_provider_falls_back_to_a_ready_one_and_says_why(make_config: Ma
     provider, note = ProviderService(config, Transcript()).initial()
     assert isinstance(provider, LazyProvider)
     assert provider.name == "openai"
-    assert note is not None and "using openai instead" in note and note.endswith("Switch with /provider or the menu.")
+    assert (
+        note is not None
+        and "using openai instead" in note
+        and note.endswith("Switch with /provider or the menu.")
+    )
 
 
 def test_initial_provider_on_an_unknown_name(make_config: MakeConfig) -> None:

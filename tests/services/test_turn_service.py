@@ -77,7 +77,9 @@ async def test_a_failing_provider_fails_over_to_the_configured_fallback(
     await agent.provider.aclose()
 
 
-async def test_retry_asks_again_for_the_answer_that_failed(make_config: MakeConfig, fake_api: FakeAPI) -> None:
+async def test_retry_asks_again_for_the_answer_that_failed(
+    make_config: MakeConfig, fake_api: FakeAPI
+) -> None:
     agent, events = agent_for(make_config(max_retries=0))
     runner = TurnRunner(agent)
     with pytest.raises(NothingToDo) as nothing:
