@@ -204,7 +204,7 @@ async def run_headless(
         approver=deny_approval,
         sinks=[printer, ledger.apply, *(sinks or [])],
         system_prompt=project_context(config),
-        fallback=providers.build_now,
+        fallback=providers.build_now,  # built at once too: one that cannot be is skipped, and said
         confirm_over_budget=refuse_over_budget,
         refusal_hint=HEADLESS_HINT,
         hints=HEADLESS_HINTS,

@@ -177,7 +177,7 @@ class ProviderService:
         if not model or model == provider.model:
             return False
         previous = provider.model
-        provider.model = model  # type: ignore[misc]  # LazyProvider and BaseLLMProvider let it be set
+        provider.model = model
         agent.emit(
             ProviderSwitched(
                 provider=provider.name,
@@ -206,7 +206,7 @@ class ProviderService:
         if resolved.missing:
             return provider_gone_note(name, current.name, resolved.missing)
         if name == current.name:
-            current.model = resolved.model  # type: ignore[misc]
+            current.model = resolved.model
             return None
         agent.provider = self.build(resolved)
         self._retire(current)
@@ -231,7 +231,7 @@ class ProviderService:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # no event loop: nothing can be mid-request, close it here
             if getattr(provider, "built", True) is not None:
-                asyncio.run(self.close(provider))
+                asyncio.run(self._close_quietly(provider))
             return
         task = loop.create_task(self._close_quietly(provider))
         self._closing.add(task)
