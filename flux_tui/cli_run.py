@@ -67,9 +67,9 @@ def _run(config: Any, problems: list[Any], args: argparse.Namespace, io: _RunIO)
         print(f"flux-tui: {problem}", file=err)
     from flux_tui.core.logging_setup import config_secrets
     from flux_tui.headless_session import RunRecording
+    from flux_tui.services.sessions import spent_elsewhere_today
     from flux_tui.sessions import SessionError
     from flux_tui.sessions.commands import open_store
-    from flux_tui.sessions.daily import spent_since, start_of_today
     from flux_tui.sessions.models import SessionStoreError
     from flux_tui.sessions.resume import headless_target, load_for_run, usable_target
 
@@ -107,9 +107,7 @@ def _run(config: Any, problems: list[Any], args: argparse.Namespace, io: _RunIO)
                     sinks=[recording.recorder, *([io.output] if io.output is not None else [])],
                     resumed=loaded,
                     target=target,
-                    spent_elsewhere_today=lambda: spent_since(
-                        store, start_of_today(), exclude_session=recording.recorder.session_id
-                    ),
+                    spent_elsewhere_today=lambda: spent_elsewhere_today(store, recording.recorder.session_id),
                 ),
                 err,
             )

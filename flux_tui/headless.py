@@ -24,7 +24,6 @@ from flux_tui.core.agent_events import (
     AgentEvent,
     Notice,
     PromptUnanswered,
-    ProviderSwitched,
     TextDelta,
     ToolCallDecided,
     ToolCallFinished,
@@ -32,7 +31,7 @@ from flux_tui.core.agent_events import (
     TurnFailed,
     TurnFinished,
 )
-from flux_tui.core.errors import ConfigError, FluxError
+from flux_tui.core.errors import FluxError
 from flux_tui.core.events import STOP_REFUSAL
 from flux_tui.core.exit_codes import ExitCode
 from flux_tui.core.ledger import UsageLedger
@@ -138,22 +137,6 @@ async def deny_approval(request: ApprovalRequest) -> ApprovalDecision:
     return ApprovalDecision("denied", DENY_REASON, by_user=False)
 
 
-def build_provider(
-    config: Any, name: str | None = None, model: str | None = None, transcript: Any = None
-) -> Any:
-    """A configured provider (the selected one by default), via the factory.
-
-    Raises ConfigError when it cannot be built (unknown name, missing key or URL).
-    """
-    from flux_tui.llm.base_provider import ProviderSettings
-    from flux_tui.llm.provider_factory import create_provider
-
-    resolved = config.provider_settings(name or config.provider, model)
-    if resolved.missing:
-        raise ConfigError(resolved.missing)
-    return create_provider(ProviderSettings(**resolved.settings_kwargs()), transcript)
-
-
 async def run_headless(
     config: Any,
     prompt: str | None,
@@ -180,19 +163,17 @@ async def run_headless(
     # The model's text, tool output and error messages may hold escape sequences a terminal acts on.
     out, err = terminal_streams(out, err)
     from flux_tui.core.budget import HEADLESS_HINT, refuse_over_budget
-    from flux_tui.core.failover import ReliableStep
     from flux_tui.core.hints import HEADLESS_HINTS
-    from flux_tui.core.logging_setup import config_secrets
-    from flux_tui.core.sanitize import sanitize_prompt
-    from flux_tui.core.secret_values import tool_result_redactor
+    from flux_tui.core.transcript import Transcript
+    from flux_tui.services.providers import ProviderService, record_switch
+    from flux_tui.services.turns import budget_guard, build_agent, clean_prompt
     from flux_tui.tools import ToolBox
 
     yolo = yolo or bool(getattr(config, "yolo", False))
     if prompt is not None:
-        cleaned = sanitize_prompt(prompt)
-        for note in cleaned.notes:
+        prompt, notes = clean_prompt(prompt)
+        for note in notes:
             err.write(f"flux-tui: {note}\n")
-        prompt = cleaned.text
         if not prompt.strip():
             err.write("flux-tui: the prompt is empty\n")
             return EXIT_CONFIG
@@ -202,9 +183,11 @@ async def run_headless(
         err.write(f"flux-tui: {problem}\n")
         return EXIT_CONFIG
     name, model = target or (None, None)
+    providers = ProviderService(config, transcript if transcript is not None else Transcript())
     try:
         tools = ToolBox.from_config(config, yolo=yolo)
-        provider = build_provider(config, name, model, transcript)
+        # Built now, not on first use: a provider that cannot be built stops the run before it starts.
+        provider = providers.build_now(name, model)
     except FluxError as exc:
         err.write(f"flux-tui: {exc}\n")
         return EXIT_CONFIG
@@ -212,34 +195,26 @@ async def run_headless(
         err.write("flux-tui: --yolo is on: every tool call runs without asking\n")
     printer = HeadlessPrinter(out, err)
     ledger = UsageLedger()
-    tools_cfg = getattr(config, "tools", None)
     # Retries, failover to `fallback` providers and the budget gate, as in the TUI; nobody can confirm
     # spending past the budget here, so that request is refused.
-    step = ReliableStep.from_config(
+    agent = build_agent(
         config,
-        factory=lambda name, model: build_provider(config, name, model),
-        confirm_over_budget=refuse_over_budget,
-        refusal_hint=HEADLESS_HINT,
-        hints=HEADLESS_HINTS,
-        secrets=config_secrets(config),
-    )
-    if resumed is not None and step.budget is not None:
-        step.budget.load(resumed.events)
-    if step.budget is not None:
-        step.budget.spent_elsewhere_today = spent_elsewhere_today
-    agent = Agent(
         provider,
         tools=tools,
         approver=deny_approval,
-        system_prompt=project_context(config),
-        max_steps=int(getattr(tools_cfg, "max_steps", 25) or 25),
         sinks=[printer, ledger.apply, *(sinks or [])],
-        stream_step=step,
-        redactor=tool_result_redactor(config),
+        system_prompt=project_context(config),
+        fallback=providers.build_now,  # built at once too: one that cannot be is skipped, and said
+        confirm_over_budget=refuse_over_budget,
+        refusal_hint=HEADLESS_HINT,
         hints=HEADLESS_HINTS,
+        spent_elsewhere_today=spent_elsewhere_today,
     )
+    guard = budget_guard(agent)
+    if resumed is not None and guard is not None:
+        guard.load(resumed.events)
     if resumed is not None:
-        _announce_switch(agent, resumed)
+        record_switch(agent, resumed.provider, resumed.model)
     if prompt is not None:
         prompt = _with_mentions(prompt, tools, agent, err)
     mcp = await start_mcp(config, tools, err, agent.redactor)
@@ -313,26 +288,10 @@ def _say_usage(err: TextIO, ledger: UsageLedger) -> None:
 
 def _nothing_to_continue(transcript: Any) -> str | None:
     """Why ``run --continue`` without a prompt has nothing to do, or None."""
-    messages = transcript.messages if transcript is not None else []
-    if not messages:
+    from flux_tui.services.turns import continuable
+
+    if transcript is None or not transcript.messages:
         return "no prompt given (flux-tui run \"PROMPT\"; without one, --continue goes on in a session)"
-    last = messages[-1]
-    if last.role == "assistant" and not last.incomplete:
+    if not continuable(transcript):
         return "nothing to continue: the last answer is complete; give a prompt to go on"
     return None
-
-
-def _announce_switch(agent: Agent, resumed: LoadedSession) -> None:
-    """A resumed session going on with another provider or model records the switch, as /provider does."""
-    provider = agent.provider
-    if resumed.provider is None or (resumed.provider, resumed.model) == (provider.name, provider.model):
-        return
-    agent.emit(
-        ProviderSwitched(
-            provider=provider.name,
-            model=provider.model,
-            previous_provider=resumed.provider,
-            previous_model=resumed.model or "",
-            reason="user",
-        )
-    )

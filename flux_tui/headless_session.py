@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from flux_tui.core.terminal_text import terminal_safe
-from flux_tui.sessions import SessionRecorder, SessionStore
+from flux_tui.services.recording import new_recorder
+from flux_tui.sessions import SessionStore
 from flux_tui.sessions.models import EXIT_STORE, SessionStoreError
 
 #: Seconds ``finish`` goes on trying to write the run's events once the answer is done.
@@ -34,7 +35,7 @@ class RunRecording:
         self.store = store
         self._err = err
         self._reported: set[str] = set()
-        self.recorder = SessionRecorder(store, session_id, secrets=secrets, on_error=self._failed)
+        self.recorder = new_recorder(store, session_id, secrets=secrets, on_error=self._failed)
 
     def _say(self, text: str) -> None:
         err = self._err or sys.stderr  # looked up late, so redirected streams are honoured

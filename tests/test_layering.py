@@ -1,4 +1,5 @@
-"""Imports point down: core imports nothing of ours; llm/tools/sessions only core; none pulls in Textual.
+"""Imports point down: core imports nothing of ours; llm/tools/sessions only core; services those four
+(never the UI); none pulls in Textual.
 
 Checked in fresh subprocesses so one test's imports cannot hide another's.
 """
@@ -19,6 +20,7 @@ ALLOWED = {
     "llm": {"core", "llm"},
     "tools": {"core", "tools"},
     "sessions": {"core", "sessions"},
+    "services": {"core", "llm", "tools", "sessions", "services"},
 }
 
 
@@ -53,7 +55,7 @@ def test_lower_layers_do_not_import_textual_or_sdks() -> None:
     code = (
         "import sys, pkgutil, importlib\n"
         "import flux_tui\n"
-        "for pkg in ('core', 'llm', 'tools', 'sessions'):\n"
+        "for pkg in ('core', 'llm', 'tools', 'sessions', 'services'):\n"
         "    mod = importlib.import_module('flux_tui.' + pkg)\n"
         "    for info in pkgutil.walk_packages(mod.__path__, mod.__name__ + '.'):\n"
         "        importlib.import_module(info.name)\n"

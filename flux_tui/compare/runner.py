@@ -22,7 +22,9 @@ from flux_tui.core.failover import ReliableStep
 from flux_tui.core.hints import HEADLESS_HINTS
 from flux_tui.core.logging_setup import config_secrets
 from flux_tui.core.retry import RetryPolicy
-from flux_tui.headless import build_provider, deny_approval
+from flux_tui.core.transcript import Transcript
+from flux_tui.headless import deny_approval
+from flux_tui.services.providers import ProviderService
 from flux_tui.tools import ToolBox
 
 #: Not copied into the scratch workspace: version control and environments are large and no tool
@@ -81,7 +83,7 @@ async def rerun(
             tools.deny_reasons["run_command"] = (
                 "commands are not run in a comparison (flux-tui compare --allow-commands runs them)"
             )
-        provider = build_provider(config, *target)
+        provider = ProviderService(config, Transcript()).build_now(*target)
         agent = Agent(
             provider,
             tools=tools,

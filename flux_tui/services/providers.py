@@ -1,0 +1,244 @@
+"""Providers for a conversation: the menu, resolving and building them, switching provider and model.
+
+Switching hands the same Transcript to the new provider, so the conversation carries over. Whether a
+switch may happen now (not while an answer streams) is the caller's to check: only it knows what runs.
+Every switch, restore or failover is recorded as a ``ProviderSwitched`` event through the agent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from flux_tui.core.agent import Agent
+from flux_tui.core.agent_events import ProviderSwitched
+from flux_tui.core.config import ResolvedProvider
+from flux_tui.core.errors import ConfigError
+from flux_tui.core.protocols import ChatProvider
+from flux_tui.core.transcript import Transcript
+from flux_tui.llm.base_provider import ProviderSettings
+from flux_tui.services.lazy_provider import LazyProvider, ProviderFactory, default_factory, setup_hint
+
+log = logging.getLogger(__name__)
+
+
+class SwitchRefused(Exception):
+    """A switch that cannot happen (an unknown provider); the message says why, for the user."""
+
+
+def missing_label(missing: str | None) -> str:
+    """A short tag for the provider menu: "no key", "no URL", "no model"."""
+    if not missing:
+        return ""
+    text = missing.lower()
+    if "base_url" in text or "url" in text:
+        return "no URL"
+    if "model" in text and "key" not in text:
+        return "no model"
+    return "no key"
+
+
+def record_switch(agent: Agent, previous_provider: str | None, previous_model: str | None) -> bool:
+    """A conversation going on with another provider or model than it stopped on (a resumed session,
+    a provider asked for on the command line) records the switch, as ``/provider`` records it.
+    False when there is nothing to record."""
+    provider = agent.provider
+    if previous_provider is None or (previous_provider, previous_model) == (provider.name, provider.model):
+        return False
+    agent.emit(
+        ProviderSwitched(
+            provider=provider.name,
+            model=provider.model,
+            previous_provider=previous_provider,
+            previous_model=previous_model or "",
+            reason="user",
+        )
+    )
+    return True
+
+
+class ProviderService:
+    """The providers of ``config`` for the conversation in ``transcript``, built by ``factory``."""
+
+    def __init__(self, config: Any, transcript: Transcript, factory: ProviderFactory | None = None) -> None:
+        self.config = config
+        self.transcript = transcript
+        self.factory = factory or default_factory
+        self._model_lists: dict[str, list[str]] = {}  # provider name -> models its endpoint offers
+        self._closing: set[asyncio.Task[None]] = set()  # closes in flight, kept until they end
+
+    # -- what there is ---------------------------------------------------------------------------------
+
+    def names(self) -> list[str]:
+        return list(self.config.provider_names())
+
+    def options(self) -> list[tuple[str, str]]:
+        """``(label, name)`` for the provider menu; the label says what an unusable one lacks."""
+        options = []
+        for name in self.names():
+            try:
+                tag = missing_label(self.config.provider_settings(name).missing)
+            except ConfigError:
+                continue
+            options.append((f"{name} ({tag})" if tag else name, name))
+        return options
+
+    def resolve(self, name: str, model: str | None = None) -> ResolvedProvider:
+        """``ConfigError`` for a provider that is not configured."""
+        resolved: ResolvedProvider = self.config.provider_settings(name, model)
+        return resolved
+
+    def kind_of(self, name: str) -> str:
+        """The kind (``anthropic``, ``openai``...) of provider ``name``; the name itself when unknown."""
+        try:
+            return self.resolve(name).kind
+        except ConfigError:
+            return name
+
+    def models_of(self, provider: ChatProvider) -> list[str]:
+        """The models to offer for ``provider``: fetched from its endpoint, else the configured ones."""
+        fetched = self._model_lists.get(provider.name)
+        if fetched:
+            return fetched
+        settings = getattr(provider, "settings", None)
+        return list(getattr(settings, "models", None) or [provider.model])
+
+    async def load_models(self, provider: ChatProvider) -> list[str]:
+        """Ask ``provider``'s endpoint for its models (configured ones first) and remember them for
+        ``models_of``; empty when it cannot list them."""
+        list_models = getattr(provider, "list_models", None)
+        if list_models is None:
+            return []
+        models: list[str] = list(await list_models())
+        if models:
+            self._model_lists[provider.name] = models
+        return models
+
+    # -- building --------------------------------------------------------------------------------------
+
+    def build(self, resolved: ResolvedProvider) -> LazyProvider:
+        """A provider that is built (its SDK imported) on first use; one that lacks a key or URL fails
+        its first request with a ``ConfigError`` saying how to fix it."""
+        return LazyProvider(resolved, self.transcript, self.factory)
+
+    def build_now(self, name: str | None = None, model: str | None = None) -> ChatProvider:
+        """The real provider ``name`` (the configured one by default), built here and now.
+        ``ConfigError`` when it cannot be built (unknown name, missing key or URL)."""
+        resolved = self.resolve(name or self.config.provider, model)
+        if resolved.missing:
+            raise ConfigError(resolved.missing)
+        return self.factory(ProviderSettings(**resolved.settings_kwargs()), self.transcript)
+
+    def fallback(self, name: str, model: str | None) -> ChatProvider:
+        """A ``fallback`` provider for ``ReliableStep`` (lazy, as one picked in the menu). ``ConfigError``
+        for an unknown provider or one without a key or URL: the step skips it with a notice."""
+        resolved = self.resolve(name, model)
+        if resolved.missing:
+            raise ConfigError(resolved.missing)
+        return self.build(resolved)
+
+    def initial(self) -> tuple[LazyProvider, str | None]:
+        """The configured provider, or the first ready one when it cannot be used (and why)."""
+        names = self.names()
+        wanted = self.config.provider if self.config.provider in names else names[0]
+        resolved = self.resolve(wanted)
+        note = None if self.config.provider in names else f"Unknown provider {self.config.provider!r}."
+        if resolved.missing:
+            ready = [n for n in names if not self.config.provider_settings(n).missing]
+            if ready:
+                note = f"{resolved.missing}; using {ready[0]} instead."
+                resolved = self.resolve(ready[0])
+        if note and not resolved.missing:
+            note = f"{note} Switch with /provider or the menu."
+        return self.build(resolved), note
+
+    # -- switching -------------------------------------------------------------------------------------
+
+    def switch(self, agent: Agent, name: str, model: str | None = None) -> str | None:
+        """Go on with provider ``name`` (and ``model``); the old provider is closed. Returns a warning
+        to show (the provider lacks a key or URL: how to set it up), else None. ``SwitchRefused`` for
+        a provider that is not configured: nothing changes."""
+        current = agent.provider
+        if name == current.name and model in (None, current.model):
+            return None
+        try:
+            resolved = self.resolve(name, model)
+        except ConfigError as exc:
+            raise SwitchRefused(str(exc)) from None
+        agent.switch_provider(self.build(resolved), reason="user")
+        self._retire(current)
+        return f"{resolved.missing}. {setup_hint()}" if resolved.missing else None
+
+    def switch_model(self, agent: Agent, model: str) -> bool:
+        """Go on with ``model`` on the same provider; False when it is already the one (or empty)."""
+        provider = agent.provider
+        model = model.strip()
+        if not model or model == provider.model:
+            return False
+        previous = provider.model
+        provider.model = model
+        agent.emit(
+            ProviderSwitched(
+                provider=provider.name,
+                model=model,
+                previous_provider=provider.name,
+                previous_model=previous,
+                reason="user",
+            )
+        )
+        return True
+
+    def restore(self, agent: Agent, name: str | None, model: str | None) -> str | None:
+        """Put a resumed session's last provider and model back when they are configured and ready;
+        otherwise stay on the current one and return why (the user can switch: the history carries
+        over). Not recorded as a switch: the conversation is where it stopped. The caller warms a new
+        provider up (``warm_up``) when it wants it ready."""
+        from flux_tui.sessions.resume import provider_gone_note
+
+        current = agent.provider
+        if not name or (name, model) == (current.name, current.model):
+            return None
+        try:
+            resolved = self.resolve(name, model)
+        except ConfigError:
+            return provider_gone_note(name, current.name)
+        if resolved.missing:
+            return provider_gone_note(name, current.name, resolved.missing)
+        if name == current.name:
+            current.model = resolved.model
+            return None
+        agent.provider = self.build(resolved)
+        self._retire(current)
+        return None
+
+    # -- life cycle ------------------------------------------------------------------------------------
+
+    async def warm_up(self, provider: ChatProvider) -> None:
+        """Build ``provider`` ahead of its first request (the SDK import runs in a thread)."""
+        warm_up = getattr(provider, "warm_up", None)
+        if warm_up is not None:
+            await warm_up()
+
+    async def close(self, provider: ChatProvider) -> None:
+        aclose = getattr(provider, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+    def _retire(self, provider: ChatProvider) -> None:
+        """Close a provider the conversation left, without waiting for it."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop: nothing can be mid-request, close it here
+            if getattr(provider, "built", True) is not None:
+                asyncio.run(self._close_quietly(provider))
+            return
+        task = loop.create_task(self._close_quietly(provider))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    async def _close_quietly(self, provider: ChatProvider) -> None:
+        try:
+            await self.close(provider)
+        except Exception:  # nobody waits for it: a failed close must not surface as a stray error
+            log.warning("closing provider %s failed", provider.name, exc_info=True)
