@@ -184,7 +184,9 @@ class CommandControl:
         self.project_context.system_prompt()  # reads the files, if no turn has yet
         if self.project_context.files:  # what goes into every request, and its cost
             extra = "\n\n" + instructions_markdown(self.project_context)
-        self.conversation.info(lambda width: stats_markdown(usage, attribution, width) + extra, classes="stats")
+        self.conversation.info(
+            lambda width: stats_markdown(usage, attribution, width) + extra, classes="stats"
+        )
 
     def action_init(self: FluxApp) -> None:
         existing = [p for p in (self.workspace / n for n in PROJECT_FILES) if p.is_file()]

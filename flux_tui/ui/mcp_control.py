@@ -40,7 +40,9 @@ async def _hold(app: FluxApp, manager: Any) -> None:
         ready = [conn.name for conn in manager.connections if conn.state == "ready"]
         if ready:
             count = sum(len(manager.tool_names.get(name, [])) for name in ready)
-            app.conversation.notice(f"MCP: {', '.join(ready)} ready ({counted(count, 'tool')}). /mcp lists them.")
+            app.conversation.notice(
+                f"MCP: {', '.join(ready)} ready ({counted(count, 'tool')}). /mcp lists them."
+            )
         await asyncio.Event().wait()  # until the app exits and cancels this worker
     finally:
         await manager.stop()

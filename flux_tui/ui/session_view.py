@@ -6,7 +6,7 @@ Used by ``SessionWiring`` for resume, fork and the end of a replay; no store acc
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flux_tui.core.agent_events import AgentEvent, ProviderSwitched
 from flux_tui.core.errors import ConfigError

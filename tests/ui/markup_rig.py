@@ -61,4 +61,6 @@ async def show_call(pilot: Pilot[Any], app: FluxApp, call_id: str) -> str:
     app.conversation.inspector.select(call_id)
     await wait_until(pilot, lambda: app.conversation.inspector.selected_call_id == call_id)
     await pilot.pause()
-    return "\n".join(plain(part) for part in app.conversation.inspector.query("#tool-detail > Static") if part.display)
+    return "\n".join(
+        plain(part) for part in app.conversation.inspector.query("#tool-detail > Static") if part.display
+    )

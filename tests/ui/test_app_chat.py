@@ -88,7 +88,9 @@ async def test_escape_cancels_keeps_partial_text_and_next_request_is_valid(
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, app, "stream slowly")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.conversation.chat.answers and "word3" in app.conversation.chat.answers[-1].text)
+        await wait_until(
+            pilot, lambda: app.conversation.chat.answers and "word3" in app.conversation.chat.answers[-1].text
+        )
         await pilot.press("escape")
         await finish_turn(pilot, app)
         cancelled = app.conversation.chat.answers[-1]
@@ -114,7 +116,9 @@ async def test_prompt_while_streaming_is_refused(make_app: Any, fake_api: Any) -
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, app, "first")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.conversation.chat.answers and app.conversation.chat.answers[-1].text)
+        await wait_until(
+            pilot, lambda: app.conversation.chat.answers and app.conversation.chat.answers[-1].text
+        )
         await type_text(pilot, app, "second")
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.conversation.chat.query(NoticeLine))
@@ -229,7 +233,9 @@ async def test_a_long_live_conversation_folds_its_oldest_turns_and_unfolds_them_
             await pilot.pause()
         assert [p.prompt for p in app.conversation.chat.prompts] == [f"q{i}" for i in range(total)]
         assert app.conversation.chat.answers[0].text == "answer 0 in several tokens "
-        assert len(app.conversation.chat.answers[0].chunks) == 1  # the merged deltas make one chunk, as streamed
+        assert (
+            len(app.conversation.chat.answers[0].chunks) == 1
+        )  # the merged deltas make one chunk, as streamed
 
 
 async def test_a_stored_turn_without_an_end_is_marked_incomplete(make_app: Any) -> None:
@@ -255,7 +261,9 @@ async def test_quitting_while_an_answer_streams_exits_cleanly(make_app: Any, fak
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, app, "a long answer please")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.conversation.chat.answers and "tok5" in app.conversation.chat.answers[-1].text)
+        await wait_until(
+            pilot, lambda: app.conversation.chat.answers and "tok5" in app.conversation.chat.answers[-1].text
+        )
         app.exit()
         for n in range(400, 420):  # more events land in the inbox as the app goes down
             app.event_sink(TextDelta(text=f"late{n} "))

@@ -41,9 +41,9 @@ async def test_no_key_start_explains_setup_and_stays_usable(sandbox: Path) -> No
         # Nothing was sent anywhere: the prompt stays in the chat, marked, out of the history the model
         # will see; /retry sends it once a provider is configured.
         assert app.transcript.messages == []
-        assert [(p.prompt, (p.mark or "").startswith("⊘ not sent")) for p in app.conversation.chat.prompts] == [
-            ("hello?", True)
-        ]
+        assert [
+            (p.prompt, (p.mark or "").startswith("⊘ not sent")) for p in app.conversation.chat.prompts
+        ] == [("hello?", True)]
 
 
 async def test_config_problems_are_shown_at_start(sandbox: Path) -> None:

@@ -79,7 +79,10 @@ async def test_switch_model_with_slash_model_uses_it_for_the_next_request(
         answer = await send(pilot, app, "second")
         assert answer.model == "claude-haiku-4-5"
         assert fake_api.last_request("/v1/messages").body["model"] == "claude-haiku-4-5"
-        assert [key[1] for key in app.conversation.sidebar.ledger.by_model()] == ["claude-sonnet-4-6", "claude-haiku-4-5"]
+        assert [key[1] for key in app.conversation.sidebar.ledger.by_model()] == [
+            "claude-sonnet-4-6",
+            "claude-haiku-4-5",
+        ]
 
 
 async def test_model_menu_is_filled_from_the_endpoint(make_app: Any, fake_api: Any) -> None:
@@ -97,10 +100,14 @@ async def test_switch_while_streaming_is_refused(make_app: Any, fake_api: Any) -
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, app, "long answer please")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.conversation.chat.answers and app.conversation.chat.answers[-1].text)
+        await wait_until(
+            pilot, lambda: app.conversation.chat.answers and app.conversation.chat.answers[-1].text
+        )
         select: Select[str] = app.conversation.top_bar.query_one("#provider-select", Select)
         select.value = "openai"
-        await wait_until(pilot, lambda: any("Can't switch" in n.text for n in app.conversation.chat.query(NoticeLine)))
+        await wait_until(
+            pilot, lambda: any("Can't switch" in n.text for n in app.conversation.chat.query(NoticeLine))
+        )
         assert app.agent.provider.name == "anthropic"
         assert select.value == "anthropic"  # the menu snaps back
         await pilot.press("escape")

@@ -10,9 +10,9 @@ from textual.widgets._footer import FooterKey
 from ui_pilot import SIZE, run_command, wait_until
 
 from flux_tui.ui.app import FluxApp
-from flux_tui.ui.screens.conversation import ConversationScreen
 from flux_tui.ui.command_registry import COMMANDS, SLASH_COMMANDS, palette_commands
 from flux_tui.ui.commands import complete, help_markdown, parse_slash
+from flux_tui.ui.screens.conversation import ConversationScreen
 from flux_tui.ui.widgets.chat_items import NoticeLine
 from flux_tui.ui.widgets.info_panel import InfoPanel
 

@@ -96,7 +96,12 @@ async def test_the_first_frame_waits_for_the_answers_widgets(
         frames = watch_frames(app)
         await type_text(pilot, app, "hello")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.conversation.chat.answers and app.conversation.chat.answers[-1].text == "Quick answer.")
+        await wait_until(
+            pilot,
+            lambda: (
+                app.conversation.chat.answers and app.conversation.chat.answers[-1].text == "Quick answer."
+            ),
+        )
         await asyncio.sleep(0.1)
         assert app._first_frame_held and app._batch_count == 1
         assert not [frame for frame in frames if frame[1] == 1], "drawn before the answer's widgets"

@@ -16,8 +16,12 @@ from flux_tui.ui.app import FluxApp
 
 def add_calls(app: FluxApp, count: int = 3) -> None:
     for n in range(1, count + 1):
-        app.conversation.inspector.apply(ToolCallProposed(call_id=f"c{n}", name="read_file", input={"path": f"f{n}.txt"}))
-        app.conversation.inspector.apply(ToolCallFinished(call_id=f"c{n}", status="done", result=f"text {n}", duration=1))
+        app.conversation.inspector.apply(
+            ToolCallProposed(call_id=f"c{n}", name="read_file", input={"path": f"f{n}.txt"})
+        )
+        app.conversation.inspector.apply(
+            ToolCallFinished(call_id=f"c{n}", status="done", result=f"text {n}", duration=1)
+        )
 
 
 async def test_ctrl_t_gives_the_keys_to_the_table(make_app: Any) -> None:
@@ -35,13 +39,17 @@ async def test_ctrl_t_gives_the_keys_to_the_table(make_app: Any) -> None:
         await pilot.press("up")
         assert app.conversation.inspector.selected_call_id == "c2"
         await pilot.press("up", "down")
-        assert app.conversation.inspector.selected_call_id == "c2" and app.conversation.prompt_input.text == ""  # no recall
+        assert (
+            app.conversation.inspector.selected_call_id == "c2" and app.conversation.prompt_input.text == ""
+        )  # no recall
         await pilot.press("enter")
         assert app.focused is detail  # the call's details, to scroll
         await pilot.press("escape")
         assert app.focused is table
         await pilot.press("escape")
-        assert app.focused is app.conversation.prompt_input and app.conversation.inspector.display  # the panel stays open
+        assert (
+            app.focused is app.conversation.prompt_input and app.conversation.inspector.display
+        )  # the panel stays open
         # ctrl+t with the keys in the table closes the panel and gives them back to the prompt
         await pilot.press("ctrl+t")
         assert not app.conversation.inspector.display

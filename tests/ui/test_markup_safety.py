@@ -82,7 +82,9 @@ async def test_a_command_with_markup_in_the_approval_dialog_and_the_inspector(
         await pilot.pause()
         record = app.conversation.inspector.record("toolu_sed")
         assert record is not None and record.status == "done"
-        assert_shows(table_text(app.conversation.inspector.query_one(DataTable)), "printf '%s\\n' '[bold]x[/bold]")
+        assert_shows(
+            table_text(app.conversation.inspector.query_one(DataTable)), "printf '%s\\n' '[bold]x[/bold]"
+        )
         assert_shows(await show_call(pilot, app, "toolu_sed"), SED, "[bold]x[_bold] [_]")  # sed's output
 
 

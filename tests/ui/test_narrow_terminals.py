@@ -85,11 +85,16 @@ async def test_panels_come_back_when_the_terminal_grows(make_app: Any) -> None:
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert app.conversation.inspector.display and app.conversation.sidebar.display
-        assert (app.conversation.inspector.outer_size.width, app.conversation.sidebar.outer_size.width) == (60, 36)
+        assert (app.conversation.inspector.outer_size.width, app.conversation.sidebar.outer_size.width) == (
+            60,
+            36,
+        )
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert app.conversation.chat.outer_size.width >= CHAT_MIN
-        assert app.conversation.inspector.display and not app.conversation.sidebar.display  # the one opened last stays
+        assert (
+            app.conversation.inspector.display and not app.conversation.sidebar.display
+        )  # the one opened last stays
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert app.conversation.inspector.display  # asked for with its key: kept, at most half the width
@@ -97,7 +102,10 @@ async def test_panels_come_back_when_the_terminal_grows(make_app: Any) -> None:
         await pilot.resize_terminal(160, 40)
         await pilot.pause()
         assert app.conversation.inspector.display and app.conversation.sidebar.display
-        assert (app.conversation.inspector.outer_size.width, app.conversation.sidebar.outer_size.width) == (60, 36)
+        assert (app.conversation.inspector.outer_size.width, app.conversation.sidebar.outer_size.width) == (
+            60,
+            36,
+        )
         await pilot.resize_terminal(60, 20)  # straight down: the first frame still has the wide panels
         await pilot.pause()
         assert app.conversation.inspector.display and not app.conversation.sidebar.display

@@ -25,7 +25,9 @@ async def test_enter_while_streaming_keeps_the_prompt_in_the_input(make_app: Any
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, app, "first question")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.conversation.chat.answers and app.conversation.chat.answers[-1].text)
+        await wait_until(
+            pilot, lambda: app.conversation.chat.answers and app.conversation.chat.answers[-1].text
+        )
         await type_text(pilot, app, NEXT)
         await pilot.press("enter")
         await pilot.pause()
@@ -52,7 +54,9 @@ async def test_a_command_refused_while_streaming_stays_in_the_input(make_app: An
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, app, "first question")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.conversation.chat.answers and app.conversation.chat.answers[-1].text)
+        await wait_until(
+            pilot, lambda: app.conversation.chat.answers and app.conversation.chat.answers[-1].text
+        )
         await type_text(pilot, app, "/clear")
         await pilot.press("enter")
         await pilot.pause()

@@ -162,7 +162,8 @@ async def test_replay_command_with_an_unknown_id_says_so(config: Any) -> None:
         async with app.run_test(size=SIZE) as pilot:
             await run_command(pilot, app, "/replay nosuchsession")
             await wait_until(
-                pilot, lambda: any("no session" in str(n.render()) for n in app.conversation.chat.query(NoticeLine))
+                pilot,
+                lambda: any("no session" in str(n.render()) for n in app.conversation.chat.query(NoticeLine)),
             )
             assert app.replay is None and not app.conversation.prompt_input.disabled
     finally:

@@ -24,7 +24,10 @@ async def test_continue_with_provider_and_model_uses_them(sandbox: Path, fake_ap
         async with app.run_test(size=SIZE) as pilot:
             await wait_until(pilot, lambda: len(app.conversation.chat.answers) == 1)
             assert (app.agent.provider.name, app.agent.provider.model) == ("openai", "gpt-4.1")
-            assert (app.conversation.top_bar.provider, app.conversation.top_bar.model) == ("openai", "gpt-4.1")
+            assert (app.conversation.top_bar.provider, app.conversation.top_bar.model) == (
+                "openai",
+                "gpt-4.1",
+            )
             fake_api.queue_openai_text("on openai now")
             await send(pilot, app, "q2")
             request = fake_api.last_request("/v1/chat/completions")

@@ -22,7 +22,9 @@ async def test_retry_adds_an_answer_and_no_empty_prompt(make_app: Any, fake_api:
         await wait_until(pilot, lambda: not app.turn_running and app.conversation.chat.current is None)
         assert app.conversation.chat.answers[-1].text == "second time lucky"
         assert _prompt_texts(app) == ["hello"]
-        assert all(prompt.size.height > 0 and str(prompt.content).strip() for prompt in app.conversation.chat.prompts)
+        assert all(
+            prompt.size.height > 0 and str(prompt.content).strip() for prompt in app.conversation.chat.prompts
+        )
 
 
 async def test_continue_adds_an_answer_and_no_empty_prompt(make_app: Any, fake_api: Any) -> None:

@@ -51,7 +51,9 @@ async def test_tab_completes_session_ids_and_resume_opens_the_session(config: An
             await pilot.press(*f"/resume {older[:6]}", "tab")
             assert app.conversation.prompt_input.text == f"/resume {older}"
             await pilot.press("enter")
-            await wait_until(pilot, lambda: [p.prompt for p in app.conversation.chat.prompts] == ["older question"])
+            await wait_until(
+                pilot, lambda: [p.prompt for p in app.conversation.chat.prompts] == ["older question"]
+            )
             assert app.session_wiring is not None
             await wait_until(pilot, lambda: app.session_wiring.current_session_id == older)
     finally:

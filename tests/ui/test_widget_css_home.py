@@ -65,7 +65,9 @@ def test_the_screen_layout_styles_nothing_a_widget_styles_itself() -> None:
 def test_screens_keep_their_look_in_a_tcss_beside_them() -> None:
     screens = [cls for cls in _flux_widgets() if issubclass(cls, Screen)]
     inline = {cls.__name__ for cls in screens if "DEFAULT_CSS" in cls.__dict__ and not cls.__subclasses__()}
-    assert inline == {"ConversationScreen"}  # a base class of screens styles what it gives them in its DEFAULT_CSS
+    assert inline == {
+        "ConversationScreen"
+    }  # a base class of screens styles what it gives them in its DEFAULT_CSS
     for cls in screens:
         module = Path(sys.modules[cls.__module__].__file__ or "")
         paths = cls.__dict__.get("CSS_PATH") or []
