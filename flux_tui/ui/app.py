@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.reactive import reactive
 
 from flux_tui.core.agent import Agent
 from flux_tui.core.agent_events import AgentEvent
@@ -32,20 +32,14 @@ from flux_tui.ui.heap import release_collection
 from flux_tui.ui.key_order import apply as keys_in_order
 from flux_tui.ui.lazy_provider import ProviderFactory
 from flux_tui.ui.mcp_control import start_mcp
-from flux_tui.ui.panels import INSPECTOR, SIDEBAR, PanelRow, SidePanels
 from flux_tui.ui.reliability import make_stream_step
 from flux_tui.ui.reports import WELCOME_MARKUP, problems_markdown, setup_markdown
+from flux_tui.ui.screens.conversation import ConversationScreen, Line
 from flux_tui.ui.session_control import SessionControl
 from flux_tui.ui.switching import ProviderControl
 from flux_tui.ui.textual_patches import apply as apply_textual_patches
 from flux_tui.ui.theming import ThemeControl
 from flux_tui.ui.turns import TurnControl
-from flux_tui.ui.widgets.chat_pane import ChatPane
-from flux_tui.ui.widgets.cost_sidebar import CostSidebar
-from flux_tui.ui.widgets.footer import FluxFooter
-from flux_tui.ui.widgets.prompt_input import PromptInput, SuggestionBar
-from flux_tui.ui.widgets.tool_inspector import ToolInspector
-from flux_tui.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
     from flux_tui.mcp.manager import McpManager
@@ -54,15 +48,11 @@ if TYPE_CHECKING:
 apply_textual_patches()  # before anything renders (see textual_patches)
 keys_in_order()  # bursts of keys reach the editors in the order they were typed (see key_order)
 
-PLACEHOLDER = "Ask anything · Enter sends · ctrl+j newline · /help for commands"
-
-
 class FluxApp(
     SessionControl, TurnControl, ProviderControl, CommandControl, CopyControl, ThemeControl, App[None]
 ):
     """flux-tui. Construct with a loaded ``Config``; everything else has a default."""
 
-    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses may live elsewhere
     TITLE = "flux-tui"
     COMMANDS = App.COMMANDS | {FluxCommands}
     # The screen's class for its width: the top bar and the footer fit narrower terminals (their DEFAULT_CSS).
@@ -74,6 +64,17 @@ class FluxApp(
     # Keys, like slash commands, /help and the palette, come from the one command registry.
     BINDINGS: ClassVar[list[BindingType]] = [*app_bindings()]
     BINDINGS_FOR_HELP: ClassVar[list[Binding]] = help_bindings()
+
+    # The app's state; the conversation screen binds to it, and its widgets to the screen.
+    provider: reactive[str] = reactive("", init=False)  # where the next prompt goes
+    model: reactive[str] = reactive("", init=False)
+    models: reactive[list[str]] = reactive(list, init=False)  # what the model menu offers
+    providers: reactive[list[tuple[str, str]]] = reactive(list, init=False)  # the provider menu
+    context_window: reactive[int | None] = reactive(None, init=False)  # of the model, when known
+    budget: reactive[float | None] = reactive(None, init=False)  # USD for the session, None: none
+    busy: reactive[bool] = reactive(False, init=False)  # an answer streams
+    mode: reactive[str] = reactive("live", init=False)  # "live", or "replay" while a replay plays
+    yolo: reactive[bool] = reactive(False, init=False)  # tools run without asking
 
     def __init__(
         self,
@@ -118,65 +119,66 @@ class FluxApp(
         self.reliable_step: ReliableStep | None = make_stream_step(self)
         self.agent.stream_step = self.reliable_step
 
-    # -- layout -------------------------------------------------------------------------------------
+    # -- the screen ----------------------------------------------------------------------------------
 
-    def compose(self) -> ComposeResult:
-        provider = self.agent.provider
-        # Kept as attributes: every streamed event is routed through them, a DOM query each time
-        # would cost more than the rendering.
-        models = self.models_of(provider)
-        self.top_bar = TopBar(self.provider_options(), provider.name, models, provider.model)
-        self.chat = ChatPane()
-        self.prompt_input = PromptInput(placeholder=PLACEHOLDER)
-        self.inspector = ToolInspector(id="inspector")
-        self.sidebar = CostSidebar(id="sidebar")
-        self.panels = SidePanels(
-            {"inspector": (self.inspector, INSPECTOR), "sidebar": (self.sidebar, SIDEBAR)}, ["sidebar"]
+    def get_default_screen(self) -> ConversationScreen:
+        app = FluxApp
+        screen = ConversationScreen(
+            completer=self.completions, describe=self.describe_candidate, opening=self._opening_lines()
         )
-        yield self.top_bar
-        with PanelRow(self.panels, id="main"):
-            with Vertical(id="conversation"):
-                yield self.chat
-                yield SuggestionBar(id="suggestions")
-                yield self.prompt_input
-            yield self.inspector
-            yield self.sidebar
-        yield FluxFooter()
+        self._conversation = screen
+        return screen.data_bind(
+            app.provider,
+            app.model,
+            app.models,
+            app.providers,
+            app.context_window,
+            app.budget,
+            app.busy,
+            app.mode,
+            app.yolo,
+        )
 
-    def on_mount(self) -> None:
-        prompt = self.prompt_input
-        prompt.completer = self.completions
-        prompt.scrolls = self.chat
-        prompt.suggestions = self.query_one(SuggestionBar)
-        prompt.suggestions.describe = self.describe_candidate
-        prompt.suggestions.display = False
-        self.inspector.prompt = prompt
-        self.chat.prompt = prompt  # typing while the chat has the focus goes to the prompt
-        self.panels.layout(self.size.width)
-        self.sidebar.set_budget(self.config.budget_usd)
-        self.sidebar.set_current(self.agent.provider.name, self.agent.provider.model, None)
-        self.top_bar.set_status(self.status_text())
+    @property
+    def conversation(self) -> ConversationScreen:
+        """The conversation screen (the bottom of the screen stack, whatever dialog is on top)."""
+        return self._conversation
+
+    def _opening_lines(self) -> list[Line]:
+        lines = []
         if self.problems:
-            self.chat.add_info(problems_markdown(self.problems), classes="problems")
+            lines.append(Line("info", problems_markdown(self.problems), "problems"))
         if self.agent.provider.missing:
-            self.chat.add_info(setup_markdown(str(self.config.config_path)), classes="setup")
+            lines.append(Line("info", setup_markdown(str(self.config.config_path)), "setup"))
         else:
-            self.chat.add_welcome(WELCOME_MARKUP)
+            lines.append(Line("welcome", WELCOME_MARKUP))
         if self._startup_note:
-            self.chat.add_notice(self._startup_note, "warning")
+            lines.append(Line("notice", self._startup_note, "warning"))
         trust = self.config.workspace_trust
         if trust is not None and trust.ignored:
             how = "start with --trust, or answer trust when flux-tui asks"
-            self.chat.add_notice(trust.notice(how), "warning")
-        prompt.focus()
+            lines.append(Line("notice", trust.notice(how), "warning"))
+        return lines
+
+    async def on_mount(self) -> None:
+        # The state first: the screen's bound reactives take it as the screen mounts.
+        self.providers = self.provider_options()
+        self.show_current_provider()
+        self.budget = self.config.budget_usd
+        self.yolo = bool(self.config.yolo)
         self.follow_theme()
+        # The screen composes in its own task. Until its prompt has the keyboard the app takes no
+        # event: a key typed at once would reach a screen without one, and be lost.
+        await self.conversation.ready.wait()
+        if self.session_wiring is not None:
+            self.session_wiring.app_ready()  # a resume or replay asked for on the command line
         # Heavy imports (SDK, prices) only after the first frame is on screen.
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
         release_collection()
-        provider = self.agent.provider
-        self.update_current(provider.name, provider.model, provider.kind)
+        self._windows_looked_up = True
+        self.look_up_context_window()
         self.warm_up()
         # AGENTS.md and the git state are read off the event loop, before the first prompt needs them.
         self.run_worker(self.project_context.system_prompt, thread=True, group="context")
@@ -194,12 +196,6 @@ class FluxApp(
         except ConfigError as exc:
             self.problems.append(ConfigProblem(file="workspace", line=None, key=None, message=str(exc)))
             return None
-
-    def status_text(self, *, streaming: bool = False) -> str:
-        parts = ["● streaming"] if streaming else []
-        if self.config.yolo:
-            parts.append("yolo: tools run without asking")
-        return "  ·  ".join(parts)
 
 
 def run_app(config: Config, problems: Sequence[ConfigProblem] = (), **kwargs: object) -> None:

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from flux_tui.core.budget import BudgetGuard
 from flux_tui.core.instructions import INIT_PROMPT, PROJECT_FILES, instructions_markdown
-from flux_tui.core.ledger import UsageLedger
 from flux_tui.ui.command_registry import BY_NAME, palette_commands
 from flux_tui.ui.commands import (
     complete,
@@ -50,12 +49,12 @@ class CommandControl:
         shell = parse_shell(message.text) if command is None else None
         busy = context_busy(self) if command is None else None
         if self.turn_running and (waits_for_idle(*command) if command is not None else shell is None):
-            self.chat.add_notice(KEPT_MESSAGE, "warning")
-            self.prompt_input.give_back(message.raw)
+            self.conversation.notice(KEPT_MESSAGE, "warning")
+            self.conversation.give_back(message.raw)
         elif busy is not None:
             # A command's output goes with the next prompt: a prompt sent now would go without it.
-            self.chat.add_notice(busy, "warning")
-            self.prompt_input.give_back(message.raw)
+            self.conversation.notice(busy, "warning")
+            self.conversation.give_back(message.raw)
         elif command is not None:
             self.run_slash(*command)
         elif shell is not None:
@@ -68,7 +67,7 @@ class CommandControl:
         if not text.startswith("/"):
             return mention_completions(self, text)
         providers = self.config.provider_names()
-        return complete(text, providers=providers, models=self.top_bar.models, sessions=self.session_ids)
+        return complete(text, providers=providers, models=self.model_choices, sessions=self.session_ids)
 
     def session_ids(self: FluxApp) -> list[str]:
         """The saved sessions' ids, newest first (what ``/resume`` and ``/replay`` complete)."""
@@ -102,18 +101,20 @@ class CommandControl:
     def run_slash(self: FluxApp, name: str, arg: str) -> None:
         spec = BY_NAME.get(name)
         if spec is None:
-            self.chat.add_notice(f"Unknown command /{name}. Type /help for the list.", "warning")
-        elif spec.handler:
-            getattr(self, spec.handler)(arg)
+            self.conversation.notice(f"Unknown command /{name}. Type /help for the list.", "warning")
         else:
-            getattr(self, f"action_{spec.action}")()
+            owner = self.conversation if spec.screen else self
+            if spec.handler:
+                getattr(owner, spec.handler)(arg)
+            else:
+                getattr(owner, f"action_{spec.action}")()
 
     def provider_command(self: FluxApp, name: str) -> None:
         if name:
             self.switch_provider(name)
         else:
             current = self.agent.provider.name
-            self.chat.add_notice(
+            self.conversation.notice(
                 f"Current provider: {current}. "
                 f"Choose with /provider NAME: {', '.join(self.config.provider_names())}",
             )
@@ -123,8 +124,8 @@ class CommandControl:
             self.switch_model(model)
         else:
             current = self.agent.provider.model
-            self.chat.add_notice(
-                f"Current model: {current}. Choose with /model NAME: {', '.join(self.top_bar.models)}"
+            self.conversation.notice(
+                f"Current model: {current}. Choose with /model NAME: {', '.join(self.model_choices)}"
             )
 
     def budget_slash(self: FluxApp, arg: str) -> None:
@@ -142,24 +143,24 @@ class CommandControl:
     def resume_command(self: FluxApp, session_id: str) -> None:
         wiring = self.session_wiring
         if not session_id:
-            self.chat.add_notice("Usage: /resume ID (find the ID with /sessions).", "warning")
+            self.conversation.notice("Usage: /resume ID (find the ID with /sessions).", "warning")
         elif wiring is None:
-            self.chat.add_notice("Sessions are not recorded in this run (no session store configured).")
+            self.conversation.notice("Sessions are not recorded in this run (no session store configured).")
         elif wiring.store is None:
-            self.chat.add_notice(wiring.unavailable, "warning")
+            self.conversation.notice(wiring.unavailable, "warning")
         else:
             from flux_tui.sessions import SessionError
 
             try:
                 resolved = wiring.store.resolve_id(session_id)
             except SessionError as exc:
-                self.chat.add_notice(str(exc), "warning")
+                self.conversation.notice(str(exc), "warning")
                 return
             wiring.open_session(resolved)
 
     def replay_command(self: FluxApp, session_id: str) -> None:
         if not session_id:
-            self.chat.add_notice("Usage: /replay ID (find the ID with /sessions).", "warning")
+            self.conversation.notice("Usage: /replay ID (find the ID with /sessions).", "warning")
             return
         self.post_message(StartReplay(session_id))
 
@@ -172,23 +173,25 @@ class CommandControl:
         self.switch_model(message.model)
 
     def on_menu_closed(self: FluxApp, message: MenuClosed) -> None:
-        self.prompt_input.focus()
+        self.conversation.focus_prompt()
 
     # -- actions (keys, palette, commands) ------------------------------------------------------------
 
     def action_stats(self: FluxApp) -> None:
-        usage = UsageLedger.from_dict(self.sidebar.ledger.to_dict())  # the figures as of now
+        usage = self.conversation.usage()
         extra = ""
-        attribution = self.inspector.attribution
+        attribution = self.conversation.attribution
         self.project_context.system_prompt()  # reads the files, if no turn has yet
         if self.project_context.files:  # what goes into every request, and its cost
             extra = "\n\n" + instructions_markdown(self.project_context)
-        self.chat.add_info(lambda width: stats_markdown(usage, attribution, width) + extra, classes="stats")
+        self.conversation.info(
+            lambda width: stats_markdown(usage, attribution, width) + extra, classes="stats"
+        )
 
     def action_init(self: FluxApp) -> None:
         existing = [p for p in (self.workspace / n for n in PROJECT_FILES) if p.is_file()]
         if existing:
-            self.chat.add_notice(
+            self.conversation.notice(
                 f"{existing[0].name} already exists in the workspace; edit it, or remove it and /init again.",
                 "warning",
             )
@@ -196,21 +199,21 @@ class CommandControl:
         self.send_prompt(INIT_PROMPT)
 
     def action_mcp(self: FluxApp) -> None:
-        self.chat.add_info(mcp_markdown(self), classes="mcp")
+        self.conversation.info(mcp_markdown(self), classes="mcp")
 
     def action_history(self: FluxApp) -> None:
-        self.chat.add_info(history_markdown(self.transcript), classes="history")
+        self.conversation.info(history_markdown(self.transcript), classes="history")
 
     def action_help(self: FluxApp) -> None:
         keys = [
             (binding.key_display or binding.key, binding.description) for binding in self.BINDINGS_FOR_HELP
         ]
-        self.chat.add_info(help_markdown(keys), classes="help")
+        self.conversation.info(help_markdown(keys), classes="help")
 
     def action_clear(self: FluxApp) -> None:
         """Clear the screen AND the history the model sees (the usage already spent stays counted)."""
         if self.turn_running:
-            self.chat.add_notice("Can't clear while an answer is streaming: press Esc first.", "warning")
+            self.conversation.notice("Can't clear while an answer is streaming: press Esc first.", "warning")
             return
         # The agent tells every listener: the chat and the inspector empty themselves, and the
         # session store keeps the clear, so a resumed session starts from it too.
@@ -225,27 +228,13 @@ class CommandControl:
         if self.open_sessions_handler is not None:
             self.open_sessions_handler()
         else:
-            self.chat.add_notice("Sessions are not recorded in this run (no session store configured).")
+            self.conversation.notice("Sessions are not recorded in this run (no session store configured).")
 
     def on_start_replay(self: FluxApp, message: StartReplay) -> None:
         if self.replay_handler is not None:
             self.replay_handler(message.session_id)
         else:
-            self.chat.add_notice("Replay needs the session store, which is not configured in this run.")
-
-    def action_toggle_inspector(self: FluxApp) -> None:
-        """ctrl+t: open the inspector with the keyboard in its table; close it, back to the prompt."""
-        inspector = self.inspector
-        was_open = bool(inspector.display)
-        focus_inside = self.focused is not None and inspector in self.focused.ancestors_with_self
-        self.panels.toggle("inspector")
-        if inspector.display and not was_open:
-            inspector.focus_calls()
-        elif not inspector.display and focus_inside:
-            self.prompt_input.focus()
-
-    def action_toggle_sidebar(self: FluxApp) -> None:
-        self.panels.toggle("sidebar")
+            self.conversation.notice("Replay needs the session store, which is not configured in this run.")
 
     def palette_actions(self: FluxApp) -> list[tuple[str, str, Callable[[], object]]]:
         """Entries of the command palette (``FluxCommands``)."""
@@ -260,11 +249,12 @@ class CommandControl:
                         partial(self.switch_provider, name),
                     )
                 )
-        for model in self.top_bar.models:
+        for model in self.model_choices:
             if model != current.model:
                 title = f"Switch model: {model}"
                 actions.append((title, f"a model of {current.name}", partial(self.switch_model, model)))
         for command in palette_commands():
-            action = getattr(self, f"action_{command.action}")
+            owner = self.conversation if command.screen else self
+            action = getattr(owner, f"action_{command.action}")
             actions.append((command.palette_title, command.palette_hint, action))
         return actions

@@ -15,9 +15,10 @@ SESSIONS = "sessions"  # saved sessions' ids, newest first
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """One command. ``action`` is the app's ``action_<action>``: what the key and the palette run, and
-    the slash command without a ``handler``; ``handler`` names the app method that the slash command
-    gives its argument to, for commands that read one."""
+    """One command. ``action`` is ``action_<action>`` of the app, or of the conversation screen when
+    ``screen`` is set (a command about what that screen shows): what the key and the palette run, and
+    the slash command without a ``handler``; ``handler`` names the method (of the same owner) that the
+    slash command gives its argument to, for commands that read one."""
 
     action: str
     help: str
@@ -35,6 +36,7 @@ class Command:
     textual_key: bool = False  # Textual binds the key itself (ctrl+p): listed in /help, not rebound
     palette: str = ""  # the palette entry's title ("" for none); "(/name)" is added to it
     palette_help: str = ""  # the palette entry's help when it is not ``help``
+    screen: bool = False  # the conversation screen's action (and key), not the app's
 
     @property
     def usage(self) -> str:
@@ -54,9 +56,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("cancel_turn", "stop the answer that is streaming", key="escape", key_label="Cancel answer",
             palette="Cancel answer"),
     Command("toggle_inspector", "show or hide the tool-call panel", key="ctrl+t", key_label="Tools",
-            palette="Toggle tool inspector"),
+            palette="Toggle tool inspector", screen=True),
     Command("toggle_sidebar", "show or hide usage and cost", key="ctrl+b", key_label="Cost",
-            palette="Toggle cost sidebar"),
+            palette="Toggle cost sidebar", screen=True),
     Command("", "switch provider; the conversation carries over", name="provider",
             args="NAME", handler="provider_command", idle=True, bare_reports=True, source=PROVIDERS),
     Command("", "switch model of the current provider", name="model", args="NAME",
@@ -104,8 +106,18 @@ def _binding(command: Command) -> Binding:
 
 
 def app_bindings() -> list[Binding]:
-    """The app's ``BINDINGS``: every key of the registry that Textual does not bind itself."""
-    return [_binding(command) for command in COMMANDS if command.key and not command.textual_key]
+    """The app's ``BINDINGS``: every key of the registry that Textual does not bind itself and that
+    is not the conversation screen's."""
+    return [
+        _binding(command)
+        for command in COMMANDS
+        if command.key and not command.textual_key and not command.screen
+    ]
+
+
+def screen_bindings() -> list[Binding]:
+    """The conversation screen's ``BINDINGS``."""
+    return [_binding(command) for command in COMMANDS if command.key and command.screen]
 
 
 def help_bindings() -> list[Binding]:

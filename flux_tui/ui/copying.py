@@ -17,7 +17,6 @@ from flux_tui.core.wording import counted
 
 if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
-    from flux_tui.ui.widgets.chat_items import AssistantAnswer
 
 COPY_USAGE = "Usage: /copy (the last answer) or /copy code [N] (its code block N, the first by default)."
 
@@ -57,17 +56,13 @@ class CopyControl:
         App.copy_to_clipboard(self, text)
         self.notify(f"Copied {what} ({describe(text)}).", title="Copied", timeout=4)
 
-    def last_answer(self: FluxApp) -> AssistantAnswer | None:
-        """The newest answer with text in it (not a failure's notice alone)."""
-        return next((answer for answer in reversed(self.chat.answers) if answer.text.strip()), None)
-
     def action_copy_answer(self: FluxApp) -> None:
         """Copy the last answer as the model wrote it (Markdown)."""
-        answer = self.last_answer()
+        answer = self.conversation.last_answer_text()
         if answer is None:
             self.notify("No answer to copy yet.", severity="warning")
             return
-        self.copy_text(answer.text.strip("\n"), "the last answer")
+        self.copy_text(answer.strip("\n"), "the last answer")
 
     def copy_command(self: FluxApp, arg: str) -> None:
         """``/copy``, ``/copy code``, ``/copy code N``."""
@@ -76,10 +71,10 @@ class CopyControl:
             self.action_copy_answer()
             return
         if words[0].lower() != "code" or len(words) > 2 or (len(words) == 2 and not words[1].isdigit()):
-            self.chat.add_notice(COPY_USAGE, "warning")
+            self.conversation.notice(COPY_USAGE, "warning")
             return
-        answer = self.last_answer()
-        blocks = code_blocks(answer.text) if answer is not None else []
+        answer = self.conversation.last_answer_text()
+        blocks = code_blocks(answer) if answer is not None else []
         if not blocks:
             self.notify("The last answer has no code block.", severity="warning")
             return

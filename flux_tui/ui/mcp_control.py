@@ -27,7 +27,7 @@ def start_mcp(app: FluxApp) -> None:
     from flux_tui.mcp.manager import McpManager
 
     def notify(text: str, level: str) -> None:
-        app.chat.add_notice(text, level)
+        app.conversation.notice(text, level)
 
     manager = McpManager(app.config, tools, notify, app.agent.redactor)
     app.mcp = manager
@@ -40,7 +40,9 @@ async def _hold(app: FluxApp, manager: Any) -> None:
         ready = [conn.name for conn in manager.connections if conn.state == "ready"]
         if ready:
             count = sum(len(manager.tool_names.get(name, [])) for name in ready)
-            app.chat.add_notice(f"MCP: {', '.join(ready)} ready ({counted(count, 'tool')}). /mcp lists them.")
+            app.conversation.notice(
+                f"MCP: {', '.join(ready)} ready ({counted(count, 'tool')}). /mcp lists them."
+            )
         await asyncio.Event().wait()  # until the app exits and cancels this worker
     finally:
         await manager.stop()

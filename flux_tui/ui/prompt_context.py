@@ -52,10 +52,10 @@ def _with_expanded(app: FluxApp, prompt: str, expanded: Expanded) -> str:
     """The prompt to send, once its context is read: notices for what was not attached or was cut."""
     app.pending_shell = []
     for message in expanded.refused:
-        app.chat.add_notice(message, "warning")
+        app.conversation.notice(message, "warning")
     for item in expanded.attached:
         if item.note:
-            app.chat.add_notice(f"@{item.mention}: {item.note}", "warning")
+            app.conversation.notice(f"@{item.mention}: {item.note}", "warning")
     if expanded.text == prompt:
         return prompt
     # Attached files pass through the same redaction as tool results before the model sees them.
@@ -98,10 +98,10 @@ def run_shell(app: FluxApp, command: str) -> None:
     command = command.strip()
     tool = getattr(app.agent.tools, "tools", {}).get("run_command")
     if not command:
-        app.chat.add_notice("Usage: !COMMAND runs COMMAND in the workspace (no model call).", "warning")
+        app.conversation.notice("Usage: !COMMAND runs COMMAND in the workspace (no model call).", "warning")
         return
     if tool is None:
-        app.chat.add_notice("No tools in this session: !COMMAND cannot run.", "warning")
+        app.conversation.notice("No tools in this session: !COMMAND cannot run.", "warning")
         return
     app.run_worker(_run(app, tool, command), group=SHELL_GROUP, name=command)
 
@@ -115,7 +115,7 @@ async def _run(app: FluxApp, tool: Any, command: str) -> None:
         return f"{fence}\n$ {command}\n{output}{fence}\n\n*{note}*"
 
     # Shown at once, so the chat says what runs and how to stop it; updated in place when it ends.
-    panel = app.chat.add_info(panel_text("", "Running… Esc stops it."), classes="shell-running")
+    panel = app.conversation.info(panel_text("", "Running… Esc stops it."), classes="shell-running")
     try:
         outcome = await tool.run({"command": command}, None)
     except asyncio.CancelledError:

@@ -51,18 +51,18 @@ def make_stream_step(app: FluxApp) -> ReliableStep:
 
 def _start(app: FluxApp, what: str) -> bool:
     if app.turn_running:
-        app.chat.add_notice(BUSY_MESSAGE, "warning")
+        app.conversation.notice(BUSY_MESSAGE, "warning")
         return False
     agent = app.agent
     if what == "retry":
         if retry_plan(agent.transcript, agent.unanswered) is Resume.NOTHING:
-            app.chat.add_notice(NOTHING_TO_RETRY, "warning")
+            app.conversation.notice(NOTHING_TO_RETRY, "warning")
             return False
         work = retry_last(agent)
     else:
         last = agent.transcript.messages[-1] if agent.transcript.messages else None
         if last is None or (last.role == "assistant" and not last.incomplete):
-            app.chat.add_notice("Nothing to continue: send a new prompt instead.", "warning")
+            app.conversation.notice("Nothing to continue: send a new prompt instead.", "warning")
             return False
         work = continue_last(agent)
     # The same group as the prompt worker: exclusive, and Esc (cancel_group "turn") stops it.
@@ -83,23 +83,23 @@ def start_continue(app: FluxApp) -> bool:
 def budget_command(app: FluxApp, guard: BudgetGuard | None, arg: str) -> None:
     """``/budget`` shows spend against the cap; ``/budget 5`` sets it, ``/budget off`` removes it."""
     if guard is None:
-        app.chat.add_notice("Budgets are not available in this session.", "warning")
+        app.conversation.notice("Budgets are not available in this session.", "warning")
         return
     if not arg.strip():
-        app.chat.add_notice(guard.summary())
+        app.conversation.notice(guard.summary())
         return
     try:
         usd = parse_budget(arg)
     except ValueError as exc:
-        app.chat.add_notice(str(exc), "warning")
+        app.conversation.notice(str(exc), "warning")
         return
-    app.chat.add_notice(guard.set_budget(usd))
-    app.sidebar.set_budget(usd)
+    app.conversation.notice(guard.set_budget(usd))
+    app.budget = usd
 
 
 def clean_prompt(app: FluxApp, text: str) -> str:
     """The prompt to send; what was removed or cut is said in the chat."""
     clean = sanitize_prompt(text)
     for note in clean.notes:
-        app.chat.add_notice(note, "warning")
+        app.conversation.notice(note, "warning")
     return clean.text

@@ -5,7 +5,8 @@ timing, so prompts appear, answers stream, tool calls fill the inspector and the
 they did. Nothing else is touched: events go to the widgets only, never to the agent, so there is no
 network request, no tool run, no file touched and nothing recorded. While it plays:
 
-- the prompt input and the provider/model menus are disabled;
+- the app's ``mode`` is "replay": the prompt input and the provider/model menus are disabled, and the top
+  bar says what plays;
 - the replay runs as a worker of the app's "turn" group, so everything that refuses to act during a
   turn (switching, /clear, /retry, opening a session) refuses during a replay, and Esc anywhere stops it;
 - ``app.replay`` is set, which keeps providers from being built (see ``SessionControl``).
@@ -23,14 +24,7 @@ from typing import TYPE_CHECKING
 
 from textual.worker import Worker
 
-from flux_tui.core.agent_events import (
-    AgentEvent,
-    ToolCallProposed,
-    TurnCancelled,
-    TurnFailed,
-    TurnFinished,
-    TurnStarted,
-)
+from flux_tui.core.agent_events import AgentEvent, ToolCallProposed
 from flux_tui.sessions import SPEEDS, LoadedSession, ReplayPlayer
 from flux_tui.ui.widgets.replay_bar import ReplayBar
 
@@ -38,8 +32,6 @@ if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
 
 OnClose = Callable[[LoadedSession, bool, bool], Awaitable[None]]
-STATUS = "▶ replay: nothing is sent, run or recorded"
-_STATUS_EVENTS = (TurnStarted, TurnFinished, TurnFailed, TurnCancelled)
 FINISHED_NOTICE = "■ Replay finished. Press r to resume this session for real, or Esc to close the replay."
 
 
@@ -81,7 +73,6 @@ class ReplayController:
         self._closing = False
         self._closed = asyncio.Event()
         self._inspector_shown = False
-        self._placeholder = ""
 
     @property
     def title(self) -> str:
@@ -94,20 +85,14 @@ class ReplayController:
         if app.replay is not None or app.turn_running:
             return False
         app.replay = self
-        self._inspector_shown = app.panels.is_open("inspector")
-        app.prompt_input.disabled = True
-        self._placeholder = str(app.prompt_input.placeholder)
-        app.prompt_input.placeholder = "Replaying: the prompt is back when the replay is closed (Esc)."
-        app.top_bar.disabled = True
-        app.chat.clear()
-        app.inspector.clear()
-        app.sidebar.clear()
+        app.mode = "replay"
+        conversation = app.conversation
+        self._inspector_shown = conversation.panel_open("inspector")
+        conversation.clear()
         if any(isinstance(event, ToolCallProposed) for event in self.loaded.events):
-            app.panels.set_open("inspector")
+            conversation.set_panel("inspector", True)
         self.bar = ReplayBar(self)
-        screen = app.prompt_input.screen  # the main screen, even if a dialog is on top
-        screen.mount(self.bar, after=screen.query_one("#main"))
-        app.top_bar.set_status(STATUS, "bold $accent")
+        conversation.show_bar(self.bar)
         self.worker = app.run_worker(self._run(), name="replay", group="turn", exit_on_error=False)
         return True
 
@@ -116,7 +101,7 @@ class ReplayController:
             await self.player.play()
             if not self._closing:
                 self.done = True
-                self.app.chat.add_notice(FINISHED_NOTICE)
+                self.app.conversation.notice(FINISHED_NOTICE)
                 if self.bar is not None:
                     self.bar.refresh_state()
                 await self._closed.wait()
@@ -125,8 +110,6 @@ class ReplayController:
 
     def _emit(self, event: AgentEvent) -> None:
         self.app.apply_agent_event(event)
-        if isinstance(event, _STATUS_EVENTS):  # the app set its live status; a replay is not live
-            self.app.top_bar.set_status(STATUS, "bold $accent")
 
     def _teardown(self) -> None:
         """Give the app back; then (in a worker) resume for real or show the live conversation again."""
@@ -137,9 +120,8 @@ class ReplayController:
             return
         if self.bar is not None:
             self.bar.remove()
-        app.top_bar.disabled = False
-        app.panels.set_open("inspector", self._inspector_shown)
-        app.top_bar.set_status(app.status_text())
+        app.busy = False  # a replayed turn cut short never ended
+        app.conversation.set_panel("inspector", self._inspector_shown)
         app.run_worker(self._after(self._resume), group="sessions", exit_on_error=False)
 
     async def _after(self, resume: bool) -> None:
@@ -148,9 +130,8 @@ class ReplayController:
             if self._on_close is not None:
                 await self._on_close(self.loaded, resume, self.stored)
         finally:
-            app.prompt_input.disabled = False
-            app.prompt_input.placeholder = self._placeholder
-            app.prompt_input.focus()
+            app.mode = "live"
+            app.conversation.focus_prompt()
             if getattr(app.agent.provider, "built", True) is None:
                 app.warm_up()  # skipped at startup while the replay played
 

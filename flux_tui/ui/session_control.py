@@ -30,18 +30,11 @@ class SessionControl:
     def replaying(self) -> bool:
         return self.replay is not None
 
-    def on_mount(self: FluxApp) -> None:
-        # Textual calls every class's on_mount along the MRO: this one runs after FluxApp's, when the
-        # widgets are ready for a resumed session or a replay given on the command line.
-        if self.session_wiring is not None:
-            self.session_wiring.app_ready()
-
     def on_provider_switched(self: FluxApp, event: ProviderSwitched) -> None:
         if self.replay is None:
             super().on_provider_switched(event)  # type: ignore[misc]
             return
-        self.top_bar.show_provider(event.provider, event.model, [event.model])
-        self.update_current(event.provider, event.model, self._kind_of(event.provider))
+        self.show_provider(event.provider, event.model, [event.model])
 
     def warm_up(self: FluxApp) -> Worker[Any] | None:
         if self.replay is not None:

@@ -30,13 +30,13 @@ def offer_fork(wiring: SessionWiring, loaded: LoadedSession, busy: SessionBusyEr
     app = wiring.app
     if app is None:
         return
-    app.chat.add_notice(f"{busy}.", "warning")
+    app.conversation.notice(f"{busy}.", "warning")
 
     def chosen(fork: bool | None) -> None:
         if fork:
             app.run_worker(fork_copy(wiring, loaded), group="sessions", exit_on_error=False)
         else:
-            app.chat.add_notice(READ_ONLY.format(id=loaded.id))
+            app.conversation.notice(READ_ONLY.format(id=loaded.id))
 
     screen = SessionBusyScreen(loaded.meta.display_title, loaded.id, busy.holder.describe())
     app.push_screen(screen, callback=chosen)
@@ -53,7 +53,7 @@ async def fork_copy(wiring: SessionWiring, loaded: LoadedSession) -> None:
     except SessionError as exc:
         app.notify(f"Could not fork: {exc}", severity="error", markup=False)
         return
-    app.chat.add_notice(f"Forked into a new session {new_id}: go on here.")
+    app.conversation.notice(f"Forked into a new session {new_id}: go on here.")
 
 
 def copy_on_write(wiring: SessionWiring, loaded: LoadedSession) -> str:

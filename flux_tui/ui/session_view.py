@@ -6,7 +6,7 @@ Used by ``SessionWiring`` for resume, fork and the end of a replay; no store acc
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flux_tui.core.agent_events import AgentEvent, ProviderSwitched
 from flux_tui.core.errors import ConfigError
@@ -43,25 +43,23 @@ def show_session(
     )
     if loaded.repaired:
         text += " The app had stopped mid-turn: what was saved is kept, marked incomplete."
-    app.chat.add_notice(text)
+    app.conversation.notice(text)
     if note:
-        app.chat.add_notice(note, "warning")
+        app.conversation.notice(note, "warning")
 
 
 def show_events(app: FluxApp, events: Sequence[AgentEvent]) -> None:
     """Show the live conversation's stored ``events`` again after a replay; the history for the model
     and the budget were never touched by the replay, so only the widgets are refilled."""
-    app.chat.clear()
-    app.inspector.clear()
-    app.sidebar.clear()
+    app.conversation.clear()
     app.load_events(events)
     sync_provider_display(app)
     if events:
         return
     if app.transcript.messages:
-        app.chat.add_notice("Replay closed. The conversation before it is kept: see /history.")
+        app.conversation.notice("Replay closed. The conversation before it is kept: see /history.")
     else:
-        app.chat.add_notice("Replay closed. Type a prompt to start a new session; ctrl+o lists sessions.")
+        app.conversation.notice("Replay closed. Type a prompt to start a new session; ctrl+o lists sessions.")
 
 
 def restore_provider(app: FluxApp, name: str | None, model: str | None) -> str | None:
@@ -104,8 +102,5 @@ def _record_switch(app: FluxApp, loaded: LoadedSession) -> None:
 
 
 def sync_provider_display(app: FluxApp) -> None:
-    """Menus, sidebar and status show the provider the next prompt will go to."""
-    provider: Any = app.agent.provider
-    app.top_bar.show_provider(provider.name, provider.model, app.models_of(provider))
-    app.update_current(provider.name, provider.model, provider.kind)
-    app.top_bar.set_status(app.status_text())
+    """The app's state names the provider the next prompt will go to."""
+    app.show_current_provider()

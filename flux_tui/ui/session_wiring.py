@@ -157,7 +157,7 @@ class SessionWiring:
     def notice(self, text: str, level: str = "info") -> None:
         """A line in the chat (when the app is up)."""
         if self.app is not None:
-            self.app.chat.add_notice(text, level)
+            self.app.conversation.notice(text, level)
 
     def _app(self) -> FluxApp:
         if self.app is None:
@@ -193,7 +193,7 @@ class SessionWiring:
     def open_browser(self) -> None:
         app = self._app()
         if self.store is None:
-            app.chat.add_notice(self.unavailable, "warning")
+            app.conversation.notice(self.unavailable, "warning")
             return
         from flux_tui.ui.screens.sessions import SessionsScreen
 
@@ -325,12 +325,12 @@ class SessionWiring:
     async def _replay(self, session_id: str) -> None:
         store, app = self.store, self._app()
         if store is None:
-            app.chat.add_notice(self.unavailable, "warning")
+            app.conversation.notice(self.unavailable, "warning")
             return
         try:
             resolved = await asyncio.to_thread(store.resolve_id, session_id)
         except SessionError as exc:
-            app.chat.add_notice(str(exc), "warning")
+            app.conversation.notice(str(exc), "warning")
             return
         loaded = await self._load(resolved)
         if loaded is not None:

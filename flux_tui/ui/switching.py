@@ -17,6 +17,7 @@ from flux_tui.core.errors import ConfigError
 from flux_tui.core.protocols import ChatProvider
 from flux_tui.ui.heap import freeze_after_warm_up
 from flux_tui.ui.lazy_provider import LazyProvider, setup_hint
+from flux_tui.ui.widgets.top_bar import with_current
 
 if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
@@ -40,6 +41,7 @@ class ProviderControl:
     """Mixed into ``FluxApp``."""
 
     _model_lists: dict[str, list[str]]  # provider name -> models its endpoint offers (once fetched)
+    _windows_looked_up = False  # set once the first frame is drawn (genai-prices imports slowly)
 
     # -- building -----------------------------------------------------------------------------------
 
@@ -89,7 +91,7 @@ class ProviderControl:
             return self._refuse(str(exc))
         self.agent.switch_provider(self.make_provider(resolved), reason="user")
         if resolved.missing:
-            self.chat.add_notice(f"{resolved.missing}. {setup_hint()}", "warning")
+            self.conversation.notice(f"{resolved.missing}. {setup_hint()}", "warning")
         self._close_provider(current)
         return True
 
@@ -114,10 +116,22 @@ class ProviderControl:
         return True
 
     def _refuse(self: FluxApp, text: str) -> bool:
-        self.chat.add_notice(text, "warning")
-        provider = self.agent.provider
-        self.top_bar.show_provider(provider.name, provider.model, self.models_of(provider))
+        self.conversation.notice(text, "warning")
+        self.show_current_provider()
         return False
+
+    def show_current_provider(self: FluxApp) -> None:
+        """The app's state names the provider and model the next prompt goes to."""
+        provider = self.agent.provider
+        self.show_provider(provider.name, provider.model, self.models_of(provider))
+
+    def show_provider(self: FluxApp, name: str, model: str, models: list[str]) -> None:
+        self.provider, self.model, self.models = name, model, models
+
+    @property
+    def model_choices(self: FluxApp) -> list[str]:
+        """The models the menu offers (the one in use among them)."""
+        return with_current(self.models, self.model)
 
     def models_of(self: FluxApp, provider: ChatProvider) -> list[str]:
         """The models to offer for ``provider``: fetched from its endpoint, else the configured ones."""
@@ -128,15 +142,13 @@ class ProviderControl:
         return list(getattr(settings, "models", None) or [provider.model])
 
     def on_provider_switched(self: FluxApp, event: ProviderSwitched) -> None:
-        """Reflect a switch (user, failover, or replayed) in the menus and the sidebar."""
+        """Reflect a switch (user, failover, or replayed) in the app's state."""
         provider = self.agent.provider
         live = event.provider == provider.name
         models = self.models_of(provider) if live else [event.model]
-        self.top_bar.show_provider(event.provider, event.model, models)
+        self.show_provider(event.provider, event.model, models)
         if live and event.provider not in self._model_lists:
             self.load_models()
-        kind = provider.kind if live else self._kind_of(event.provider)
-        self.update_current(event.provider, event.model, kind)
 
     def _kind_of(self: FluxApp, name: str) -> str:
         try:
@@ -144,9 +156,18 @@ class ProviderControl:
         except ConfigError:
             return name
 
-    def update_current(self: FluxApp, name: str, model: str, kind: str) -> None:
-        self.sidebar.set_current(name, model, None)
-        self._context_window_worker(kind, name, model)
+    def watch_provider(self: FluxApp) -> None:
+        self.look_up_context_window()
+
+    def watch_model(self: FluxApp) -> None:
+        self.look_up_context_window()
+
+    def look_up_context_window(self: FluxApp) -> None:
+        """The context window of the model in the app's state, looked up off the UI thread; not before
+        the first frame (see ``FluxApp._after_first_frame``)."""
+        self.context_window = None
+        if self._windows_looked_up:
+            self._context_window_worker(self._kind_of(self.provider), self.provider, self.model)
 
     # -- workers -------------------------------------------------------------------------------------
 
@@ -159,8 +180,8 @@ class ProviderControl:
         self.call_from_thread(self._set_window, name, model, window)
 
     def _set_window(self: FluxApp, name: str, model: str, window: int | None) -> None:
-        if (self.top_bar.provider, self.top_bar.model) == (name, model):  # still the one shown
-            self.sidebar.set_current(name, model, window)
+        if (self.provider, self.model) == (name, model):  # still the one in use
+            self.context_window = window
 
     @work(exclusive=True, group="models", exit_on_error=False)
     async def load_models(self: FluxApp) -> None:
@@ -173,7 +194,7 @@ class ProviderControl:
         if models:
             self._model_lists[provider.name] = models
         if provider is self.agent.provider and models:
-            self.top_bar.set_models(models, provider.model)
+            self.models = models
 
     @work(group="warm-up", exit_on_error=False)
     async def warm_up(self: FluxApp) -> None:

@@ -85,12 +85,8 @@ class ThemeControl:
         return self._palette
 
     def _theme_changed(self: FluxApp, theme: Theme) -> None:
-        from flux_tui.ui.widgets.answer_text import AnswerText
-
         self._palette = None
-        for chunk in self.query(AnswerText):
-            chunk.restyle()
-        self.inspector.restyle()
+        self.conversation.restyle()
         if theme.name != self._theme_saved:
             try:
                 write_state(self.state_path, theme=theme.name)

@@ -77,13 +77,13 @@ class TurnControl:
 
     def apply_agent_event(self: FluxApp, event: AgentEvent) -> None:
         """The one entry point: live turns and replayed sessions both come through here."""
-        self.chat.apply(event)
-        self.inspector.apply(event)
-        self.sidebar.apply(event)
+        self.conversation.show(event)
         if isinstance(event, TurnStarted):
-            self.top_bar.set_status(self.status_text(streaming=True), "bold $accent")
+            self.busy = True
+            # A replayed turn names the model it went to (its session may start on another one).
+            self.provider, self.model = event.provider, event.model
         elif isinstance(event, _TURN_ENDS):
-            self.top_bar.set_status(self.status_text())
+            self.busy = False
             self.set_timer(IDLE_COLLECT_DELAY, self._collect_when_idle)
         elif isinstance(event, ProviderSwitched):
             self.on_provider_switched(event)
@@ -92,10 +92,8 @@ class TurnControl:
         """Show a stored conversation at once (resume). The widgets get the same events as live; the
         chat renders only what comes into view (see ``ChatPane.load``)."""
         events = list(events)
-        self.chat.load(events)
+        self.conversation.load(events)
         for event in events:
-            self.inspector.apply(event)
-            self.sidebar.apply(event)
             if isinstance(event, ProviderSwitched):
                 self.on_provider_switched(event)
 
@@ -105,9 +103,7 @@ class TurnControl:
         The Transcript object stays the same (providers hold it); its content is replaced. A last
         prompt that got no answer is what ``/retry`` sends.
         """
-        self.chat.clear()
-        self.inspector.clear()
-        self.sidebar.clear()
+        self.conversation.clear()
         if transcript is not None:
             self.transcript.messages[:] = transcript.messages
             self.transcript.file_context = transcript.file_context
@@ -133,7 +129,7 @@ class TurnControl:
     def send_prompt(self: FluxApp, prompt: str) -> bool:
         """Start a turn; refused (with a notice) while another one streams."""
         if self.turn_running:
-            self.chat.add_notice(BUSY_MESSAGE, "warning")
+            self.conversation.notice(BUSY_MESSAGE, "warning")
             return False
         self._hold_first_frame()
         self._turn_worker(prompt)
@@ -161,7 +157,7 @@ class TurnControl:
         # The answer's widgets are mounted by their own message loops: a frame drawn before they are
         # would show the prompt without the answer, and the next frame would be a second layout.
         try:
-            await self.chat.mounted()
+            await self.conversation.drawn()
         finally:
             self._release_first_frame()
 

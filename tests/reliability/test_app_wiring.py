@@ -69,7 +69,7 @@ async def _no_sleep(seconds: float) -> None:
 
 
 def notices(app: FluxApp) -> list[str]:
-    return [line.text for line in app.chat.query(NoticeLine)]
+    return [line.text for line in app.conversation.chat.query(NoticeLine)]
 
 
 async def settle(pilot: Any, app: FluxApp) -> None:
@@ -133,7 +133,7 @@ async def test_budget_command_and_prompt_cleaning(app_factory: Callable[..., Any
             "Budget set to $2.50 ($0.00 spent so far).",
             "not an amount in USD: 'lots' (try /budget 5 or /budget off)",
         ]
-        assert app.sidebar.ledger.budget_usd == 2.5
+        assert app.conversation.sidebar.ledger.budget_usd == 2.5
         assert clean_prompt(app, "hi\x00 there\x1b[2J") == "hi there"
         await pilot.pause()
         assert (

@@ -58,7 +58,9 @@ def table_text(table: DataTable[Any]) -> str:
 
 async def show_call(pilot: Pilot[Any], app: FluxApp, call_id: str) -> str:
     """The inspector's detail pane for one call: header, arguments, result, diff."""
-    app.inspector.select(call_id)
-    await wait_until(pilot, lambda: app.inspector.selected_call_id == call_id)
+    app.conversation.inspector.select(call_id)
+    await wait_until(pilot, lambda: app.conversation.inspector.selected_call_id == call_id)
     await pilot.pause()
-    return "\n".join(plain(part) for part in app.inspector.query("#tool-detail > Static") if part.display)
+    return "\n".join(
+        plain(part) for part in app.conversation.inspector.query("#tool-detail > Static") if part.display
+    )

@@ -97,9 +97,9 @@ async def record_conversation(fake_api: Any, config: Config) -> Recorded:
             await send(pilot, app, "So a generator is better for big files?")
             recorded = Recorded(
                 session_id=str(app.session_wiring.current_session_id if app.session_wiring else ""),
-                answers=[answer.text for answer in app.chat.answers],
-                cost=app.sidebar.ledger.session.cost,
-                prompts=[prompt.prompt for prompt in app.chat.prompts],
+                answers=[answer.text for answer in app.conversation.chat.answers],
+                cost=app.conversation.sidebar.ledger.session.cost,
+                prompts=[prompt.prompt for prompt in app.conversation.chat.prompts],
             )
             await app.workers.wait_for_complete()
     finally:
@@ -110,7 +110,7 @@ async def record_conversation(fake_api: Any, config: Config) -> Recorded:
 async def wait_replay_done(pilot: Pilot[Any], app: FluxApp) -> None:
     await wait_until(pilot, lambda: app.replay is not None and app.replay.done)
     await wait_until(pilot, lambda: app.replay is None or app.focused is app.replay.bar)  # its keys work
-    for answer in app.chat.answers:
+    for answer in app.conversation.chat.answers:
         await answer.settle()
 
 

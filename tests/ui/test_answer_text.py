@@ -81,7 +81,7 @@ async def test_a_long_fast_answer_is_chunked_deferred_then_rendered(make_app: An
         for token in re.findall(r"\s*\S+|\s+$", text):  # all at once, as a firehose delivers it
             app.apply_agent_event(TextDelta(text=token))
         app.apply_agent_event(TurnFinished(stop_reason="end_turn"))
-        answer = app.chat.answers[-1]
+        answer = app.conversation.chat.answers[-1]
         await answer.settle()
         chunks = answer.chunks
         assert len(chunks) > 3
@@ -106,7 +106,7 @@ async def test_markdown_is_rendered_not_shown_raw(make_app: Any) -> None:
         app.apply_agent_event(TurnStarted(turn_id="t", prompt="md", provider="anthropic", model="m"))
         app.apply_agent_event(TextDelta(text=MARKDOWN))
         app.apply_agent_event(TurnFinished(stop_reason="end_turn"))
-        answer = app.chat.answers[-1]
+        answer = app.conversation.chat.answers[-1]
         await answer.settle()
         await pilot.pause()
         shown = answer.chunks[0].rendered_text
@@ -135,7 +135,7 @@ async def test_streaming_renders_only_the_block_still_growing(make_app: Any, mon
         for i in range(6):
             app.apply_agent_event(TextDelta(text=f"Paragraph {i} is here.\n\n"))
             await pilot.pause(answer_text.FLUSH_INTERVAL + 0.05)
-            chunk = app.chat.answers[-1].chunks[0]
+            chunk = app.conversation.chat.answers[-1].chunks[0]
         assert chunk is not None
         await wait_until(pilot, lambda: chunk.rendered_text.split() == chunk.text.split())  # next beat
         closed = [source for source in rendered if source.startswith("Paragraph 0")]
@@ -150,10 +150,10 @@ async def test_an_answer_grows_while_a_later_chat_item_changes_in_the_same_frame
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         app.apply_agent_event(TurnStarted(turn_id="t", prompt="grow", provider="anthropic", model="m"))
-        answer = app.chat.answers[-1]
+        answer = app.conversation.chat.answers[-1]
         app.apply_agent_event(TextDelta(text="First paragraph.\n\n"))
         later = Static("a later item", classes="notice")
-        await app.chat.mount(later)
+        await app.conversation.chat.mount(later)
         await wait_until(pilot, lambda: answer.chunks and answer.chunks[0].rendered_text.strip())
         await pilot.pause()
         height_before = answer.region.height

@@ -22,7 +22,7 @@ async def test_prompt_streams_answer_into_chat(make_app: Any, fake_api: Any) -> 
         assert answer.text == text
         # Rendered as Markdown: emphasis and the code fence are gone, the code is kept.
         assert answer.chunks[0].rendered_text.split() == ["Hello", "world.", "print('hi')"]
-        assert [p.prompt for p in app.chat.prompts] == ["Say hello"]
+        assert [p.prompt for p in app.conversation.chat.prompts] == ["Say hello"]
         body = fake_api.last_request("/v1/messages").body
         assert body["messages"][-1] == {
             "role": "user",
@@ -54,11 +54,11 @@ async def test_sidebar_shows_the_cost_the_usage_implies(make_app: Any, fake_api:
             {"input_tokens": 1200, "output_tokens": 300, "cache_read_tokens": 1000, "cache_write_tokens": 0},
         )
         assert expected is not None and expected > 0
-        session = app.sidebar.ledger.session
+        session = app.conversation.sidebar.ledger.session
         assert session.estimated is False
         assert (session.input_tokens, session.output_tokens, session.cache_read_tokens) == (1200, 300, 1000)
         assert session.cost == expected
-        shown = plain(app.sidebar.query_one("#sb-usage"), width=40)
+        shown = plain(app.conversation.sidebar.query_one("#sb-usage"), width=40)
         assert money(expected) in shown and "1.2k" in shown
 
 
@@ -88,10 +88,12 @@ async def test_escape_cancels_keeps_partial_text_and_next_request_is_valid(
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, app, "stream slowly")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.chat.answers and "word3" in app.chat.answers[-1].text)
+        await wait_until(
+            pilot, lambda: app.conversation.chat.answers and "word3" in app.conversation.chat.answers[-1].text
+        )
         await pilot.press("escape")
         await finish_turn(pilot, app)
-        cancelled = app.chat.answers[-1]
+        cancelled = app.conversation.chat.answers[-1]
         await cancelled.settle()
         assert cancelled.state == "cancelled"
         assert cancelled.text.startswith("word0 word1 word2 word3")
@@ -114,15 +116,17 @@ async def test_prompt_while_streaming_is_refused(make_app: Any, fake_api: Any) -
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, app, "first")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.chat.answers and app.chat.answers[-1].text)
+        await wait_until(
+            pilot, lambda: app.conversation.chat.answers and app.conversation.chat.answers[-1].text
+        )
         await type_text(pilot, app, "second")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.chat.query(NoticeLine))
-        notices = [n.text for n in app.chat.query(NoticeLine)]
+        await wait_until(pilot, lambda: app.conversation.chat.query(NoticeLine))
+        notices = [n.text for n in app.conversation.chat.query(NoticeLine)]
         assert any("still streaming" in text for text in notices)
         await pilot.press("escape")
         await finish_turn(pilot, app)
-        assert [p.prompt for p in app.chat.prompts] == ["first"]
+        assert [p.prompt for p in app.conversation.chat.prompts] == ["first"]
         assert len(fake_api.requests_to("/v1/messages")) == 1
 
 
@@ -146,16 +150,16 @@ async def test_replaying_the_events_rebuilds_the_same_chat(
     replay = make_app()
     async with replay.run_test(size=SIZE):
         replay.load_events(recorded)
-        for answer in replay.chat.answers:
+        for answer in replay.conversation.chat.answers:
             await answer.settle()
         assert _describe(replay) == live
-        assert replay.sidebar.ledger.session.cost == app.sidebar.ledger.session.cost
-        assert [r.status for r in replay.inspector.records] == ["done"]
+        assert replay.conversation.sidebar.ledger.session.cost == app.conversation.sidebar.ledger.session.cost
+        assert [r.status for r in replay.conversation.inspector.records] == ["done"]
 
 
 def _describe(app: Any) -> list[tuple[str, ...]]:
     items: list[tuple[str, ...]] = []
-    for prompt, answer in zip(app.chat.prompts, app.chat.answers, strict=True):
+    for prompt, answer in zip(app.conversation.chat.prompts, app.conversation.chat.answers, strict=True):
         tools = tuple(f"{line.tool_name}:{line.status}" for line in answer.tool_lines)
         errors = tuple(error.error for error in answer.query(TurnError))
         items.append((prompt.prompt, answer.state, answer.text, answer.thinking_text, *tools, *errors))
@@ -182,24 +186,24 @@ async def test_resume_shows_the_recent_turns_and_folds_older_ones(make_app: Any)
         transcript = app.transcript
         app.resume(events, stored)
         assert app.transcript is transcript and [m.text for m in transcript.messages] == ["question 44"]
-        assert [p.prompt for p in app.chat.prompts] == [f"question {i}" for i in range(25, 45)]
-        assert app.sidebar.ledger.session.cost == 45 * 0.5  # the cost covers the whole session
-        last = app.chat.answers[-1]
+        assert [p.prompt for p in app.conversation.chat.prompts] == [f"question {i}" for i in range(25, 45)]
+        assert app.conversation.sidebar.ledger.session.cost == 45 * 0.5  # the cost covers the whole session
+        last = app.conversation.chat.answers[-1]
         await last.settle()
         assert last.text == "**answer** 44\n\n- a\n- b\n"
         await wait_until(pilot, lambda: not last.chunks[0].deferred)  # in view: rendered
         assert last.chunks[0].rendered_text.split() == ["answer", "44", "•", "a", "•", "b"]
 
-        fold = app.chat.query_one(EarlierTurns)
+        fold = app.conversation.chat.query_one(EarlierTurns)
         assert fold.turns == 25
         fold.action_expand()
-        await wait_until(pilot, lambda: len(app.chat.prompts) == 40)
-        assert [p.prompt for p in app.chat.prompts][:2] == ["question 5", "question 6"]
-        assert [p.prompt for p in app.chat.prompts][-1] == "question 44"
-        app.chat.query_one(EarlierTurns).action_expand()
-        await wait_until(pilot, lambda: len(app.chat.prompts) == 45)
-        assert not app.chat.query(EarlierTurns)
-        assert [p.prompt for p in app.chat.prompts] == [f"question {i}" for i in range(45)]
+        await wait_until(pilot, lambda: len(app.conversation.chat.prompts) == 40)
+        assert [p.prompt for p in app.conversation.chat.prompts][:2] == ["question 5", "question 6"]
+        assert [p.prompt for p in app.conversation.chat.prompts][-1] == "question 44"
+        app.conversation.chat.query_one(EarlierTurns).action_expand()
+        await wait_until(pilot, lambda: len(app.conversation.chat.prompts) == 45)
+        assert not app.conversation.chat.query(EarlierTurns)
+        assert [p.prompt for p in app.conversation.chat.prompts] == [f"question {i}" for i in range(45)]
 
 
 async def test_a_long_live_conversation_folds_its_oldest_turns_and_unfolds_them_in_order(
@@ -219,17 +223,19 @@ async def test_a_long_live_conversation_folds_its_oldest_turns_and_unfolds_them_
                 app.apply_agent_event(TextDelta(text=word + " "))
             app.apply_agent_event(TurnFinished(stop_reason="end_turn"))
             await pilot.pause()
-        prompts = [p.prompt for p in app.chat.prompts]
+        prompts = [p.prompt for p in app.conversation.chat.prompts]
         assert len(prompts) <= FOLD_AT and prompts[-1] == f"q{total - 1}"  # bounded, newest kept
-        fold = app.chat.query_one(EarlierTurns)
+        fold = app.conversation.chat.query_one(EarlierTurns)
         assert fold.turns == total - len(prompts)
         assert prompts == [f"q{i}" for i in range(fold.turns, total)]
-        while app.chat.query(EarlierTurns):
-            app.chat.query_one(EarlierTurns).action_expand()
+        while app.conversation.chat.query(EarlierTurns):
+            app.conversation.chat.query_one(EarlierTurns).action_expand()
             await pilot.pause()
-        assert [p.prompt for p in app.chat.prompts] == [f"q{i}" for i in range(total)]
-        assert app.chat.answers[0].text == "answer 0 in several tokens "
-        assert len(app.chat.answers[0].chunks) == 1  # the merged deltas make one chunk, as streamed
+        assert [p.prompt for p in app.conversation.chat.prompts] == [f"q{i}" for i in range(total)]
+        assert app.conversation.chat.answers[0].text == "answer 0 in several tokens "
+        assert (
+            len(app.conversation.chat.answers[0].chunks) == 1
+        )  # the merged deltas make one chunk, as streamed
 
 
 async def test_a_stored_turn_without_an_end_is_marked_incomplete(make_app: Any) -> None:
@@ -240,9 +246,9 @@ async def test_a_stored_turn_without_an_end_is_marked_incomplete(make_app: Any) 
         app.load_events(
             [TurnStarted(turn_id="1", prompt="q", provider="anthropic", model="m"), TextDelta(text="half an")]
         )
-        answer = app.chat.answers[-1]
+        answer = app.conversation.chat.answers[-1]
         assert answer.state == "incomplete" and answer.text == "half an"
-        assert app.chat.current is None
+        assert app.conversation.chat.current is None
         assert any("incomplete" in line.text for line in answer.query(NoticeLine))
 
 
@@ -255,7 +261,9 @@ async def test_quitting_while_an_answer_streams_exits_cleanly(make_app: Any, fak
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, app, "a long answer please")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.chat.answers and "tok5" in app.chat.answers[-1].text)
+        await wait_until(
+            pilot, lambda: app.conversation.chat.answers and "tok5" in app.conversation.chat.answers[-1].text
+        )
         app.exit()
         for n in range(400, 420):  # more events land in the inbox as the app goes down
             app.event_sink(TextDelta(text=f"late{n} "))
@@ -275,7 +283,7 @@ async def test_unfolding_earlier_turns_keeps_the_view_in_place(make_app: Any) ->
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         app.resume(events)
-        chat = app.chat
+        chat = app.conversation.chat
         await wait_until(pilot, lambda: chat.max_scroll_y > 0 and chat.scroll_y == chat.max_scroll_y)
         assert len(chat.prompts) == KEEP_TURNS and chat.query_one(EarlierTurns).turns == 25
         chat.action_scroll_home()  # the Home key: the fold line comes into view

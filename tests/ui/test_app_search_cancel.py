@@ -22,7 +22,7 @@ async def test_escape_stops_a_running_search(make_app: Any, fake_api: Any, sandb
         await pilot.press("enter")
 
         def running() -> bool:
-            record = app.inspector.record("toolu_s")
+            record = app.conversation.inspector.record("toolu_s")
             return record is not None and record.status == "running"
 
         await wait_until(pilot, running)
@@ -31,8 +31,8 @@ async def test_escape_stops_a_running_search(make_app: Any, fake_api: Any, sandb
         await pilot.press("escape")
         await finish_turn(pilot, app)
         assert time.monotonic() - pressed < 2.0
-        assert app.chat.answers[-1].state == "cancelled"
-        record = app.inspector.record("toolu_s")
+        assert app.conversation.chat.answers[-1].state == "cancelled"
+        record = app.conversation.inspector.record("toolu_s")
         assert record is not None and record.status == "cancelled"
         await asyncio.sleep(1.2)  # the file being searched is finished, then the search thread stops
         before = time.process_time()

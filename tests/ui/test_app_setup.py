@@ -20,7 +20,7 @@ async def test_no_key_start_explains_setup_and_stays_usable(sandbox: Path) -> No
     config, problems = load_config()
     app = FluxApp(config, problems=problems)
     async with app.run_test(size=SIZE) as pilot:
-        setup = app.chat.query_one(InfoPanel)
+        setup = app.conversation.chat.query_one(InfoPanel)
         assert setup.has_class("setup")
         for needle in (
             "ANTHROPIC_API_KEY",
@@ -31,7 +31,7 @@ async def test_no_key_start_explains_setup_and_stays_usable(sandbox: Path) -> No
         ):
             assert needle in setup.source
         await run_command(pilot, app, "/help")
-        assert any(panel.has_class("help") for panel in app.chat.query(InfoPanel))
+        assert any(panel.has_class("help") for panel in app.conversation.chat.query(InfoPanel))
 
         answer = await send(pilot, app, "hello?")
         assert answer.state == "failed"
@@ -41,9 +41,9 @@ async def test_no_key_start_explains_setup_and_stays_usable(sandbox: Path) -> No
         # Nothing was sent anywhere: the prompt stays in the chat, marked, out of the history the model
         # will see; /retry sends it once a provider is configured.
         assert app.transcript.messages == []
-        assert [(p.prompt, (p.mark or "").startswith("⊘ not sent")) for p in app.chat.prompts] == [
-            ("hello?", True)
-        ]
+        assert [
+            (p.prompt, (p.mark or "").startswith("⊘ not sent")) for p in app.conversation.chat.prompts
+        ] == [("hello?", True)]
 
 
 async def test_config_problems_are_shown_at_start(sandbox: Path) -> None:
@@ -52,7 +52,7 @@ async def test_config_problems_are_shown_at_start(sandbox: Path) -> None:
     assert problems
     app = FluxApp(config, problems=problems)
     async with app.run_test(size=SIZE):
-        panel = next(p for p in app.chat.query(InfoPanel) if p.has_class("problems"))
+        panel = next(p for p in app.conversation.chat.query(InfoPanel) if p.has_class("problems"))
         assert "flux.toml" in panel.source
         assert "max_tokens" in panel.source and "not_a_setting" in panel.source
 
@@ -61,7 +61,7 @@ async def test_a_provider_without_key_is_skipped_when_another_is_ready(make_app:
     app = make_app(keys=False, openai_api_key="test-openai-key")
     async with app.run_test(size=SIZE):
         assert app.agent.provider.name == "openai"
-        assert not app.chat.query(InfoPanel).filter(".setup")
+        assert not app.conversation.chat.query(InfoPanel).filter(".setup")
 
 
 STARTUP_SCRIPT = textwrap.dedent(

@@ -23,11 +23,11 @@ async def test_switch_provider_through_the_menu_carries_the_history(make_app: An
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, app, "Capital of France?")
-        select: Select[str] = app.top_bar.query_one("#provider-select", Select)
+        select: Select[str] = app.conversation.top_bar.query_one("#provider-select", Select)
         select.value = "openai"  # what picking it in the menu does
         await wait_until(pilot, lambda: app.agent.provider.name == "openai")
-        assert app.top_bar.provider == "openai"
-        assert app.sidebar.provider == "openai"
+        assert app.conversation.top_bar.provider == "openai"
+        assert app.conversation.sidebar.provider == "openai"
         answer = await send(pilot, app, "Population?")
         assert answer.text == "About 2.1 million people."
         assert (answer.provider, answer.model) == ("openai", app.agent.provider.model)
@@ -39,7 +39,7 @@ async def test_switch_provider_through_the_menu_carries_the_history(make_app: An
             ("assistant", "Paris is the capital."),
             ("user", "Population?"),
         ]
-        switches = [n.text for n in app.chat.query(NoticeLine) if "now on openai" in n.text]
+        switches = [n.text for n in app.conversation.chat.query(NoticeLine) if "now on openai" in n.text]
         assert len(switches) == 1 and "was anthropic" in switches[0]
 
 
@@ -75,20 +75,23 @@ async def test_switch_model_with_slash_model_uses_it_for_the_next_request(
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, app, "first")
         await run_command(pilot, app, "/model claude-haiku-4-5")
-        assert app.top_bar.model == "claude-haiku-4-5"
+        assert app.conversation.top_bar.model == "claude-haiku-4-5"
         answer = await send(pilot, app, "second")
         assert answer.model == "claude-haiku-4-5"
         assert fake_api.last_request("/v1/messages").body["model"] == "claude-haiku-4-5"
-        assert [key[1] for key in app.sidebar.ledger.by_model()] == ["claude-sonnet-4-6", "claude-haiku-4-5"]
+        assert [key[1] for key in app.conversation.sidebar.ledger.by_model()] == [
+            "claude-sonnet-4-6",
+            "claude-haiku-4-5",
+        ]
 
 
 async def test_model_menu_is_filled_from_the_endpoint(make_app: Any, fake_api: Any) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: "claude-haiku-4-5-20251001" in app.top_bar.models)
+        await wait_until(pilot, lambda: "claude-haiku-4-5-20251001" in app.model_choices)
         configured = app.agent.provider.settings.models
-        assert app.top_bar.models[: len(configured)] == configured
-        assert app.top_bar.model == app.agent.provider.model
+        assert app.model_choices[: len(configured)] == configured
+        assert app.conversation.top_bar.model == app.agent.provider.model
 
 
 async def test_switch_while_streaming_is_refused(make_app: Any, fake_api: Any) -> None:
@@ -97,10 +100,14 @@ async def test_switch_while_streaming_is_refused(make_app: Any, fake_api: Any) -
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, app, "long answer please")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.chat.answers and app.chat.answers[-1].text)
-        select: Select[str] = app.top_bar.query_one("#provider-select", Select)
+        await wait_until(
+            pilot, lambda: app.conversation.chat.answers and app.conversation.chat.answers[-1].text
+        )
+        select: Select[str] = app.conversation.top_bar.query_one("#provider-select", Select)
         select.value = "openai"
-        await wait_until(pilot, lambda: any("Can't switch" in n.text for n in app.chat.query(NoticeLine)))
+        await wait_until(
+            pilot, lambda: any("Can't switch" in n.text for n in app.conversation.chat.query(NoticeLine))
+        )
         assert app.agent.provider.name == "anthropic"
         assert select.value == "anthropic"  # the menu snaps back
         await pilot.press("escape")
@@ -122,13 +129,13 @@ async def test_provider_menu_marks_providers_without_a_key(make_app: Any) -> Non
 async def test_a_failover_switch_is_reflected_in_menus_and_sidebar(make_app: Any, fake_api: Any) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: "claude-haiku-4-5-20251001" in app.top_bar.models)
+        await wait_until(pilot, lambda: "claude-haiku-4-5-20251001" in app.model_choices)
         backup = app.make_provider(app.resolve("openai", "gpt-4o"))
         app.agent.switch_provider(backup, reason="failover", during_turn=True)  # what the reliable step does
-        await wait_until(pilot, lambda: app.top_bar.provider == "openai")
-        assert app.top_bar.model == "gpt-4o"
-        assert app.sidebar.provider == "openai"
-        await wait_until(pilot, lambda: "gpt-4o-mini" in app.top_bar.models)
-        assert "claude-haiku-4-5-20251001" not in app.top_bar.models
-        notice = [n.text for n in app.chat.query(NoticeLine) if "now on openai" in n.text]
+        await wait_until(pilot, lambda: app.conversation.top_bar.provider == "openai")
+        assert app.conversation.top_bar.model == "gpt-4o"
+        assert app.conversation.sidebar.provider == "openai"
+        await wait_until(pilot, lambda: "gpt-4o-mini" in app.model_choices)
+        assert "claude-haiku-4-5-20251001" not in app.model_choices
+        notice = [n.text for n in app.conversation.chat.query(NoticeLine) if "now on openai" in n.text]
         assert notice and "(failover)" in notice[0]

@@ -24,12 +24,12 @@ async def test_read_file_runs_and_shows_in_chat_and_inspector(
         await pilot.press("enter")
         await wait_until(pilot, lambda: len(fake_api.requests_to("/v1/messages")) == 2)
         await finish_turn(pilot, app)
-        answer = app.chat.answers[-1]
+        answer = app.conversation.chat.answers[-1]
         await answer.settle()
         line = answer.query_one(ToolCallLine)
         assert (line.tool_name, line.status) == ("read_file", "done")
         assert "It says alpha and beta." in answer.text and "Let me look." in answer.text
-        record = app.inspector.record("toolu_1")
+        record = app.conversation.inspector.record("toolu_1")
         assert record is not None and record.status == "done"
         # The result went back to the model with the matching id.
         messages = fake_api.last_request("/v1/messages").body["messages"]
@@ -56,9 +56,9 @@ async def test_edit_approved_in_the_dialog_changes_the_file(
         await pilot.press("y")
         await finish_turn(pilot, app)
         assert target.read_text() == "print('hello, world')\n"
-        line = next(line for line in app.chat.query(ToolCallLine) if line.call_id == "toolu_e")
+        line = next(line for line in app.conversation.chat.query(ToolCallLine) if line.call_id == "toolu_e")
         assert line.status == "done"
-        assert app.chat.answers[-1].state == "done"
+        assert app.conversation.chat.answers[-1].state == "done"
 
 
 async def test_edit_denied_leaves_the_file_and_tells_the_model(
@@ -77,7 +77,7 @@ async def test_edit_denied_leaves_the_file_and_tells_the_model(
         await pilot.press("escape")  # in the dialog: deny
         await finish_turn(pilot, app)
         assert target.read_text() == "x = 1\n"
-        line = next(iter(app.chat.query(ToolCallLine)))
+        line = next(iter(app.conversation.chat.query(ToolCallLine)))
         assert line.status == "denied"
         result = fake_api.last_request("/v1/messages").body["messages"][-1]["content"][0]
         assert result["tool_use_id"] == "toolu_w" and result.get("is_error") is True
@@ -97,5 +97,5 @@ async def test_escape_behind_the_dialog_is_not_needed_to_cancel(
         app.action_cancel_turn()
         await finish_turn(pilot, app)
         assert not isinstance(app.screen, ApprovalScreen)
-        assert app.chat.answers[-1].state == "cancelled"
+        assert app.conversation.chat.answers[-1].state == "cancelled"
         assert app.transcript.pending_tool_calls() == []

@@ -183,7 +183,7 @@ async def test_typing_the_next_prompt_as_the_dialog_opens_neither_runs_the_comma
         type_at_once(app, ["n", *reason, "enter"])
         await finish_turn(pilot, app)
         assert not (sandbox / "ran.txt").exists()
-        line = next(iter(app.chat.query(ToolCallLine)))
+        line = next(iter(app.conversation.chat.query(ToolCallLine)))
         assert line.status == "denied"
         result = fake_api.last_request("/v1/messages").body["messages"][-1]["content"][0]
         assert result["tool_use_id"] == "toolu_c" and result.get("is_error") is True

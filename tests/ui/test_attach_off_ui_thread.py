@@ -51,5 +51,5 @@ async def test_a_named_pipe_is_refused_and_the_prompt_goes(
         await pilot.press("enter")
         await wait_until(pilot, lambda: fake_api.requests_to("/v1/messages"), timeout=5)
         await finish_turn(pilot, app)
-        notices = [str(n.render()) for n in app.chat.query(NoticeLine)]
+        notices = [str(n.render()) for n in app.conversation.chat.query(NoticeLine)]
         assert any("@pipe not attached: pipe is a named pipe" in n for n in notices)

@@ -27,15 +27,15 @@ async def test_typing_after_a_click_in_an_answer_reaches_the_prompt(
     async def body(pilot: Pilot[Any], app: FluxApp, answer: Any) -> None:
         await pilot.click(answer.chunks[0], offset=(3, 0))
         await pilot.pause()
-        assert app.focused is not app.prompt_input  # the click took the focus away
+        assert app.focused is not app.conversation.prompt_input  # the click took the focus away
         await pilot.press("a", "b", "c")
         await pilot.pause()
-        assert app.focused is app.prompt_input
-        assert app.prompt_input.text == "abc"
+        assert app.focused is app.conversation.prompt_input
+        assert app.conversation.prompt_input.text == "abc"
         fake_api.queue_anthropic_text("second answer")
-        prompts = len(app.chat.prompts)
+        prompts = len(app.conversation.chat.prompts)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: len(app.chat.prompts) > prompts)
+        await wait_until(pilot, lambda: len(app.conversation.chat.prompts) > prompts)
 
     await answered(make_app, fake_api, body)
 
@@ -53,6 +53,6 @@ async def test_typing_after_a_drag_select_and_copy_reaches_the_prompt(
         await pilot.press("ctrl+c")
         await pilot.press("x", "y")
         await pilot.pause()
-        assert app.prompt_input.text == "xy"
+        assert app.conversation.prompt_input.text == "xy"
 
     await answered(make_app, fake_api, body)

@@ -35,7 +35,7 @@ def sent_texts(fake_api: Any) -> list[str]:
 
 
 def notices(app: Any) -> list[str]:
-    return [str(line.render()) for line in app.chat.query(NoticeLine)]
+    return [str(line.render()) for line in app.conversation.chat.query(NoticeLine)]
 
 
 async def record_with_clear(fake_api: Any, config: Any, key: str = "ctrl+l") -> str:
@@ -49,9 +49,9 @@ async def record_with_clear(fake_api: Any, config: Any, key: str = "ctrl+l") -> 
             if key.startswith("/"):
                 await run_command(pilot, app, key)
             else:
-                app.prompt_input.focus()
+                app.conversation.prompt_input.focus()
                 await pilot.press(key)
-            await wait_until(pilot, lambda: not app.chat.prompts)
+            await wait_until(pilot, lambda: not app.conversation.chat.prompts)
             await send(pilot, app, "fresh B")
             assert sent_texts(fake_api) == ["fresh B"]  # the live session forgets A
             assert app.session_wiring is not None
@@ -82,8 +82,8 @@ async def test_resume_in_the_app_after_a_clear_shows_it_and_sends_only_what_foll
     app = rig.make(config, continue_latest=True)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await wait_until(pilot, lambda: len(app.chat.prompts) == 1)
-            assert [p.prompt for p in app.chat.prompts] == ["fresh B"]
+            await wait_until(pilot, lambda: len(app.conversation.chat.prompts) == 1)
+            assert [p.prompt for p in app.conversation.chat.prompts] == ["fresh B"]
             assert any("Conversation cleared" in text for text in notices(app))
             fake_api.queue_anthropic_text("answer C")
             await send(pilot, app, "C")
@@ -97,9 +97,9 @@ async def test_clear_right_after_resume_is_saved_too(config: Any, fake_api: Any)
     app = rig.make(config, continue_latest=True)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await wait_until(pilot, lambda: len(app.chat.prompts) == 1)
+            await wait_until(pilot, lambda: len(app.conversation.chat.prompts) == 1)
             await run_command(pilot, app, "/clear")
-            await wait_until(pilot, lambda: not app.chat.prompts)
+            await wait_until(pilot, lambda: not app.conversation.chat.prompts)
             assert app.transcript.messages == []
             assert app.session_wiring is not None
             session_id = str(app.session_wiring.current_session_id)
@@ -116,8 +116,8 @@ async def test_a_replay_shows_the_clear_where_it_happened(config: Any, fake_api:
     try:
         async with app.run_test(size=SIZE) as pilot:
             await rig.wait_replay_done(pilot, app)
-            assert [p.prompt for p in app.chat.prompts] == ["fresh B"]
-            assert [a.text for a in app.chat.answers] == ["answer B"]
+            assert [p.prompt for p in app.conversation.chat.prompts] == ["fresh B"]
+            assert [a.text for a in app.conversation.chat.answers] == ["answer B"]
             assert any("Conversation cleared" in text for text in notices(app))
     finally:
         rig.close(app)

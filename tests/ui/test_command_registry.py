@@ -12,6 +12,7 @@ from ui_pilot import SIZE, run_command, wait_until
 from flux_tui.ui.app import FluxApp
 from flux_tui.ui.command_registry import COMMANDS, SLASH_COMMANDS, palette_commands
 from flux_tui.ui.commands import complete, help_markdown, parse_slash
+from flux_tui.ui.screens.conversation import ConversationScreen
 from flux_tui.ui.widgets.chat_items import NoticeLine
 from flux_tui.ui.widgets.info_panel import InfoPanel
 
@@ -44,20 +45,31 @@ def test_tab_completes_every_slash_command_of_the_registry() -> None:
         assert parse_slash(f"/{command.name}") == (command.name, "")
 
 
-def test_the_app_binds_the_keys_of_the_registry_to_its_actions() -> None:
-    bound = [(b.key, b.action, b.description, b.show) for b in FluxApp.BINDINGS]  # type: ignore[union-attr]
-    expected = [(c.key, c.action, c.key_label, c.show_key) for c in COMMANDS if c.key and not c.textual_key]
-    assert bound == expected
+def test_the_app_and_its_screen_bind_the_keys_of_the_registry_to_their_actions() -> None:
+    def bound(bindings: Any) -> list[tuple[str, str, str, bool]]:
+        return [(b.key, b.action, b.description, b.show) for b in bindings]
+
+    def expected(screen: bool) -> list[tuple[str, str, str, bool]]:
+        return [
+            (c.key, c.action, c.key_label, c.show_key)
+            for c in COMMANDS
+            if c.key and not c.textual_key and c.screen == screen
+        ]
+
+    assert bound(FluxApp.BINDINGS) == expected(screen=False)
+    assert bound(ConversationScreen.BINDINGS) == expected(screen=True)
+    assert expected(screen=True)  # the panels' keys are the screen's
     in_help = [(b.key, b.action) for b in FluxApp.BINDINGS_FOR_HELP]
     assert in_help == [(c.key, c.action) for c in COMMANDS if c.key]
 
 
-def test_every_action_and_handler_of_the_registry_is_a_method_of_the_app() -> None:
+def test_every_action_and_handler_of_the_registry_is_a_method_of_its_owner() -> None:
     for command in COMMANDS:
+        owner = ConversationScreen if command.screen else FluxApp
         if command.action and not command.textual_key:
-            assert callable(getattr(FluxApp, f"action_{command.action}", None)), command
+            assert callable(getattr(owner, f"action_{command.action}", None)), command
         if command.handler:
-            assert callable(getattr(FluxApp, command.handler, None)), command
+            assert callable(getattr(owner, command.handler, None)), command
         assert command.action or command.handler, command  # something to run
         assert command.name or command.key or command.palette, command  # some way to run it
 
@@ -79,13 +91,13 @@ async def test_the_running_app_lists_the_registry_in_palette_help_footer_and_sla
         assert sorted(footer) == sorted(command.key_label for command in ours if command.show_key)
 
         await run_command(pilot, app, "/help")
-        await wait_until(pilot, lambda: app.chat.query(InfoPanel).filter(".help"))
-        source = app.chat.query(InfoPanel).filter(".help").last().source
+        await wait_until(pilot, lambda: app.conversation.chat.query(InfoPanel).filter(".help"))
+        source = app.conversation.chat.query(InfoPanel).filter(".help").last().source
         assert _table(source, "Commands") == [command.usage for command in SLASH_COMMANDS]
         assert _table(source, "Keys") == [b.key_display or b.key for b in app.BINDINGS_FOR_HELP]
 
         for command in SLASH_COMMANDS:  # each is known to the slash runner (none says "Unknown")
             if not command.idle and command.name not in ("sessions", "help", "copy"):
                 await run_command(pilot, app, f"/{command.name}")
-        notices = [str(notice.render()) for notice in app.chat.query(NoticeLine)]
+        notices = [str(notice.render()) for notice in app.conversation.chat.query(NoticeLine)]
         assert not any("Unknown command" in notice for notice in notices), notices

@@ -43,8 +43,8 @@ async def test_a_session_of_one_turn_says_one_turn(config: Any) -> None:
     app = rig.make(config, resume=session_id)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await wait_until(pilot, lambda: len(app.chat.answers) == 1)
-            resumed = [str(line.render()) for line in app.chat.query(NoticeLine)]
+            await wait_until(pilot, lambda: len(app.conversation.chat.answers) == 1)
+            resumed = [str(line.render()) for line in app.conversation.chat.query(NoticeLine)]
             assert any("(1 turn, " in text for text in resumed), resumed
             screen = await open_screen(pilot, app)
             assert " · 1 turn · " in detail(screen)

@@ -22,10 +22,10 @@ def watch_frames(app: FluxApp) -> list[tuple[float, int, bool]]:
 
     def spy(screen: Any, renderable: Any) -> None:
         if renderable is not None and not app._batch_count:  # what Textual would write
-            answers = app.chat.answers
+            answers = app.conversation.chat.answers
             chunks = answers[-1].chunks if answers else []
             shown = bool(chunks) and all(chunk.is_mounted and chunk.text for chunk in chunks)
-            frames.append((loop.time(), len(app.chat.prompts), shown))
+            frames.append((loop.time(), len(app.conversation.chat.prompts), shown))
         display(screen, renderable)
 
     app._display = spy  # type: ignore[method-assign]
@@ -86,17 +86,22 @@ async def test_the_first_frame_waits_for_the_answers_widgets(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         gate = asyncio.Event()
-        mounted = app.chat.mounted
+        mounted = app.conversation.chat.mounted
 
         async def gated() -> None:
             await gate.wait()
             await mounted()
 
-        monkeypatch.setattr(app.chat, "mounted", gated)
+        monkeypatch.setattr(app.conversation.chat, "mounted", gated)
         frames = watch_frames(app)
         await type_text(pilot, app, "hello")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.chat.answers and app.chat.answers[-1].text == "Quick answer.")
+        await wait_until(
+            pilot,
+            lambda: (
+                app.conversation.chat.answers and app.conversation.chat.answers[-1].text == "Quick answer."
+            ),
+        )
         await asyncio.sleep(0.1)
         assert app._first_frame_held and app._batch_count == 1
         assert not [frame for frame in frames if frame[1] == 1], "drawn before the answer's widgets"
@@ -112,7 +117,7 @@ async def test_chat_mounted_waits_for_the_running_answers_chunks(make_app: Any) 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        chat = app.chat
+        chat = app.conversation.chat
         chat.apply(TurnStarted(turn_id="t1", prompt="hi", provider="anthropic", model="m"))
         chat.apply(TextDelta(text="Hello there."))
         answer = chat.current

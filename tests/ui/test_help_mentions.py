@@ -22,5 +22,5 @@ async def test_mcp_without_servers_says_how_to_add_them_and_the_palette_offers_i
         titles = [title for title, _help, _call in app.palette_actions()]
         assert "MCP servers (/mcp)" in titles and "Write AGENTS.md (/init)" in titles
         await run_command(pilot, app, "/mcp")
-        panel = app.chat.query(InfoPanel).filter(".mcp").last()
+        panel = app.conversation.chat.query(InfoPanel).filter(".mcp").last()
         assert "None configured" in panel.source and ".mcp.json" in panel.source

@@ -40,9 +40,11 @@ async def test_help_shows_the_budget_usage_whole(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await run_command(pilot, app, "/help")
-        await wait_until(pilot, lambda: app.chat.query(InfoPanel))
+        await wait_until(pilot, lambda: app.conversation.chat.query(InfoPanel))
         await pilot.pause()
-        app.chat.query_one(InfoPanel).scroll_visible(animate=False, top=True)  # the table starts the panel
+        app.conversation.chat.query_one(InfoPanel).scroll_visible(
+            animate=False, top=True
+        )  # the table starts the panel
         await pilot.pause()
         screen = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
         assert "/budget [USD|off]" in screen

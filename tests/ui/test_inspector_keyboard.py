@@ -16,39 +16,47 @@ from flux_tui.ui.app import FluxApp
 
 def add_calls(app: FluxApp, count: int = 3) -> None:
     for n in range(1, count + 1):
-        app.inspector.apply(ToolCallProposed(call_id=f"c{n}", name="read_file", input={"path": f"f{n}.txt"}))
-        app.inspector.apply(ToolCallFinished(call_id=f"c{n}", status="done", result=f"text {n}", duration=1))
+        app.conversation.inspector.apply(
+            ToolCallProposed(call_id=f"c{n}", name="read_file", input={"path": f"f{n}.txt"})
+        )
+        app.conversation.inspector.apply(
+            ToolCallFinished(call_id=f"c{n}", status="done", result=f"text {n}", duration=1)
+        )
 
 
 async def test_ctrl_t_gives_the_keys_to_the_table(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.prompt_input.prompt_history[:] = ["earlier prompt"]
+        app.conversation.prompt_input.prompt_history[:] = ["earlier prompt"]
         add_calls(app)
         await pilot.pause()
-        table = app.inspector.query_one("#tool-calls", DataTable)
-        detail = app.inspector.query_one("#tool-detail", VerticalScroll)
+        table = app.conversation.inspector.query_one("#tool-calls", DataTable)
+        detail = app.conversation.inspector.query_one("#tool-detail", VerticalScroll)
         await pilot.press("ctrl+t")
-        assert app.inspector.display
+        assert app.conversation.inspector.display
         assert app.focused is table
-        assert app.inspector.selected_call_id == "c3"
+        assert app.conversation.inspector.selected_call_id == "c3"
         await pilot.press("up")
-        assert app.inspector.selected_call_id == "c2"
+        assert app.conversation.inspector.selected_call_id == "c2"
         await pilot.press("up", "down")
-        assert app.inspector.selected_call_id == "c2" and app.prompt_input.text == ""  # no recall
+        assert (
+            app.conversation.inspector.selected_call_id == "c2" and app.conversation.prompt_input.text == ""
+        )  # no recall
         await pilot.press("enter")
         assert app.focused is detail  # the call's details, to scroll
         await pilot.press("escape")
         assert app.focused is table
         await pilot.press("escape")
-        assert app.focused is app.prompt_input and app.inspector.display  # the panel stays open
+        assert (
+            app.focused is app.conversation.prompt_input and app.conversation.inspector.display
+        )  # the panel stays open
         # ctrl+t with the keys in the table closes the panel and gives them back to the prompt
         await pilot.press("ctrl+t")
-        assert not app.inspector.display
+        assert not app.conversation.inspector.display
         await pilot.press("ctrl+t")
         assert app.focused is table
         await pilot.press("ctrl+t")
-        assert not app.inspector.display and app.focused is app.prompt_input
+        assert not app.conversation.inspector.display and app.focused is app.conversation.prompt_input
 
 
 async def test_letters_typed_in_the_inspector_go_to_the_prompt(make_app: Any) -> None:
@@ -56,16 +64,16 @@ async def test_letters_typed_in_the_inspector_go_to_the_prompt(make_app: Any) ->
     async with app.run_test(size=SIZE) as pilot:
         add_calls(app)
         await pilot.press("ctrl+t")
-        assert app.focused is app.inspector.query_one("#tool-calls", DataTable)
+        assert app.focused is app.conversation.inspector.query_one("#tool-calls", DataTable)
         await pilot.press("h", "i")
-        assert app.focused is app.prompt_input and app.prompt_input.text == "hi"
+        assert app.focused is app.conversation.prompt_input and app.conversation.prompt_input.text == "hi"
         # clicked into the details (as with the mouse), then a burst of typing: nothing is lost
-        app.inspector.query_one("#tool-detail", VerticalScroll).focus()
+        app.conversation.inspector.query_one("#tool-detail", VerticalScroll).focus()
         await pilot.pause()
         burst(app, *" there")
         await settle(pilot)
-        assert app.prompt_input.text == "hi there"
-        assert app.focused is app.prompt_input
+        assert app.conversation.prompt_input.text == "hi there"
+        assert app.focused is app.conversation.prompt_input
 
 
 async def test_a_disabled_prompt_takes_no_typing(make_app: Any) -> None:
@@ -73,6 +81,6 @@ async def test_a_disabled_prompt_takes_no_typing(make_app: Any) -> None:
     async with app.run_test(size=SIZE) as pilot:
         add_calls(app)
         await pilot.press("ctrl+t")
-        app.prompt_input.disabled = True  # as during a replay
+        app.conversation.prompt_input.disabled = True  # as during a replay
         await pilot.press("x", "escape")
-        assert app.prompt_input.text == ""
+        assert app.conversation.prompt_input.text == ""

@@ -30,7 +30,7 @@ async def test_init_writes_agents_md_with_approval_and_the_next_turn_reads_it(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await run_command(pilot, app, "/stats")
-        assert "Instructions" not in app.chat.query(InfoPanel).filter(".stats").last().source
+        assert "Instructions" not in app.conversation.chat.query(InfoPanel).filter(".stats").last().source
         await run_command(pilot, app, "/init")
         await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen))
         first = fake_api.requests_to("/v1/messages")[0].body
@@ -44,7 +44,7 @@ async def test_init_writes_agents_md_with_approval_and_the_next_turn_reads_it(
         await finish_turn(pilot, app)
         assert "Test with `pytest -q`." in _system(fake_api)
         await run_command(pilot, app, "/stats")
-        stats = app.chat.query(InfoPanel).filter(".stats").last()
+        stats = app.conversation.chat.query(InfoPanel).filter(".stats").last()
         assert "AGENTS.md" in stats.source and "| project |" in stats.source
         await run_command(pilot, app, "/init")
-        assert "already exists" in app.chat.query(NoticeLine).last().text
+        assert "already exists" in app.conversation.chat.query(NoticeLine).last().text

@@ -37,11 +37,11 @@ async def test_ctrl_j_in_a_burst_puts_the_newline_where_it_was_typed(make_app: A
     async with app.run_test(size=SIZE) as pilot:
         burst(app, *"line1", "ctrl+j", *"line2")
         await settle(pilot)
-        assert app.prompt_input.text == "line1\nline2"
-        app.prompt_input.clear()
+        assert app.conversation.prompt_input.text == "line1\nline2"
+        app.conversation.prompt_input.clear()
         burst(app, "ctrl+j", *"abc")
         await settle(pilot)
-        assert app.prompt_input.text == "\nabc"
+        assert app.conversation.prompt_input.text == "\nabc"
 
 
 async def test_editing_keys_in_a_burst_apply_in_order(make_app: Any) -> None:
@@ -49,11 +49,11 @@ async def test_editing_keys_in_a_burst_apply_in_order(make_app: Any) -> None:
     async with app.run_test(size=SIZE) as pilot:
         burst(app, *"abc", "backspace", *"de")
         await settle(pilot)
-        assert app.prompt_input.text == "abde"
-        app.prompt_input.clear()
+        assert app.conversation.prompt_input.text == "abde"
+        app.conversation.prompt_input.clear()
         burst(app, *"ac", "left", "b")
         await settle(pilot)
-        assert app.prompt_input.text == "abc"
+        assert app.conversation.prompt_input.text == "abc"
 
 
 async def test_one_key_at_a_time_still_works(make_app: Any) -> None:
@@ -61,7 +61,7 @@ async def test_one_key_at_a_time_still_works(make_app: Any) -> None:
     async with app.run_test(size=SIZE) as pilot:
         for key in (*"ab", "ctrl+j", "c", "backspace", "d"):
             await pilot.press(key)
-        assert app.prompt_input.text == "ab\nd"
+        assert app.conversation.prompt_input.text == "ab\nd"
 
 
 class FieldApp(App[None]):

@@ -44,8 +44,8 @@ async def test_prompt_answer_and_tool_calls_with_markup_show_as_they_are(
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, app, TRICKY)
         assert app.is_running
-        assert_shows(plain(app.chat.prompts[-1]))
-        answer = app.chat.answers[-1]
+        assert_shows(plain(app.conversation.chat.prompts[-1]))
+        answer = app.conversation.chat.answers[-1]
         assert_shows(answer.chunks[0].rendered_text, "Reading [bold]it[/bold]")
         assert_shows(answer.chunks[-1].rendered_text, "Done:", *PIECES)
         lines = {line.call_id: plain(line) for line in answer.query(ToolCallLine)}
@@ -55,7 +55,7 @@ async def test_prompt_answer_and_tool_calls_with_markup_show_as_they_are(
         await pilot.press("ctrl+t")
         await pilot.pause()
 
-        table = app.inspector.query_one(DataTable)
+        table = app.conversation.inspector.query_one(DataTable)
         assert_shows(table_text(table), "read_file", PATH, "[/]", "[/] [bold]x[/bold]")
         assert_shows(await show_call(pilot, app, "toolu_read"), PATH, *PIECES)  # arguments, result
         assert_shows(await show_call(pilot, app, "toolu_odd"), "[/]", *PIECES)
@@ -80,9 +80,11 @@ async def test_a_command_with_markup_in_the_approval_dialog_and_the_inspector(
         await finish_turn(pilot, app)
         await pilot.press("ctrl+t")
         await pilot.pause()
-        record = app.inspector.record("toolu_sed")
+        record = app.conversation.inspector.record("toolu_sed")
         assert record is not None and record.status == "done"
-        assert_shows(table_text(app.inspector.query_one(DataTable)), "printf '%s\\n' '[bold]x[/bold]")
+        assert_shows(
+            table_text(app.conversation.inspector.query_one(DataTable)), "printf '%s\\n' '[bold]x[/bold]"
+        )
         assert_shows(await show_call(pilot, app, "toolu_sed"), SED, "[bold]x[_bold] [_]")  # sed's output
 
 
@@ -122,9 +124,9 @@ async def test_model_names_with_markup_in_the_menu_and_the_palette(make_app: Any
     fake_api.anthropic_models = ["claude-sonnet-4-6", "m-[/]", "m-[bold]x[/bold]", "m-[@click=app.quit]"]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: "m-[/]" in app.top_bar.models)
+        await wait_until(pilot, lambda: "m-[/]" in app.model_choices)
         await pilot.pause()
-        menu = app.top_bar.query_one("#model-select", Select)
+        menu = app.conversation.top_bar.query_one("#model-select", Select)
         menu.expanded = True
         await pilot.pause()
         assert_shows(plain(menu.query_one(OptionList)), "m-[/]", "m-[bold]x[/bold]", "m-[@click=app.quit]")
@@ -159,11 +161,11 @@ async def test_history_and_stats_show_prompts_answers_and_model_names_as_written
         await wait_until(pilot, lambda: app.agent.provider.model == "m|x*y*")
         await send(pilot, app, prompt)
         await pilot.press(*"/history", "enter")
-        await wait_until(pilot, lambda: bool(app.chat.query(".history")))
+        await wait_until(pilot, lambda: bool(app.conversation.chat.query(".history")))
         await pilot.pause()
         assert_shows(screen_text(app), f"you: {prompt}", "anthropic · m|x*y*: *em* `code` _u_")
         await pilot.press(*"/stats", "enter")
-        await wait_until(pilot, lambda: bool(app.chat.query(".stats")))
+        await wait_until(pilot, lambda: bool(app.conversation.chat.query(".stats")))
         await pilot.pause()
         row = next(line for line in screen_text(app).splitlines() if "│ anthropic " in line)
         cells = [cell.strip() for cell in row.split("│")]

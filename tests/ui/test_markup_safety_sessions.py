@@ -192,13 +192,13 @@ def stored_tool_session(config: Any) -> str:
 
 
 async def assert_tool_calls_shown(pilot: Pilot[Any], app: FluxApp) -> None:
-    app.inspector.display = True
+    app.conversation.inspector.display = True
     await pilot.pause()
-    assert [record.name for record in app.inspector.records] == ["run_command", "[/]"]
-    assert_shows(table_text(app.inspector.query_one(DataTable)), "run_command", SED, "[/]", PATH)
+    assert [record.name for record in app.conversation.inspector.records] == ["run_command", "[/]"]
+    assert_shows(table_text(app.conversation.inspector.query_one(DataTable)), "run_command", SED, "[/]", PATH)
     assert_shows(await show_call(pilot, app, "toolu_sed"), SED, PATH, *PIECES)
     assert_shows(await show_call(pilot, app, "toolu_odd"), "[/]", PATH)
-    lines = " ".join(plain(line) for line in app.chat.query(ToolCallLine))
+    lines = " ".join(plain(line) for line in app.conversation.chat.query(ToolCallLine))
     assert_shows(lines, "run_command", SED, "[/]", PATH)
 
 
@@ -207,11 +207,11 @@ async def test_continue_a_session_with_markup_in_its_tool_calls(config: Any) -> 
     app = rig.make(config, continue_latest=True)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await wait_until(pilot, lambda: len(app.chat.answers) == 1)
+            await wait_until(pilot, lambda: len(app.conversation.chat.answers) == 1)
             assert app.session_wiring is not None and app.session_wiring.current_session_id == session_id
-            await app.chat.materialize_all()
+            await app.conversation.chat.materialize_all()
             await pilot.pause()
-            assert_shows(plain(app.chat.prompts[-1]))
+            assert_shows(plain(app.conversation.chat.prompts[-1]))
             assert_shows(screen_text(app), "Resumed “[/] [bold]x[/bold]", f"Changed {PATH}")
             await assert_tool_calls_shown(pilot, app)
             assert app.is_running

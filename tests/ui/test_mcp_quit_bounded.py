@@ -44,7 +44,7 @@ async def test_a_server_that_does_not_start_is_reported(make_app: Any) -> None:
         started = time.monotonic()
         await wait_until(
             pilot,
-            lambda: any("did not start" in str(n.render()) for n in app.chat.query(NoticeLine)),
+            lambda: any("did not start" in str(n.render()) for n in app.conversation.chat.query(NoticeLine)),
             timeout=20,
         )
         took = time.monotonic() - started

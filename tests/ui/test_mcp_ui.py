@@ -29,7 +29,7 @@ async def test_mcp_servers_listed_called_with_approval_inspected_and_stopped(
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.mcp is not None and app.mcp.tool_names.get("notes"), timeout=60)
         await run_command(pilot, app, "/mcp")
-        listing = app.chat.query(InfoPanel).filter(".mcp").last().source
+        listing = app.conversation.chat.query(InfoPanel).filter(".mcp").last().source
         assert "| notes | ready | .mcp.json |" in listing and "`mcp__notes__add`" in listing
         assert "| ghost | failed: " in listing
         await type_text(pilot, app, "what is 20 + 22?")
@@ -38,7 +38,7 @@ async def test_mcp_servers_listed_called_with_approval_inspected_and_stopped(
         await wait_out_key_guard(app.screen)
         await pilot.press("y")
         await finish_turn(pilot, app)
-        record = app.inspector.record("toolu_m")
+        record = app.conversation.inspector.record("toolu_m")
         assert record is not None and record.status == "done" and record.result == "42"
         assert record.input == {"a": 20, "b": 22} and record.duration is not None
         first = fake_api.requests_to("/v1/messages")[0].body

@@ -22,7 +22,7 @@ def screen_text(app: FluxApp) -> str:
 
 
 def spend(app: FluxApp) -> None:
-    ledger = app.sidebar.ledger
+    ledger = app.conversation.sidebar.ledger
     ledger.apply(
         UsageReported(
             provider="anthropic",
@@ -42,8 +42,8 @@ def spend(app: FluxApp) -> None:
 async def show_stats(pilot: Any, app: FluxApp) -> InfoPanel:
     spend(app)
     await run_command(pilot, app, "/stats")
-    await wait_until(pilot, lambda: app.chat.query(InfoPanel).filter(".stats"))
-    panel = app.chat.query(InfoPanel).filter(".stats").last()
+    await wait_until(pilot, lambda: app.conversation.chat.query(InfoPanel).filter(".stats"))
+    panel = app.conversation.chat.query(InfoPanel).filter(".stats").last()
     await pilot.pause()
     await pilot.pause()
     panel.scroll_visible(animate=False, top=True)

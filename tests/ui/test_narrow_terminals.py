@@ -19,7 +19,7 @@ def _lines(app: FluxApp) -> list[str]:
 
 
 async def _ready(pilot: Any, app: FluxApp) -> None:
-    await wait_until(pilot, lambda: app.top_bar._menus is not None)
+    await wait_until(pilot, lambda: app.conversation.top_bar._menus is not None)
     await pilot.pause()
 
 
@@ -28,7 +28,7 @@ def _bars_fit(app: FluxApp) -> None:
     top, bottom = _lines(app)[0], _lines(app)[-1]
     assert top.count("▼") == 2, top  # both menus, each with its arrow
     assert "claude-sonnet-4" in top, top
-    for widget in app.top_bar.children:
+    for widget in app.conversation.top_bar.children:
         if widget.display:
             assert widget.region.right <= width, widget
     footer = app.query_one(Footer)
@@ -40,22 +40,22 @@ async def test_at_80x24_the_chat_gets_the_width_and_the_panels_open_narrower(mak
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await _ready(pilot, app)
-        assert not app.sidebar.display  # open by default, but there is no room for it here
-        assert app.chat.size.width >= 70
+        assert not app.conversation.sidebar.display  # open by default, but there is no room for it here
+        assert app.conversation.chat.size.width >= 70
         _bars_fit(app)
         await pilot.press("ctrl+b")  # asked for: shown, narrower
         await pilot.pause()
-        assert app.sidebar.display
-        assert app.chat.outer_size.width >= 40
-        assert app.chat.outer_size.width + app.sidebar.outer_size.width == 80
+        assert app.conversation.sidebar.display
+        assert app.conversation.chat.outer_size.width >= 40
+        assert app.conversation.chat.outer_size.width + app.conversation.sidebar.outer_size.width == 80
         await pilot.press("ctrl+t")  # one panel at a time here: the one asked for last
         await pilot.pause()
-        assert app.inspector.display and not app.sidebar.display
-        assert app.chat.outer_size.width >= 40
+        assert app.conversation.inspector.display and not app.conversation.sidebar.display
+        assert app.conversation.chat.outer_size.width >= 40
         await pilot.press("ctrl+t")
         await pilot.pause()
-        assert not app.inspector.display
-        assert app.chat.size.width >= 70
+        assert not app.conversation.inspector.display
+        assert app.conversation.chat.size.width >= 70
 
 
 async def test_at_60_columns_the_top_bar_and_footer_fit(make_app: Any) -> None:
@@ -65,9 +65,9 @@ async def test_at_60_columns_the_top_bar_and_footer_fit(make_app: Any) -> None:
         _bars_fit(app)
         await pilot.press("ctrl+t")  # left the chat 0 columns (and the prompt crashed drawing itself)
         await pilot.pause()
-        assert app.inspector.display
-        assert app.chat.outer_size.width >= 30
-        assert app.prompt_input.size.width > 0
+        assert app.conversation.inspector.display
+        assert app.conversation.chat.outer_size.width >= 30
+        assert app.conversation.prompt_input.size.width > 0
 
 
 @pytest.mark.parametrize("width", [80, 100, 110, 130, 160])
@@ -84,21 +84,29 @@ async def test_panels_come_back_when_the_terminal_grows(make_app: Any) -> None:
         await _ready(pilot, app)
         await pilot.press("ctrl+t")
         await pilot.pause()
-        assert app.inspector.display and app.sidebar.display
-        assert (app.inspector.outer_size.width, app.sidebar.outer_size.width) == (60, 36)
+        assert app.conversation.inspector.display and app.conversation.sidebar.display
+        assert (app.conversation.inspector.outer_size.width, app.conversation.sidebar.outer_size.width) == (
+            60,
+            36,
+        )
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
-        assert app.chat.outer_size.width >= CHAT_MIN
-        assert app.inspector.display and not app.sidebar.display  # the one opened last stays
+        assert app.conversation.chat.outer_size.width >= CHAT_MIN
+        assert (
+            app.conversation.inspector.display and not app.conversation.sidebar.display
+        )  # the one opened last stays
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
-        assert app.inspector.display  # asked for with its key: kept, at most half the width
-        assert app.chat.outer_size.width >= 40
+        assert app.conversation.inspector.display  # asked for with its key: kept, at most half the width
+        assert app.conversation.chat.outer_size.width >= 40
         await pilot.resize_terminal(160, 40)
         await pilot.pause()
-        assert app.inspector.display and app.sidebar.display
-        assert (app.inspector.outer_size.width, app.sidebar.outer_size.width) == (60, 36)
+        assert app.conversation.inspector.display and app.conversation.sidebar.display
+        assert (app.conversation.inspector.outer_size.width, app.conversation.sidebar.outer_size.width) == (
+            60,
+            36,
+        )
         await pilot.resize_terminal(60, 20)  # straight down: the first frame still has the wide panels
         await pilot.pause()
-        assert app.inspector.display and not app.sidebar.display
-        assert app.chat.outer_size.width >= 30 and app.prompt_input.size.width > 0
+        assert app.conversation.inspector.display and not app.conversation.sidebar.display
+        assert app.conversation.chat.outer_size.width >= 30 and app.conversation.prompt_input.size.width > 0

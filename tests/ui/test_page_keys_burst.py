@@ -14,12 +14,12 @@ from flux_tui.ui.app import FluxApp
 
 async def long_chat(pilot: Any, app: FluxApp) -> int:
     for number in range(400):
-        app.chat.add_notice(f"line {number}")
+        app.conversation.chat.add_notice(f"line {number}")
     await pilot.pause()
-    app.chat.scroll_end(animate=False)
+    app.conversation.chat.scroll_end(animate=False)
     await pilot.pause()
-    page = app.chat.scrollable_content_region.height
-    assert app.chat.max_scroll_y > 6 * page
+    page = app.conversation.chat.scrollable_content_region.height
+    assert app.conversation.chat.max_scroll_y > 6 * page
     return page
 
 
@@ -27,45 +27,45 @@ async def test_a_burst_of_page_ups_scrolls_a_page_each(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         page = await long_chat(pilot, app)
-        bottom = app.chat.scroll_y
+        bottom = app.conversation.chat.scroll_y
         burst(app, *["pageup"] * 5)
         await settle(pilot)
-        assert app.chat.scroll_y == bottom - 5 * page
+        assert app.conversation.chat.scroll_y == bottom - 5 * page
         burst(app, *["pagedown"] * 5)
         await settle(pilot)
-        assert app.chat.scroll_y == bottom == app.chat.max_scroll_y
+        assert app.conversation.chat.scroll_y == bottom == app.conversation.chat.max_scroll_y
 
 
 async def test_presses_while_the_last_one_scrolls_are_not_lost(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         page = await long_chat(pilot, app)
-        bottom = app.chat.scroll_y
+        bottom = app.conversation.chat.scroll_y
         for _ in range(4):
             burst(app, "pageup")  # 150 ms apart, as a person presses: not waiting for any scrolling
             await asyncio.sleep(0.15)
         await settle(pilot)
-        assert app.chat.scroll_y == bottom - 4 * page
+        assert app.conversation.chat.scroll_y == bottom - 4 * page
         for _ in range(4):
             burst(app, "pagedown")
             await asyncio.sleep(0.15)
         await settle(pilot)
-        assert app.chat.scroll_y == bottom
+        assert app.conversation.chat.scroll_y == bottom
 
 
 async def test_the_chat_own_page_keys_scroll_at_once_too(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         page = await long_chat(pilot, app)
-        bottom = app.chat.scroll_y
-        app.chat.focus()
+        bottom = app.conversation.chat.scroll_y
+        app.conversation.chat.focus()
         await pilot.pause()
         burst(app, "pageup", "pageup", "pageup")
         await settle(pilot)
-        assert app.chat.scroll_y == bottom - 3 * page
+        assert app.conversation.chat.scroll_y == bottom - 3 * page
         burst(app, "pagedown", "end")
         await settle(pilot)
-        assert app.chat.scroll_y == bottom
+        assert app.conversation.chat.scroll_y == bottom
 
 
 async def test_a_burst_of_page_downs_in_the_approval_diff_scrolls_a_page_each() -> None:

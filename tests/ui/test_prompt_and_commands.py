@@ -59,11 +59,11 @@ async def test_enter_sends_and_ctrl_j_adds_a_newline(make_app: Any) -> None:
     async with app.run_test(size=SIZE, message_hook=submitted_hook(seen)) as pilot:
         app.send_prompt = lambda text: True  # keep the provider out of this test
         await pilot.press(*"line1", "ctrl+j", *"line2")
-        assert app.prompt_input.text == "line1\nline2"
+        assert app.conversation.prompt_input.text == "line1\nline2"
         await pilot.press("enter")
         await pilot.pause()
         assert seen == ["line1\nline2"]
-        assert app.prompt_input.text == ""
+        assert app.conversation.prompt_input.text == ""
 
 
 async def test_up_and_down_recall_earlier_prompts(make_app: Any) -> None:
@@ -75,15 +75,15 @@ async def test_up_and_down_recall_earlier_prompts(make_app: Any) -> None:
             await pilot.press("enter")
         await type_text(pilot, app, "draft")
         await pilot.press("up")
-        assert app.prompt_input.text == "second"
+        assert app.conversation.prompt_input.text == "second"
         await pilot.press("up")
-        assert app.prompt_input.text == "first"
+        assert app.conversation.prompt_input.text == "first"
         await pilot.press("up")
-        assert app.prompt_input.text == "first"
+        assert app.conversation.prompt_input.text == "first"
         await pilot.press("down")
-        assert app.prompt_input.text == "second"
+        assert app.conversation.prompt_input.text == "second"
         await pilot.press("down")
-        assert app.prompt_input.text == "draft"
+        assert app.conversation.prompt_input.text == "draft"
 
 
 async def test_tab_completes_slash_commands(make_app: Any) -> None:
@@ -94,11 +94,11 @@ async def test_tab_completes_slash_commands(make_app: Any) -> None:
         suggestions = app.query_one("#suggestions")
         assert suggestions.display is True
         await pilot.press("tab")
-        assert app.prompt_input.text == "/provider "
+        assert app.conversation.prompt_input.text == "/provider "
         await pilot.press("tab")  # on to the provider names
-        assert app.prompt_input.text == "/provider anthropic"
+        assert app.conversation.prompt_input.text == "/provider anthropic"
         await pilot.press("tab")
-        assert app.prompt_input.text == "/provider openai"
+        assert app.conversation.prompt_input.text == "/provider openai"
 
 
 async def test_huge_paste_is_held_aside_and_sent_whole(make_app: Any) -> None:
@@ -108,10 +108,10 @@ async def test_huge_paste_is_held_aside_and_sent_whole(make_app: Any) -> None:
     async with app.run_test(size=SIZE, message_hook=submitted_hook(seen)) as pilot:
         app.send_prompt = lambda text: True
         await pilot.press(*"see: ")
-        app.prompt_input.post_message(events.Paste(huge + "\x00"))
+        app.conversation.prompt_input.post_message(events.Paste(huge + "\x00"))
         await pilot.pause()
-        assert len(app.prompt_input.text) < 100
-        assert "[paste #1: 5,000 lines" in app.prompt_input.text
+        assert len(app.conversation.prompt_input.text) < 100
+        assert "[paste #1: 5,000 lines" in app.conversation.prompt_input.text
         await pilot.press("enter")
         await pilot.pause()
         assert seen == ["see: " + huge]
@@ -124,8 +124,8 @@ async def test_huge_prompt_is_summarised_in_the_chat(make_app: Any, fake_api: An
     big = "y" * 100_000
     async with app.run_test(size=SIZE) as pilot:
         app.post_message(PromptSubmitted(big))
-        await wait_until(pilot, lambda: app.chat.prompts)
-        shown = str(app.chat.query_one(UserPrompt).render())
+        await wait_until(pilot, lambda: app.conversation.chat.prompts)
+        shown = str(app.conversation.chat.query_one(UserPrompt).render())
         assert len(shown) < 5000 and "more characters" in shown
         await wait_until(pilot, lambda: fake_api.requests_to("/v1/messages"))
         assert big in str(fake_api.last_request("/v1/messages").body["messages"][-1]["content"])
@@ -137,16 +137,16 @@ async def test_stats_history_help_and_unknown(make_app: Any, fake_api: Any) -> N
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, app, "2+2?")
         await run_command(pilot, app, "/stats")
-        stats = app.chat.query(InfoPanel).filter(".stats").last()
+        stats = app.conversation.chat.query(InfoPanel).filter(".stats").last()
         assert "| anthropic | `claude-sonnet-4-6` | 1 | 100 | 5 |" in stats.source
         await run_command(pilot, app, "/history")
-        history = app.chat.query(InfoPanel).filter(".history").last()
+        history = app.conversation.chat.query(InfoPanel).filter(".history").last()
         assert "**you:** 2+2?" in history.source and "Four." in history.source
         await run_command(pilot, app, "/help")
-        help_panel = app.chat.query(InfoPanel).filter(".help").last()
+        help_panel = app.conversation.chat.query(InfoPanel).filter(".help").last()
         assert "/provider NAME" in help_panel.source and "ctrl+t" in help_panel.source
         await run_command(pilot, app, "/frobnicate")
-        assert "Unknown command /frobnicate" in app.chat.query(NoticeLine).last().text
+        assert "Unknown command /frobnicate" in app.conversation.chat.query(NoticeLine).last().text
 
 
 async def test_clear_empties_chat_and_transcript(make_app: Any, fake_api: Any) -> None:
@@ -158,11 +158,11 @@ async def test_clear_empties_chat_and_transcript(make_app: Any, fake_api: Any) -
         await run_command(pilot, app, "/clear")
         await pilot.pause()
         assert app.transcript.messages == []
-        assert app.chat.answers == [] and app.chat.prompts == []
+        assert app.conversation.chat.answers == [] and app.conversation.chat.prompts == []
         await send(pilot, app, "fresh start")
         messages = fake_api.last_request("/v1/messages").body["messages"]
         assert len(messages) == 1 and "fresh start" in str(messages[0]["content"])
-        assert app.sidebar.ledger.session.replies == 2  # spent money stays counted
+        assert app.conversation.sidebar.ledger.session.replies == 2  # spent money stays counted
 
 
 async def test_sessions_and_replay_post_messages_for_the_lead(make_app: Any) -> None:
@@ -182,7 +182,7 @@ async def test_sessions_and_replay_post_messages_for_the_lead(make_app: Any) -> 
         assert [type(m).__name__ for m in posted] == ["OpenSessions", "StartReplay", "OpenSessions"]
         assert posted[1].session_id == "abc123"
         await run_command(pilot, app, "/replay")
-        assert "Usage: /replay ID" in app.chat.query(NoticeLine).last().text
+        assert "Usage: /replay ID" in app.conversation.chat.query(NoticeLine).last().text
         # What the app does with them is set by whoever wires the session store.
         calls: list[Any] = []
         app.open_sessions_handler = lambda: calls.append("browser")
@@ -208,9 +208,9 @@ async def test_palette_offers_switches_and_actions(make_app: Any) -> None:
 async def test_ctrl_t_and_ctrl_b_toggle_the_panels(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        assert app.inspector.display is False and app.sidebar.display is True
+        assert app.conversation.inspector.display is False and app.conversation.sidebar.display is True
         await pilot.press("ctrl+t", "ctrl+b")
-        assert app.inspector.display is True and app.sidebar.display is False
+        assert app.conversation.inspector.display is True and app.conversation.sidebar.display is False
 
 
 async def test_command_palette_switches_provider(make_app: Any) -> None:
@@ -233,21 +233,21 @@ async def test_retry_continue_and_budget_commands(make_app: Any, fake_api: Any) 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await run_command(pilot, app, "/retry")
-        assert "Nothing to retry" in app.chat.query(NoticeLine).last().text
+        assert "Nothing to retry" in app.conversation.chat.query(NoticeLine).last().text
         failed = await send(pilot, app, "hello")
         assert failed.state == "failed"
-        answers_before = len(app.chat.answers)
+        answers_before = len(app.conversation.chat.answers)
         await run_command(pilot, app, "/retry")
-        await wait_until(pilot, lambda: len(app.chat.answers) > answers_before)
-        await wait_until(pilot, lambda: not app.turn_running and app.chat.current is None)
-        assert app.chat.answers[-1].text == "second time lucky"
+        await wait_until(pilot, lambda: len(app.conversation.chat.answers) > answers_before)
+        await wait_until(pilot, lambda: not app.turn_running and app.conversation.chat.current is None)
+        assert app.conversation.chat.answers[-1].text == "second time lucky"
         user_texts = [m.text for m in app.transcript.messages if m.role == "user"]
         assert user_texts == ["hello"]  # the prompt was not duplicated
 
         await run_command(pilot, app, "/continue")
-        assert "Nothing to continue" in app.chat.query(NoticeLine).last().text
+        assert "Nothing to continue" in app.conversation.chat.query(NoticeLine).last().text
         await run_command(pilot, app, "/budget 5")
         assert app.reliable_step is not None and app.reliable_step.budget is not None
         assert app.reliable_step.budget.budget == 5.0
         await run_command(pilot, app, "/budget")
-        assert "$5" in app.chat.query(NoticeLine).last().text
+        assert "$5" in app.conversation.chat.query(NoticeLine).last().text

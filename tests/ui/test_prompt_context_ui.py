@@ -26,13 +26,13 @@ async def test_tab_completes_a_mention_and_the_file_is_sent(
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, app, "summarise @no")
         await pilot.press("tab")
-        assert app.prompt_input.text == "summarise @notes.txt"
+        assert app.conversation.prompt_input.text == "summarise @notes.txt"
         await pilot.press("enter")
         await wait_until(pilot, lambda: fake_api.requests_to("/v1/messages"))
         await finish_turn(pilot, app)
         sent = _last_user_message(fake_api)
         assert "summarise @notes.txt" in sent and "alpha beta" in sent
-        shown = str(app.chat.query(UserPrompt).last().render())
+        shown = str(app.conversation.chat.query(UserPrompt).last().render())
         assert "📎 notes.txt" in shown and "alpha beta" not in shown
 
 
@@ -44,8 +44,8 @@ async def test_bang_runs_a_command_and_its_output_joins_the_next_prompt(
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, app, "!echo hello-from-shell")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.chat.query(InfoPanel).filter(".shell"))
-        panel = app.chat.query(InfoPanel).filter(".shell").last()
+        await wait_until(pilot, lambda: app.conversation.chat.query(InfoPanel).filter(".shell"))
+        panel = app.conversation.chat.query(InfoPanel).filter(".shell").last()
         assert "$ echo hello-from-shell" in panel.source and "[exit code 0]" in panel.source
         assert not fake_api.requests_to("/v1/messages")  # no model call
         await type_text(pilot, app, "what did it print?")

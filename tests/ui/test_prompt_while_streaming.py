@@ -25,25 +25,27 @@ async def test_enter_while_streaming_keeps_the_prompt_in_the_input(make_app: Any
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, app, "first question")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.chat.answers and app.chat.answers[-1].text)
+        await wait_until(
+            pilot, lambda: app.conversation.chat.answers and app.conversation.chat.answers[-1].text
+        )
         await type_text(pilot, app, NEXT)
         await pilot.press("enter")
         await pilot.pause()
         assert app.turn_running  # the answer was still streaming
-        notices = [str(line.render()) for line in app.chat.query(NoticeLine)]
+        notices = [str(line.render()) for line in app.conversation.chat.query(NoticeLine)]
         assert notices and notices[-1] == KEPT_MESSAGE
-        assert app.prompt_input.text == NEXT  # nothing typed is lost
+        assert app.conversation.prompt_input.text == NEXT  # nothing typed is lost
         await finish_turn(pilot, app)
         assert len(fake_api.requests_to(PATH)) == 1  # not sent behind the user's back
-        assert app.prompt_input.text == NEXT
+        assert app.conversation.prompt_input.text == NEXT
         fake_api.queue_anthropic_text("the next answer")
-        app.prompt_input.focus()
+        app.conversation.prompt_input.focus()
         await pilot.press("enter")
         await wait_until(pilot, lambda: len(fake_api.requests_to(PATH)) == 2)
         await finish_turn(pilot, app)
         assert "my careful next prompt" in user_texts(fake_api)[-1]
-        assert app.prompt_input.text == ""
-        assert app.prompt_input.prompt_history[-1] == NEXT  # Up recalls it once, as any prompt
+        assert app.conversation.prompt_input.text == ""
+        assert app.conversation.prompt_input.prompt_history[-1] == NEXT  # Up recalls it once, as any prompt
 
 
 async def test_a_command_refused_while_streaming_stays_in_the_input(make_app: Any, fake_api: Any) -> None:
@@ -52,10 +54,12 @@ async def test_a_command_refused_while_streaming_stays_in_the_input(make_app: An
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, app, "first question")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.chat.answers and app.chat.answers[-1].text)
+        await wait_until(
+            pilot, lambda: app.conversation.chat.answers and app.conversation.chat.answers[-1].text
+        )
         await type_text(pilot, app, "/clear")
         await pilot.press("enter")
         await pilot.pause()
         assert app.turn_running
-        assert app.prompt_input.text == "/clear"
+        assert app.conversation.prompt_input.text == "/clear"
         await finish_turn(pilot, app)

@@ -40,14 +40,14 @@ async def test_replay_shows_the_same_chat_and_cost_without_any_request(config: A
     try:
         async with app.run_test(size=SIZE) as pilot:
             await rig.wait_replay_done(pilot, app)
-            assert [answer.text for answer in app.chat.answers] == recorded.answers
-            assert [prompt.prompt for prompt in app.chat.prompts] == recorded.prompts
-            assert app.sidebar.ledger.session.cost == pytest.approx(recorded.cost)
-            assert {key[0] for key in app.sidebar.ledger.by_model()} == {"anthropic", "openai"}
-            assert app.prompt_input.disabled and app.top_bar.disabled
+            assert [answer.text for answer in app.conversation.chat.answers] == recorded.answers
+            assert [prompt.prompt for prompt in app.conversation.chat.prompts] == recorded.prompts
+            assert app.conversation.sidebar.ledger.session.cost == pytest.approx(recorded.cost)
+            assert {key[0] for key in app.conversation.sidebar.ledger.by_model()} == {"anthropic", "openai"}
+            assert app.conversation.prompt_input.disabled and app.conversation.top_bar.disabled
             bar = app.query_one(ReplayBar)
             assert "replay finished" in bar.describe()
-            assert any(FINISHED_NOTICE in str(n.render()) for n in app.chat.query(NoticeLine))
+            assert any(FINISHED_NOTICE in str(n.render()) for n in app.conversation.chat.query(NoticeLine))
             # A sent prompt, a tool run, a model list: all would have reached the server.
             assert len(fake_api.requests) == requests_before
             assert factory.built == []
@@ -71,15 +71,15 @@ async def test_controls_pause_step_speed_and_stop(config: Any, fake_api: Any) ->
             replay = controller(app)
             await pilot.pause()
             bar = app.query_one(ReplayBar)
-            assert bar.has_focus and replay.player.position == 0 and app.chat.answers == []
+            assert bar.has_focus and replay.player.position == 0 and app.conversation.chat.answers == []
             assert "paused" in bar.describe() and "event 0/18" in bar.describe()
 
             await pilot.press("n")  # TurnStarted
             await pilot.press("n")  # the prompt's MessageCommitted
             await pilot.press("right")  # the answer's text
             assert replay.player.position == 3
-            assert [p.prompt for p in app.chat.prompts] == ["first"]
-            assert app.chat.answers[-1].text == "one"
+            assert [p.prompt for p in app.conversation.chat.prompts] == ["first"]
+            assert app.conversation.chat.answers[-1].text == "one"
             assert "event 3/18" in bar.describe()
 
             assert replay.player.speed == 1.0
@@ -90,15 +90,15 @@ async def test_controls_pause_step_speed_and_stop(config: Any, fake_api: Any) ->
 
             await pilot.press("space")  # play (instantly) to the end
             await rig.wait_replay_done(pilot, app)
-            assert [a.text for a in app.chat.answers] == ["one", "two", "three"]
+            assert [a.text for a in app.conversation.chat.answers] == ["one", "two", "three"]
 
             await pilot.press("escape")
-            await wait_until(pilot, lambda: app.replay is None and not app.prompt_input.disabled)
+            await wait_until(pilot, lambda: app.replay is None and not app.conversation.prompt_input.disabled)
             await wait_until(
-                pilot, lambda: [p.prompt for p in app.chat.prompts] == ["live before the replay"]
+                pilot, lambda: [p.prompt for p in app.conversation.chat.prompts] == ["live before the replay"]
             )
             assert not app.query(ReplayBar)
-            assert app.chat.answers[-1].text == "the live answer"
+            assert app.conversation.chat.answers[-1].text == "the live answer"
             assert app.transcript.messages[0].text == "live before the replay"
 
             fake_api.queue_anthropic_text("after the replay")
@@ -126,8 +126,8 @@ async def test_escape_stops_a_replay_midway(config: Any) -> None:
             await wait_until(pilot, lambda: app.replay is not None)
             controller(app).player.pause()
             await pilot.press("escape")
-            await wait_until(pilot, lambda: app.replay is None and not app.prompt_input.disabled)
-            assert app.chat.answers == []  # nothing live to show again
+            await wait_until(pilot, lambda: app.replay is None and not app.conversation.prompt_input.disabled)
+            assert app.conversation.chat.answers == []  # nothing live to show again
             assert app.session_wiring is not None and app.session_wiring.current_session_id is None
     finally:
         rig.close(app)
@@ -145,9 +145,9 @@ async def test_resume_for_real_at_the_end(config: Any, fake_api: Any) -> None:
             await pilot.press("r")
             assert app.session_wiring is not None
             await wait_until(pilot, lambda: app.session_wiring.current_session_id == recorded.session_id)
-            await wait_until(pilot, lambda: not app.prompt_input.disabled)
+            await wait_until(pilot, lambda: not app.conversation.prompt_input.disabled)
             assert len(app.transcript.messages) == 6
-            assert [a.text for a in app.chat.answers] == recorded.answers
+            assert [a.text for a in app.conversation.chat.answers] == recorded.answers
             fake_api.queue_openai_text("continued for real")
             await send(pilot, app, "continue?")
         with rig.open_store(config) as store:
@@ -162,9 +162,10 @@ async def test_replay_command_with_an_unknown_id_says_so(config: Any) -> None:
         async with app.run_test(size=SIZE) as pilot:
             await run_command(pilot, app, "/replay nosuchsession")
             await wait_until(
-                pilot, lambda: any("no session" in str(n.render()) for n in app.chat.query(NoticeLine))
+                pilot,
+                lambda: any("no session" in str(n.render()) for n in app.conversation.chat.query(NoticeLine)),
             )
-            assert app.replay is None and not app.prompt_input.disabled
+            assert app.replay is None and not app.conversation.prompt_input.disabled
     finally:
         rig.close(app)
 
@@ -192,9 +193,9 @@ async def test_replay_from_the_sessions_screen(config: Any) -> None:
             await wait_until(pilot, lambda: app.replay is not None)
             assert not isinstance(app.screen, SessionsScreen)
             assert controller(app).loaded.id == session_id
-            assert app.prompt_input.disabled
+            assert app.conversation.prompt_input.disabled
             controller(app).player.set_speed(None)
             await rig.wait_replay_done(pilot, app)
-            assert [a.text for a in app.chat.answers] == ["one"]
+            assert [a.text for a in app.conversation.chat.answers] == ["one"]
     finally:
         rig.close(app)

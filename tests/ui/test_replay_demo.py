@@ -41,17 +41,17 @@ async def test_replay_demo_plays_offline(
         async with app.run_test(size=SIZE) as pilot:
             await rig.wait_replay_done(pilot, app)
             assert app.replay is not None and "test API server" in app.replay.title
-            answers = app.chat.answers
+            answers = app.conversation.chat.answers
             assert len(answers) == 3
             assert "### What I would improve" in answers[0].text
             assert [(a.provider) for a in answers] == ["anthropic", "anthropic", "openai"]
-            records = {r.name: r for r in app.inspector.records}
+            records = {r.name: r for r in app.conversation.inspector.records}
             assert records["read_file"].status == "done"
             assert records["edit_file"].status == "done" and '+    return f"Hello, {name}!"' in str(
                 records["edit_file"].diff
             )
-            assert app.inspector.display  # tool calls fill the inspector
-            by_model = app.sidebar.ledger.by_model()
+            assert app.conversation.inspector.display  # tool calls fill the inspector
+            by_model = app.conversation.sidebar.ledger.by_model()
             assert {provider for provider, _ in by_model} == {"anthropic", "openai"}
             assert all(totals.cost for totals in by_model.values())
             assert factory.built == []
@@ -70,8 +70,8 @@ async def test_resuming_the_demo_for_real_saves_it_as_a_session(sandbox: Path) -
             wiring = app.session_wiring
             assert wiring is not None
             await wait_until(pilot, lambda: wiring.current_session_id is not None)
-            await wait_until(pilot, lambda: not app.prompt_input.disabled)
-            assert len(app.chat.answers) == 3
+            await wait_until(pilot, lambda: not app.conversation.prompt_input.disabled)
+            assert len(app.conversation.chat.answers) == 3
             assert app.transcript.messages[0].text == load_demo().transcript.messages[0].text
         with rig.open_store(config) as store:
             info = store.get(str(wiring.current_session_id))

@@ -22,9 +22,12 @@ async def test_continue_with_provider_and_model_uses_them(sandbox: Path, fake_ap
     app = rig.make(config, continue_latest=True, provider="openai", model="gpt-4.1")
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await wait_until(pilot, lambda: len(app.chat.answers) == 1)
+            await wait_until(pilot, lambda: len(app.conversation.chat.answers) == 1)
             assert (app.agent.provider.name, app.agent.provider.model) == ("openai", "gpt-4.1")
-            assert (app.top_bar.provider, app.top_bar.model) == ("openai", "gpt-4.1")
+            assert (app.conversation.top_bar.provider, app.conversation.top_bar.model) == (
+                "openai",
+                "gpt-4.1",
+            )
             fake_api.queue_openai_text("on openai now")
             await send(pilot, app, "q2")
             request = fake_api.last_request("/v1/chat/completions")
@@ -46,7 +49,7 @@ async def test_continue_with_a_model_alone_keeps_the_session_provider(sandbox: P
     app = rig.make(config, continue_latest=True, model="gpt-4.1")
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await wait_until(pilot, lambda: len(app.chat.answers) == 1)
+            await wait_until(pilot, lambda: len(app.conversation.chat.answers) == 1)
             assert (app.agent.provider.name, app.agent.provider.model) == ("openai", "gpt-4.1")
     finally:
         rig.close(app)
@@ -59,7 +62,7 @@ async def test_continue_without_options_restores_the_session_provider(sandbox: P
     app = rig.make(config, continue_latest=True)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await wait_until(pilot, lambda: len(app.chat.answers) == 1)
+            await wait_until(pilot, lambda: len(app.conversation.chat.answers) == 1)
             assert (app.agent.provider.name, app.agent.provider.model) == ("openai", "gpt-4o")
         with rig.open_store(config) as store:
             assert not any(isinstance(e, ProviderSwitched) for e in store.events(session_id))
@@ -78,5 +81,5 @@ async def test_an_unknown_provider_is_a_notice_and_no_mismatched_pair(sandbox: P
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert (app.agent.provider.name, app.agent.provider.model) == ("anthropic", "claude-sonnet-4-6")
-        panel = next(p for p in app.chat.query(InfoPanel) if p.has_class("problems"))
+        panel = next(p for p in app.conversation.chat.query(InfoPanel) if p.has_class("problems"))
         assert "unknown provider 'nope'" in panel.source

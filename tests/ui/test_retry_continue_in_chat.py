@@ -8,7 +8,7 @@ from ui_pilot import SIZE, run_command, send, wait_until
 
 
 def _prompt_texts(app: Any) -> list[str]:
-    return [prompt.prompt for prompt in app.chat.prompts]
+    return [prompt.prompt for prompt in app.conversation.chat.prompts]
 
 
 async def test_retry_adds_an_answer_and_no_empty_prompt(make_app: Any, fake_api: Any) -> None:
@@ -18,11 +18,13 @@ async def test_retry_adds_an_answer_and_no_empty_prompt(make_app: Any, fake_api:
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, app, "hello")
         await run_command(pilot, app, "/retry")
-        await wait_until(pilot, lambda: len(app.chat.answers) == 2)
-        await wait_until(pilot, lambda: not app.turn_running and app.chat.current is None)
-        assert app.chat.answers[-1].text == "second time lucky"
+        await wait_until(pilot, lambda: len(app.conversation.chat.answers) == 2)
+        await wait_until(pilot, lambda: not app.turn_running and app.conversation.chat.current is None)
+        assert app.conversation.chat.answers[-1].text == "second time lucky"
         assert _prompt_texts(app) == ["hello"]
-        assert all(prompt.size.height > 0 and str(prompt.content).strip() for prompt in app.chat.prompts)
+        assert all(
+            prompt.size.height > 0 and str(prompt.content).strip() for prompt in app.conversation.chat.prompts
+        )
 
 
 async def test_continue_adds_an_answer_and_no_empty_prompt(make_app: Any, fake_api: Any) -> None:
@@ -32,6 +34,6 @@ async def test_continue_adds_an_answer_and_no_empty_prompt(make_app: Any, fake_a
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, app, "count in greek")
         await run_command(pilot, app, "/continue")
-        await wait_until(pilot, lambda: len(app.chat.answers) == 2)
-        await wait_until(pilot, lambda: not app.turn_running and app.chat.current is None)
+        await wait_until(pilot, lambda: len(app.conversation.chat.answers) == 2)
+        await wait_until(pilot, lambda: not app.turn_running and app.conversation.chat.current is None)
         assert _prompt_texts(app) == ["count in greek"]

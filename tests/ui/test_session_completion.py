@@ -44,14 +44,16 @@ async def test_tab_completes_session_ids_and_resume_opens_the_session(config: An
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press(*"/replay ", "tab")
-            assert app.prompt_input.text == f"/replay {newer}"  # the newest first
+            assert app.conversation.prompt_input.text == f"/replay {newer}"  # the newest first
             await pilot.press("tab")
-            assert app.prompt_input.text == f"/replay {older}"
-            app.prompt_input.clear()
+            assert app.conversation.prompt_input.text == f"/replay {older}"
+            app.conversation.prompt_input.clear()
             await pilot.press(*f"/resume {older[:6]}", "tab")
-            assert app.prompt_input.text == f"/resume {older}"
+            assert app.conversation.prompt_input.text == f"/resume {older}"
             await pilot.press("enter")
-            await wait_until(pilot, lambda: [p.prompt for p in app.chat.prompts] == ["older question"])
+            await wait_until(
+                pilot, lambda: [p.prompt for p in app.conversation.chat.prompts] == ["older question"]
+            )
             assert app.session_wiring is not None
             await wait_until(pilot, lambda: app.session_wiring.current_session_id == older)
     finally:
@@ -64,7 +66,7 @@ async def test_resume_with_an_unknown_id_says_so(config: Any) -> None:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press(*"/resume nosuchsession", "enter")
             await pilot.pause()
-            notices = [line.text for line in app.chat.query("NoticeLine")]
+            notices = [line.text for line in app.conversation.chat.query("NoticeLine")]
             assert any("no session 'nosuchsession'" in text for text in notices), notices
     finally:
         rig.close(app)

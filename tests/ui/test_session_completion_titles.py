@@ -29,6 +29,6 @@ async def test_the_bar_shows_titles_and_tab_takes_the_id(config: Any) -> None:
             shown = str(app.query_one(SuggestionBar).render())
             assert session_id in shown and "how do monads work" in shown
             await pilot.press("tab")
-            assert app.prompt_input.text == f"/resume {session_id}"
+            assert app.conversation.prompt_input.text == f"/resume {session_id}"
     finally:
         rig.close(app)

@@ -34,7 +34,7 @@ def held(config: Any) -> Iterator[str]:
 
 
 def notices(app: Any) -> list[str]:
-    return [str(line.render()) for line in app.chat.query(NoticeLine)]
+    return [str(line.render()) for line in app.conversation.chat.query(NoticeLine)]
 
 
 def turns_of(config: Any) -> dict[str, tuple[int, Any]]:

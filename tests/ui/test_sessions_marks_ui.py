@@ -24,7 +24,7 @@ async def test_a_prompt_without_a_key_saves_no_session(sandbox: Path, fake_api: 
             await type_text(pilot, app, "hello there")
             await pilot.press("enter")
             await finish_turn(pilot, app)
-            assert app.chat.answers[-1].state == "failed"  # the user is told why
+            assert app.conversation.chat.answers[-1].state == "failed"  # the user is told why
             assert app.session_wiring is not None and app.session_wiring.current_session_id is None
     finally:
         rig.close(app)

@@ -192,16 +192,16 @@ async def test_open_resumes_the_session_and_goes_on_with_its_history(config: Any
         async with app.run_test(size=SIZE) as pilot:
             await open_screen(pilot, app)
             await pilot.press("enter")
-            await wait_until(pilot, lambda: len(app.chat.answers) == 3)
-            for answer in app.chat.answers:
+            await wait_until(pilot, lambda: len(app.conversation.chat.answers) == 3)
+            for answer in app.conversation.chat.answers:
                 await answer.settle()
-            assert [answer.text for answer in app.chat.answers] == recorded.answers
-            assert [prompt.prompt for prompt in app.chat.prompts] == recorded.prompts
-            assert app.sidebar.ledger.session.cost == pytest.approx(recorded.cost)
+            assert [answer.text for answer in app.conversation.chat.answers] == recorded.answers
+            assert [prompt.prompt for prompt in app.conversation.chat.prompts] == recorded.prompts
+            assert app.conversation.sidebar.ledger.session.cost == pytest.approx(recorded.cost)
             assert app.session_wiring is not None
             assert app.session_wiring.current_session_id == recorded.session_id
             assert app.agent.provider.name == "openai"  # where the session stopped
-            assert app.top_bar.provider == "openai"
+            assert app.conversation.top_bar.provider == "openai"
 
             fake_api.queue_openai_text("A fourth answer.")
             await send(pilot, app, "One more thing?")
@@ -216,7 +216,7 @@ async def test_open_resumes_the_session_and_goes_on_with_its_history(config: Any
                 rig.THIRD_ANSWER,
             ]
             assert sent[6] == "One more thing?"
-            assert app.sidebar.ledger.session.cost > recorded.cost  # spend goes on accumulating
+            assert app.conversation.sidebar.ledger.session.cost > recorded.cost  # spend goes on accumulating
         with rig.open_store(config) as store:
             assert [info.id for info in store.list_sessions()] == [recorded.session_id]
             assert store.get(recorded.session_id).turns == 4
@@ -242,7 +242,7 @@ async def test_fork_from_a_turn_opens_a_new_session_with_the_history_up_to_it(
             await pilot.press("enter")
             assert app.session_wiring is not None
             await wait_until(pilot, lambda: app.session_wiring.current_session_id not in (None, older))
-            await wait_until(pilot, lambda: len(app.chat.answers) == 1)
+            await wait_until(pilot, lambda: len(app.conversation.chat.answers) == 1)
             fork_id = app.session_wiring.current_session_id
             assert [m.text for m in app.transcript.messages] == [
                 "How do fish sleep?",

@@ -19,7 +19,7 @@ def config(sandbox: Path, fake_api: Any) -> Any:
 
 
 def notices(app: Any) -> list[str]:
-    return [str(line.render()) for line in app.chat.query(NoticeLine)]
+    return [str(line.render()) for line in app.conversation.chat.query(NoticeLine)]
 
 
 async def test_continue_resumes_the_latest_session(config: Any, fake_api: Any) -> None:
@@ -29,10 +29,10 @@ async def test_continue_resumes_the_latest_session(config: Any, fake_api: Any) -
     app = rig.make(config, continue_latest=True)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await wait_until(pilot, lambda: len(app.chat.answers) == 1)
-            assert [p.prompt for p in app.chat.prompts] == ["latest question"]
+            await wait_until(pilot, lambda: len(app.conversation.chat.answers) == 1)
+            assert [p.prompt for p in app.conversation.chat.prompts] == ["latest question"]
             assert app.session_wiring is not None and app.session_wiring.current_session_id == latest
-            assert app.sidebar.ledger.session.cost == pytest.approx(0.01)
+            assert app.conversation.sidebar.ledger.session.cost == pytest.approx(0.01)
             fake_api.queue_anthropic_text("new answer")
             await send(pilot, app, "next question")
             sent = fake_api.last_request("/v1/messages").body["messages"]
@@ -64,11 +64,11 @@ async def test_resume_by_id_prefix_restores_provider_and_budget(config: Any) -> 
     app = rig.make(config, resume=session_id[:8])
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await wait_until(pilot, lambda: len(app.chat.answers) == 2)
+            await wait_until(pilot, lambda: len(app.conversation.chat.answers) == 2)
             assert [m.text for m in app.transcript.messages] == ["q1", "a1", "q2", "a2"]
             assert (app.agent.provider.name, app.agent.provider.model) == ("openai", "gpt-4o")
-            assert (app.top_bar.provider, app.top_bar.model) == ("openai", "gpt-4o")
-            assert app.sidebar.ledger.session.cost == pytest.approx(0.5)
+            assert (app.conversation.top_bar.provider, app.conversation.top_bar.model) == ("openai", "gpt-4o")
+            assert app.conversation.sidebar.ledger.session.cost == pytest.approx(0.5)
             assert app.reliable_step is not None and app.reliable_step.budget is not None
             assert app.reliable_step.budget.spent == pytest.approx(0.5)
             assert any("Resumed “q1”" in text for text in notices(app))

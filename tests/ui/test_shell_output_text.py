@@ -22,8 +22,8 @@ async def test_colour_codes_are_stripped_and_quotes_kept(make_app: Any, fake_api
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, app, "!" + command)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.chat.query(InfoPanel).filter(".shell"))
-        panel = app.chat.query(InfoPanel).filter(".shell").last()
+        await wait_until(pilot, lambda: app.conversation.chat.query(InfoPanel).filter(".shell"))
+        panel = app.conversation.chat.query(InfoPanel).filter(".shell").last()
         assert "\x1b" not in panel.source and "\nRED\n[exit code 0]" in panel.source
         await type_text(pilot, app, "what colour?")
         await pilot.press("enter")
@@ -32,7 +32,7 @@ async def test_colour_codes_are_stripped_and_quotes_kept(make_app: Any, fake_api
         text = json.dumps(fake_api.last_request("/v1/messages").body["messages"][-1])
         assert "\\u001b" not in text and "\\nRED\\n[exit code 0]" in text
         assert "printf &quot;\\\\033[31mRED" in text  # the exact command, its quotes escaped as XML
-        shown = str(app.chat.query(UserPrompt).last().render())
+        shown = str(app.conversation.chat.query(UserPrompt).last().render())
         assert f"📎 !{command}" in shown
 
 

@@ -52,6 +52,6 @@ async def test_a_multiline_bang_prompt_goes_to_the_model_and_runs_nothing(
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, app, typed)
         assert not (sandbox / "ran-from-prompt").exists()
-        assert not app.chat.query(InfoPanel).filter(".shell")
+        assert not app.conversation.chat.query(InfoPanel).filter(".shell")
         body = json.dumps(fake_api.last_request("/v1/messages").body["messages"][-1])
         assert sent in body

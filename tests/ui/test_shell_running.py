@@ -18,8 +18,8 @@ async def test_a_running_command_shows_and_esc_stops_it(make_app: Any, fake_api:
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, app, "!sleep 30 && touch late-file")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.chat.query(InfoPanel).filter(".shell-running"))
-        panel = app.chat.query(InfoPanel).filter(".shell-running").last()
+        await wait_until(pilot, lambda: app.conversation.chat.query(InfoPanel).filter(".shell-running"))
+        panel = app.conversation.chat.query(InfoPanel).filter(".shell-running").last()
         assert "$ sleep 30 && touch late-file" in panel.source and "Esc stops it" in panel.source
         await pilot.press("escape")
         await wait_until(pilot, lambda: panel.has_class("shell"), timeout=5)
@@ -36,15 +36,15 @@ async def test_a_prompt_sent_while_a_command_runs_is_kept(
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, app, "!sleep 1; echo done-sleeping")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.chat.query(InfoPanel).filter(".shell-running"))
+        await wait_until(pilot, lambda: app.conversation.chat.query(InfoPanel).filter(".shell-running"))
         await type_text(pilot, app, "what did it print?")
         await pilot.press("enter")
         await pilot.pause()
-        assert app.prompt_input.text == "what did it print?"  # kept, not sent
+        assert app.conversation.prompt_input.text == "what did it print?"  # kept, not sent
         assert not fake_api.requests_to("/v1/messages")
-        notices = [str(n.render()) for n in app.chat.query(NoticeLine)]
+        notices = [str(n.render()) for n in app.conversation.chat.query(NoticeLine)]
         assert any("still running" in n for n in notices)
-        await wait_until(pilot, lambda: app.chat.query(InfoPanel).filter(".shell"), timeout=10)
+        await wait_until(pilot, lambda: app.conversation.chat.query(InfoPanel).filter(".shell"), timeout=10)
         await pilot.press("enter")
         await wait_until(pilot, lambda: fake_api.requests_to("/v1/messages"))
         await finish_turn(pilot, app)

@@ -23,7 +23,7 @@ def config(sandbox: Path, fake_api: Any) -> Any:
 
 
 def notices(app: Any) -> list[str]:
-    return [str(line.render()) for line in app.chat.query(NoticeLine)]
+    return [str(line.render()) for line in app.conversation.chat.query(NoticeLine)]
 
 
 async def test_every_session_action_names_the_damage(config: Any) -> None:

@@ -39,7 +39,7 @@ async def test_every_heading_of_a_long_streamed_answer_has_a_blank_line_before_i
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         answer = await send(pilot, app, "explain thirty ideas")
-        await app.chat.materialize_all()
+        await app.conversation.chat.materialize_all()
         await pilot.pause()
         await pilot.pause()
         assert len(answer.chunks) >= 3

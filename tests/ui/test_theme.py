@@ -30,7 +30,7 @@ def variable(app: FluxApp, name: str) -> RichColor:
 
 
 def heading_color(app: FluxApp) -> RichColor | None:
-    chunk = app.chat.answers[-1].chunks[0]
+    chunk = app.conversation.chat.answers[-1].chunks[0]
     line = chunk.lines(chunk.content_size.width)[0]
     styled = [seg for seg in line if "Reading files" in seg.text]
     assert styled and styled[0].style is not None
@@ -85,7 +85,7 @@ async def test_answers_take_the_colours_of_the_theme(make_app: Callable[..., Flu
         await wait_until(pilot, lambda: heading_color(app) == variable(app, "markdown-h1-color"))
         assert heading_color(app) != before
         # The code block too: a Pygments style of the theme's colours, on its panel colour.
-        chunk = app.chat.answers[-1].chunks[0]
+        chunk = app.conversation.chat.answers[-1].chunks[0]
         lines = chunk.lines(chunk.content_size.width)
         code = [seg for line in lines for seg in line if seg.text.strip("'") == "hi"]
         assert code and code[0].style is not None and code[0].style.color == variable(app, "success")

@@ -34,9 +34,9 @@ async def _failed_call(make_app: Any, result: str) -> str:
             ToolCallProposed(call_id="c1", name="write_file", input={"path": "a.txt"}),
             ToolCallFinished(call_id="c1", status="failed", result=result),
         ):
-            app.chat.apply(event)
+            app.conversation.chat.apply(event)
         await pilot.pause()
-        line = app.chat.query_one(ToolCallLine)
+        line = app.conversation.chat.query_one(ToolCallLine)
         return str(line.content)
 
 

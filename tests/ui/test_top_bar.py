@@ -4,7 +4,6 @@ right after it, with whatever the app told the bar in between."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
@@ -13,7 +12,6 @@ from textual.widgets import Select
 from flux_tui.ui.messages import ModelChosen
 from flux_tui.ui.widgets.top_bar import MenuFace, MenuSelect, TopBar
 
-APP_CSS = Path(__file__).parents[2] / "flux_tui" / "ui" / "app.tcss"
 PROVIDERS = [("anthropic", "anthropic"), ("openai", "openai")]
 MODELS = ["claude-sonnet-4-5", "claude-haiku-4-5"]
 
@@ -25,9 +23,24 @@ class FacesOnly(TopBar):
         pass
 
 
-class BarApp(App[None]):
-    CSS_PATH = APP_CSS
+def bar_of(
+    cls: type[TopBar], providers: list[tuple[str, str]], provider: str, models: list[str], model: str
+) -> TopBar:
+    """A bar holding the app's state before it is mounted (as ``data_bind`` gives it)."""
+    bar = cls()
+    bar.set_reactive(TopBar.providers, providers)
+    bar.set_reactive(TopBar.provider, provider)
+    bar.set_reactive(TopBar.models, models)
+    bar.set_reactive(TopBar.model, model)
+    return bar
 
+
+def show(bar: TopBar, provider: str, model: str, models: list[str]) -> None:
+    """What the app's state does on a switch."""
+    bar.provider, bar.model, bar.models = provider, model, models
+
+
+class BarApp(App[None]):
     def __init__(self, bar: TopBar) -> None:
         super().__init__()
         self.bar = bar
@@ -45,13 +58,13 @@ def _first_line(app: App[None]) -> str:
 
 
 async def test_the_first_frame_shows_what_the_menus_show() -> None:
-    faces = BarApp(FacesOnly(PROVIDERS, "anthropic", MODELS, "claude-sonnet-4-5"))
+    faces = BarApp(bar_of(FacesOnly, PROVIDERS, "anthropic", MODELS, "claude-sonnet-4-5"))
     async with faces.run_test(size=(120, 3)) as pilot:
         await pilot.pause()
         assert len(faces.bar.query(MenuFace)) == 2
         assert not faces.bar.query(Select)
         first_frame = _first_line(faces)
-    menus = BarApp(TopBar(PROVIDERS, "anthropic", MODELS, "claude-sonnet-4-5"))
+    menus = BarApp(bar_of(TopBar, PROVIDERS, "anthropic", MODELS, "claude-sonnet-4-5"))
     async with menus.run_test(size=(120, 3)) as pilot:
         await pilot.pause()
         assert not menus.bar.query(MenuFace)
@@ -61,10 +74,10 @@ async def test_the_first_frame_shows_what_the_menus_show() -> None:
 
 
 async def test_the_menus_carry_what_the_bar_was_told_before_them() -> None:
-    bar = FacesOnly(PROVIDERS, "anthropic", MODELS, "claude-sonnet-4-5")
+    bar = bar_of(FacesOnly, PROVIDERS, "anthropic", MODELS, "claude-sonnet-4-5")
     app = BarApp(bar)
     async with app.run_test(size=(120, 3)) as pilot:
-        bar.show_provider("openai", "gpt-4o", ["gpt-4o", "gpt-4o-mini"])
+        show(bar, "openai", "gpt-4o", ["gpt-4o", "gpt-4o-mini"])
         await pilot.pause()
         assert "openai" in _first_line(app) and "gpt-4o" in _first_line(app)
         await TopBar._build_menus(bar)
@@ -73,20 +86,20 @@ async def test_the_menus_carry_what_the_bar_was_told_before_them() -> None:
         provider = bar.query_one("#provider-select", Select)
         model = bar.query_one("#model-select", Select)
         assert (provider.value, model.value) == ("openai", "gpt-4o")
-        assert bar.models == ["gpt-4o", "gpt-4o-mini"]
+        assert bar.offered_models == ["gpt-4o", "gpt-4o-mini"]
         model.value = "gpt-4o-mini"  # what picking it does
         await pilot.pause()
         assert app.chosen == ["gpt-4o-mini"]
 
 
 async def test_a_switch_while_the_menus_are_being_mounted_reaches_them() -> None:
-    bar = FacesOnly(PROVIDERS, "anthropic", MODELS, "claude-sonnet-4-5")
+    bar = bar_of(FacesOnly, PROVIDERS, "anthropic", MODELS, "claude-sonnet-4-5")
     app = BarApp(bar)
     async with app.run_test(size=(120, 3)) as pilot:
         await pilot.pause()
         building = asyncio.create_task(TopBar._build_menus(bar))
         await asyncio.sleep(0)  # the menus are being mounted
-        bar.show_provider("openai", "gpt-4o", ["gpt-4o", "gpt-4o-mini"])  # a replayed switch, say
+        show(bar, "openai", "gpt-4o", ["gpt-4o", "gpt-4o-mini"])  # a replayed switch, say
         await building
         await pilot.pause()
         assert not bar.query(MenuFace)
@@ -99,7 +112,7 @@ async def test_a_switch_while_the_menus_are_being_mounted_reaches_them() -> None
 @pytest.mark.parametrize("menu_class", [MenuSelect, Select])
 async def test_a_menu_taken_down_before_it_is_composed_fails_only_as_textuals(menu_class: type) -> None:
     """Quitting right after the first frame: the menus are mounted and taken down at once."""
-    bar = FacesOnly(PROVIDERS, "anthropic", MODELS, "claude-sonnet-4-5")
+    bar = bar_of(FacesOnly, PROVIDERS, "anthropic", MODELS, "claude-sonnet-4-5")
     app = BarApp(bar)
     failed = False
     try:
@@ -115,7 +128,7 @@ async def test_a_menu_taken_down_before_it_is_composed_fails_only_as_textuals(me
 
 async def test_menus_built_while_the_bar_is_taken_down_leave_it_alone() -> None:
     """Quitting right after the first frame: the menus' mounting finds the bar already going."""
-    bar = FacesOnly(PROVIDERS, "anthropic", MODELS, "claude-sonnet-4-5")
+    bar = bar_of(FacesOnly, PROVIDERS, "anthropic", MODELS, "claude-sonnet-4-5")
     app = BarApp(bar)
     async with app.run_test(size=(120, 3)) as pilot:
         await pilot.pause()

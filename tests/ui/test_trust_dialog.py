@@ -97,7 +97,7 @@ async def test_ignored_yolo_asks_and_mcp_json_starts_nothing(
         await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen))  # asks: yolo ignored
         app.action_cancel_turn()
         await finish_turn(pilot, app)
-        notices = [n.text for n in app.chat.query(NoticeLine) if "not trusted" in n.text]
+        notices = [n.text for n in app.conversation.chat.query(NoticeLine) if "not trusted" in n.text]
         assert len(notices) == 1
         assert "yolo" in notices[0] and "mcpServers.evil" in notices[0] and "--trust" in notices[0]
     assert not (untrusted / "pwned.txt").exists()

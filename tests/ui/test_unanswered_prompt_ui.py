@@ -28,7 +28,7 @@ def user_texts(fake_api: Any) -> list[str]:
 
 
 def marks(app: Any) -> list[tuple[str, str | None]]:
-    return [(p.prompt, getattr(p, "mark", None)) for p in app.chat.prompts]
+    return [(p.prompt, getattr(p, "mark", None)) for p in app.conversation.chat.prompts]
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ async def test_401_marks_the_prompt_and_the_next_one_goes_alone(make_app: Any, f
         ((prompt, mark),) = marks(app)
         assert prompt == "FAIL401 now"
         assert mark is not None and mark.startswith("⊘ no answer: invalid key for anthropic")
-        assert app.chat.prompts[0].has_class("-unanswered")
+        assert app.conversation.chat.prompts[0].has_class("-unanswered")
         assert app.transcript.messages == []
         fake_api.queue_anthropic_text("fine")
         answer = await send(pilot, app, "after auth error")
@@ -76,7 +76,7 @@ async def test_retry_sends_the_marked_prompt_once(make_app: Any, fake_api: Any) 
         shown = marks(app)
         assert [p for p, _m in shown] == ["hi", "FAIL401 now", "FAIL401 now"]
         assert [m is not None for _p, m in shown] == [False, True, False]
-        assert app.chat.answers[-1].text == "second answer"
+        assert app.conversation.chat.answers[-1].text == "second answer"
 
 
 async def test_escape_before_the_first_token(make_app: Any, fake_api: Any) -> None:
@@ -88,7 +88,7 @@ async def test_escape_before_the_first_token(make_app: Any, fake_api: Any) -> No
         await wait_until(pilot, lambda: fake_api.requests_to(PATH))
         await pilot.press("escape")
         await finish_turn(pilot, app)
-        assert app.chat.answers[-1].state == "cancelled"
+        assert app.conversation.chat.answers[-1].state == "cancelled"
         ((_prompt, mark),) = marks(app)
         assert mark is not None and mark.startswith("⊘ no answer: cancelled")
         assert app.transcript.messages == []
@@ -136,7 +136,7 @@ async def test_a_resumed_session_shows_the_mark_and_leaves_the_prompt_out(
     resumed = rig.make(config, continue_latest=True)
     try:
         async with resumed.run_test(size=SIZE) as pilot:
-            await wait_until(pilot, lambda: len(resumed.chat.prompts) == 2)
+            await wait_until(pilot, lambda: len(resumed.conversation.chat.prompts) == 2)
             shown = marks(resumed)
             assert [p for p, _m in shown] == ["hi", "FAIL401 now"]
             assert shown[1][1] is not None and shown[1][1].startswith("⊘ no answer: invalid key")

@@ -1,7 +1,8 @@
-"""Each widget owns its look (its ``DEFAULT_CSS``, as Textual's own widgets do); ``app.tcss`` holds only
-the layout of the main screen's areas. The stylesheet must not style a widget of flux-tui, nor what a
-widget's ``DEFAULT_CSS`` styles: a rule there would silently win over the widget's own. Screens keep
-theirs in a ``.tcss`` beside them (``CSS_PATH``)."""
+"""Each widget owns its look (its ``DEFAULT_CSS``, as Textual's own widgets do); the conversation
+screen's ``DEFAULT_CSS`` holds only the layout of its areas, and must not style a widget of flux-tui, nor
+what a widget's ``DEFAULT_CSS`` styles: a rule there would silently win over the widget's own. Dialogs
+keep theirs in a ``.tcss`` beside them (``CSS_PATH``); the app's default screen cannot (Textual reads a
+screen's ``CSS_PATH`` only for the screens it pushes)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 import flux_tui.ui
+from flux_tui.ui.screens.conversation import ConversationScreen
 
-APP_CSS = Path(flux_tui.ui.__file__).with_name("app.tcss")
+SCREEN_CSS = ConversationScreen.DEFAULT_CSS
 
 
 def _selectors(css: str) -> set[str]:
@@ -42,16 +44,18 @@ def _flux_widgets() -> list[type[DOMNode]]:
     return found
 
 
-def test_app_tcss_names_no_widget_of_flux_tui() -> None:
-    named = _selectors(APP_CSS.read_text())
-    widgets = {cls.__name__ for cls in _flux_widgets()} - {"FluxApp"}
+def test_the_screen_layout_names_no_widget_of_flux_tui() -> None:
+    named = _selectors(SCREEN_CSS)
+    widgets = {cls.__name__ for cls in _flux_widgets()} - {"FluxApp", "ConversationScreen"}
     assert named & widgets == set()
 
 
-def test_app_tcss_styles_nothing_a_widget_styles_itself() -> None:
-    named = {name for name in _selectors(APP_CSS.read_text()) if name[0] in "#."}
+def test_the_screen_layout_styles_nothing_a_widget_styles_itself() -> None:
+    named = {name for name in _selectors(SCREEN_CSS) if name[0] in "#."}
     owned: dict[str, str] = {}
     for cls in _flux_widgets():
+        if cls is ConversationScreen:
+            continue
         for name in _selectors(cls.__dict__.get("DEFAULT_CSS", "")):
             owned.setdefault(name, cls.__name__)
     clashes = {name: owned[name] for name in named if name in owned}
@@ -61,7 +65,9 @@ def test_app_tcss_styles_nothing_a_widget_styles_itself() -> None:
 def test_screens_keep_their_look_in_a_tcss_beside_them() -> None:
     screens = [cls for cls in _flux_widgets() if issubclass(cls, Screen)]
     inline = {cls.__name__ for cls in screens if "DEFAULT_CSS" in cls.__dict__ and not cls.__subclasses__()}
-    assert inline == set()  # a base class of screens styles what it gives them in its DEFAULT_CSS
+    assert inline == {
+        "ConversationScreen"
+    }  # a base class of screens styles what it gives them in its DEFAULT_CSS
     for cls in screens:
         module = Path(sys.modules[cls.__module__].__file__ or "")
         paths = cls.__dict__.get("CSS_PATH") or []

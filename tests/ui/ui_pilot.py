@@ -27,26 +27,26 @@ async def wait_until(pilot: Pilot[Any], condition: Callable[[], object], timeout
 
 async def type_text(pilot: Pilot[Any], app: FluxApp, text: str) -> None:
     """Put ``text`` in the prompt the way typing would (the editor's own insert)."""
-    app.prompt_input.focus()
-    app.prompt_input.insert(text)
+    app.conversation.prompt_input.focus()
+    app.conversation.prompt_input.insert(text)
     await asyncio.sleep(0.01)
 
 
 async def send(pilot: Pilot[Any], app: FluxApp, text: str) -> AssistantAnswer:
     """Type a prompt, press Enter, wait for the turn to end and its answer to render; returns it."""
-    prompts_before = len(app.chat.prompts)
+    prompts_before = len(app.conversation.chat.prompts)
     await type_text(pilot, app, text)
     await pilot.press("enter")
-    await wait_until(pilot, lambda: len(app.chat.prompts) > prompts_before)
+    await wait_until(pilot, lambda: len(app.conversation.chat.prompts) > prompts_before)
     await finish_turn(pilot, app)
-    answer = app.chat.answers[-1]
+    answer = app.conversation.chat.answers[-1]
     await answer.settle()
     return answer
 
 
 async def finish_turn(pilot: Pilot[Any], app: FluxApp) -> None:
     """Wait until no turn runs and every event it produced has reached the widgets."""
-    await wait_until(pilot, lambda: not app.turn_running and app.chat.current is None)
+    await wait_until(pilot, lambda: not app.turn_running and app.conversation.chat.current is None)
     await app.wait_for_turn()
     await pilot.pause()
 

@@ -85,11 +85,11 @@ async def settle(pilot: Pilot[Any]) -> None:
     """Wait for background work (model list, context window) and the turn; freeze the cursor."""
     app = pilot.app
     assert isinstance(app, FluxApp)
-    await _wait(lambda: not app.turn_running and app.chat.current is None)
+    await _wait(lambda: not app.turn_running and app.conversation.chat.current is None)
     await app.workers.wait_for_complete()
-    for answer in app.chat.answers:
+    for answer in app.conversation.chat.answers:
         await answer.settle()
-    app.prompt_input.cursor_blink = False
+    app.conversation.prompt_input.cursor_blink = False
     await pilot.pause()
     await pilot.pause()
 
@@ -97,7 +97,7 @@ async def settle(pilot: Pilot[Any]) -> None:
 async def prompt(pilot: Pilot[Any], text: str) -> None:
     app = pilot.app
     assert isinstance(app, FluxApp)
-    app.prompt_input.insert(text)
+    app.conversation.prompt_input.insert(text)
     await pilot.press("enter")
 
 
@@ -146,7 +146,7 @@ async def approval(pilot: Pilot[Any], api: Any, workspace: Path) -> None:
     await _wait(lambda: isinstance(pilot.app.screen, ApprovalScreen))
     app = pilot.app
     assert isinstance(app, FluxApp)
-    app.prompt_input.cursor_blink = False
+    app.conversation.prompt_input.cursor_blink = False
     await pilot.pause()
     await pilot.pause()
 
@@ -157,3 +157,4 @@ SCENARIOS: dict[str, Callable[[Pilot[Any], Any, Path], Awaitable[None]]] = {
     "provider-switch": provider_switch,
     "approval-dialog": approval,
 }
+

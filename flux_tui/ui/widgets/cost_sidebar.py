@@ -6,6 +6,9 @@ agent's events and displays it. Usage events can arrive many times a second whil
 refresh cycle and at most every ``RENDER_INTERVAL`` (a burst of events costs one render), and a figure
 whose text did not change is not touched: while an answer streams, only the token counts move, and they
 move in place (no layout pass).
+
+The provider and model in use, the model's context window and the budget are the app's state, bound to
+the sidebar's reactives (``data_bind``).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -118,6 +122,11 @@ class CostSidebar(Widget):
     }
     """
 
+    provider: reactive[str | None] = reactive(None, init=False)
+    model: reactive[str | None] = reactive(None, init=False)
+    context_window: reactive[int | None] = reactive(None, init=False)
+    budget: reactive[float | None] = reactive(None, init=False)
+
     class BudgetStatusChanged(Message):
         """Spend crossed a budget threshold: ``status`` is "none", "ok", "warning" or "exceeded"."""
 
@@ -142,9 +151,6 @@ class CostSidebar(Widget):
         else may ``apply`` the same events to it."""
         super().__init__(name=name, id=id, classes=classes)
         self._ledger = ledger if ledger is not None else UsageLedger()
-        self.provider: str | None = None
-        self.model: str | None = None
-        self.context_window: int | None = None
         self._dirty = False
         self._scheduled: str | None = None  # "now" (after the next refresh), "later" (a timer) or None
         self._rendered_at = 0.0
@@ -194,8 +200,6 @@ class CostSidebar(Widget):
 
     def apply(self, event: AgentEvent) -> None:
         """Feed one agent event; anything unrelated to usage is ignored cheaply."""
-        if isinstance(event, TurnStarted | ProviderSwitched):
-            self._set_model(event.provider, event.model)
         ended = isinstance(event, TurnFinished | TurnFailed | TurnCancelled)
         if isinstance(event, TurnStarted) or ended:
             self._streaming = not ended
@@ -211,12 +215,16 @@ class CostSidebar(Widget):
         self._streaming = False  # a stored turn without an end is not streaming now
         self._mark_dirty()
 
-    def set_current(self, provider: str, model: str, context_window: int | None) -> None:
-        """The provider and model now in use, and the model's context window (None when unknown)."""
-        self.provider, self.model, self.context_window = provider, model, context_window
+    def watch_provider(self) -> None:
         self._mark_dirty()
 
-    def set_budget(self, usd: float | None) -> None:
+    def watch_model(self) -> None:
+        self._mark_dirty()
+
+    def watch_context_window(self) -> None:
+        self._mark_dirty()
+
+    def watch_budget(self, usd: float | None) -> None:
         self._ledger.budget_usd = usd
         self._mark_dirty()
 
@@ -226,13 +234,6 @@ class CostSidebar(Widget):
         self._mark_dirty()
 
     # ------------------------------------------------------------------ internals
-
-    def _set_model(self, provider: str, model: str) -> None:
-        if (provider, model) == (self.provider, self.model):
-            return
-        # The old model's window says nothing about the new one; the app looks windows up off the UI
-        # thread (genai-prices is slow to import) and hands the result to ``set_current``.
-        self.provider, self.model, self.context_window = provider, model, None
 
     def _mark_dirty(self, *, estimate: bool = False) -> None:
         """Render after the next refresh; a live estimate (many a second while an answer streams)

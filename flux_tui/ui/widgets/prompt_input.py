@@ -16,6 +16,7 @@ from textual import events
 from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static, TextArea
 
@@ -75,8 +76,16 @@ class SuggestionBar(Static):
         self.display = True
 
 
+REPLAY_PLACEHOLDER = "Replaying: the prompt is back when the replay is closed (Esc)."
+
+
 class PromptInput(TextArea):
-    """A multi-line prompt editor that posts ``PromptSubmitted`` on Enter."""
+    """A multi-line prompt editor that posts ``PromptSubmitted`` on Enter.
+
+    ``mode`` is the app's (bound): while a replay plays, nothing can be typed and the placeholder says
+    why."""
+
+    mode: reactive[str] = reactive("live", init=False)
 
     DEFAULT_CSS = """
     PromptInput {
@@ -123,6 +132,12 @@ class PromptInput(TextArea):
         self._candidate_index = -1
         self._applied: str | None = None
         self.scrolls: Widget | None = None  # what PageUp/PageDown (and Home/End when empty) scroll
+        self._live_placeholder = placeholder
+
+    def watch_mode(self, mode: str) -> None:
+        replaying = mode == "replay"
+        self.disabled = replaying
+        self.placeholder = REPLAY_PLACEHOLDER if replaying else self._live_placeholder
 
     # -- sending ----------------------------------------------------------------------------------
 

@@ -1,4 +1,7 @@
-"""The top bar: provider and model menus, and a status word (streaming, yolo).
+"""The top bar: provider and model menus, and a status word (streaming, yolo, replay).
+
+What it shows is the app's state, bound to the bar's reactives (``data_bind``): the provider and model
+in use, the models to offer, the provider menu's entries, whether an answer streams, and the mode.
 
 The menus are Textual ``Select`` widgets, which cost a quarter of the time from ``App.run`` to the
 first frame (their overlays, option lists and styles). The first frame shows ``MenuFace`` stand-ins
@@ -14,12 +17,16 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widgets import Label, Select, Static
 from textual.widgets._select import SelectOverlay
 
 from flux_tui.ui.messages import MenuClosed, ModelChosen, ProviderChosen
 
 ARROW = "▼"
+REPLAY_STATUS = "▶ replay: nothing is sent, run or recorded"
+STREAMING_STATUS = "● streaming"
+YOLO_STATUS = "yolo: tools run without asking"
 
 
 class MenuSelect(Select[str]):
@@ -64,8 +71,16 @@ class MenuFace(Static):
 
 
 class TopBar(Horizontal):
-    """Menus post ``ProviderChosen`` / ``ModelChosen`` when the user picks; the app decides and then
-    calls ``show_provider`` / ``set_models`` to reflect what actually happened."""
+    """Menus post ``ProviderChosen`` / ``ModelChosen`` when the user picks; the app decides, and what
+    actually happened comes back down through the bound reactives."""
+
+    provider: reactive[str] = reactive("", init=False)
+    model: reactive[str] = reactive("", init=False)
+    models: reactive[list[str]] = reactive(list, init=False)
+    providers: reactive[list[tuple[str, str]]] = reactive(list, init=False)
+    busy: reactive[bool] = reactive(False, init=False)
+    mode: reactive[str] = reactive("live", init=False)  # "live" or "replay"
+    yolo: reactive[bool] = reactive(False, init=False)
 
     # Unscoped: the narrower layouts are classes of the screen (-medium: 80 to 109 columns, -narrow:
     # under 80), which a scoped rule could not name; the bar's id gives its rules the specificity
@@ -138,20 +153,8 @@ class TopBar(Horizontal):
     }
     """
 
-    def __init__(
-        self,
-        providers: list[tuple[str, str]],
-        provider: str,
-        models: list[str],
-        model: str,
-        *,
-        id: str = "top-bar",
-    ) -> None:
+    def __init__(self, *, id: str = "top-bar") -> None:
         super().__init__(id=id)
-        self.provider = provider
-        self.model = model
-        self._providers = providers
-        self._models = _with(models, model)
         self._menus: tuple[Select[str], Select[str]] | None = None
 
     def compose(self) -> ComposeResult:
@@ -162,12 +165,9 @@ class TopBar(Horizontal):
         yield MenuFace(self.model, id="model-face")
         yield Static("", id="status")
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._build_menus)
-
     async def _build_menus(self) -> None:
         menu = {"allow_blank": False, "compact": True, "classes": "menu"}
-        providers = MenuSelect(_literal(self._providers), value=self.provider, id="provider-select", **menu)
+        providers = MenuSelect(_literal(self.providers), value=self.provider, id="provider-select", **menu)
         models = MenuSelect(self._model_options(), value=self.model, id="model-select", **menu)
         with self.app.batch_update():
             # A Select takes a value only once composed, so the faces stand in until both are mounted;
@@ -177,50 +177,71 @@ class TopBar(Horizontal):
             if not (providers.composed and models.composed):
                 return  # taken down before composing (quitting at once): the faces stay to the end
             self._menus = (providers, models)
-            self.set_provider_options(self._providers)
-            self.set_models(self._models, self.model)
+            self._show_menus()
             await self.query(MenuFace).remove()
 
-    # -- reflecting the app's state ------------------------------------------------------------
+    # -- reflecting the app's state -------------------------------------------------------------
 
-    def show_provider(self, provider: str, model: str, models: list[str] | None = None) -> None:
-        self.provider = provider
+    def watch_provider(self) -> None:
+        self._show_menus()
+
+    def watch_model(self) -> None:
+        self._show_menus()
+
+    def watch_models(self) -> None:
+        self._show_menus()
+
+    def watch_providers(self) -> None:
+        self._show_menus()
+
+    def watch_busy(self) -> None:
+        self._show_status()
+
+    def watch_yolo(self) -> None:
+        self._show_status()
+
+    def watch_mode(self, mode: str) -> None:
+        self.disabled = mode == "replay"  # a replay is not switched: nothing is sent
+        self._show_status()
+
+    def on_mount(self) -> None:
+        self._show_status()
+        self._show_menus()
+        self.call_after_refresh(self._build_menus)
+
+    def _show_menus(self) -> None:
+        if not self.is_mounted:
+            return
         if self._menus is None:
-            self.query_one("#provider-face", MenuFace).show(provider)
+            self.query_one("#provider-face", MenuFace).show(self.provider)
+            self.query_one("#model-face", MenuFace).show(self.model)
+            return
+        providers, models = self._menus
+        with self.prevent(Select.Changed):
+            providers.set_options(_literal(self.providers or [(self.provider, self.provider)]))
+            providers.value = self.provider
+            models.set_options(self._model_options())
+            models.value = self.model
+
+    def _show_status(self) -> None:
+        if not self.is_mounted:
+            return
+        if self.mode == "replay":
+            text, style = REPLAY_STATUS, "bold $accent"
         else:
-            with self.prevent(Select.Changed):
-                self._menus[0].value = provider
-        self.set_models(models if models is not None else [model], model)
-
-    def set_models(self, models: list[str], model: str) -> None:
-        self.model = model
-        self._models = _with(models, model)
-        if self._menus is None:
-            self.query_one("#model-face", MenuFace).show(model)
-            return
-        select = self._menus[1]
-        with self.prevent(Select.Changed):
-            select.set_options(self._model_options())
-            select.value = model
-
-    def set_provider_options(self, providers: list[tuple[str, str]]) -> None:
-        self._providers = providers
-        if self._menus is None:
-            return
-        select = self._menus[0]
-        with self.prevent(Select.Changed):
-            select.set_options(_literal(providers))
-            select.value = self.provider
-
-    def set_status(self, text: str, style: str = "") -> None:
+            parts = [STREAMING_STATUS] if self.busy else []
+            if self.yolo:
+                parts.append(YOLO_STATUS)
+            text, style = "  ·  ".join(parts), "bold $accent" if self.busy else ""
         self.query_one("#status", Static).update(Content.styled(text, style) if style else Content(text))
 
     @property
-    def models(self) -> list[str]:
-        return list(self._models)
+    def offered_models(self) -> list[str]:
+        """The model menu's entries: the models offered, with the current one among them."""
+        return with_current(self.models, self.model)
 
     def _model_options(self) -> list[tuple[Text, str]]:
-        return _literal([(name, name) for name in self._models])
+        return _literal([(name, name) for name in self.offered_models])
 
     # -- user picks ----------------------------------------------------------------------------
 
@@ -233,6 +254,10 @@ class TopBar(Horizontal):
             self.post_message(ProviderChosen(value))
         elif event.select.id == "model-select" and value != self.model:
             self.post_message(ModelChosen(value))
+        else:
+            return
+        # The menus show the state: a refused choice snaps back, an accepted one comes down as state.
+        self.call_after_refresh(self._show_menus)
 
 
 def _literal(options: list[tuple[str, str]]) -> list[tuple[Text, str]]:
@@ -241,6 +266,7 @@ def _literal(options: list[tuple[str, str]]) -> list[tuple[Text, str]]:
     return [(Text(label), value) for label, value in options]
 
 
-def _with(models: list[str], model: str) -> list[str]:
+def with_current(models: list[str], model: str) -> list[str]:
+    """``models`` without repeats, with ``model`` first when it is not among them."""
     unique = list(dict.fromkeys(models))
     return unique if not model or model in unique else [model, *unique]
