@@ -2,9 +2,10 @@
 
 Each run is a fresh interpreter that walks the command line's path to the app, timing each step:
 importing the CLI module, holding the garbage collector (``ui.heap``, as the CLI does for the app),
-importing ``core.config``, ``load_config()``, importing ``flux_tui.ui.app``, and building the app as
-``ui.launch`` does (``build_app``: session store and ``FluxApp``). It runs in an empty workspace with
-fresh config and data dirs and fake keys, so no user setting changes the figures.
+importing ``core.config``, ``load_config()``, setting up the error log, importing ``flux_tui.ui.app``,
+and building the app as ``ui.launch`` does (``build_app``: session store and ``FluxApp``). It runs in
+an empty workspace with fresh config and data dirs and fake keys, so no user setting changes the
+figures.
 
 The code measured is the one on ``PYTHONPATH`` (this repository when it is unset); ``--against DIR``
 adds another checkout (an older commit, say). Runs of the targets alternate, since this machine's speed
@@ -28,7 +29,8 @@ REPO = Path(__file__).resolve().parents[1]
 _ENV_PREFIXES = ("FLUX_", "ANTHROPIC_", "OPENAI_", "GEMINI_", "GOOGLE_", "TEXTUAL")
 
 # Run in the child: one line of JSON, {"wall"|"cpu": {step: seconds}}. Written against what every
-# version of the package has had (``load_config``, ``ui.heap.hold_collection``, ``ui.launch.build_app``).
+# version of the package has had (``load_config``, ``ui.heap.hold_collection``, ``logging_setup``,
+# ``ui.launch.build_app``).
 _CHILD = """
 import json, time
 clocks = {"wall": time.perf_counter, "cpu": time.process_time}
@@ -50,6 +52,9 @@ from flux_tui.core.config import load_config
 start = step("import core.config", start)
 config, problems = load_config()
 start = step("load_config()", start)
+from flux_tui.core.logging_setup import config_secrets, setup_logging
+setup_logging(config, config_secrets(config))
+start = step("setup_logging (the error log)", start)
 import flux_tui.ui.app
 start = step("import flux_tui.ui.app", start)
 from flux_tui.ui.launch import build_app
