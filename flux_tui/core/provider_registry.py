@@ -46,7 +46,7 @@ def _plugins() -> dict[str, str]:
 
     found: dict[str, str] = {}
     for entry in entry_points(group=GROUP):
-        if entry.module.partition(".")[0] != _OWN_PACKAGE:
+        if entry.value.partition(":")[0].partition(".")[0].strip() != _OWN_PACKAGE:
             found.setdefault(entry.name, entry.value)
     return {name: found[name] for name in sorted(found)}
 
@@ -65,9 +65,9 @@ def _all_targets() -> dict[str, Any]:
     with _lock:
         targets = _known()
         if not _discovered:
-            _discovered = True
             for name, value in _plugins().items():
                 targets.setdefault(name, value)
+            _discovered = True
         return targets
 
 
@@ -90,7 +90,8 @@ def reset() -> None:
 
 
 def register(kind: str, target: Any) -> None:
-    """Add (or replace) a kind at run time: its class, or ``"package.module:Class"``."""
+    """Add (or replace) a kind at run time: its class, its ``ProviderSpec``, or ``"package.module:Name"``
+    naming either."""
     with _lock:
         _all_targets()[kind] = target
         _classes.pop(kind, None)
