@@ -6,7 +6,6 @@ problem says where it was and what was expected. Secrets are never quoted back.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
@@ -73,11 +72,16 @@ def _delete(value: dict[str, Any], path: list[str]) -> None:
     del current[path[-1]]
 
 
+def _did_you_mean(key: str, known: list[str]) -> str:
+    import difflib  # only a misspelt key needs it: a correct configuration loads without it
+
+    close = difflib.get_close_matches(key, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def _describe(error: Any, path: tuple[str, ...], secret: bool) -> str:
     if error["type"] == "extra_forbidden":
-        close = difflib.get_close_matches(path[-1], _NESTED_KEYS, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return f"unknown setting{hint}; ignored"
+        return f"unknown setting{_did_you_mean(path[-1], _NESTED_KEYS)}; ignored"
     if error["type"] == "missing":
         parent = ".".join(path[:-1])
         return f"required key {path[-1]!r} is missing, so [{parent}] was ignored"
@@ -107,8 +111,7 @@ def check_layer(
     for key, value in data.items():
         name = accepted.get(key) or accepted.get(key.lower())
         if name is None:
-            close = difflib.get_close_matches(key, list(config_cls.model_fields), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = _did_you_mean(key, list(config_cls.model_fields))
             problems.append(
                 ConfigProblem(label, locator((key,)), key_name((key,)), f"unknown setting{hint}; ignored")
             )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -24,7 +23,6 @@ from pydantic_settings.exceptions import SettingsError
 from flux_tui.core._config_check import Locator, check_layer
 from flux_tui.core._config_merged import check_merged
 from flux_tui.core._config_trust import mcp_json_servers, screen_layer, unsafe_base_urls
-from flux_tui.core._toml_lines import key_lines, locate
 from flux_tui.core.trust import WorkspaceTrust, trusted_folders
 
 if TYPE_CHECKING:
@@ -59,6 +57,8 @@ _IGNORED = "this file was ignored"
 
 def read_toml(path: Path) -> tuple[dict[str, Any] | None, str, list[ConfigProblem]]:
     """(data or None when unusable, the text, problems)."""
+    import tomllib  # only a flux.toml that exists needs the parser
+
     from flux_tui.core.config import ConfigProblem
 
     try:
@@ -187,6 +187,8 @@ def _read_files(
         if data is None:
             continue
         files.append(path)
+        from flux_tui.core._toml_lines import key_lines, locate  # for files that exist only
+
         lines = key_lines(text)
         locator: Locator = lambda p, lines=lines: locate(lines, p)  # noqa: E731
         clean, found = check_layer(config_cls, data, str(path), locator)

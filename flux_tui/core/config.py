@@ -46,7 +46,13 @@ from flux_tui.core._config_values import price_override as _override
 from flux_tui.core._config_values import url_problem
 from flux_tui.core.config_problem import ConfigProblem
 from flux_tui.core.errors import ConfigError
-from flux_tui.core.providers import ProviderSettings, ProviderSpec, is_local_url
+from flux_tui.core.providers import (
+    DEFAULT_ANTHROPIC_MODEL,
+    DEFAULT_OPENAI_MODEL,
+    ProviderSettings,
+    ProviderSpec,
+    is_local_url,
+)
 from flux_tui.core.trust import WorkspaceTrust
 
 __all__ = [
@@ -67,11 +73,6 @@ __all__ = [
 
 APP_NAME = "flux-tui"
 CONFIG_FILE_NAME = "flux.toml"
-
-# Defaults of the top-level ``anthropic_model`` / ``openai_model`` settings, which the two providers'
-# declarations also name as their default models (current models genai-prices knows).
-DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-4-6"
-DEFAULT_OPENAI_MODEL = "gpt-5.5"
 
 DEFAULT_SYSTEM_PROMPT = (
     "You are Flux, an expert software engineer working with a developer in their terminal. "

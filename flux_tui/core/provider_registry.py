@@ -1,23 +1,21 @@
-"""The registered provider kinds: found through the ``flux_tui.providers`` entry points.
+"""The registered provider kinds: flux-tui's own, then plug-ins (``flux_tui.providers`` entry points).
 
-An installed package that declares ``[project.entry-points."flux_tui.providers"] NAME = "module:Class"``
-adds provider NAME; flux-tui's own providers are declared the same way in its ``pyproject.toml``. A
-source checkout run from its directory (its installed metadata possibly older than its
-``pyproject.toml``) reads its own entry points from that file. Classes are imported when the
-registry is first read; they import their SDK only when they first talk to the API, so this stays
-cheap. A plug-in that cannot be loaded is logged and left out; it never stops the app.
-
-Core never imports ``llm``: the classes are loaded by name, and only their declared attributes are
-read here (``ProviderSpec``).
+flux-tui's own kinds are declared as data (``llm.declarations``, read by name: core never imports llm),
+so looking one of them up imports neither its module nor the installed packages' metadata. An installed
+package that declares ``[project.entry-points."flux_tui.providers"] NAME = "module:Class"`` adds provider
+NAME (the entry point may also name a ``ProviderSpec``, whose ``target`` names the class: then the class's
+module is imported only when the provider is built). The entry points are read once, when a name that is
+not flux-tui's own is looked up or the whole list is asked for: reading them walks every installed
+distribution. A plug-in never replaces one of flux-tui's own kinds. A plug-in that cannot be loaded is
+logged and left out; it never stops the app.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
 import threading
-import tomllib
-from pathlib import Path
 from typing import Any
 
 from flux_tui.core.providers import ProviderSpec
@@ -25,68 +23,75 @@ from flux_tui.core.providers import ProviderSpec
 log = logging.getLogger(__name__)
 
 GROUP = "flux_tui.providers"
-_OWN_DISTRIBUTION = "flux-tui"
+BUILT_IN_MODULE = "flux_tui.llm.declarations"  # its ``BUILT_IN``: flux-tui's own kinds, in menu order
+_OWN_PACKAGE = "flux_tui"
 
 _lock = threading.RLock()
-_targets: dict[str, Any] | None = None  # kind -> class or "module:Class", in menu order
+_targets: dict[str, Any] | None = None  # kind -> ProviderSpec, class or "module:Class", in menu order
+_discovered = False  # the entry points have been read into _targets
 _classes: dict[str, type] = {}
 _specs: dict[str, ProviderSpec] = {}
 _failed: dict[str, str] = {}  # kind -> why it could not be loaded
 
 
-def _source_tree_entry_points() -> dict[str, str] | None:
-    """flux-tui's own entry points from the pyproject.toml beside the package, in a source checkout."""
-    path = Path(__file__).resolve().parents[2] / "pyproject.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    project = data.get("project") or {}
-    if project.get("name") != _OWN_DISTRIBUTION:
-        return None
-    found = (project.get("entry-points") or {}).get(GROUP)
-    return dict(found) if isinstance(found, dict) else None
+def _built_in() -> dict[str, Any]:
+    module = importlib.import_module(BUILT_IN_MODULE)
+    return {declared.kind: declared for declared in module.BUILT_IN}
 
 
-def _discover() -> dict[str, Any]:
+def _plugins() -> dict[str, str]:
+    """The plug-ins' entry points, by name. Entry points into flux-tui's own package come from the
+    metadata of an install older than ``llm.declarations`` and are left out."""
     from importlib.metadata import entry_points
 
-    own = _source_tree_entry_points()
-    plugins: dict[str, str] = {}
-    installed_own: dict[str, str] = {}
+    found: dict[str, str] = {}
     for entry in entry_points(group=GROUP):
-        dist = getattr(entry, "dist", None)
-        dist_name = (getattr(dist, "name", "") or "").replace("_", "-").lower()
-        if dist_name == _OWN_DISTRIBUTION:
-            installed_own.setdefault(entry.name, entry.value)
-        else:
-            plugins.setdefault(entry.name, entry.value)
-    targets: dict[str, Any] = dict(own if own is not None else installed_own)
-    for name in sorted(plugins):
-        targets.setdefault(name, plugins[name])
-    return targets
+        if entry.value.partition(":")[0].partition(".")[0].strip() != _OWN_PACKAGE:
+            found.setdefault(entry.name, entry.value)
+    return {name: found[name] for name in sorted(found)}
 
 
-def _all_targets() -> dict[str, Any]:
+def _known() -> dict[str, Any]:
+    """The kinds known without reading the entry points: flux-tui's own, and any found or registered."""
     global _targets
     with _lock:
         if _targets is None:
-            _targets = _discover()
+            _targets = _built_in()
         return _targets
+
+
+def _all_targets() -> dict[str, Any]:
+    global _discovered
+    with _lock:
+        targets = _known()
+        if not _discovered:
+            for name, value in _plugins().items():
+                targets.setdefault(name, value)
+            _discovered = True
+        return targets
+
+
+def _target(kind: str) -> Any:
+    """What ``kind`` is registered as; the entry points are read only for a kind not known without them."""
+    with _lock:
+        known = _known()
+        return known[kind] if kind in known else _all_targets().get(kind)
 
 
 def reset() -> None:
     """Forget what was discovered (tests that install a plug-in while running)."""
-    global _targets
+    global _targets, _discovered
     with _lock:
         _targets = None
+        _discovered = False
         _classes.clear()
         _specs.clear()
         _failed.clear()
 
 
 def register(kind: str, target: Any) -> None:
-    """Add (or replace) a kind at run time: its class, or ``"package.module:Class"``."""
+    """Add (or replace) a kind at run time: its class, its ``ProviderSpec``, or ``"package.module:Name"``
+    naming either."""
     with _lock:
         _all_targets()[kind] = target
         _classes.pop(kind, None)
@@ -102,48 +107,42 @@ def unregister(kind: str) -> None:
         _failed.pop(kind, None)
 
 
+def _resolve(target: Any) -> Any:
+    """The object a target stands for: itself, or what ``"package.module:Name"`` names (imported)."""
+    if not isinstance(target, str):
+        return target
+    module_name, _, attr = target.partition(":")
+    found: Any = importlib.import_module(module_name.strip())
+    for part in attr.strip().split("."):
+        found = getattr(found, part)
+    return found
+
+
 def load_class(kind: str) -> type:
     """The class registered as ``kind``; ``LookupError`` when there is none, ``ImportError`` etc. when
     it cannot be loaded."""
     with _lock:
         if kind in _classes:
             return _classes[kind]
-        target = _all_targets().get(kind)
+        target = _target(kind)
         if target is None:
             raise LookupError(kind)
-        if isinstance(target, type):
-            cls = target
-        else:
-            module_name, _, attr = str(target).partition(":")
-            cls = importlib.import_module(module_name.strip())
-            for part in attr.strip().split("."):
-                cls = getattr(cls, part)
+        cls = _resolve(target)
+        if isinstance(cls, ProviderSpec):
+            cls = _resolve(cls.target)
         if not isinstance(cls, type):
-            raise TypeError(f"{target} is not a class")
+            raise TypeError(f"{getattr(target, 'target', target)} is not a class")
         _classes[kind] = cls
         return cls
 
 
-def _spec_of(kind: str, cls: type, target: Any) -> ProviderSpec:
-    def attr(name: str, default: Any) -> Any:
-        value = getattr(cls, name, None)
-        return default if value is None else value
-
-    key_envs = attr("key_envs", ())
-    if isinstance(key_envs, str):
-        key_envs = (key_envs,)
-    return ProviderSpec(
-        kind=kind,
-        label=str(attr("label", "") or kind),
-        target=target if isinstance(target, str) else f"{cls.__module__}:{cls.__qualname__}",
-        key_envs=tuple(str(env) for env in key_envs),
-        base_url_env=attr("base_url_env", None),
-        default_model=str(attr("default_model", "")),
-        models=tuple(str(m) for m in attr("models", ())),
-        settings=dict(attr("settings_defaults", {})),
-        pricing_id=attr("pricing_id", None),
-        local_needs_no_key=bool(attr("local_needs_no_key", False)),
-    )
+def _declaration(kind: str, target: Any) -> ProviderSpec:
+    """``kind``'s declaration: the ``ProviderSpec`` it is registered as (or its entry point names), else
+    what its class's attributes state."""
+    declared = _resolve(target) if isinstance(target, str) else target
+    if not isinstance(declared, ProviderSpec):
+        return ProviderSpec.of_class(kind, load_class(kind), target if isinstance(target, str) else "")
+    return declared if declared.kind == kind else dataclasses.replace(declared, kind=kind)
 
 
 def spec(kind: str) -> ProviderSpec | None:
@@ -152,11 +151,11 @@ def spec(kind: str) -> ProviderSpec | None:
         found = _specs.get(kind)
         if found is not None or kind in _failed:
             return found
-        target = _all_targets().get(kind)
+        target = _target(kind)
         if target is None:
             return None
         try:
-            found = _spec_of(kind, load_class(kind), target)
+            found = _declaration(kind, target)
         except Exception as exc:  # a broken plug-in must not stop the app
             _failed[kind] = f"{type(exc).__name__}: {exc}"
             # Said to the user by load_config (``failures``); before logging is set up a warning

@@ -1,10 +1,12 @@
 """What the app knows about a kind of provider (its declaration) and about one configured provider.
 
-A provider class (in ``llm``, or in a plug-in) declares itself with class attributes (``label``,
-``key_envs``, ``base_url_env``, ``default_model``, ``models``, ``settings``, ``pricing_id``...);
-``provider_registry`` reads them into a ``ProviderSpec``, which config, the menus, the setup help, the
-error messages and pricing use. ``ProviderSettings`` is one resolved provider: what the factory needs to
-build it, and what (if anything) prevents building it.
+A kind of provider is declared by a ``ProviderSpec``: flux-tui's own in ``llm.declarations``, which
+the registry reads without importing the provider modules, and which their classes take their class
+attributes from (``declaration = ...``); a plug-in's either by such a declaration or by class
+attributes (``label``, ``key_envs``, ``base_url_env``, ``default_model``, ``models``,
+``settings_defaults``, ``pricing_id``...), read into one by ``ProviderSpec.of_class``. Config, the
+menus, the setup help, the error messages and pricing read the spec. ``ProviderSettings`` is one
+resolved provider: what the factory needs to build it, and what (if anything) prevents building it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+# Defaults of the top-level ``anthropic_model`` / ``openai_model`` settings (``core.config``), which the
+# two providers' declarations also name as their default models (current models genai-prices knows).
+DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-4-6"
+DEFAULT_OPENAI_MODEL = "gpt-5.5"
+
+# A provider class's declaring attributes and the ``ProviderSpec`` fields they hold. (``kind`` is apart:
+# a class's ``kind`` is its implementation family, a spec's the name it is registered under.)
+_CLASS_ATTRIBUTES = {
+    "label": "label",
+    "key_envs": "key_envs",
+    "base_url_env": "base_url_env",
+    "default_model": "default_model",
+    "models": "models",
+    "settings_defaults": "settings",
+    "pricing_id": "pricing_id",
+    "local_needs_no_key": "local_needs_no_key",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class ProviderSpec:
@@ -21,7 +41,7 @@ class ProviderSpec:
 
     kind: str  # the name it is registered under ("anthropic", "gemini", a plug-in's name)
     label: str  # shown to the user ("Anthropic")
-    target: str = ""  # "package.module:Class"
+    target: str = ""  # "package.module:Class", the implementation (imported when first built)
     key_envs: tuple[str, ...] = ()  # variables holding its key, in the order they are read; () = no key
     base_url_env: str | None = None  # variable holding its base URL
     default_model: str = ""
@@ -41,6 +61,35 @@ class ProviderSpec:
             return ""
         rest = " or ".join(self.key_envs[1:])
         return f"{self.key_envs[0]} (or {rest})" if rest else self.key_envs[0]
+
+    def class_attributes(self) -> dict[str, Any]:
+        """The class attributes of a provider class declared by this spec, ``kind`` included."""
+        found = {attribute: getattr(self, name) for attribute, name in _CLASS_ATTRIBUTES.items()}
+        return {"kind": self.kind, **found}
+
+    @classmethod
+    def of_class(cls, kind: str, provider_class: type, target: str = "") -> ProviderSpec:
+        """The declaration a provider class states with its class attributes, registered as ``kind``."""
+        given = {
+            name: value
+            for attribute, name in _CLASS_ATTRIBUTES.items()
+            if (value := getattr(provider_class, attribute, None)) is not None
+        }
+        key_envs = given.get("key_envs", ())
+        if isinstance(key_envs, str):
+            key_envs = (key_envs,)
+        return cls(
+            kind=kind,
+            label=str(given.get("label") or kind),
+            target=target or f"{provider_class.__module__}:{provider_class.__qualname__}",
+            key_envs=tuple(str(env) for env in key_envs),
+            base_url_env=given.get("base_url_env"),
+            default_model=str(given.get("default_model", "")),
+            models=tuple(str(model) for model in given.get("models", ())),
+            settings=dict(given.get("settings", {})),
+            pricing_id=given.get("pricing_id"),
+            local_needs_no_key=bool(given.get("local_needs_no_key", False)),
+        )
 
 
 @dataclass(slots=True)

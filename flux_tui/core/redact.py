@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from flux_tui.core._redact_patterns import KEY_PATTERNS, LABELLED_PATTERNS
+from flux_tui.core._redact_patterns import key_patterns, labelled_patterns
 
 REDACTED = "[REDACTED]"
 
@@ -90,9 +90,9 @@ class Redactor:
         if self._secret_re is not None:
             text = self._secret_re.sub(lambda m: self._secret_marker(m.group(0)), text)
         if self._patterns and not opaque:
-            for kind, pattern in KEY_PATTERNS:
+            for kind, pattern in key_patterns():
                 text = pattern.sub(self.marker(kind), text)
-            for kind, pattern in LABELLED_PATTERNS:
+            for kind, pattern in labelled_patterns():
                 marker = self.marker(kind)
                 text = pattern.sub(lambda m, marker=marker: m.group(1) + marker, text)  # type: ignore[misc]
         return text

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flux_tui.core.config import DEFAULT_ANTHROPIC_MODEL
 from flux_tui.core.transcript import Message
 from flux_tui.llm._streaming import StreamingProvider
+from flux_tui.llm.declarations import ANTHROPIC
 
 if TYPE_CHECKING:
     from flux_tui.llm._anthropic_wire import MessagesStream
@@ -19,13 +19,8 @@ if TYPE_CHECKING:
 
 
 class AnthropicProvider(StreamingProvider):
-    kind = "anthropic"
-    label = "Anthropic"
-    key_envs = ("ANTHROPIC_API_KEY",)
-    base_url_env = "ANTHROPIC_BASE_URL"
-    default_model = DEFAULT_ANTHROPIC_MODEL
+    declaration = ANTHROPIC
     sdk_packages = ("anthropic",)
-    models = ("claude-haiku-4-5", "claude-opus-4-5", "claude-sonnet-4-5")
 
     def _make_client(self) -> Any:
         from anthropic import AsyncAnthropic

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any, ClassVar
 
 from flux_tui.core.events import ProviderEvent
-from flux_tui.core.providers import ProviderSettings
+from flux_tui.core.providers import ProviderSettings, ProviderSpec
 from flux_tui.core.transcript import Transcript
 
 __all__ = ["BaseLLMProvider", "ProviderSettings"]
@@ -23,11 +23,15 @@ __all__ = ["BaseLLMProvider", "ProviderSettings"]
 class BaseLLMProvider(ABC):
     """Interface and shared bookkeeping of a model provider.
 
-    A provider class declares itself with the class attributes below; config, the factory, the menus,
-    the setup help, error messages and pricing read them (``core.provider_registry``), so a new
-    provider is its own module plus its entry point in ``flux_tui.providers``.
+    A provider class declares itself with the class attributes below, or with ``declaration``, a
+    ``ProviderSpec`` they are then taken from; config, the factory, the menus, the setup help, error
+    messages and pricing read the declaration (``core.provider_registry``), so a plug-in is its own
+    module plus its entry point in ``flux_tui.providers``.
     """
 
+    #: The declaration the attributes below are taken from (``llm.declarations`` for flux-tui's own):
+    #: the registry reads it without importing the class's module.
+    declaration: ClassVar[ProviderSpec | None] = None
     #: The implementation family ("anthropic", "openai", "gemini"); tags thinking blocks.
     kind: str = ""
     #: Shown to the user ("Anthropic").
@@ -52,6 +56,10 @@ class BaseLLMProvider(ABC):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        declared = cls.__dict__.get("declaration")
+        if declared is not None:
+            for name, value in declared.class_attributes().items():
+                setattr(cls, name, value)
         own = cls.__dict__.get("send_message")
         if own is not None and not cls.records_transcript and not getattr(own, "_flux_recorded", False):
             from flux_tui.llm._recording import recorded

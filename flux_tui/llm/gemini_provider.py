@@ -23,6 +23,7 @@ from flux_tui.core.errors import (
 )
 from flux_tui.core.transcript import Message
 from flux_tui.llm._streaming import StreamingProvider
+from flux_tui.llm.declarations import GEMINI
 
 if TYPE_CHECKING:
     from flux_tui.llm._errors import ErrorContext
@@ -33,14 +34,7 @@ _DELAY = re.compile(r"^([0-9.]+)s$")
 
 
 class GeminiProvider(StreamingProvider):
-    kind = "gemini"
-    label = "Gemini"
-    key_envs = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
-    base_url_env = "GOOGLE_GEMINI_BASE_URL"
-    default_model = "gemini-2.5-flash"
-    models = ("gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite")
-    settings_defaults = {"include_thoughts": True}  # noqa: RUF012 - read-only declaration
-    pricing_id = "google"
+    declaration = GEMINI
     sdk_packages = ("google",)
 
     def _make_client(self) -> Any:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flux_tui.core.config import DEFAULT_OPENAI_MODEL
 from flux_tui.core.transcript import Message
 from flux_tui.llm._streaming import StreamingProvider
+from flux_tui.llm.declarations import OPENAI
 
 if TYPE_CHECKING:
     from flux_tui.llm._openai_wire import ChatStream
@@ -35,14 +35,8 @@ _NOT_CHAT = (
 
 
 class OpenAIProvider(StreamingProvider):
-    kind = "openai"
-    label = "OpenAI"
-    key_envs = ("OPENAI_API_KEY",)
-    base_url_env = "OPENAI_BASE_URL"
-    default_model = DEFAULT_OPENAI_MODEL
+    declaration = OPENAI
     sdk_packages = ("openai",)
-    models = ("gpt-5-mini", "gpt-4.1", "gpt-4o")
-    local_needs_no_key = True
 
     def _make_client(self) -> Any:
         from openai import AsyncOpenAI

@@ -1,4 +1,5 @@
-"""Build providers from the registry (``core.provider_registry``: the ``flux_tui.providers`` entry points).
+"""Build providers from the registry (``core.provider_registry``: flux-tui's own declarations and the
+``flux_tui.providers`` entry points).
 
 ``create_provider(config)`` is the plan's call: the provider that ``config.provider`` and
 ``config.model`` name. ``create_provider(settings, transcript)`` builds from one resolved provider
