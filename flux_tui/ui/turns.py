@@ -20,6 +20,7 @@ from flux_tui.core.agent_events import (
     TurnStarted,
     last_unanswered,
 )
+from flux_tui.core.failover import ReliableStep
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest
 from flux_tui.core.transcript import Transcript
 from flux_tui.ui.heap import collect_if_due
@@ -110,7 +111,7 @@ class TurnControl:
         events = list(events)
         self.agent.remember_unanswered(last_unanswered(events) if transcript is not None else None)
         self.load_events(events)
-        budget = self.reliable_step.budget if self.reliable_step is not None else None
+        budget = self.turns.budget_guard
         if budget is not None:
             budget.load(events)
 
@@ -119,6 +120,11 @@ class TurnControl:
             collect_if_due()
 
     # -- the turn -----------------------------------------------------------------------------------
+
+    @property
+    def reliable_step(self: FluxApp) -> ReliableStep | None:
+        """The agent's retries, failover and budget gate (see ``services.turns.build_agent``)."""
+        return self.turns.step
 
     @property
     def turn_running(self: FluxApp) -> bool:
@@ -171,7 +177,7 @@ class TurnControl:
     @work(exclusive=True, group="turn", exit_on_error=False)
     async def _turn_worker(self: FluxApp, prompt: str | None) -> str:
         # Provider failures come back as TurnFailed events; a cancel emits TurnCancelled and re-raises.
-        return await self.agent.run_turn(prompt)
+        return await self.turns.prompt_work(prompt)
 
     def action_cancel_turn(self: FluxApp) -> None:
         """Esc: stop the running answer (the agent keeps the partial text and closes tool calls) and
