@@ -61,8 +61,8 @@ from flux_tui.ui.launch import build_app
 app = build_app(config, problems)
 step("build the app (ui.launch)", start)
 step("total", begin)
-if app.session_wiring is not None:
-    app.session_wiring.close()
+if app.session_actions is not None:
+    app.session_actions.close()
 print(json.dumps(steps))
 """
 
