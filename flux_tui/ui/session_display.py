@@ -1,6 +1,7 @@
-"""Putting a stored session on screen: chat, inspector, sidebar, budget, provider menus.
+"""Putting a stored session on screen: chat, inspector, sidebar, budget, provider menus; and the live
+conversation again after a replay.
 
-Used by ``SessionWiring`` for resume, fork and the end of a replay; no store access here.
+Used by ``SessionActions`` for resume, fork and the end of a replay; no store access here.
 """
 
 from __future__ import annotations
