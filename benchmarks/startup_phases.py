@@ -61,8 +61,9 @@ from flux_tui.ui.launch import build_app
 app = build_app(config, problems)
 step("build the app (ui.launch)", start)
 step("total", begin)
-if app.session_wiring is not None:
-    app.session_wiring.close()
+actions = getattr(app, "session_actions", None)  # absent in an older checkout: closed on exit there
+if actions is not None:
+    actions.close()
 print(json.dumps(steps))
 """
 

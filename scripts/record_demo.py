@@ -185,8 +185,8 @@ async def drive(app: FluxApp, workspace: Path) -> str:
         await asyncio.sleep(READ_PAUSE)
         await prompt(pilot, app, PROMPT_3)
         await turn_done(app)
-        assert app.session_wiring is not None
-        session_id = app.session_wiring.current_session_id
+        assert app.session_actions is not None
+        session_id = app.session_actions.service.current_session_id
         await app.workers.wait_for_complete()
     if session_id is None:
         raise RuntimeError("nothing was recorded")
@@ -210,8 +210,8 @@ async def record(out: Path, tps: float) -> None:
         try:
             session_id = await drive(app, workspace)
         finally:
-            if app.session_wiring is not None:
-                app.session_wiring.close()
+            if app.session_actions is not None:
+                app.session_actions.close()
         if api.pending("anthropic") or api.pending("openai"):
             raise RuntimeError("some scripted replies were not used: the conversation went off script")
         with SessionStore(config.data_path / "sessions.db") as store:

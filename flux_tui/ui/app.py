@@ -4,7 +4,8 @@ The work behind it is the services' (``provider_service``: providers and switchi
 ``services.turns.build_agent`` and run by ``turns``), shared with ``flux-tui run``. The UI around them
 lives in mixins, one job each: ``TurnControl`` (turn worker, event routing, cancel, approvals),
 ``ProviderControl`` (switching from menus and commands, model lists, context window), ``CommandControl``
-(prompts, slash commands, palette and key actions), ``SessionControl`` (session store and replay hooks).
+(prompts, slash commands, palette and key actions), ``ReplayMode`` (what changes while a replay plays);
+the session commands are ``session_actions`` (a ``SessionActions``, attached by ``launch``).
 """
 
 from __future__ import annotations
@@ -35,10 +36,10 @@ from flux_tui.ui.heap import release_collection
 from flux_tui.ui.key_order import apply as keys_in_order
 from flux_tui.ui.mcp_control import start_mcp
 from flux_tui.ui.provider_control import ProviderControl
+from flux_tui.ui.replay_mode import ReplayMode
 from flux_tui.ui.reports import WELCOME_MARKUP, problems_markdown, setup_markdown
 from flux_tui.ui.screens.budget_confirm import budget_confirmer
 from flux_tui.ui.screens.conversation import ConversationScreen, Line
-from flux_tui.ui.session_control import SessionControl
 from flux_tui.ui.textual_patches import apply as apply_textual_patches
 from flux_tui.ui.theming import ThemeControl
 from flux_tui.ui.turns import TurnControl
@@ -46,12 +47,13 @@ from flux_tui.ui.turns import TurnControl
 if TYPE_CHECKING:
     from flux_tui.mcp.manager import McpManager
     from flux_tui.tools.mentions import ShellOutput
+    from flux_tui.ui.session_actions import SessionActions
 
 apply_textual_patches()  # before anything renders (see textual_patches)
 keys_in_order()  # bursts of keys reach the editors in the order they were typed (see key_order)
 
 class FluxApp(
-    SessionControl, TurnControl, ProviderControl, CommandControl, CopyControl, ThemeControl, App[None]
+    ReplayMode, TurnControl, ProviderControl, CommandControl, CopyControl, ThemeControl, App[None]
 ):
     """flux-tui. Construct with a loaded ``Config``; everything else has a default."""
 
@@ -98,6 +100,7 @@ class FluxApp(
         # Menus, building and switching providers for this conversation (see services.providers).
         self.provider_service = ProviderService(config, self.transcript, provider_factory)
         # Set by whoever wires the session store: what /sessions (ctrl+o) and /replay ID do.
+        self.session_actions: SessionActions | None = None
         self.open_sessions_handler: Callable[[], object] | None = None
         self.mcp: McpManager | None = None  # set when MCP servers are configured
         self.pending_shell: list[ShellOutput] = []  # !command outputs waiting for the next prompt
@@ -173,8 +176,8 @@ class FluxApp(
         # The screen composes in its own task. Until its prompt has the keyboard the app takes no
         # event: a key typed at once would reach a screen without one, and be lost.
         await self.conversation.ready.wait()
-        if self.session_wiring is not None:
-            self.session_wiring.app_ready()  # a resume or replay asked for on the command line
+        if self.session_actions is not None:
+            self.session_actions.app_ready()  # a resume or replay asked for on the command line
         # Heavy imports (SDK, prices) only after the first frame is on screen.
         self.call_after_refresh(self._after_first_frame)
 

@@ -81,19 +81,10 @@ class CommandControl:
 
     def session_ids(self: FluxApp) -> list[str]:
         """The saved sessions' ids, newest first (what ``/resume`` and ``/replay`` complete)."""
-        import sqlite3
-
-        from flux_tui.sessions import SessionError
-
-        store = self.session_wiring.store if self.session_wiring is not None else None
-        if store is None:
-            return []
-        try:
-            infos = store.list_sessions(limit=SESSIONS_COMPLETED)
-        except (SessionError, sqlite3.Error):
-            return []  # no completion rather than a failing prompt; /sessions says what is wrong
-        self._session_titles = {info.id: info.title for info in infos if info.title}
-        return [info.id for info in infos]
+        actions = self.session_actions
+        listed = actions.service.list_ids(SESSIONS_COMPLETED) if actions is not None else []
+        self._session_titles = {session_id: title for session_id, title in listed if title}
+        return [session_id for session_id, _title in listed]
 
     def describe_candidate(self: FluxApp, candidate: str) -> str:
         """A completed session id shown with its session's title (the id alone says nothing)."""
@@ -167,22 +158,12 @@ class CommandControl:
         return True
 
     def resume_command(self: FluxApp, session_id: str) -> None:
-        wiring = self.session_wiring
         if not session_id:
             self.conversation.notice("Usage: /resume ID (find the ID with /sessions).", "warning")
-        elif wiring is None:
+        elif self.session_actions is None:
             self.conversation.notice("Sessions are not recorded in this run (no session store configured).")
-        elif wiring.store is None:
-            self.conversation.notice(wiring.unavailable, "warning")
         else:
-            from flux_tui.sessions import SessionError
-
-            try:
-                resolved = wiring.store.resolve_id(session_id)
-            except SessionError as exc:
-                self.conversation.notice(str(exc), "warning")
-                return
-            wiring.open_session(resolved)
+            self.session_actions.resume(session_id)
 
     def replay_command(self: FluxApp, session_id: str) -> None:
         if not session_id:

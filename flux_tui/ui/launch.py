@@ -32,7 +32,7 @@ from flux_tui.sessions import (
 from flux_tui.sessions.commands import open_store
 from flux_tui.ui.app import FluxApp
 from flux_tui.ui.replay_controller import parse_speed
-from flux_tui.ui.session_wiring import SessionWiring
+from flux_tui.ui.session_actions import SessionActions
 
 NOTHING_TO_CONTINUE = "No saved session to continue: this is a new one."
 
@@ -52,15 +52,15 @@ def launch(config: Config, problems: Sequence[ConfigProblem], args: argparse.Nam
     except LaunchError as exc:
         print(f"flux-tui: {terminal_safe(str(exc))}", file=sys.stderr)
         return exc.code
-    if app.session_wiring is not None:
+    if app.session_actions is not None:
         # The terminal closing (SIGHUP) or a SIGTERM quits as the user would: the session's last
         # events are written and its lock file removed by the close below.
-        app.session_wiring.on_ready(lambda: end_on_signals(app.exit))
+        app.session_actions.on_ready(lambda: end_on_signals(app.exit))
     try:
         app.run()
     finally:
-        if app.session_wiring is not None:
-            app.session_wiring.close()
+        if app.session_actions is not None:
+            app.session_actions.close()
     return app.return_code or 0
 
 
@@ -75,7 +75,7 @@ def build_app(
     """The app with its session store wired in, and what ``args`` asks done once it is mounted.
 
     ``store`` defaults to ``open_store(config)``; the caller of a built app closes
-    ``app.session_wiring`` after running it (``launch`` does).
+    ``app.session_actions`` after running it (``launch`` does).
     """
     args = args or argparse.Namespace()
     replaying = getattr(args, "command", None) == "replay"
@@ -88,19 +88,20 @@ def build_app(
             if not demo and (replaying or _resuming(args)):
                 raise  # the command line's one message and exit code for store problems
             store_problem = str(exc)
-    wiring = SessionWiring(store, secrets=config_secrets(config), problem=store_problem)
+    actions = SessionActions(store, secrets=config_secrets(config), problem=store_problem)
     try:
-        start = _replay_start(wiring, args) if replaying else _resume_start(wiring, args)
-        app = FluxApp(config, problems=problems, sinks=wiring.sinks(), provider_factory=provider_factory)
+        start = _replay_start(actions, args) if replaying else _resume_start(actions, args)
+        sinks = actions.service.sinks()
+        app = FluxApp(config, problems=problems, sinks=sinks, provider_factory=provider_factory)
     except BaseException:
-        wiring.close()
+        actions.close()
         raise
-    wiring.attach(app)
+    actions.attach(app)
     if store_problem:
         said = f"Sessions are not saved in this run: {store_problem}"
-        wiring.on_ready(lambda: wiring.notice(said, "warning"))
+        actions.on_ready(lambda: actions.notice(said, "warning"))
     if start is not None:
-        wiring.on_ready(start)
+        actions.on_ready(start)
     return app
 
 
@@ -108,9 +109,9 @@ def _resuming(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "continue_latest", False) or getattr(args, "resume", None))
 
 
-def _resume_start(wiring: SessionWiring, args: argparse.Namespace) -> Any:
+def _resume_start(actions: SessionActions, args: argparse.Namespace) -> Any:
     """``--resume ID`` / ``--continue``: load the session now (an unknown id stops the launch)."""
-    store = wiring.store
+    store = actions.service.store
     if store is None or not _resuming(args):
         return None
     if getattr(args, "resume", None):
@@ -118,14 +119,14 @@ def _resume_start(wiring: SessionWiring, args: argparse.Namespace) -> Any:
     else:
         session_id = store.latest_session_id()
         if session_id is None:
-            return lambda: wiring.notice(NOTHING_TO_CONTINUE)
+            return lambda: actions.notice(NOTHING_TO_CONTINUE)
     loaded = _load(store, session_id, split_deltas=False)
     # --provider/--model on the command line win over where the session stopped (a switch, recorded).
     chosen = (getattr(args, "provider", None), getattr(args, "model", None))
-    return lambda: wiring.show_session(loaded, record=True, chosen=chosen)
+    return lambda: actions.show_session(loaded, record=True, chosen=chosen)
 
 
-def _replay_start(wiring: SessionWiring, args: argparse.Namespace) -> Any:
+def _replay_start(actions: SessionActions, args: argparse.Namespace) -> Any:
     """``replay ID`` / ``replay --demo``: load the session now, play it once the app is up."""
     try:
         speed = parse_speed(str(getattr(args, "speed", "1") or "1"))
@@ -139,15 +140,16 @@ def _replay_start(wiring: SessionWiring, args: argparse.Namespace) -> Any:
             raise LaunchError(f"cannot play the demo: {exc}") from exc
         stored = False
     elif session_id:
-        if wiring.store is None:
+        store = actions.service.store
+        if store is None:
             raise LaunchError("the session store could not be opened")
-        loaded = _load(wiring.store, _resolve(wiring.store, session_id))
+        loaded = _load(store, _resolve(store, session_id))
         stored = True
     else:
         raise LaunchError(
             "replay needs a session ID (see `flux-tui sessions list`) or --demo", code=ExitCode.USAGE
         )
-    return lambda: wiring.start_replay(loaded, speed=speed, stored=stored)
+    return lambda: actions.start_replay(loaded, speed=speed, stored=stored)
 
 
 def _resolve(store: SessionStore, id_or_prefix: str) -> str:

@@ -20,7 +20,6 @@ from flux_tui.core.agent_events import (
     TurnStarted,
     last_unanswered,
 )
-from flux_tui.core.failover import ReliableStep
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest
 from flux_tui.core.transcript import Transcript
 from flux_tui.ui.heap import collect_if_due
@@ -120,11 +119,6 @@ class TurnControl:
             collect_if_due()
 
     # -- the turn -----------------------------------------------------------------------------------
-
-    @property
-    def reliable_step(self: FluxApp) -> ReliableStep | None:
-        """The agent's retries, failover and budget gate (see ``services.turns.build_agent``)."""
-        return self.turns.step
 
     @property
     def turn_running(self: FluxApp) -> bool:

@@ -16,8 +16,8 @@ from flux_tui.core.agent_events import Notice
 from flux_tui.core.config import Config
 from flux_tui.core.terminal_text import TerminalFilter, terminal_safe
 from flux_tui.headless import run_headless
+from flux_tui.services.sessions import SessionService
 from flux_tui.sessions import SessionStore
-from flux_tui.ui.session_wiring import SessionWiring
 
 TRAVERSAL = "x/../../../../trav"
 EVIL_TITLE = "Nice title\x1b]0;pwned\x07\x1b[2J\x1b]52;c;ZWNobyBoaQ==\x07 end\r\x9b31m"
@@ -55,14 +55,13 @@ def test_an_imported_id_that_could_be_a_path_is_replaced(
     assert f"Imported session {info.id}" in capsys.readouterr().out
 
 
-def test_the_default_export_path_stays_in_the_exports_folder(tmp_path: Path) -> None:
+def test_the_default_export_path_stays_in_the_exports_folder() -> None:
     """Even for an id stored before ids were checked."""
-    wiring = SessionWiring(None)
-    wiring.app = SimpleNamespace(workspace=tmp_path)  # type: ignore[assignment]
-    folder = wiring.exports_dir
+    service = SessionService(None)
+    folder = service.exports_dir
     for session_id in (TRAVERSAL, "..", EVIL_ID, "/etc/passwd"):
         info = SimpleNamespace(id=session_id, title="../../up")
-        path = wiring.default_export_path(info, "md")  # type: ignore[arg-type]
+        path = service.default_export_path(info, "md")  # type: ignore[arg-type]
         assert path.parent == folder and path.resolve().parent == folder.resolve(), session_id
         assert terminal_safe(path.name) == path.name
 

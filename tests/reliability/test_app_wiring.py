@@ -48,7 +48,7 @@ def app_factory(
             **overrides,
         )
         app = FluxApp(config, problems=problems, workspace=work)
-        step = app.reliable_step
+        step = app.turns.step
         assert step is not None
         step.sleep = _no_sleep
         return app, step

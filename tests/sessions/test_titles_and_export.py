@@ -124,15 +124,15 @@ def test_a_notice_alone_still_makes_a_session(store: SessionStore) -> None:
 
 
 def test_exports_default_to_the_data_dir_not_the_workspace(tmp_path: Path) -> None:
+    from flux_tui.services.sessions import SessionService
     from flux_tui.sessions.models import SessionInfo
-    from flux_tui.ui.session_wiring import SessionWiring
 
     with SessionStore(tmp_path / "data" / "sessions.db") as store:
-        wiring = SessionWiring(store)
+        service = SessionService(store)
         info = SessionInfo(id="abc123", title="Fix it (fork)", created_at=T0, updated_at=T0, turns=1)
-        path = wiring.default_export_path(info, "md")
+        path = service.default_export_path(info, "md")
         assert path == tmp_path / "data" / "exports" / "flux-fix-it-fork-abc123.md"
-        wiring.close()
+        service.close()
 
 
 def test_a_prompt_still_waiting_for_its_answer_is_written_after_an_interval(store: SessionStore) -> None:

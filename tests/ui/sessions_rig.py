@@ -66,8 +66,8 @@ def make(config: Config, *, factory: CountingFactory | None = None, **arg_values
 
 
 def close(app: FluxApp) -> None:
-    if app.session_wiring is not None:
-        app.session_wiring.close()
+    if app.session_actions is not None:
+        app.session_actions.close()
 
 
 def open_store(config: Config) -> SessionStore:
@@ -96,7 +96,7 @@ async def record_conversation(fake_api: Any, config: Config) -> Recorded:
             await wait_until(pilot, lambda: app.agent.provider.name == "openai")
             await send(pilot, app, "So a generator is better for big files?")
             recorded = Recorded(
-                session_id=str(app.session_wiring.current_session_id if app.session_wiring else ""),
+                session_id=str(app.session_actions.service.current_session_id if app.session_actions else ""),
                 answers=[answer.text for answer in app.conversation.chat.answers],
                 cost=app.conversation.sidebar.ledger.session.cost,
                 prompts=[prompt.prompt for prompt in app.conversation.chat.prompts],

@@ -54,8 +54,8 @@ async def record_with_clear(fake_api: Any, config: Any, key: str = "ctrl+l") -> 
             await wait_until(pilot, lambda: not app.conversation.chat.prompts)
             await send(pilot, app, "fresh B")
             assert sent_texts(fake_api) == ["fresh B"]  # the live session forgets A
-            assert app.session_wiring is not None
-            session_id = str(app.session_wiring.current_session_id)
+            assert app.session_actions is not None
+            session_id = str(app.session_actions.service.current_session_id)
     finally:
         rig.close(app)
     return session_id
@@ -101,8 +101,8 @@ async def test_clear_right_after_resume_is_saved_too(config: Any, fake_api: Any)
             await run_command(pilot, app, "/clear")
             await wait_until(pilot, lambda: not app.conversation.chat.prompts)
             assert app.transcript.messages == []
-            assert app.session_wiring is not None
-            session_id = str(app.session_wiring.current_session_id)
+            assert app.session_actions is not None
+            session_id = str(app.session_actions.service.current_session_id)
     finally:
         rig.close(app)
     with rig.open_store(config) as store:

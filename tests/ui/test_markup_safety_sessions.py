@@ -127,8 +127,8 @@ async def test_fork_and_export_dialogs_and_their_notifications_with_markup(
             assert_shows(screen_text(app), f"“{TITLE}”", "Export [enter]", "Cancel [esc]")
             app.screen.query_one("#export-path", Input).value = "[id]/session.md"
             await pilot.press("enter")
-            assert app.session_wiring is not None
-            exports = app.session_wiring.exports_dir  # a relative path goes there
+            assert app.session_actions is not None
+            exports = app.session_actions.service.exports_dir  # a relative path goes there
             target = (exports / "[id]" / "session.md").resolve()
             await wait_until(pilot, lambda: screen.last_export == target and "Exported" in toasts(app))
             assert_shows(toasts(app), "Exported to", "exports/[id]/session.md")
@@ -208,7 +208,8 @@ async def test_continue_a_session_with_markup_in_its_tool_calls(config: Any) -> 
     try:
         async with app.run_test(size=SIZE) as pilot:
             await wait_until(pilot, lambda: len(app.conversation.chat.answers) == 1)
-            assert app.session_wiring is not None and app.session_wiring.current_session_id == session_id
+            assert app.session_actions is not None
+            assert app.session_actions.service.current_session_id == session_id
             await app.conversation.chat.materialize_all()
             await pilot.pause()
             assert_shows(plain(app.conversation.chat.prompts[-1]))

@@ -65,9 +65,9 @@ async def test_controls_pause_step_speed_and_stop(config: Any, fake_api: Any) ->
     try:
         async with app.run_test(size=SIZE) as pilot:
             await send(pilot, app, "live before the replay")
-            assert app.session_wiring is not None
-            loaded = app.session_wiring.store.load(session_id)  # type: ignore[union-attr]
-            assert app.session_wiring.start_replay(loaded, start_paused=True)
+            assert app.session_actions is not None
+            loaded = app.session_actions.service.store.load(session_id)  # type: ignore[union-attr]
+            assert app.session_actions.start_replay(loaded, start_paused=True)
             replay = controller(app)
             await pilot.pause()
             bar = app.query_one(ReplayBar)
@@ -103,7 +103,7 @@ async def test_controls_pause_step_speed_and_stop(config: Any, fake_api: Any) ->
 
             fake_api.queue_anthropic_text("after the replay")
             await send(pilot, app, "go on")
-            live_id = app.session_wiring.current_session_id
+            live_id = app.session_actions.service.current_session_id
         with rig.open_store(config) as store:
             live = store.load(str(live_id))
             assert [m.text for m in live.transcript.messages] == [
@@ -128,7 +128,7 @@ async def test_escape_stops_a_replay_midway(config: Any) -> None:
             await pilot.press("escape")
             await wait_until(pilot, lambda: app.replay is None and not app.conversation.prompt_input.disabled)
             assert app.conversation.chat.answers == []  # nothing live to show again
-            assert app.session_wiring is not None and app.session_wiring.current_session_id is None
+            assert app.session_actions is not None and app.session_actions.service.current_session_id is None
     finally:
         rig.close(app)
 
@@ -143,8 +143,9 @@ async def test_resume_for_real_at_the_end(config: Any, fake_api: Any) -> None:
             controller(app).player.set_speed(None)
             await rig.wait_replay_done(pilot, app)
             await pilot.press("r")
-            assert app.session_wiring is not None
-            await wait_until(pilot, lambda: app.session_wiring.current_session_id == recorded.session_id)
+            assert app.session_actions is not None
+            sessions = app.session_actions.service
+            await wait_until(pilot, lambda: sessions.current_session_id == recorded.session_id)
             await wait_until(pilot, lambda: not app.conversation.prompt_input.disabled)
             assert len(app.transcript.messages) == 6
             assert [a.text for a in app.conversation.chat.answers] == recorded.answers

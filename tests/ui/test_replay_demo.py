@@ -55,7 +55,8 @@ async def test_replay_demo_plays_offline(
             assert {provider for provider, _ in by_model} == {"anthropic", "openai"}
             assert all(totals.cost for totals in by_model.values())
             assert factory.built == []
-            assert (app.session_wiring is not None and app.session_wiring.store is not None) == store_usable
+            actions = app.session_actions
+            assert (actions is not None and actions.service.store is not None) == store_usable
     finally:
         rig.close(app)
 
@@ -67,14 +68,14 @@ async def test_resuming_the_demo_for_real_saves_it_as_a_session(sandbox: Path) -
         async with app.run_test(size=SIZE) as pilot:
             await rig.wait_replay_done(pilot, app)
             await pilot.press("r")
-            wiring = app.session_wiring
-            assert wiring is not None
-            await wait_until(pilot, lambda: wiring.current_session_id is not None)
+            assert app.session_actions is not None
+            sessions = app.session_actions.service
+            await wait_until(pilot, lambda: sessions.current_session_id is not None)
             await wait_until(pilot, lambda: not app.conversation.prompt_input.disabled)
             assert len(app.conversation.chat.answers) == 3
             assert app.transcript.messages[0].text == load_demo().transcript.messages[0].text
         with rig.open_store(config) as store:
-            info = store.get(str(wiring.current_session_id))
+            info = store.get(str(sessions.current_session_id))
             assert "test API server" in info.display_title and info.turns == 3
     finally:
         rig.close(app)

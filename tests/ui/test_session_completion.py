@@ -54,8 +54,8 @@ async def test_tab_completes_session_ids_and_resume_opens_the_session(config: An
             await wait_until(
                 pilot, lambda: [p.prompt for p in app.conversation.chat.prompts] == ["older question"]
             )
-            assert app.session_wiring is not None
-            await wait_until(pilot, lambda: app.session_wiring.current_session_id == older)
+            assert app.session_actions is not None
+            await wait_until(pilot, lambda: app.session_actions.service.current_session_id == older)
     finally:
         rig.close(app)
 

@@ -13,8 +13,7 @@ from key_guard_support import wait_out_key_guard
 from ui_pilot import SIZE, send, wait_until
 
 from flux_tui.sessions.lease import SessionLease
-from flux_tui.ui.screens.session_busy import SessionBusyScreen
-from flux_tui.ui.session_lease import READ_ONLY
+from flux_tui.ui.screens.session_busy import READ_ONLY, SessionBusyScreen
 from flux_tui.ui.widgets.chat_items import NoticeLine
 
 
@@ -53,14 +52,14 @@ async def test_resume_offers_a_fork_and_records_there(config: Any, fake_api: Any
             assert any("being recorded by another flux-tui" in text for text in notices(app))
             await wait_out_key_guard(app.screen)
             await pilot.press("f")
-            wiring = app.session_wiring
-            assert wiring is not None
-            await wait_until(pilot, lambda: wiring.current_session_id not in (None, held))
+            assert app.session_actions is not None
+            sessions = app.session_actions.service
+            await wait_until(pilot, lambda: sessions.current_session_id not in (None, held))
             fake_api.queue_anthropic_text("second answer")
             await send(pilot, app, "second question")
             sent = fake_api.last_request("/v1/messages").body["messages"]
             assert [m["role"] for m in sent] == ["user", "assistant", "user"]  # the history came along
-            forked = wiring.current_session_id
+            forked = sessions.current_session_id
             await app.workers.wait_for_complete()
     finally:
         rig.close(app)
@@ -71,17 +70,17 @@ async def test_read_only_goes_on_in_a_copy_at_the_first_prompt(config: Any, fake
     app = rig.make(config)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            wiring = app.session_wiring
-            assert wiring is not None
-            wiring.open_session(held)  # as the sessions browser does
+            actions = app.session_actions
+            assert actions is not None
+            actions.open_session(held)  # as the sessions browser does
             await wait_until(pilot, lambda: isinstance(app.screen, SessionBusyScreen))
             await wait_out_key_guard(app.screen)
             await pilot.press("r")
             await wait_until(pilot, lambda: READ_ONLY.format(id=held) in notices(app))
-            assert wiring.current_session_id is None  # nothing recorded yet, and never into `held`
+            assert actions.service.current_session_id is None  # nothing recorded yet, and never into `held`
             fake_api.queue_anthropic_text("second answer")
             await send(pilot, app, "second question")
-            copy = wiring.current_session_id
+            copy = actions.service.current_session_id
             await app.workers.wait_for_complete()
     finally:
         rig.close(app)

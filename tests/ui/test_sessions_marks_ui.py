@@ -25,7 +25,7 @@ async def test_a_prompt_without_a_key_saves_no_session(sandbox: Path, fake_api: 
             await pilot.press("enter")
             await finish_turn(pilot, app)
             assert app.conversation.chat.answers[-1].state == "failed"  # the user is told why
-            assert app.session_wiring is not None and app.session_wiring.current_session_id is None
+            assert app.session_actions is not None and app.session_actions.service.current_session_id is None
     finally:
         rig.close(app)
     with rig.open_store(config) as store:

@@ -153,8 +153,8 @@ async def test_delete_asks_first_and_refuses_the_session_being_recorded(
     try:
         async with app.run_test(size=SIZE) as pilot:
             await send(pilot, app, "a live prompt")
-            assert app.session_wiring is not None
-            live = app.session_wiring.current_session_id
+            assert app.session_actions is not None
+            live = app.session_actions.service.current_session_id
             assert live is not None
             screen = await open_screen(pilot, app)
             assert len(screen.sessions) == 3
@@ -198,8 +198,8 @@ async def test_open_resumes_the_session_and_goes_on_with_its_history(config: Any
             assert [answer.text for answer in app.conversation.chat.answers] == recorded.answers
             assert [prompt.prompt for prompt in app.conversation.chat.prompts] == recorded.prompts
             assert app.conversation.sidebar.ledger.session.cost == pytest.approx(recorded.cost)
-            assert app.session_wiring is not None
-            assert app.session_wiring.current_session_id == recorded.session_id
+            assert app.session_actions is not None
+            assert app.session_actions.service.current_session_id == recorded.session_id
             assert app.agent.provider.name == "openai"  # where the session stopped
             assert app.conversation.top_bar.provider == "openai"
 
@@ -240,10 +240,11 @@ async def test_fork_from_a_turn_opens_a_new_session_with_the_history_up_to_it(
             turns.highlighted = 0  # "How do fish sleep?"
             await wait_out_key_guard(app.screen)
             await pilot.press("enter")
-            assert app.session_wiring is not None
-            await wait_until(pilot, lambda: app.session_wiring.current_session_id not in (None, older))
+            assert app.session_actions is not None
+            sessions = app.session_actions.service
+            await wait_until(pilot, lambda: sessions.current_session_id not in (None, older))
             await wait_until(pilot, lambda: len(app.conversation.chat.answers) == 1)
-            fork_id = app.session_wiring.current_session_id
+            fork_id = sessions.current_session_id
             assert [m.text for m in app.transcript.messages] == [
                 "How do fish sleep?",
                 "A zebrafish rests near the bottom.",

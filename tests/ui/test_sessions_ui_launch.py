@@ -31,7 +31,8 @@ async def test_continue_resumes_the_latest_session(config: Any, fake_api: Any) -
         async with app.run_test(size=SIZE) as pilot:
             await wait_until(pilot, lambda: len(app.conversation.chat.answers) == 1)
             assert [p.prompt for p in app.conversation.chat.prompts] == ["latest question"]
-            assert app.session_wiring is not None and app.session_wiring.current_session_id == latest
+            assert app.session_actions is not None
+            assert app.session_actions.service.current_session_id == latest
             assert app.conversation.sidebar.ledger.session.cost == pytest.approx(0.01)
             fake_api.queue_anthropic_text("new answer")
             await send(pilot, app, "next question")
@@ -50,7 +51,7 @@ async def test_continue_without_sessions_starts_a_new_one(config: Any) -> None:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             assert NOTHING_TO_CONTINUE in notices(app)
-            assert app.session_wiring is not None and app.session_wiring.current_session_id is None
+            assert app.session_actions is not None and app.session_actions.service.current_session_id is None
     finally:
         rig.close(app)
 
@@ -69,8 +70,8 @@ async def test_resume_by_id_prefix_restores_provider_and_budget(config: Any) -> 
             assert (app.agent.provider.name, app.agent.provider.model) == ("openai", "gpt-4o")
             assert (app.conversation.top_bar.provider, app.conversation.top_bar.model) == ("openai", "gpt-4o")
             assert app.conversation.sidebar.ledger.session.cost == pytest.approx(0.5)
-            assert app.reliable_step is not None and app.reliable_step.budget is not None
-            assert app.reliable_step.budget.spent == pytest.approx(0.5)
+            assert app.turns.budget_guard is not None
+            assert app.turns.budget_guard.spent == pytest.approx(0.5)
             assert any("Resumed “q1”" in text for text in notices(app))
     finally:
         rig.close(app)

@@ -26,7 +26,7 @@ from flux_tui.core.agent_events import AgentEvent, TextDelta, TurnStarted
 from flux_tui.core.money import usd
 
 if TYPE_CHECKING:
-    from flux_tui.ui.session_wiring import SessionWiring
+    from flux_tui.services.sessions import SessionService
 
 
 def turn_summary(index: int, turn: TurnFigures) -> str:
@@ -75,9 +75,9 @@ class CompareScreen(Screen[None]):
         Binding("s", "save", "Save"),
     ]
 
-    def __init__(self, wiring: SessionWiring, session_id: str, config: Any, providers: list[str]) -> None:
+    def __init__(self, sessions: SessionService, session_id: str, config: Any, providers: list[str]) -> None:
         super().__init__()
-        self.wiring = wiring
+        self.sessions = sessions
         self.session_id = session_id
         self.config = config
         self.providers = providers
@@ -130,7 +130,7 @@ class CompareScreen(Screen[None]):
 
     @work(exclusive=True, group="compare", exit_on_error=False)
     async def action_run(self) -> None:
-        store = self.wiring.store
+        store = self.sessions.store
         if store is None or not self.targets:
             self._progress("Add a target first (a).")
             return
@@ -182,7 +182,7 @@ class CompareScreen(Screen[None]):
 
     @work(exclusive=True, group="compare-save", exit_on_error=False)
     async def action_save(self) -> None:
-        store = self.wiring.store
+        store = self.sessions.store
         if store is None or not self.runs:
             self._progress("Nothing to save yet: run the comparison first (r).")
             return

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -27,14 +27,17 @@ from flux_tui.core.attribution import Attribution
 from flux_tui.core.ledger import UsageLedger
 from flux_tui.ui.command_registry import screen_bindings
 from flux_tui.ui.panels import INSPECTOR, SIDEBAR, PanelRow, SidePanels
-from flux_tui.ui.widgets.chat_lines import NoticeLine
 from flux_tui.ui.widgets.chat_pane import ChatPane
 from flux_tui.ui.widgets.cost_sidebar import CostSidebar
 from flux_tui.ui.widgets.footer import FluxFooter
-from flux_tui.ui.widgets.info_panel import InfoPanel
 from flux_tui.ui.widgets.prompt_input import PromptInput, SuggestionBar
 from flux_tui.ui.widgets.tool_inspector import ToolInspector
 from flux_tui.ui.widgets.top_bar import TopBar
+
+if TYPE_CHECKING:
+    # Their modules import Textual's Markdown (markdown-it, pygments): not before the first frame.
+    from flux_tui.ui.widgets.chat_lines import NoticeLine
+    from flux_tui.ui.widgets.info_panel import InfoPanel
 
 PLACEHOLDER = "Ask anything · Enter sends · ctrl+j newline · /help for commands"
 

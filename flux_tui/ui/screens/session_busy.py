@@ -1,14 +1,15 @@
-"""The dialog shown when the session asked for is being recorded by another flux-tui process.
+"""When the session asked for is being recorded by another flux-tui process: the notice, and the
+dialog that offers a fork or read-only (``offer_fork``).
 
 Two recorders on one session would splice their answers together, so this process does not write to
 it: ``f`` forks it (a copy, recorded here from now on), ``r``/Escape keeps it read-only (a prompt sent
-then goes on in a copy made at that moment, so nothing is lost either way).
+then goes on in a copy made at that moment, by the session service, so nothing is lost either way).
 """
 
 from __future__ import annotations
 
 from pathlib import Path, PurePath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,12 +17,51 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
+from flux_tui.sessions import LoadedSession, SessionError
+from flux_tui.sessions.lease import SessionBusyError
 from flux_tui.ui.screens.key_guard import GuardedChoiceScreen
+
+if TYPE_CHECKING:
+    from flux_tui.ui.session_actions import SessionActions
 
 CSS: list[str | PurePath] = [
     Path(__file__).with_name("session_dialogs.tcss"),
     Path(__file__).with_name("session_busy.tcss"),
 ]
+READ_ONLY = (
+    "Read-only: nothing is written to session {id} while another flux-tui records it. A prompt sent "
+    "here goes on in a new session, a copy of it."
+)
+
+
+def offer_fork(actions: SessionActions, loaded: LoadedSession, busy: SessionBusyError) -> None:
+    """Say so in the chat, and ask: fork or read-only."""
+    app = actions.app
+    if app is None:
+        return
+    app.conversation.notice(f"{busy}.", "warning")
+
+    def chosen(fork: bool | None) -> None:
+        if fork:
+            app.run_worker(_fork_copy(actions, loaded), group="sessions", exit_on_error=False)
+        else:
+            app.conversation.notice(READ_ONLY.format(id=loaded.id))
+
+    screen = SessionBusyScreen(loaded.meta.display_title, loaded.id, busy.holder.describe())
+    app.push_screen(screen, callback=chosen)
+
+
+async def _fork_copy(actions: SessionActions, loaded: LoadedSession) -> None:
+    """Fork: a copy of ``loaded`` as it is on screen, recorded from now on."""
+    app = actions.app
+    if app is None:
+        return
+    try:
+        new_id = await actions.service.fork_copy(loaded)
+    except SessionError as exc:
+        app.notify(f"Could not fork: {exc}", severity="error", markup=False)
+        return
+    app.conversation.notice(f"Forked into a new session {new_id}: go on here.")
 
 
 class SessionBusyScreen(GuardedChoiceScreen):

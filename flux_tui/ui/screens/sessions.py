@@ -2,7 +2,8 @@
 export and delete saved sessions.
 
 Everything that reads or writes the store runs in a worker off the UI thread; the store work itself
-lives in ``SessionWiring`` (shared with the command line and the replay), this screen only asks.
+lives in the session service, and opening, forking and replaying in ``SessionActions`` (shared with the
+command line and the replay): this screen only asks.
 
 Titles, model names, search text, paths and error messages are shown literally (``Text``, ``Content``,
 ``notify(..., markup=False)``): Textual would read a plain str as markup, and ``[/]`` in a title crashed it.
@@ -31,7 +32,7 @@ from flux_tui.ui.screens.session_columns import Column, cells, columns_for
 from flux_tui.ui.screens.session_dialogs import ConfirmDeleteScreen, ExportScreen, ForkScreen, prompts_of
 
 if TYPE_CHECKING:
-    from flux_tui.ui.session_wiring import SessionWiring
+    from flux_tui.ui.session_actions import SessionActions
 
 MARKS = ("\x02", "\x03")  # around matched words in search snippets; never in stored text
 MAX_SNIPPETS = 3
@@ -82,9 +83,10 @@ class SessionsScreen(Screen[None]):
         Binding("down", "to_list", show=False),  # from the search box (the list's own Down moves in it)
     ]
 
-    def __init__(self, wiring: SessionWiring) -> None:
+    def __init__(self, actions: SessionActions) -> None:
         super().__init__()
-        self.wiring = wiring
+        self.actions = actions
+        self.service = actions.service
         self.sessions: list[SessionInfo] = []  # as listed (filtered by the search)
         self.hits: dict[str, list[SearchHit]] = {}  # session id -> its matches for the current search
         self.query_text = ""
@@ -117,7 +119,7 @@ class SessionsScreen(Screen[None]):
     async def reload(self, select: str | None = None) -> None:
         """(Re)fill the list: every session, or those matching the search, best match first."""
         self.loaded.clear()
-        store, query = self.wiring.store, self.query_text.strip()
+        store, query = self.service.store, self.query_text.strip()
         if store is None:
             return
         try:
@@ -150,7 +152,7 @@ class SessionsScreen(Screen[None]):
             self._columns = columns
         else:
             table.clear()
-        current = self.wiring.current_session_id
+        current = self.service.current_session_id
         for info in self.sessions:
             table.add_row(*cells(info, columns, current, started_label(info.created_at)), key=info.id)
         ids = [info.id for info in self.sessions]
@@ -203,7 +205,7 @@ class SessionsScreen(Screen[None]):
         text = Text()
         text.append(info.display_title, style="bold")
         text.append(f"  ({info.id})", style="dim")
-        if info.id == self.wiring.current_session_id:
+        if info.id == self.service.current_session_id:
             text.append("  ● being recorded", style="green")
         text.append(
             f"\nstarted {started_label(info.created_at)} · last activity {started_label(info.updated_at)}"
@@ -263,7 +265,7 @@ class SessionsScreen(Screen[None]):
         return info
 
     def _busy(self) -> bool:
-        if self.wiring.app is not None and self.wiring.app.turn_running:
+        if self.actions.app is not None and self.actions.app.turn_running:
             self.notify(
                 "Finish or stop the answer (or replay) first: press Esc in the chat.",
                 severity="warning",
@@ -283,14 +285,14 @@ class SessionsScreen(Screen[None]):
         if info is None or self._busy():
             return
         self.dismiss()
-        self.wiring.open_session(info.id)
+        self.actions.open_session(info.id)
 
     def action_replay(self) -> None:
         info = self._target()
         if info is None or self._busy():
             return
         self.dismiss()
-        self.wiring.replay_by_id(info.id)
+        self.actions.replay_by_id(info.id)
 
     def action_compare(self) -> None:
         """Re-run the selected session's prompts on other providers and models, side by side."""
@@ -300,7 +302,7 @@ class SessionsScreen(Screen[None]):
         app = self.app
         if info is not None and not self._busy():
             names = app.config.provider_names()  # type: ignore[attr-defined]
-            self.app.push_screen(CompareScreen(self.wiring, info.id, app.config, names))  # type: ignore[attr-defined]
+            self.app.push_screen(CompareScreen(self.service, info.id, app.config, names))  # type: ignore[attr-defined]
 
     def action_fork(self) -> None:
         info = self._target()
@@ -309,11 +311,8 @@ class SessionsScreen(Screen[None]):
 
     @work(group="sessions-action", exit_on_error=False)
     async def _pick_fork_turn(self, info: SessionInfo) -> None:
-        store = self.wiring.store
-        if store is None:
-            return
         try:
-            loaded = await asyncio.to_thread(store.load, info.id)
+            loaded = await self.service.load(info.id)
         except SessionError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -324,7 +323,7 @@ class SessionsScreen(Screen[None]):
         message_id = await self.app.push_screen_wait(ForkScreen(info.display_title, prompts))
         if message_id:
             self.dismiss()
-            self.wiring.fork_session(info.id, message_id)
+            self.actions.fork_session(info.id, message_id)
 
     def action_rename(self) -> None:
         info = self._target()
@@ -343,7 +342,7 @@ class SessionsScreen(Screen[None]):
         if session_id is None:
             return
         try:
-            await self.wiring.rename(session_id, title)
+            await self.service.rename(session_id, title)
         except (SessionError, ValueError) as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -362,13 +361,13 @@ class SessionsScreen(Screen[None]):
 
     @work(group="sessions-action", exit_on_error=False)
     async def _export(self, info: SessionInfo) -> None:
-        paths = {fmt: self.wiring.default_export_path(info, fmt) for fmt in ("md", "jsonl")}
+        paths = {fmt: self.service.default_export_path(info, fmt) for fmt in ("md", "jsonl")}
         choice = await self.app.push_screen_wait(ExportScreen(info.display_title, paths))
         if choice is None:
             return
         fmt, path = choice
         try:
-            written = await self.wiring.export(info.id, fmt, path)
+            written = await self.service.export(info.id, fmt, path)
         except (SessionError, OSError) as exc:
             self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return
@@ -379,7 +378,7 @@ class SessionsScreen(Screen[None]):
         info = self._target()
         if info is None:
             return
-        reason = self.wiring.can_delete(info.id)
+        reason = self.service.can_delete(info.id)
         if reason is not None:
             self.notify(reason, severity="warning", markup=False)
             return
@@ -390,7 +389,7 @@ class SessionsScreen(Screen[None]):
         if not await self.app.push_screen_wait(ConfirmDeleteScreen(info.display_title, info.id)):
             return
         try:
-            await self.wiring.delete(info.id)
+            await self.service.delete(info.id)
         except SessionError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

@@ -1,6 +1,7 @@
-"""Putting a stored session on screen: chat, inspector, sidebar, budget, provider menus.
+"""Putting a stored session on screen: chat, inspector, sidebar, budget, provider menus; and the live
+conversation again after a replay.
 
-Used by ``SessionWiring`` for resume, fork and the end of a replay; no store access here.
+Used by ``SessionActions`` for resume, fork and the end of a replay; no store access here.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def show_session(
     current one already and stays; a model alone applies to the session's provider. Either way the
     change from where the session stopped is recorded as a switch, as ``/provider`` records it.
     """
-    budget = app.reliable_step.budget if app.reliable_step is not None else None
+    budget = app.turns.budget_guard
     if budget is not None:
         budget.reset()  # the guard counts the resumed session's spend, not the previous one's
     app.resume(loaded.events, loaded.transcript)

@@ -1,5 +1,4 @@
-"""Session hooks for ``FluxApp``: where the session store (``SessionWiring``) and a running replay
-(``ReplayController``) plug into the app.
+"""What ``FluxApp`` does otherwise while a replay plays (``ReplayController`` sets ``app.replay``).
 
 Mixed in first, so its two overrides win over ``ProviderControl``'s: while a replay plays, a replayed
 provider switch only changes what the menus and sidebar show, and no provider is warmed up (both would
@@ -17,13 +16,11 @@ if TYPE_CHECKING:
 
     from flux_tui.ui.app import FluxApp
     from flux_tui.ui.replay_controller import ReplayController
-    from flux_tui.ui.session_wiring import SessionWiring
 
 
-class SessionControl:
-    """Mixed into ``FluxApp``. ``session_wiring`` is set by ``launch``; ``replay`` while a replay runs."""
+class ReplayMode:
+    """Mixed into ``FluxApp``. ``replay`` is the replay playing (None: the app is live)."""
 
-    session_wiring: SessionWiring | None = None
     replay: ReplayController | None = None
 
     @property
