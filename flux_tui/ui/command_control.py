@@ -114,20 +114,17 @@ class CommandControl:
         if name:
             self.switch_provider(name)
         else:
-            current = self.agent.provider.name
-            self.conversation.notice(
-                f"Current provider: {current}. "
-                f"Choose with /provider NAME: {', '.join(self.config.provider_names())}",
-            )
+            self._say_current("provider", self.agent.provider.name, self.provider_service.names())
 
     def model_command(self: FluxApp, model: str) -> None:
         if model:
             self.switch_model(model)
         else:
-            current = self.agent.provider.model
-            self.conversation.notice(
-                f"Current model: {current}. Choose with /model NAME: {', '.join(self.model_choices)}"
-            )
+            self._say_current("model", self.agent.provider.model, self.model_choices)
+
+    def _say_current(self: FluxApp, what: str, current: str, choices: list[str]) -> None:
+        """``/provider`` or ``/model`` alone: what is in use, and what to choose from."""
+        self.conversation.notice(f"Current {what}: {current}. Choose with /{what} NAME: {', '.join(choices)}")
 
     def budget_slash(self: FluxApp, arg: str) -> None:
         """``/budget`` shows spend against the cap; ``/budget 5`` sets it, ``/budget off`` removes it."""
