@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ui_pilot import SIZE, finish_turn, run_command, type_text, wait_until
+from ui_pilot import SIZE, finish_turn, run_command, start_long_answer
 
 from flux_tui.ui.turns import BUSY_MESSAGE
 from flux_tui.ui.widgets.chat_items import NoticeLine
@@ -29,12 +29,9 @@ async def test_provider_and_model_alone_say_what_is_in_use(make_app: Any) -> Non
 
 
 async def test_retry_while_an_answer_streams_is_refused(make_app: Any, fake_api: Any) -> None:
-    fake_api.queue_anthropic_text(" ".join(["tick"] * 400), tokens_per_second=20)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await type_text(pilot, app, "long answer please")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: app.turn_running)
+        await start_long_answer(pilot, app, fake_api)
         assert app.action_retry() is False
         assert app.action_continue() is False
         assert _last_notice(app) == BUSY_MESSAGE

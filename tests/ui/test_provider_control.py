@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ui_pilot import SIZE, finish_turn, type_text, wait_until
+from ui_pilot import SIZE, finish_turn, start_long_answer, wait_until
 
 from flux_tui.core.failover import ReliableStep
 from flux_tui.ui.provider_control import SWITCH_REFUSED
@@ -28,12 +28,9 @@ async def test_the_agent_steps_through_a_reliable_step_with_the_services_fallbac
 
 
 async def test_the_current_provider_while_streaming_is_no_refusal(make_app: Any, fake_api: Any) -> None:
-    fake_api.queue_anthropic_text(" ".join(["tick"] * 400), tokens_per_second=20)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await type_text(pilot, app, "long answer please")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: app.turn_running)
+        await start_long_answer(pilot, app, fake_api)
         current = app.agent.provider
         assert app.switch_provider(current.name) is True
         assert app.switch_model(f" {current.model} ") is True
