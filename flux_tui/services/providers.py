@@ -39,6 +39,13 @@ def missing_label(missing: str | None) -> str:
     return "no key"
 
 
+def already_on(provider: ChatProvider, name: str, model: str | None = None) -> bool:
+    """Whether going to provider ``name`` with ``model`` (None or blank: its current model) would
+    change nothing: such a switch is no switch, whatever else is going on."""
+    wanted = (model or "").strip()
+    return name == provider.name and wanted in ("", provider.model)
+
+
 def record_switch(agent: Agent, previous_provider: str | None, previous_model: str | None) -> bool:
     """A conversation going on with another provider or model than it stopped on (a resumed session,
     a provider asked for on the command line) records the switch, as ``/provider`` records it.
@@ -95,6 +102,10 @@ class ProviderService:
             return self.resolve(name).kind
         except ConfigError:
             return name
+
+    def knows_models(self, name: str) -> bool:
+        """Whether the models of provider ``name`` were fetched from its endpoint already."""
+        return name in self._model_lists
 
     def models_of(self, provider: ChatProvider) -> list[str]:
         """The models to offer for ``provider``: fetched from its endpoint, else the configured ones."""
@@ -160,7 +171,7 @@ class ProviderService:
         to show (the provider lacks a key or URL: how to set it up), else None. ``SwitchRefused`` for
         a provider that is not configured: nothing changes."""
         current = agent.provider
-        if name == current.name and model in (None, current.model):
+        if already_on(current, name, model):
             return None
         try:
             resolved = self.resolve(name, model)
@@ -174,7 +185,7 @@ class ProviderService:
         """Go on with ``model`` on the same provider; False when it is already the one (or empty)."""
         provider = agent.provider
         model = model.strip()
-        if not model or model == provider.model:
+        if already_on(provider, provider.name, model):
             return False
         previous = provider.model
         provider.model = model

@@ -1,9 +1,11 @@
 """The flux-tui Textual app: a shell that composes the widgets and routes messages between them.
 
-What happens lives in mixins, one job each: ``TurnControl`` (turn worker, event routing, cancel,
-approvals), ``ProviderControl`` (provider/model switching and menus), ``CommandControl`` (prompts, slash
-commands, palette and key actions), ``ReplayMode`` (what changes while a replay plays); the session
-commands are ``session_actions`` (a ``SessionActions``, attached by ``launch``).
+The work behind it is the services' (``provider_service``: providers and switching; ``agent`` built by
+``services.turns.build_agent`` and run by ``turns``), shared with ``flux-tui run``. The UI around them
+lives in mixins, one job each: ``TurnControl`` (turn worker, event routing, cancel, approvals),
+``ProviderControl`` (switching from menus and commands, model lists, context window), ``CommandControl``
+(prompts, slash commands, palette and key actions), ``ReplayMode`` (what changes while a replay plays);
+the session commands are ``session_actions`` (a ``SessionActions``, attached by ``launch``).
 """
 
 from __future__ import annotations
@@ -16,28 +18,28 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
-from flux_tui.core.agent import Agent
 from flux_tui.core.agent_events import AgentEvent
 from flux_tui.core.config import Config, ConfigProblem
 from flux_tui.core.errors import ConfigError
-from flux_tui.core.failover import ReliableStep
+from flux_tui.core.hints import TUI_HINTS
 from flux_tui.core.instructions import ProjectContext
 from flux_tui.core.protocols import EventSink, ToolRunner
-from flux_tui.core.secret_values import tool_result_redactor
 from flux_tui.core.transcript import Transcript
-from flux_tui.ui.command_handlers import CommandControl
+from flux_tui.services.lazy_provider import ProviderFactory
+from flux_tui.services.providers import ProviderService
+from flux_tui.services.turns import TurnRunner, build_agent
+from flux_tui.ui.command_control import CommandControl
 from flux_tui.ui.command_registry import app_bindings, help_bindings
 from flux_tui.ui.commands import FluxCommands
 from flux_tui.ui.copying import CopyControl
 from flux_tui.ui.heap import release_collection
 from flux_tui.ui.key_order import apply as keys_in_order
-from flux_tui.ui.lazy_provider import ProviderFactory
 from flux_tui.ui.mcp_control import start_mcp
-from flux_tui.ui.reliability import make_stream_step
+from flux_tui.ui.provider_control import ProviderControl
 from flux_tui.ui.replay_mode import ReplayMode
 from flux_tui.ui.reports import WELCOME_MARKUP, problems_markdown, setup_markdown
+from flux_tui.ui.screens.budget_confirm import budget_confirmer
 from flux_tui.ui.screens.conversation import ConversationScreen, Line
-from flux_tui.ui.switching import ProviderControl
 from flux_tui.ui.textual_patches import apply as apply_textual_patches
 from flux_tui.ui.theming import ThemeControl
 from flux_tui.ui.turns import TurnControl
@@ -94,8 +96,9 @@ class FluxApp(
         self.restore_theme()  # before the first frame: no flash of the default theme
         self.problems = list(problems)
         self.workspace = workspace or config.workspace or Path.cwd()
-        self.provider_factory = provider_factory
         self.transcript = Transcript()
+        # Menus, building and switching providers for this conversation (see services.providers).
+        self.provider_service = ProviderService(config, self.transcript, provider_factory)
         # Set by whoever wires the session store: what /sessions (ctrl+o) and /replay ID do.
         self.session_actions: SessionActions | None = None
         self.open_sessions_handler: Callable[[], object] | None = None
@@ -105,22 +108,22 @@ class FluxApp(
         self._inbox: list[AgentEvent] = []
         if tools is None:
             tools = self._default_tools()
-        provider, self._startup_note = self.initial_provider()
+        provider, self._startup_note = self.provider_service.initial()
         # AGENTS.md, the user's instructions and the environment join the system prompt on the first turn.
         self.project_context = ProjectContext(config.system_prompt, self.workspace, config.config_path)
-        self._model_lists: dict[str, list[str]] = {}
-        self.agent = Agent(
+        # Retries, failover and the budget gate wrap every model request; over budget, a dialog asks.
+        self.agent = build_agent(
+            config,
             provider,
             tools=tools,
             approver=self.approve,
-            system_prompt=self.project_context,
-            max_steps=config.tools.max_steps,
             sinks=[self.event_sink, *sinks],
-            redactor=tool_result_redactor(config),
+            system_prompt=self.project_context,
+            fallback=self.provider_service.fallback,
+            confirm_over_budget=budget_confirmer(self),
+            hints=TUI_HINTS,
         )
-        # Retries, failover and the budget gate wrap every model request of the agent.
-        self.reliable_step: ReliableStep | None = make_stream_step(self)
-        self.agent.stream_step = self.reliable_step
+        self.turns = TurnRunner(self.agent)
 
     # -- the screen ----------------------------------------------------------------------------------
 
@@ -165,7 +168,7 @@ class FluxApp(
 
     async def on_mount(self) -> None:
         # The state first: the screen's bound reactives take it as the screen mounts.
-        self.providers = self.provider_options()
+        self.providers = self.provider_service.options()
         self.show_current_provider()
         self.budget = self.config.budget_usd
         self.yolo = bool(self.config.yolo)

@@ -21,6 +21,7 @@ from flux_tui.core.exit_codes import ExitCode
 from flux_tui.core.logging_setup import config_secrets
 from flux_tui.core.terminal_text import terminal_safe
 from flux_tui.exit_signals import end_on_signals
+from flux_tui.services.lazy_provider import ProviderFactory
 from flux_tui.sessions import (
     LoadedSession,
     SessionError,
@@ -30,7 +31,6 @@ from flux_tui.sessions import (
 )
 from flux_tui.sessions.commands import open_store
 from flux_tui.ui.app import FluxApp
-from flux_tui.ui.lazy_provider import ProviderFactory
 from flux_tui.ui.replay_controller import parse_speed
 from flux_tui.ui.session_actions import SessionActions
 

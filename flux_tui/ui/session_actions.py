@@ -49,7 +49,7 @@ class SessionActions:
         app.session_actions = self
         app.open_sessions_handler = self.open_browser
         app.replay_handler = self.replay_by_id
-        budget = getattr(app.agent.stream_step, "budget", None)
+        budget = app.turns.budget_guard
         if self.service.store is not None and budget is not None:
             budget.spent_elsewhere_today = self.service.spent_elsewhere_today
 

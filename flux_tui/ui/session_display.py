@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from flux_tui.core.agent_events import AgentEvent, ProviderSwitched
-from flux_tui.core.errors import ConfigError
+from flux_tui.core.agent_events import AgentEvent
 from flux_tui.core.wording import counted
+from flux_tui.services.providers import record_switch
 from flux_tui.sessions import LoadedSession
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def show_session(
     current one already and stays; a model alone applies to the session's provider. Either way the
     change from where the session stopped is recorded as a switch, as ``/provider`` records it.
     """
-    budget = app.reliable_step.budget if app.reliable_step is not None else None
+    budget = app.turns.budget_guard
     if budget is not None:
         budget.reset()  # the guard counts the resumed session's spend, not the previous one's
     app.resume(loaded.events, loaded.transcript)
@@ -64,42 +64,17 @@ def show_events(app: FluxApp, events: Sequence[AgentEvent]) -> None:
 
 
 def restore_provider(app: FluxApp, name: str | None, model: str | None) -> str | None:
-    """Put the session's last provider and model back when they are configured and ready; otherwise
-    stay on the current one and return why (the user can switch: the history carries over)."""
-    from flux_tui.sessions.resume import provider_gone_note
-
-    current = app.agent.provider
-    if not name or (name, model) == (current.name, current.model):
-        return None
-    try:
-        resolved = app.resolve(name, model)
-    except ConfigError:
-        return provider_gone_note(name, current.name)
-    if resolved.missing:
-        return provider_gone_note(name, current.name, resolved.missing)
-    if name == current.name:
-        current.model = resolved.model
-        return None
-    app.agent.provider = app.make_provider(resolved)
-    app._close_provider(current)  # the app's own worker, as switching uses it
-    if not app.replaying:
+    """Put the session's last provider and model back when they are configured and ready (a new
+    provider is warmed up); otherwise stay on the current one and return why."""
+    before = app.agent.provider
+    note = app.provider_service.restore(app.agent, name, model)
+    if app.agent.provider is not before and not app.replaying:
         app.warm_up()
-    return None
+    return note
 
 
 def _record_switch(app: FluxApp, loaded: LoadedSession) -> None:
-    current = app.agent.provider
-    if loaded.provider is None or (loaded.provider, loaded.model) == (current.name, current.model):
-        return
-    app.agent.emit(
-        ProviderSwitched(
-            provider=current.name,
-            model=current.model,
-            previous_provider=loaded.provider,
-            previous_model=loaded.model,
-            reason="user",
-        )
-    )
+    record_switch(app.agent, loaded.provider, loaded.model)
 
 
 def sync_provider_display(app: FluxApp) -> None:

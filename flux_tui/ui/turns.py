@@ -110,7 +110,7 @@ class TurnControl:
         events = list(events)
         self.agent.remember_unanswered(last_unanswered(events) if transcript is not None else None)
         self.load_events(events)
-        budget = self.reliable_step.budget if self.reliable_step is not None else None
+        budget = self.turns.budget_guard
         if budget is not None:
             budget.load(events)
 
@@ -171,7 +171,7 @@ class TurnControl:
     @work(exclusive=True, group="turn", exit_on_error=False)
     async def _turn_worker(self: FluxApp, prompt: str | None) -> str:
         # Provider failures come back as TurnFailed events; a cancel emits TurnCancelled and re-raises.
-        return await self.agent.run_turn(prompt)
+        return await self.turns.prompt_work(prompt)
 
     def action_cancel_turn(self: FluxApp) -> None:
         """Esc: stop the running answer (the agent keeps the partial text and closes tool calls) and

@@ -1,8 +1,7 @@
-"""``flux_tui.ui.reliability`` on the real ``FluxApp`` against the fake API: retry notices reach the
-chat, failover switches the app's provider, ``/retry`` and ``/budget`` drive the core functions.
+"""Retries, failover and the budget on the real ``FluxApp`` against the fake API: retry notices reach
+the chat, failover switches the app's provider, ``/retry`` and ``/budget`` drive the turn service.
 
-The app's own slash-command table is not changed here (the UI helper wires the commands); these tests
-call the functions the commands will call.
+These tests call the app's command methods directly (the slash-command table routes to them).
 """
 
 from __future__ import annotations
@@ -19,14 +18,8 @@ from fakeapi import FakeAPI
 from flux_tui.core import pricing
 from flux_tui.core.config import load_config
 from flux_tui.core.failover import ReliableStep
+from flux_tui.services.turns import NOTHING_TO_RETRY
 from flux_tui.ui.app import FluxApp
-from flux_tui.ui.reliability import (
-    NOTHING_TO_RETRY,
-    budget_command,
-    clean_prompt,
-    make_stream_step,
-    start_retry,
-)
 from flux_tui.ui.widgets.chat_items import NoticeLine
 
 _PREFIXES = ("FLUX_", "ANTHROPIC_", "OPENAI_")
@@ -55,9 +48,9 @@ def app_factory(
             **overrides,
         )
         app = FluxApp(config, problems=problems, workspace=work)
-        step = make_stream_step(app)
+        step = app.turns.step
+        assert step is not None
         step.sleep = _no_sleep
-        app.agent.stream_step = step
         return app, step
 
     yield build
@@ -103,14 +96,14 @@ async def test_retry_notice_and_failover_reach_the_app(
 async def test_retry_command_after_a_cut_answer(app_factory: Callable[..., Any], fake_api: FakeAPI) -> None:
     app, _step = app_factory()
     async with app.run_test(size=(140, 40)) as pilot:
-        assert not start_retry(app)
+        assert not app.action_retry()
         assert notices(app)[-1] == NOTHING_TO_RETRY
         fake_api.queue_anthropic_text("one two three four", cut_after=2)
         app.send_prompt("count")
         await settle(pilot, app)
         assert app.transcript.messages[-1].incomplete
         fake_api.queue_anthropic_text("one two three four")
-        assert start_retry(app)
+        assert app.action_retry()
         await settle(pilot, app)
         assert [(m.role, m.text) for m in app.transcript.messages] == [
             ("user", "count"),
@@ -121,11 +114,11 @@ async def test_retry_command_after_a_cut_answer(app_factory: Callable[..., Any],
 
 
 async def test_budget_command_and_prompt_cleaning(app_factory: Callable[..., Any]) -> None:
-    app, step = app_factory(budget_usd=5)
+    app, _step = app_factory(budget_usd=5)
     async with app.run_test(size=(140, 40)) as pilot:
-        budget_command(app, step.budget, "")
-        budget_command(app, step.budget, "2.5")
-        budget_command(app, step.budget, "lots")
+        app.budget_slash("")
+        app.budget_slash("2.5")
+        app.budget_slash("lots")
         await pilot.pause()
         shown = notices(app)
         assert shown[-3:] == [
@@ -134,7 +127,7 @@ async def test_budget_command_and_prompt_cleaning(app_factory: Callable[..., Any
             "not an amount in USD: 'lots' (try /budget 5 or /budget off)",
         ]
         assert app.conversation.sidebar.ledger.budget_usd == 2.5
-        assert clean_prompt(app, "hi\x00 there\x1b[2J") == "hi there"
+        assert app.clean_prompt("hi\x00 there\x1b[2J") == "hi there"
         await pilot.pause()
         assert (
             notices(app)[-1]

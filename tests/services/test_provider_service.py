@@ -210,10 +210,3 @@ async def test_warm_up_builds_and_close_closes(make_config: MakeConfig) -> None:
     assert provider.built is factory.built[0]
     await service.close(provider)
 
-
-def test_the_ui_module_names_the_same_lazy_provider() -> None:
-    from flux_tui.services import lazy_provider as services_lazy
-    from flux_tui.ui import lazy_provider as ui_lazy
-
-    assert ui_lazy.LazyProvider is services_lazy.LazyProvider
-    assert ui_lazy.default_factory is services_lazy.default_factory

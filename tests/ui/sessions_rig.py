@@ -23,10 +23,10 @@ from flux_tui.core.agent_events import (
 from flux_tui.core.config import Config, load_config
 from flux_tui.core.transcript import TextBlock, Transcript
 from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings
+from flux_tui.services.lazy_provider import default_factory
 from flux_tui.sessions import SessionStore
 from flux_tui.ui.app import FluxApp
 from flux_tui.ui.launch import build_app
-from flux_tui.ui.lazy_provider import default_factory
 
 FIRST_ANSWER = "Use **pathlib**: `Path('notes.txt').read_text()` reads the whole file. Zebrafish aside."
 SECOND_ANSWER = "With `open()` and a loop you can stream it line by line instead."

@@ -121,7 +121,7 @@ async def test_provider_menu_marks_providers_without_a_key(make_app: Any) -> Non
         keys=False, anthropic_api_key="test-anthropic-key", openai_base_url="https://api.openai.com/v1"
     )
     async with app.run_test(size=SIZE):
-        options = dict((value, label) for label, value in app.provider_options())
+        options = dict((value, label) for label, value in app.provider_service.options())
         assert options["anthropic"] == "anthropic"
         assert options["openai"] == "openai (no key)"
 
@@ -130,7 +130,8 @@ async def test_a_failover_switch_is_reflected_in_menus_and_sidebar(make_app: Any
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: "claude-haiku-4-5-20251001" in app.model_choices)
-        backup = app.make_provider(app.resolve("openai", "gpt-4o"))
+        service = app.provider_service
+        backup = service.build(service.resolve("openai", "gpt-4o"))
         app.agent.switch_provider(backup, reason="failover", during_turn=True)  # what the reliable step does
         await wait_until(pilot, lambda: app.conversation.top_bar.provider == "openai")
         assert app.conversation.top_bar.model == "gpt-4o"

@@ -247,7 +247,7 @@ async def test_retry_continue_and_budget_commands(make_app: Any, fake_api: Any) 
         await run_command(pilot, app, "/continue")
         assert "Nothing to continue" in app.conversation.chat.query(NoticeLine).last().text
         await run_command(pilot, app, "/budget 5")
-        assert app.reliable_step is not None and app.reliable_step.budget is not None
-        assert app.reliable_step.budget.budget == 5.0
+        assert app.turns.budget_guard is not None
+        assert app.turns.budget_guard.budget == 5.0
         await run_command(pilot, app, "/budget")
         assert "$5" in app.conversation.chat.query(NoticeLine).last().text

@@ -70,8 +70,8 @@ async def test_resume_by_id_prefix_restores_provider_and_budget(config: Any) -> 
             assert (app.agent.provider.name, app.agent.provider.model) == ("openai", "gpt-4o")
             assert (app.conversation.top_bar.provider, app.conversation.top_bar.model) == ("openai", "gpt-4o")
             assert app.conversation.sidebar.ledger.session.cost == pytest.approx(0.5)
-            assert app.reliable_step is not None and app.reliable_step.budget is not None
-            assert app.reliable_step.budget.spent == pytest.approx(0.5)
+            assert app.turns.budget_guard is not None
+            assert app.turns.budget_guard.spent == pytest.approx(0.5)
             assert any("Resumed “q1”" in text for text in notices(app))
     finally:
         rig.close(app)

@@ -51,6 +51,15 @@ async def finish_turn(pilot: Pilot[Any], app: FluxApp) -> None:
     await pilot.pause()
 
 
+async def start_long_answer(pilot: Pilot[Any], app: FluxApp, fake_api: Any) -> None:
+    """Send a prompt whose answer streams for a good while (400 words, 20 a second); returns once the
+    turn runs. Esc and ``finish_turn`` end it."""
+    fake_api.queue_anthropic_text(" ".join(["tick"] * 400), tokens_per_second=20)
+    await type_text(pilot, app, "long answer please")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: app.turn_running)
+
+
 async def run_command(pilot: Pilot[Any], app: FluxApp, text: str) -> None:
     await type_text(pilot, app, text)
     await pilot.press("enter")

@@ -1,13 +1,18 @@
-"""What prompts, slash commands, key bindings and palette entries do, for ``FluxApp``."""
+"""What prompts, slash commands, key bindings and palette entries do, for ``FluxApp``.
+
+The turns the commands start (``/retry``, ``/continue``) and what ``/budget`` and prompt cleaning
+do are ``TurnRunner``'s (``app.turns``); what is here is refusing while an answer streams, the worker
+a turn runs in, and saying in the chat what happened.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from flux_tui.core.budget import BudgetGuard
 from flux_tui.core.instructions import INIT_PROMPT, PROJECT_FILES, instructions_markdown
+from flux_tui.services.turns import NothingToDo
 from flux_tui.ui.command_registry import BY_NAME, palette_commands
 from flux_tui.ui.commands import (
     complete,
@@ -28,9 +33,8 @@ from flux_tui.ui.messages import (
 )
 from flux_tui.ui.prompt_context import completions as mention_completions
 from flux_tui.ui.prompt_context import context_busy, run_shell, send_with_context
-from flux_tui.ui.reliability import budget_command, clean_prompt, start_continue, start_retry
 from flux_tui.ui.reports import history_markdown, stats_markdown
-from flux_tui.ui.turns import KEPT_MESSAGE
+from flux_tui.ui.turns import BUSY_MESSAGE, KEPT_MESSAGE
 
 if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
@@ -60,8 +64,14 @@ class CommandControl:
         elif shell is not None:
             run_shell(self, shell)
         else:
-            prompt = clean_prompt(self, unescape_prompt(message.text))
-            send_with_context(self, prompt)
+            send_with_context(self, self.clean_prompt(unescape_prompt(message.text)))
+
+    def clean_prompt(self: FluxApp, text: str) -> str:
+        """The prompt to send; what was removed or cut is said in the chat."""
+        clean, notes = self.turns.clean(text)
+        for note in notes:
+            self.conversation.notice(note, "warning")
+        return clean
 
     def completions(self: FluxApp, text: str) -> list[str]:
         if not text.startswith("/"):
@@ -104,32 +114,45 @@ class CommandControl:
         if name:
             self.switch_provider(name)
         else:
-            current = self.agent.provider.name
-            self.conversation.notice(
-                f"Current provider: {current}. "
-                f"Choose with /provider NAME: {', '.join(self.config.provider_names())}",
-            )
+            self._say_current("provider", self.agent.provider.name, self.provider_service.names())
 
     def model_command(self: FluxApp, model: str) -> None:
         if model:
             self.switch_model(model)
         else:
-            current = self.agent.provider.model
-            self.conversation.notice(
-                f"Current model: {current}. Choose with /model NAME: {', '.join(self.model_choices)}"
-            )
+            self._say_current("model", self.agent.provider.model, self.model_choices)
+
+    def _say_current(self: FluxApp, what: str, current: str, choices: list[str]) -> None:
+        """``/provider`` or ``/model`` alone: what is in use, and what to choose from."""
+        self.conversation.notice(f"Current {what}: {current}. Choose with /{what} NAME: {', '.join(choices)}")
 
     def budget_slash(self: FluxApp, arg: str) -> None:
-        budget_command(self, self._budget_guard(), arg)
+        """``/budget`` shows spend against the cap; ``/budget 5`` sets it, ``/budget off`` removes it."""
+        reply = self.turns.budget(arg)
+        self.conversation.notice(reply.text, reply.level)
+        if reply.changed:
+            self.budget = reply.budget
 
-    def action_retry(self: FluxApp) -> None:
-        start_retry(self)
+    def action_retry(self: FluxApp) -> bool:
+        """``/retry``: ask again for the answer that failed or was cut off; False (said) when refused."""
+        return self._start_turn("retry", self.turns.retry_work)
 
-    def action_continue(self: FluxApp) -> None:
-        start_continue(self)
+    def action_continue(self: FluxApp) -> bool:
+        """``/continue``: let the model go on from its partial answer, tool results or the step limit."""
+        return self._start_turn("continue", self.turns.continue_work)
 
-    def _budget_guard(self: FluxApp) -> BudgetGuard | None:
-        return self.reliable_step.budget if self.reliable_step is not None else None
+    def _start_turn(self: FluxApp, name: str, work: Callable[[], Coroutine[Any, Any, str]]) -> bool:
+        if self.turn_running:
+            self.conversation.notice(BUSY_MESSAGE, "warning")
+            return False
+        try:
+            turn = work()
+        except NothingToDo as exc:
+            self.conversation.notice(str(exc), "warning")
+            return False
+        # The same group as the prompt worker: exclusive, and Esc (cancel_group "turn") stops it.
+        self.run_worker(turn, name=name, group="turn", exclusive=True, exit_on_error=False)
+        return True
 
     def resume_command(self: FluxApp, session_id: str) -> None:
         if not session_id:
@@ -221,7 +244,7 @@ class CommandControl:
         """Entries of the command palette (``FluxCommands``)."""
         current = self.agent.provider
         actions: list[tuple[str, str, Callable[[], object]]] = []
-        for label, name in self.provider_options():
+        for label, name in self.provider_service.options():
             if name != current.name:
                 actions.append(
                     (

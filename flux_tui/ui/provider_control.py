@@ -1,0 +1,125 @@
+"""Provider and model switching for ``FluxApp``: menus, ``/provider``, ``/model`` and the palette all
+end here, and the app's state follows every switch. What a switch does is ``ProviderService``'s
+(``app.provider_service``); what is here is the UI around it.
+
+While an answer streams a switch is refused with a message (and the menu snaps back): changing the
+provider under a running turn would split one reply across two providers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from flux_tui.core.agent_events import ProviderSwitched
+from flux_tui.services.providers import SwitchRefused, already_on
+from flux_tui.ui.heap import freeze_after_warm_up
+from flux_tui.ui.widgets.top_bar import with_current
+
+if TYPE_CHECKING:
+    from flux_tui.ui.app import FluxApp
+
+SWITCH_REFUSED = "Can't switch while an answer is streaming: wait for it, or press Esc to cancel it first."
+
+
+class ProviderControl:
+    """Mixed into ``FluxApp``."""
+
+    _windows_looked_up = False  # set once the first frame is drawn (genai-prices imports slowly)
+
+    def switch_provider(self: FluxApp, name: str, model: str | None = None) -> bool:
+        """Continue on another provider; False (with a message) when refused."""
+        if already_on(self.agent.provider, name, model):
+            return True
+        if self.turn_running:
+            return self._refuse(SWITCH_REFUSED)
+        try:
+            warning = self.provider_service.switch(self.agent, name, model)
+        except SwitchRefused as exc:
+            return self._refuse(str(exc))
+        if warning:
+            self.conversation.notice(warning, "warning")
+        return True
+
+    def switch_model(self: FluxApp, model: str) -> bool:
+        provider = self.agent.provider
+        if already_on(provider, provider.name, model):
+            return True
+        if self.turn_running:
+            return self._refuse(SWITCH_REFUSED)
+        self.provider_service.switch_model(self.agent, model)
+        return True
+
+    def _refuse(self: FluxApp, text: str) -> bool:
+        self.conversation.notice(text, "warning")
+        self.show_current_provider()
+        return False
+
+    def show_current_provider(self: FluxApp) -> None:
+        """The app's state names the provider and model the next prompt goes to."""
+        provider = self.agent.provider
+        self.show_provider(provider.name, provider.model, self.provider_service.models_of(provider))
+
+    def show_provider(self: FluxApp, name: str, model: str, models: list[str]) -> None:
+        self.provider, self.model, self.models = name, model, models
+
+    @property
+    def model_choices(self: FluxApp) -> list[str]:
+        """The models the menu offers (the one in use among them)."""
+        return with_current(self.models, self.model)
+
+    def on_provider_switched(self: FluxApp, event: ProviderSwitched) -> None:
+        """Reflect a switch (user, failover, or replayed) in the app's state."""
+        provider = self.agent.provider
+        live = event.provider == provider.name
+        models = self.provider_service.models_of(provider) if live else [event.model]
+        self.show_provider(event.provider, event.model, models)
+        if live and not self.provider_service.knows_models(event.provider):
+            self.load_models()
+
+    def watch_provider(self: FluxApp) -> None:
+        self.look_up_context_window()
+
+    def watch_model(self: FluxApp) -> None:
+        self.look_up_context_window()
+
+    def look_up_context_window(self: FluxApp) -> None:
+        """The context window of the model in the app's state, looked up off the UI thread; not before
+        the first frame (see ``FluxApp._after_first_frame``)."""
+        self.context_window = None
+        if self._windows_looked_up:
+            kind = self.provider_service.kind_of(self.provider)
+            self._context_window_worker(kind, self.provider, self.model)
+
+    # -- workers -------------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="context-window", exit_on_error=False)
+    def _context_window_worker(self: FluxApp, kind: str, name: str, model: str) -> None:
+        # genai-prices takes a while to import: never on the UI thread before the first frame.
+        from flux_tui.core.pricing import context_window
+
+        window = context_window(kind, model, provider_name=name)
+        self.call_from_thread(self._set_window, name, model, window)
+
+    def _set_window(self: FluxApp, name: str, model: str, window: int | None) -> None:
+        if (self.provider, self.model) == (name, model):  # still the one in use
+            self.context_window = window
+
+    @work(exclusive=True, group="models", exit_on_error=False)
+    async def load_models(self: FluxApp) -> None:
+        """Fill the model menu from the endpoint (configured models first), without blocking the UI."""
+        provider = self.agent.provider
+        models = await self.provider_service.load_models(provider)
+        if provider is self.agent.provider and models:
+            self.models = models
+
+    @work(group="warm-up", exit_on_error=False)
+    async def warm_up(self: FluxApp) -> None:
+        """Build the provider (SDK import in a thread) after the first frame, then list its models; then
+        load the token encoding and freeze the start-up heap (``heap``)."""
+        provider = self.agent.provider
+        await self.provider_service.warm_up(provider)
+        if provider is self.agent.provider:
+            self.load_models()
+        await freeze_after_warm_up()
