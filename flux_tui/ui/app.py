@@ -1,16 +1,18 @@
-"""The flux-tui Textual app: a shell that composes the widgets and routes messages between them.
+"""The flux-tui Textual app: its state, its services, and the conversation screen that shows them.
 
 The work behind it is the services' (``provider_service``: providers and switching; ``agent`` built by
-``services.turns.build_agent`` and run by ``turns``), shared with ``flux-tui run``. The UI around them
-lives in mixins, one job each: ``TurnControl`` (turn worker, event routing, cancel, approvals),
-``ProviderControl`` (switching from menus and commands, model lists, context window), ``CommandControl``
-(prompts, slash commands, palette and key actions), ``ReplayMode`` (what changes while a replay plays);
-the session commands are ``session_actions`` (a ``SessionActions``, attached by ``launch``).
+``services.turns.build_agent`` and run by ``turns``), shared with ``flux-tui run``. The app holds the
+state the conversation screen binds to (provider, model, busy, mode, budget...) and turns what the user
+does into service calls, in three parts, one job each: ``TurnControl`` (the turn worker, agent events to
+the screen and the state, cancel, approvals), ``ProviderControl`` (switching from menus and commands,
+model lists, context window) and ``CommandControl`` (prompts, slash commands, palette and key actions).
+The session commands are ``session_actions`` (a ``SessionActions`` over the session service, attached by
+``launch``); a replay is a ``ReplayController`` (``replay``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -31,30 +33,31 @@ from flux_tui.services.turns import TurnRunner, build_agent
 from flux_tui.ui.command_control import CommandControl
 from flux_tui.ui.command_registry import app_bindings, help_bindings
 from flux_tui.ui.commands import FluxCommands
-from flux_tui.ui.copying import CopyControl
+from flux_tui.ui.copying import copy_and_tell
 from flux_tui.ui.heap import release_collection
 from flux_tui.ui.key_order import apply as keys_in_order
 from flux_tui.ui.mcp_control import start_mcp
 from flux_tui.ui.provider_control import ProviderControl
-from flux_tui.ui.replay_mode import ReplayMode
 from flux_tui.ui.reports import WELCOME_MARKUP, problems_markdown, setup_markdown
 from flux_tui.ui.screens.budget_confirm import budget_confirmer
 from flux_tui.ui.screens.conversation import ConversationScreen, Line
 from flux_tui.ui.textual_patches import apply as apply_textual_patches
-from flux_tui.ui.theming import ThemeControl
+from flux_tui.ui.theming import STATE_FILE, ThemeMemory
 from flux_tui.ui.turns import TurnControl
 
 if TYPE_CHECKING:
+    from textual.theme import Theme
+
     from flux_tui.mcp.manager import McpManager
     from flux_tui.tools.mentions import ShellOutput
+    from flux_tui.ui.replay_controller import ReplayController
     from flux_tui.ui.session_actions import SessionActions
+    from flux_tui.ui.theme_colors import Palette
 
 apply_textual_patches()  # before anything renders (see textual_patches)
 keys_in_order()  # bursts of keys reach the editors in the order they were typed (see key_order)
 
-class FluxApp(
-    ReplayMode, TurnControl, ProviderControl, CommandControl, CopyControl, ThemeControl, App[None]
-):
+class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
     """flux-tui. Construct with a loaded ``Config``; everything else has a default."""
 
     TITLE = "flux-tui"
@@ -93,18 +96,19 @@ class FluxApp(
         """``tools`` defaults to a ToolBox over ``workspace`` with the config's policy."""
         super().__init__()
         self.config = config
-        self.restore_theme()  # before the first frame: no flash of the default theme
+        self.theme_memory = ThemeMemory(config.config_path / STATE_FILE)
+        self.theme_memory.restore(self)  # before the first frame: no flash of the default theme
         self.problems = list(problems)
         self.workspace = workspace or config.workspace or Path.cwd()
         self.transcript = Transcript()
         # Menus, building and switching providers for this conversation (see services.providers).
         self.provider_service = ProviderService(config, self.transcript, provider_factory)
-        # Set by whoever wires the session store: what /sessions (ctrl+o) and /replay ID do.
+        # The session commands (/sessions, ctrl+o, /resume, /replay) over the session store, attached by
+        # whoever opened one (``launch``); None: sessions are not recorded in this run.
         self.session_actions: SessionActions | None = None
-        self.open_sessions_handler: Callable[[], object] | None = None
+        self.replay: ReplayController | None = None  # the replay playing, if any
         self.mcp: McpManager | None = None  # set when MCP servers are configured
         self.pending_shell: list[ShellOutput] = []  # !command outputs waiting for the next prompt
-        self.replay_handler: Callable[[str], object] | None = None
         self._inbox: list[AgentEvent] = []
         if tools is None:
             tools = self._default_tools()
@@ -172,7 +176,7 @@ class FluxApp(
         self.show_current_provider()
         self.budget = self.config.budget_usd
         self.yolo = bool(self.config.yolo)
-        self.follow_theme()
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         # The screen composes in its own task. Until its prompt has the keyboard the app takes no
         # event: a key typed at once would reach a screen without one, and be lost.
         await self.conversation.ready.wait()
@@ -193,6 +197,23 @@ class FluxApp(
     async def on_unmount(self) -> None:
         if self.mcp is not None:
             await self.mcp.stop()  # the servers end with the app
+
+    # -- theme and clipboard -------------------------------------------------------------------------
+
+    @property
+    def palette(self) -> Palette:
+        """Rich colours of the current theme, for what the app draws with Rich (answers, code, diffs)."""
+        return self.theme_memory.palette(self)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        self.conversation.restyle()
+        problem = self.theme_memory.remember(theme.name)
+        if problem is not None:
+            self.notify(problem, severity="warning")
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Every copy (a selection with ctrl+c, the prompt's own copy) says what it copied."""
+        copy_and_tell(self, text, "the selection")
 
     def _default_tools(self) -> ToolRunner | None:
         from flux_tui.tools.toolbox import ToolBox

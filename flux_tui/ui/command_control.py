@@ -26,10 +26,8 @@ from flux_tui.ui.mcp_control import mcp_markdown
 from flux_tui.ui.messages import (
     MenuClosed,
     ModelChosen,
-    OpenSessions,
     PromptSubmitted,
     ProviderChosen,
-    StartReplay,
 )
 from flux_tui.ui.prompt_context import completions as mention_completions
 from flux_tui.ui.prompt_context import context_busy, run_shell, send_with_context
@@ -39,6 +37,8 @@ from flux_tui.ui.turns import BUSY_MESSAGE, KEPT_MESSAGE
 if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
 
+# Without a session store (``launch`` attaches ``session_actions`` over one).
+NOT_RECORDED = "Sessions are not recorded in this run (no session store configured)."
 SESSIONS_COMPLETED = 50  # the newest sessions offered by Tab after /resume and /replay
 _TITLE_SHOWN = 40  # characters of a session's title beside its id in the completion bar
 
@@ -158,15 +158,17 @@ class CommandControl:
         if not session_id:
             self.conversation.notice("Usage: /resume ID (find the ID with /sessions).", "warning")
         elif self.session_actions is None:
-            self.conversation.notice("Sessions are not recorded in this run (no session store configured).")
+            self.conversation.notice(NOT_RECORDED)
         else:
             self.session_actions.resume(session_id)
 
     def replay_command(self: FluxApp, session_id: str) -> None:
         if not session_id:
             self.conversation.notice("Usage: /replay ID (find the ID with /sessions).", "warning")
-            return
-        self.post_message(StartReplay(session_id))
+        elif self.session_actions is None:
+            self.conversation.notice("Replay needs the session store, which is not configured in this run.")
+        else:
+            self.session_actions.replay_by_id(session_id)
 
     # -- menus --------------------------------------------------------------------------------------
 
@@ -224,21 +226,10 @@ class CommandControl:
         self.agent.clear_history()
 
     def action_sessions(self: FluxApp) -> None:
-        self.post_message(OpenSessions())
-
-    # -- sessions (the session store is wired in by whoever builds the app) -----------------------
-
-    def on_open_sessions(self: FluxApp, message: OpenSessions) -> None:
-        if self.open_sessions_handler is not None:
-            self.open_sessions_handler()
+        if self.session_actions is None:
+            self.conversation.notice(NOT_RECORDED)
         else:
-            self.conversation.notice("Sessions are not recorded in this run (no session store configured).")
-
-    def on_start_replay(self: FluxApp, message: StartReplay) -> None:
-        if self.replay_handler is not None:
-            self.replay_handler(message.session_id)
-        else:
-            self.conversation.notice("Replay needs the session store, which is not configured in this run.")
+            self.session_actions.open_browser()
 
     def palette_actions(self: FluxApp) -> list[tuple[str, str, Callable[[], object]]]:
         """Entries of the command palette (``FluxCommands``)."""

@@ -79,7 +79,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("copy_answer", "copy the last answer, or its code block N, to the clipboard", name="copy",
             args="[code [N]]", handler="copy_command", choices=("code",), key="f2", key_label="Copy answer",
             show_key=False, palette="Copy last answer",
-            palette_help="the answer as Markdown, to the clipboard"),
+            palette_help="the answer as Markdown, to the clipboard", screen=True),
     Command("sessions", "browse saved sessions", name="sessions", key="ctrl+o", key_label="Sessions",
             palette="Sessions", palette_help="browse, resume and replay saved sessions"),
     Command("clear", "clear the conversation (screen and history sent to the model)", name="clear",

@@ -42,15 +42,3 @@ class ModelChosen(Message):
 
 class MenuClosed(Message):
     """A top-bar menu closed after a choice (or Esc): typing goes back to the prompt."""
-
-
-class OpenSessions(Message):
-    """Open the session browser (``/sessions``, palette, key binding); the lead wires the screen."""
-
-
-class StartReplay(Message):
-    """Replay a stored session in the live UI (``/replay ID``)."""
-
-    def __init__(self, session_id: str) -> None:
-        super().__init__()
-        self.session_id = session_id

@@ -70,9 +70,10 @@ class ProviderControl:
         return with_current(self.models, self.model)
 
     def on_provider_switched(self: FluxApp, event: ProviderSwitched) -> None:
-        """Reflect a switch (user, failover, or replayed) in the app's state."""
+        """Reflect a switch (user, failover, or replayed) in the app's state. A replayed switch only
+        changes what the menus and sidebar show: a replay builds no provider and asks no endpoint."""
         provider = self.agent.provider
-        live = event.provider == provider.name
+        live = self.replay is None and event.provider == provider.name
         models = self.provider_service.models_of(provider) if live else [event.model]
         self.show_provider(event.provider, event.model, models)
         if live and not self.provider_service.knows_models(event.provider):
@@ -114,10 +115,15 @@ class ProviderControl:
         if provider is self.agent.provider and models:
             self.models = models
 
-    @work(group="warm-up", exit_on_error=False)
-    async def warm_up(self: FluxApp) -> None:
+    def warm_up(self: FluxApp) -> None:
         """Build the provider (SDK import in a thread) after the first frame, then list its models; then
-        load the token encoding and freeze the start-up heap (``heap``)."""
+        load the token encoding and freeze the start-up heap (``heap``). Not while a replay plays: its
+        end warms the provider up (see ``ReplayController``)."""
+        if self.replay is None:
+            self._warm_up_worker()
+
+    @work(group="warm-up", exit_on_error=False)
+    async def _warm_up_worker(self: FluxApp) -> None:
         provider = self.agent.provider
         await self.provider_service.warm_up(provider)
         if provider is self.agent.provider:

@@ -9,7 +9,7 @@ network request, no tool run, no file touched and nothing recorded. While it pla
   bar says what plays;
 - the replay runs as a worker of the app's "turn" group, so everything that refuses to act during a
   turn (switching, /clear, /retry, opening a session) refuses during a replay, and Esc anywhere stops it;
-- ``app.replay`` is set, which keeps providers from being built (see ``ReplayMode``).
+- ``app.replay`` is set, which keeps providers from being built (see ``ProviderControl``).
 
 At the end the bar says "replay finished" and ``r`` resumes the session for real; Esc/q closes the
 replay and the conversation from before comes back (``on_close`` does either).

@@ -47,8 +47,6 @@ class SessionActions:
     def attach(self, app: FluxApp) -> None:
         self.app = app
         app.session_actions = self
-        app.open_sessions_handler = self.open_browser
-        app.replay_handler = self.replay_by_id
         budget = app.turns.budget_guard
         if self.service.store is not None and budget is not None:
             budget.spent_elsewhere_today = self.service.spent_elsewhere_today

@@ -68,7 +68,7 @@ def restore_provider(app: FluxApp, name: str | None, model: str | None) -> str |
     provider is warmed up); otherwise stay on the current one and return why."""
     before = app.agent.provider
     note = app.provider_service.restore(app.agent, name, model)
-    if app.agent.provider is not before and not app.replaying:
+    if app.agent.provider is not before and app.replay is None:
         app.warm_up()
     return note
 

@@ -18,9 +18,7 @@ from typing import TYPE_CHECKING
 from flux_tui.ui.theme_colors import Palette
 
 if TYPE_CHECKING:
-    from textual.theme import Theme
-
-    from flux_tui.ui.app import FluxApp
+    from textual.app import App
 
 log = logging.getLogger(__name__)
 
@@ -54,43 +52,38 @@ def write_state(path: Path, **values: object) -> None:
         raise
 
 
-class ThemeControl:
-    """Mixed into ``FluxApp``: ``restore_theme()`` in ``__init__``, ``follow_theme()`` once mounted."""
+class ThemeMemory:
+    """The theme chosen last (kept in the state file at ``path``) and the Rich colours of the theme in
+    use. ``restore`` before the first frame: no flash of the default theme."""
 
-    _palette: Palette | None = None
-    _palette_theme = ""
-    _theme_saved = ""  # the theme the state file holds (not written again)
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._saved = ""  # the theme the state file holds (not written again)
+        self._palette: Palette | None = None
+        self._palette_theme = ""
 
-    @property
-    def state_path(self: FluxApp) -> Path:
-        return self.config.config_path / STATE_FILE
-
-    def restore_theme(self: FluxApp) -> None:
-        name = read_state(self.state_path).get("theme")
-        if isinstance(name, str) and name in self.available_themes:
-            self.theme = name
-            self._theme_saved = name
+    def restore(self, app: App[object]) -> None:
+        name = read_state(self.path).get("theme")
+        if isinstance(name, str) and name in app.available_themes:
+            app.theme = name
+            self._saved = name
         elif name is not None:
-            log.warning("the saved theme %r is not available; using %r", name, self.theme)
+            log.warning("the saved theme %r is not available; using %r", name, app.theme)
 
-    def follow_theme(self: FluxApp) -> None:
-        self.theme_changed_signal.subscribe(self, self._theme_changed)
-
-    @property
-    def palette(self: FluxApp) -> Palette:
-        """Rich colours of the current theme (built once per theme)."""
-        if self._palette is None or self._palette_theme != self.theme:
-            self._palette = Palette(self.get_css_variables())
-            self._palette_theme = self.theme
+    def palette(self, app: App[object]) -> Palette:
+        """Rich colours of ``app``'s current theme (built once per theme)."""
+        if self._palette is None or self._palette_theme != app.theme:
+            self._palette = Palette(app.get_css_variables())
+            self._palette_theme = app.theme
         return self._palette
 
-    def _theme_changed(self: FluxApp, theme: Theme) -> None:
-        self._palette = None
-        self.conversation.restyle()
-        if theme.name != self._theme_saved:
-            try:
-                write_state(self.state_path, theme=theme.name)
-            except OSError as exc:
-                self.notify(f"The theme is used but not remembered: {exc}", severity="warning")
-                return
-            self._theme_saved = theme.name
+    def remember(self, name: str) -> str | None:
+        """Keep ``name`` as the theme to restore; why it could not be kept, or None."""
+        if name == self._saved:
+            return None
+        try:
+            write_state(self.path, theme=name)
+        except OSError as exc:
+            return f"The theme is used but not remembered: {exc}"
+        self._saved = name
+        return None

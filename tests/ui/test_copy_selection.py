@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from ui_pilot import SIZE, run_command, send
 
 from flux_tui.ui.app import FluxApp
-from flux_tui.ui.copying import code_blocks
+from flux_tui.ui.copying import code_blocks, copy_and_tell
 from flux_tui.ui.widgets.answer_text import AnswerText
 
 ANSWER = """Read the file with pathlib, it is the shortest way.
@@ -85,7 +85,7 @@ async def test_copy_command_and_key_copy_the_last_answer(
         await run_command(pilot, app, "/copy")
         assert app.clipboard == ANSWER.strip("\n")  # the Markdown as written
         assert any(note.startswith("Copied the last answer (") for note in notes(app))
-        app.copy_text("something else", "a test")
+        copy_and_tell(app, "something else", "a test")
         await pilot.press("f2")
         assert app.clipboard == ANSWER.strip("\n")
 

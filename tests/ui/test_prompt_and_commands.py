@@ -9,7 +9,7 @@ from textual import events
 from ui_pilot import SIZE, run_command, send, type_text, wait_until
 
 from flux_tui.ui.commands import complete, parse_slash
-from flux_tui.ui.messages import OpenSessions, PromptSubmitted, StartReplay
+from flux_tui.ui.messages import PromptSubmitted
 from flux_tui.ui.widgets.chat_items import NoticeLine, UserPrompt
 from flux_tui.ui.widgets.info_panel import InfoPanel
 from flux_tui.ui.widgets.prompt_input import PASTE_INLINE_CHARS, clean_paste
@@ -165,31 +165,36 @@ async def test_clear_empties_chat_and_transcript(make_app: Any, fake_api: Any) -
         assert app.conversation.sidebar.ledger.session.replies == 2  # spent money stays counted
 
 
-async def test_sessions_and_replay_post_messages_for_the_lead(make_app: Any) -> None:
+async def test_sessions_and_replay_go_to_the_session_actions(make_app: Any) -> None:
     app = make_app()
-    posted: list[Any] = []
+    calls: list[Any] = []
 
-    def hook(message: Any) -> None:
-        # The hook sees a message at every node it bubbles through: keep each one once.
-        if isinstance(message, OpenSessions | StartReplay) and all(message is not p for p in posted):
-            posted.append(message)
+    class Service:
+        def list_ids(self, limit: int) -> list[tuple[str, str]]:
+            return []
 
-    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+    class Actions:
+        service = Service()
+
+        def open_browser(self) -> None:
+            calls.append("browser")
+
+        def replay_by_id(self, session_id: str) -> None:
+            calls.append(session_id)
+
+    async with app.run_test(size=SIZE) as pilot:
         await run_command(pilot, app, "/sessions")
         await run_command(pilot, app, "/replay abc123")
-        await pilot.press("ctrl+o")
-        await pilot.pause()
-        assert [type(m).__name__ for m in posted] == ["OpenSessions", "StartReplay", "OpenSessions"]
-        assert posted[1].session_id == "abc123"
+        assert "no session store configured" in app.conversation.chat.query(NoticeLine)[-2].text
+        assert "Replay needs the session store" in app.conversation.chat.query(NoticeLine).last().text
         await run_command(pilot, app, "/replay")
         assert "Usage: /replay ID" in app.conversation.chat.query(NoticeLine).last().text
-        # What the app does with them is set by whoever wires the session store.
-        calls: list[Any] = []
-        app.open_sessions_handler = lambda: calls.append("browser")
-        app.replay_handler = calls.append
+        app.session_actions = Actions()  # type: ignore[assignment]
         await run_command(pilot, app, "/sessions")
         await run_command(pilot, app, "/replay s-42")
-        assert calls == ["browser", "s-42"]
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert calls == ["browser", "s-42", "browser"]
 
 
 async def test_palette_offers_switches_and_actions(make_app: Any) -> None:

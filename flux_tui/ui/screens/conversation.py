@@ -26,6 +26,7 @@ from flux_tui.core.agent_events import AgentEvent
 from flux_tui.core.attribution import Attribution
 from flux_tui.core.ledger import UsageLedger
 from flux_tui.ui.command_registry import screen_bindings
+from flux_tui.ui.copying import copy_from_answer
 from flux_tui.ui.panels import INSPECTOR, SIDEBAR, PanelRow, SidePanels
 from flux_tui.ui.widgets.chat_pane import ChatPane
 from flux_tui.ui.widgets.cost_sidebar import CostSidebar
@@ -208,6 +209,16 @@ class ConversationScreen(Screen[None]):
         """The newest answer with text in it, as the model wrote it (None: no answer yet)."""
         answer = next((answer for answer in reversed(self._chat.answers) if answer.text.strip()), None)
         return answer.text if answer is not None else None
+
+    def action_copy_answer(self) -> None:
+        """f2, /copy: the last answer as the model wrote it (Markdown), to the clipboard."""
+        self.copy_command("")
+
+    def copy_command(self, arg: str) -> None:
+        """``/copy``, ``/copy code``, ``/copy code N``."""
+        usage = copy_from_answer(self.app, self.last_answer_text(), arg)
+        if usage is not None:
+            self.notice(usage, "warning")
 
     def usage(self) -> UsageLedger:
         """The usage figures as of now (a copy)."""
