@@ -43,7 +43,7 @@ from flux_tui.ui.screens.budget_confirm import budget_confirmer
 from flux_tui.ui.screens.conversation import ConversationScreen, Line
 from flux_tui.ui.textual_patches import apply as apply_textual_patches
 from flux_tui.ui.theming import STATE_FILE, ThemeMemory
-from flux_tui.ui.turns import TurnControl
+from flux_tui.ui.turn_control import TurnControl
 
 if TYPE_CHECKING:
     from textual.theme import Theme

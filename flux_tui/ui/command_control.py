@@ -32,7 +32,7 @@ from flux_tui.ui.messages import (
 from flux_tui.ui.prompt_context import completions as mention_completions
 from flux_tui.ui.prompt_context import context_busy, run_shell, send_with_context
 from flux_tui.ui.reports import history_markdown, stats_markdown
-from flux_tui.ui.turns import BUSY_MESSAGE, KEPT_MESSAGE
+from flux_tui.ui.turn_control import BUSY_MESSAGE, KEPT_MESSAGE
 
 if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp

@@ -8,7 +8,7 @@ from typing import Any
 
 from ui_pilot import SIZE, finish_turn, run_command, start_long_answer
 
-from flux_tui.ui.turns import BUSY_MESSAGE
+from flux_tui.ui.turn_control import BUSY_MESSAGE
 from flux_tui.ui.widgets.chat_items import NoticeLine
 
 

@@ -9,7 +9,7 @@ import pytest
 from ui_pilot import SIZE, finish_turn, send, type_text, wait_until
 
 from flux_tui.core.agent_events import TextDelta, TurnFinished, TurnStarted
-from flux_tui.ui import turns
+from flux_tui.ui import turn_control as turns
 from flux_tui.ui.app import FluxApp
 
 

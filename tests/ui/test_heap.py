@@ -72,7 +72,7 @@ def test_a_full_collection_runs_only_once_it_is_due() -> None:
 async def test_full_collections_wait_for_the_end_of_a_turn(
     make_app: Any, fake_api: Any, monkeypatch: Any
 ) -> None:
-    from flux_tui.ui import turns
+    from flux_tui.ui import turn_control as turns
 
     monkeypatch.setattr(turns, "IDLE_COLLECT_DELAY", 0.01)
     calls: list[bool] = []

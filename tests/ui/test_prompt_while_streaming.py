@@ -7,7 +7,7 @@ from typing import Any
 
 from ui_pilot import SIZE, finish_turn, type_text, wait_until
 
-from flux_tui.ui.turns import KEPT_MESSAGE
+from flux_tui.ui.turn_control import KEPT_MESSAGE
 from flux_tui.ui.widgets.chat_items import NoticeLine
 
 PATH = "/v1/messages"

@@ -1,4 +1,5 @@
-"""Turn control for ``FluxApp``: the turn worker, the event inbox, routing, cancel and approvals."""
+"""Turns in the app (``TurnControl``, mixed into ``FluxApp``): the turn worker, agent events to the
+screen and the app's state, cancel and approvals."""
 
 from __future__ import annotations
 
