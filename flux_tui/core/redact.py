@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from flux_tui.core._redact_patterns import key_patterns, labelled_patterns
+from flux_tui.core._redact_patterns import folded, key_patterns, labelled_patterns
 
 REDACTED = "[REDACTED]"
 
@@ -90,11 +90,21 @@ class Redactor:
         if self._secret_re is not None:
             text = self._secret_re.sub(lambda m: self._secret_marker(m.group(0)), text)
         if self._patterns and not opaque:
-            for kind, pattern in key_patterns():
-                text = pattern.sub(self.marker(kind), text)
-            for kind, pattern in labelled_patterns():
-                marker = self.marker(kind)
-                text = pattern.sub(lambda m, marker=marker: m.group(1) + marker, text)  # type: ignore[misc]
+            text = self._redact_shapes(text)
+        return text
+
+    def _redact_shapes(self, text: str) -> str:
+        """The key-shaped strings removed; a pattern runs only where its hints occur (see
+        ``_redact_patterns``), each on the text the patterns before it left."""
+        lowered = folded(text)
+        for entry in key_patterns():
+            if entry.may_match(lowered):
+                text, lowered = _applied(entry.pattern.sub(self.marker(entry.kind), text), text, lowered)
+        for entry in labelled_patterns():
+            if entry.may_match(lowered):
+                marker = self.marker(entry.kind)
+                new = entry.pattern.sub(lambda m, marker=marker: m.group(1) + marker, text)  # type: ignore[misc]
+                text, lowered = _applied(new, text, lowered)
         return text
 
     def redact_cut(self, text: str) -> str:
@@ -161,6 +171,11 @@ class Redactor:
                     start = min(start, end - size)
                     break
         return start
+
+
+def _applied(new: str, old: str, lowered: str) -> tuple[str, str]:
+    """``new`` and its folded form (``lowered`` again when a pattern changed nothing)."""
+    return (old, lowered) if new == old else (new, folded(new))
 
 
 _DEFAULT = Redactor()
