@@ -7,6 +7,7 @@ provider under a running turn would split one reply across two providers.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -199,11 +200,14 @@ class ProviderControl:
     @work(group="warm-up", exit_on_error=False)
     async def warm_up(self: FluxApp) -> None:
         """Build the provider (SDK import in a thread) after the first frame, then list its models; then
-        load the token encoding and freeze the start-up heap (``heap``)."""
+        load what drawing an answer needs and the token encoding, and freeze the start-up heap (``heap``)."""
         provider = self.agent.provider
         await provider.warm_up()
         if provider is self.agent.provider:
             self.load_models()
+        from flux_tui.ui.widgets.answer_markdown import preload
+
+        await asyncio.to_thread(preload)
         await freeze_after_warm_up()
 
     @work(group="close", exit_on_error=False)
