@@ -21,6 +21,10 @@ MIN_SECRET_LENGTH = 8
 # The longest trailing token that ``unsafe_tail_start`` holds back; longer runs are not keys in practice.
 MAX_HOLDBACK = 256
 
+# Texts this long are remembered with their redaction (the last one): an answer's text is redacted as
+# its message is stored and again for the search index, a few milliseconds each time for a long one.
+REMEMBERED_LENGTH = 4096
+
 # The shortest piece of a known secret ``redact_cut`` removes at a cut; shorter ones say nothing useful.
 EDGE_FRAGMENT = 6
 
@@ -60,6 +64,7 @@ class Redactor:
         self._secret_re: re.Pattern[str] | None = None
         self._patterns = patterns
         self._named = named
+        self._last: tuple[str, bool, str] | None = None  # (text, opaque, redacted): REMEMBERED_LENGTH
         self.add_secrets(secrets)
 
     @property
@@ -67,6 +72,7 @@ class Redactor:
         return frozenset(self._secrets)
 
     def add_secrets(self, secrets: Iterable[str | None] | Mapping[str, str]) -> None:
+        self._last = None  # what it remembers may hold a secret (or a label) now known
         if isinstance(secrets, Mapping):
             for value, label in secrets.items():
                 if value and label:
@@ -87,6 +93,16 @@ class Redactor:
     def redact_text(self, text: str, *, opaque: bool = False) -> str:
         if not text:
             return text
+        if len(text) < REMEMBERED_LENGTH:
+            return self._redacted(text, opaque)
+        last = self._last  # one read: a recorder's thread may redact with this redactor too
+        if last is not None and last[1] == opaque and last[0] == text:
+            return last[2]
+        redacted = self._redacted(text, opaque)
+        self._last = (text, opaque, redacted)
+        return redacted
+
+    def _redacted(self, text: str, opaque: bool) -> str:
         if self._secret_re is not None:
             text = self._secret_re.sub(lambda m: self._secret_marker(m.group(0)), text)
         if self._patterns and not opaque:
