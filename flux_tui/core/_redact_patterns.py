@@ -8,8 +8,8 @@ does not need before its first frame (nothing is redacted until then).
 
 Each pattern also names its hints: lowercase literals, one of which every match contains. A text
 holding none of them cannot match, so the pattern is not run on it (``folded``, ``may_match``). Running
-every pattern over a long answer took 35 ms per 100 kB, and an answer is redacted when its deltas are
-stored, when its message is, and for the search index; the hints make that about a millisecond.
+every pattern over a long answer costs 35 ms per 100 kB, and an answer is redacted when its deltas are
+stored, when its message is, and for the search index; with the hints it is about 3 ms.
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ class Redactor:
         return frozenset(self._secrets)
 
     def add_secrets(self, secrets: Iterable[str | None] | Mapping[str, str]) -> None:
-        self._last = None  # what it remembers may hold a secret (or a label) now known
+        self._last = None  # what it remembers may hold a secret (or a label) just learnt
         if isinstance(secrets, Mapping):
             for value, label in secrets.items():
                 if value and label:

@@ -4,7 +4,7 @@ before it, nor in the middle of the first answer.
 
 One parser serves every render: Rich's ``Markdown`` builds a ``MarkdownIt`` per document, and with
 ``linkify-it`` installed each of those compiles its link patterns (0.19 ms, more than parsing a
-typical block): an answer is rendered block by block, so that was paid for every block.
+typical block), and an answer is rendered block by block.
 """
 
 from __future__ import annotations
