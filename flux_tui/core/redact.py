@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from flux_tui.core._redact_patterns import key_patterns, labelled_patterns
+from flux_tui.core._redact_patterns import folded, key_patterns, labelled_patterns
 
 REDACTED = "[REDACTED]"
 
@@ -20,6 +20,10 @@ MIN_SECRET_LENGTH = 8
 
 # The longest trailing token that ``unsafe_tail_start`` holds back; longer runs are not keys in practice.
 MAX_HOLDBACK = 256
+
+# Texts this long are remembered with their redaction (the last one): an answer's text is redacted as
+# its message is stored and again for the search index, a few milliseconds each time for a long one.
+REMEMBERED_LENGTH = 4096
 
 # The shortest piece of a known secret ``redact_cut`` removes at a cut; shorter ones say nothing useful.
 EDGE_FRAGMENT = 6
@@ -60,6 +64,7 @@ class Redactor:
         self._secret_re: re.Pattern[str] | None = None
         self._patterns = patterns
         self._named = named
+        self._last: tuple[str, bool, str] | None = None  # (text, opaque, redacted): REMEMBERED_LENGTH
         self.add_secrets(secrets)
 
     @property
@@ -67,6 +72,7 @@ class Redactor:
         return frozenset(self._secrets)
 
     def add_secrets(self, secrets: Iterable[str | None] | Mapping[str, str]) -> None:
+        self._last = None  # what it remembers may hold a secret (or a label) just learnt
         if isinstance(secrets, Mapping):
             for value, label in secrets.items():
                 if value and label:
@@ -87,14 +93,34 @@ class Redactor:
     def redact_text(self, text: str, *, opaque: bool = False) -> str:
         if not text:
             return text
+        if len(text) < REMEMBERED_LENGTH:
+            return self._redacted(text, opaque)
+        last = self._last  # one read: a recorder's thread may redact with this redactor too
+        if last is not None and last[1] == opaque and last[0] == text:
+            return last[2]
+        redacted = self._redacted(text, opaque)
+        self._last = (text, opaque, redacted)
+        return redacted
+
+    def _redacted(self, text: str, opaque: bool) -> str:
         if self._secret_re is not None:
             text = self._secret_re.sub(lambda m: self._secret_marker(m.group(0)), text)
         if self._patterns and not opaque:
-            for kind, pattern in key_patterns():
-                text = pattern.sub(self.marker(kind), text)
-            for kind, pattern in labelled_patterns():
-                marker = self.marker(kind)
-                text = pattern.sub(lambda m, marker=marker: m.group(1) + marker, text)  # type: ignore[misc]
+            text = self._redact_shapes(text)
+        return text
+
+    def _redact_shapes(self, text: str) -> str:
+        """The key-shaped strings removed; a pattern runs only where its hints occur (see
+        ``_redact_patterns``), each on the text the patterns before it left."""
+        lowered = folded(text)
+        for entry in key_patterns():
+            if entry.may_match(lowered):
+                text, lowered = _applied(entry.pattern.sub(self.marker(entry.kind), text), text, lowered)
+        for entry in labelled_patterns():
+            if entry.may_match(lowered):
+                marker = self.marker(entry.kind)
+                new = entry.pattern.sub(lambda m, marker=marker: m.group(1) + marker, text)  # type: ignore[misc]
+                text, lowered = _applied(new, text, lowered)
         return text
 
     def redact_cut(self, text: str) -> str:
@@ -161,6 +187,11 @@ class Redactor:
                     start = min(start, end - size)
                     break
         return start
+
+
+def _applied(new: str, old: str, lowered: str) -> tuple[str, str]:
+    """``new`` and its folded form (``lowered`` again when a pattern changed nothing)."""
+    return (old, lowered) if new == old else (new, folded(new))
 
 
 _DEFAULT = Redactor()

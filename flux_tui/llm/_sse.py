@@ -16,6 +16,7 @@ event the body ends without dispatching is not delivered).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Callable
 from typing import Any, NamedTuple
 
@@ -56,8 +57,10 @@ async def server_sent_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[Serv
     event: str | None = None
     data: list[str] = []
     async for lines in _complete_lines(chunks):
-        for raw in lines:
-            line = raw.rstrip(b"\r\n").decode("utf-8", errors="replace")
+        for line in _decoded(lines):
+            if line.startswith("data: "):  # nearly every line: the general case below, shorter
+                data.append(line[6:])
+                continue
             if not line:
                 if data:
                     yield ServerSentEvent(event, "\n".join(data))
@@ -72,6 +75,21 @@ async def server_sent_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[Serv
                 data.append(value)
             elif name == "event":
                 event = value or None
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _decoded(lines: list[bytes]) -> list[str]:
+    """A run of complete lines decoded at once, without their line ends: one ``decode`` for a whole
+    network read instead of one per line (a third of the decoder's time at a token per event). Line
+    ends are ASCII, so a multi-byte character never spans two lines and the text is the same."""
+    if not lines:
+        return []
+    text = b"".join(lines).decode("utf-8", errors="replace")
+    parts = text.split("\n") if "\r" not in text else _LINE_END.split(text)
+    parts.pop()  # every line of the run ends with a line end: nothing follows the last one
+    return parts
 
 
 async def anthropic_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[dict[str, Any]]:

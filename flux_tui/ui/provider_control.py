@@ -8,6 +8,7 @@ provider under a running turn would split one reply across two providers.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -117,8 +118,8 @@ class ProviderControl:
 
     def warm_up(self: FluxApp) -> None:
         """Build the provider (SDK import in a thread) after the first frame, then list its models; then
-        load the token encoding and freeze the start-up heap (``heap``). Not while a replay plays: its
-        end warms the provider up (see ``ReplayController``)."""
+        load what drawing an answer needs and the token encoding, and freeze the start-up heap
+        (``heap``). Not while a replay plays: its end warms the provider up (see ``ReplayController``)."""
         if self.replay is None:
             self._warm_up_worker()
 
@@ -128,4 +129,7 @@ class ProviderControl:
         await self.provider_service.warm_up(provider)
         if provider is self.agent.provider:
             self.load_models()
+        from flux_tui.ui.widgets.answer_markdown import preload
+
+        await asyncio.to_thread(preload)
         await freeze_after_warm_up()

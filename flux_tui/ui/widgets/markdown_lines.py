@@ -63,11 +63,10 @@ def render_markdown(
     """One block of Markdown as lines of exactly ``width`` cells, in ``theme``'s colours."""
     if not source.strip():
         return []
-    # Rich's Markdown loads with the first answer, not before the first frame.
+    # Rich's Markdown loads after the first frame (``answer_markdown.preload``), not before it.
     from flux_tui.ui.widgets.answer_markdown import AnswerMarkdown
 
-    # Rich passes ``code_theme`` on to ``Syntax``, which takes a theme object as well as a name.
-    markdown = AnswerMarkdown(source, code_theme=code_theme, hyperlinks=True)  # type: ignore[arg-type]
+    markdown = AnswerMarkdown(source, code_theme=code_theme, hyperlinks=True)
     with console.use_theme(theme):
         lines = console.render_lines(markdown, _options(console, width), pad=True)
     return [Strip(line, width) for line in _trim_blank_edges(lines)]
