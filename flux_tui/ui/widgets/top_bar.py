@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.reactive import reactive
+from textual.widget import MountError
 from textual.widgets import Label, Select, Static
 from textual.widgets._select import SelectOverlay
 
@@ -172,8 +173,11 @@ class TopBar(Horizontal):
         with self.app.batch_update():
             # A Select takes a value only once composed, so the faces stand in until both are mounted;
             # what changed meanwhile (a replay switching providers) is then carried over.
-            await self.mount(providers, after="#provider-face")
-            await self.mount(models, after="#model-face")
+            try:
+                await self.mount(providers, after="#provider-face")
+                await self.mount(models, after="#model-face")
+            except MountError:
+                return  # the bar was taken down first (quitting at once): nothing to build
             if not (providers.composed and models.composed):
                 return  # taken down before composing (quitting at once): the faces stay to the end
             self._menus = (providers, models)
