@@ -134,7 +134,10 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
     def get_default_screen(self) -> ConversationScreen:
         app = FluxApp
         screen = ConversationScreen(
-            completer=self.completions, describe=self.describe_candidate, opening=self._opening_lines()
+            completer=self.completions,
+            describe=self.describe_candidate,
+            opening=self._opening_lines(),
+            redactor=self.agent.redactor,
         )
         self._conversation = screen
         return screen.data_bind(

@@ -202,7 +202,7 @@ class TurnControl:
             if not future.done():
                 future.set_result(decision or ApprovalDecision("denied", "the dialog was closed"))
 
-        screen = ApprovalScreen(request)
+        screen = ApprovalScreen(request, redactor=self.agent.redactor)
         await self.push_screen(screen, callback=decided)
         try:
             return await future

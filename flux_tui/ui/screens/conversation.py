@@ -25,6 +25,7 @@ from textual.widget import Widget
 from flux_tui.core.agent_events import AgentEvent
 from flux_tui.core.attribution import Attribution
 from flux_tui.core.ledger import UsageLedger
+from flux_tui.core.redact import Redactor
 from flux_tui.ui.command_registry import screen_bindings
 from flux_tui.ui.copying import copy_from_answer
 from flux_tui.ui.panels import INSPECTOR, SIDEBAR, PanelRow, SidePanels
@@ -100,9 +101,11 @@ class ConversationScreen(Screen[None]):
         completer: Completer | None = None,
         describe: Callable[[str], str] | None = None,
         opening: Sequence[Line] = (),
+        redactor: Redactor | None = None,
     ) -> None:
         """``completer``: what Tab offers for the prompt's text; ``describe``: how the completion bar
-        shows a candidate; ``opening``: the lines shown before anything happens (in the first frame)."""
+        shows a candidate; ``opening``: the lines shown before anything happens (in the first frame);
+        ``redactor``: hides API keys in what the chat and the inspector show of tool calls."""
         super().__init__(id="conversation-screen")
         #: Set once the widgets are mounted and the prompt has the keyboard (see ``FluxApp.on_mount``).
         self.ready = asyncio.Event()
@@ -111,9 +114,9 @@ class ConversationScreen(Screen[None]):
         self._describe = describe
         # Kept as attributes: every streamed event is routed through them, a DOM query each time
         # would cost more than the rendering.
-        self._chat = ChatPane()
+        self._chat = ChatPane(redactor=redactor)
         self._prompt = PromptInput(placeholder=PLACEHOLDER)
-        self._inspector = ToolInspector(id="inspector")
+        self._inspector = ToolInspector(id="inspector", redactor=redactor)
         self._sidebar = CostSidebar(id="sidebar")
         self._suggestions = SuggestionBar(id="suggestions")
         self._panels = SidePanels(

@@ -28,6 +28,7 @@ from flux_tui.core.agent_events import (
     TurnFinished,
     TurnStarted,
 )
+from flux_tui.core.redact import Redactor
 from flux_tui.ui.widgets.answer_text import AnswerText
 from flux_tui.ui.widgets.chat_items import (
     DECISION_NOTES,
@@ -72,8 +73,11 @@ class ChatPane(TypesIntoPrompt, KeyScrolling, VerticalScroll, can_focus=True):
     }
     """
 
-    def __init__(self, *, id: str | None = "chat") -> None:
+    def __init__(self, *, id: str | None = "chat", redactor: Redactor | None = None) -> None:
+        """``redactor``: hides API keys in what the chat shows of tool calls (their arguments); the
+        default knows the usual key shapes, the app's also knows the configured keys."""
         super().__init__(id=id)
+        self.redactor = redactor if redactor is not None else Redactor()
         self.current: AssistantAnswer | None = None
         self._prompt: UserPrompt | None = None  # the prompt of the turn being shown
         self._bulk = False  # loading a stored conversation: defer rendering of answers
@@ -338,7 +342,8 @@ class ChatPane(TypesIntoPrompt, KeyScrolling, VerticalScroll, can_focus=True):
 
     def _on_tool_proposed(self, event: ToolCallProposed) -> None:
         if self.current is not None:
-            self.current.add_tool_call(event.call_id, event.name, event.input, event.input_error)
+            error = self.redactor.redact_text(event.input_error) if event.input_error else None
+            self.current.add_tool_call(event.call_id, event.name, self.redactor.redact(event.input), error)
 
     def _on_tool_decided(self, event: ToolCallDecided) -> None:
         if self.current is not None and event.decision != "auto":
