@@ -143,7 +143,7 @@ class CommandControl:
 
     def _start_turn(self: FluxApp, name: str, work: Callable[[], Coroutine[Any, Any, str]]) -> bool:
         if self.turn_running:
-            self.conversation.notice(BUSY_MESSAGE, "warning")
+            self.conversation.notice(self.busy_text(BUSY_MESSAGE), "warning")
             return False
         try:
             turn = work()
@@ -219,7 +219,8 @@ class CommandControl:
     def action_clear(self: FluxApp) -> None:
         """Clear the screen AND the history the model sees (the usage already spent stays counted)."""
         if self.turn_running:
-            self.conversation.notice("Can't clear while an answer is streaming: press Esc first.", "warning")
+            text = self.busy_text("Can't clear while an answer is streaming: press Esc first.")
+            self.conversation.notice(text, "warning")
             return
         # The agent tells every listener: the chat and the inspector empty themselves, and the
         # session store keeps the clear, so a resumed session starts from it too.

@@ -34,7 +34,7 @@ class ProviderControl:
         if already_on(self.agent.provider, name, model):
             return True
         if self.turn_running:
-            return self._refuse(SWITCH_REFUSED)
+            return self._refuse(self.busy_text(SWITCH_REFUSED))
         try:
             warning = self.provider_service.switch(self.agent, name, model)
         except SwitchRefused as exc:
@@ -48,7 +48,7 @@ class ProviderControl:
         if already_on(provider, provider.name, model):
             return True
         if self.turn_running:
-            return self._refuse(SWITCH_REFUSED)
+            return self._refuse(self.busy_text(SWITCH_REFUSED))
         self.provider_service.switch_model(self.agent, model)
         return True
 

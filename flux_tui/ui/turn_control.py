@@ -37,6 +37,8 @@ IDLE_COLLECT_DELAY = 0.2
 # prompt on its own (see ``_hold_first_frame``); Textual's own ``delay_update`` default.
 FIRST_FRAME_WAIT = 0.05
 BUSY_MESSAGE = "An answer is still streaming: wait for it, or press Esc to cancel it."
+# What a command that waits for the conversation to be idle says while a replay plays instead.
+REPLAYING = "A replay is playing: press Esc to close it, or r to resume the session for real."
 # Not queued to go by itself: the answer being read may change what to ask next, or end in an error.
 KEPT_MESSAGE = (
     "An answer is still streaming: what you typed stays in the input. "
@@ -127,10 +129,14 @@ class TurnControl:
             worker.group == "turn" and not worker.is_finished for worker in self.workers
         )
 
+    def busy_text(self: FluxApp, text: str) -> str:
+        """Why a command waits: ``text`` while an answer streams; a replay's own words while one plays."""
+        return REPLAYING if self.replay is not None else text
+
     def send_prompt(self: FluxApp, prompt: str) -> bool:
         """Start a turn; refused (with a notice) while another one streams."""
         if self.turn_running:
-            self.conversation.notice(BUSY_MESSAGE, "warning")
+            self.conversation.notice(self.busy_text(BUSY_MESSAGE), "warning")
             return False
         self._hold_first_frame()
         self._turn_worker(prompt)

@@ -158,6 +158,10 @@ class ConversationScreen(Screen[None]):
         self.set_focus(prompt)  # now: keys typed ahead are queued behind this, and go to the prompt
         self.ready.set()
 
+    def watch_mode(self, mode: str) -> None:
+        # The footer leaves out the keys a replay refuses (see FluxFooter).
+        self.set_class(mode == "replay", "-replay")
+
     # -- the conversation ----------------------------------------------------------------------------
 
     def show(self, event: AgentEvent) -> None:

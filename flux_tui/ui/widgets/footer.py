@@ -12,7 +12,8 @@ from textual.widgets._footer import FooterKey
 
 class FluxFooter(Footer):
     # Unscoped: the narrower layouts are classes of the screen (-medium: 80 to 109 columns, -narrow:
-    # under 80); there the footer leaves out the keys the welcome and /help tell.
+    # under 80); there the footer leaves out the keys the welcome and /help tell. While a replay plays
+    # (the conversation screen's -replay) it leaves out the keys a replay refuses.
     SCOPED_CSS: ClassVar[bool] = False
     DEFAULT_CSS = """
     Screen.-medium FluxFooter .-key-newline,
@@ -22,7 +23,9 @@ class FluxFooter(Footer):
     Screen.-narrow FluxFooter .-key-clear,
     Screen.-narrow FluxFooter .-key-sessions,
     Screen.-narrow FluxFooter .-key-toggle-inspector,
-    Screen.-narrow FluxFooter .-key-toggle-sidebar {
+    Screen.-narrow FluxFooter .-key-toggle-sidebar,
+    Screen.-replay FluxFooter .-key-clear,
+    Screen.-replay FluxFooter .-key-sessions {
         display: none;
     }
     """
