@@ -1,4 +1,4 @@
-"""The theme: the one chosen in the command palette ("Change theme") is remembered in a small state
+"""The theme: the one chosen in the command palette ("Theme") is remembered in a small state
 file beside flux.toml (``ui-state.json`` in the user config dir) and restored at the next start; what the
 app draws with Rich (answers, code, diffs, JSON) takes its colours from it (``theme_colors``).
 
