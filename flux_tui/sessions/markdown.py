@@ -27,6 +27,7 @@ from flux_tui.core.agent_events import (
 from flux_tui.core.attribution import Attribution, attribute
 from flux_tui.core.ledger import UsageLedger, UsageTotals
 from flux_tui.core.redact import Redactor
+from flux_tui.core.wording import counted
 
 from .models import LoadedSession, format_cost
 
@@ -195,7 +196,7 @@ def _turn_cost(w: _Writer) -> str:
     turn = next((t for t in w.costs.turn_costs() if t.turn == w.started), None)
     if turn is None or not turn.requests:
         return ""
-    return f" · cost {format_cost(turn.cost, estimated=turn.estimated)} ({turn.requests} requests)"
+    return f" · cost {format_cost(turn.cost, estimated=turn.estimated)} ({counted(turn.requests, 'request')})"
 
 
 def _cost(t: UsageTotals) -> str:
