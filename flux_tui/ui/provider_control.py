@@ -49,7 +49,14 @@ class ProviderControl:
             return True
         if self.turn_running:
             return self._refuse(self.busy_text(SWITCH_REFUSED))
-        self.provider_service.switch_model(self.agent, model)
+        service = self.provider_service
+        if service.knows_models(provider.name) and model not in service.models_of(provider):
+            # Sent as named all the same: an endpoint may serve models it does not list.
+            self.conversation.notice(
+                f"{model} is not among the models {provider.name} lists; requests go to it by that name.",
+                "warning",
+            )
+        service.switch_model(self.agent, model)
         return True
 
     def _refuse(self: FluxApp, text: str) -> bool:

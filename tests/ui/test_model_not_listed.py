@@ -1,0 +1,24 @@
+"""/model with a name the provider's endpoint does not list switches all the same (an endpoint may serve
+models it does not list) and says so; a listed one switches without a word."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ui_pilot import SIZE, run_command, wait_until
+
+from flux_tui.ui.widgets.chat_items import NoticeLine
+
+
+async def test_a_model_the_endpoint_does_not_list_is_used_with_a_warning(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.provider_service.knows_models(app.provider))
+        listed = next(model for model in app.models if model != app.model)
+        await run_command(pilot, app, f"/model {listed}")
+        assert app.agent.provider.model == listed
+        assert not any("is not among" in line.text for line in app.conversation.chat.query(NoticeLine))
+        await run_command(pilot, app, "/model claude-opus-4-1-from-elsewhere")
+        assert app.agent.provider.model == "claude-opus-4-1-from-elsewhere"
+        warning = app.conversation.chat.query(NoticeLine)[-2].text
+        assert "claude-opus-4-1-from-elsewhere is not among the models anthropic lists" in warning
