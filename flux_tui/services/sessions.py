@@ -27,6 +27,7 @@ from flux_tui.sessions import (
     import_jsonl,
 )
 from flux_tui.sessions.lease import SessionBusyError, holder_of
+from flux_tui.sessions.paths import write_private
 
 NO_STORE = "Sessions are not available in this run: the session store could not be opened."
 COPIED = "This conversation goes on in a new session {new_id}, a copy of {id}."
@@ -218,7 +219,7 @@ class SessionService:
         def write() -> Path:
             loaded = store.load(session_id)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(render(loaded, secrets=self.secrets), encoding="utf-8")
+            write_private(target, render(loaded, secrets=self.secrets))
             return target.resolve()
 
         return await asyncio.to_thread(write)

@@ -20,7 +20,7 @@ from flux_tui.core.terminal_text import is_terminal, terminal_safe
 from .jsonl import export_jsonl, import_jsonl
 from .markdown import export_markdown
 from .models import SessionError, SessionInfo, SessionStoreError
-from .paths import DB_FILENAME
+from .paths import DB_FILENAME, write_private
 from .store import SessionStore
 from .titles import cut_title
 
@@ -82,7 +82,7 @@ def cmd_export(
     if output is not None:
         # Opened only now that the export exists: a wrong id leaves an existing file as it was.
         try:
-            output.write_text(text, encoding="utf-8")
+            write_private(output, text)
         except OSError as exc:
             _say(f"flux-tui: cannot write {output}: {exc.strerror or exc}", err)
             return ExitCode.FAILED

@@ -38,6 +38,14 @@ def create_private_file(path: Path) -> None:
     tighten(path)
 
 
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by its owner only (0600), as the session database is: an
+    export holds the same conversation. A new file is never readable by others, not even briefly."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(text)
+
+
 def tighten(path: Path) -> None:
     """chmod 0600 the database and whichever of its side files exist."""
     for candidate in (path, *(path.with_name(path.name + s) for s in SIDE_FILE_SUFFIXES)):
