@@ -18,6 +18,11 @@ from flux_tui.core.wording import counted
 
 MessageCounter = Callable[[Message], int]
 
+# Share of the room for the request (the window minus the reply's) from which its token count decides
+# what is dropped: from there on the counts must be exact, so the encoding is loaded (``tokens``). Below
+# it, even an estimate that counted only half of the tokens could not let a request overflow.
+EXACT_COUNTS_FROM = 0.5
+
 
 @dataclass(frozen=True, slots=True)
 class PruneResult:
@@ -72,7 +77,8 @@ def prune(
     """Messages of ``transcript`` that fit ``context_window - reserve_for_reply`` with the fixed parts.
 
     ``count_message`` defaults to ``tokens.count_message`` (exact once the encoding is loaded).
-    ``wait=False``: while the encoding still loads, the fixed parts are estimated instead of waited for.
+    ``wait=False``: while the encoding is not loaded, the fixed parts are estimated instead of waited for,
+    and a request from ``EXACT_COUNTS_FROM`` of the room starts loading it for the requests after it.
     """
     count = count_message or tokens.count_message
     fixed = (
@@ -85,6 +91,9 @@ def prune(
     segments, turn_counts = _segments(transcript)
     costs = [sum(count(m) for m in segment) for segment in segments]
     total = sum(costs)
+    available = context_window - reserve_for_reply
+    if not tokens.is_ready() and fixed + total >= available * EXACT_COUNTS_FROM:
+        tokens.preload()
 
     dropped_segments = 0
     dropped_tokens = 0
