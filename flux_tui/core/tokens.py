@@ -4,16 +4,15 @@ The encoding is built as tiktoken documents for a custom one (``tiktoken_ext/ope
 same): the ranks from a local ``.tiktoken`` file through ``load_tiktoken_bpe`` (checked against the
 published SHA-256), the split pattern and special tokens of cl100k_base, into ``tiktoken.Encoding``. The
 file is package data (``core/data``), so nothing is downloaded, whatever ``TIKTOKEN_CACHE_DIR`` holds.
-cl100k is OpenAI's GPT-4 encoding; for other models (Claude, o200k models) it is an approximation, which
-is all we use it for (live estimates, pruning).
+cl100k is OpenAI's GPT-4 encoding; for other models (Claude, o200k models) it is an approximation too.
 
-The encoding costs memory: 27 MB while loaded and 41 MB at its peak while loading, a quarter of the whole
-app's. So it is loaded only when a count must be exact: ``count_tokens(text, wait=False)`` (what the live
-estimates, ``/stats`` and the inspector ask) answers with the cheap ``estimate_tokens`` until it is
-loaded, and never loads it; pruning loads it (``preload()``, in a background thread, ~150 ms) once a
-request comes near the context window, where what is dropped depends on the count. On English text and
-code the estimate is within a few percent of cl100k. ``wait=True`` loads it and waits. If the encoding
-cannot be loaded at all, every count falls back to the estimate.
+The encoding costs memory: 27 MB while loaded and 39 MB at its peak while loading, a fifth of the whole
+app's. So the app never loads it: ``count_tokens(text, wait=False)`` (the live estimates, pruning,
+``/stats``, the inspector) answers with the cheap ``estimate_tokens`` unless the encoding is loaded
+already, and never starts loading it. The estimate is within a few percent of cl100k on English and code
+(pruning keeps a margin for where it is not, ``pruning.ESTIMATED_SHARE``). ``wait=True`` loads it and
+waits (~150 ms), for callers that want cl100k's own count; ``preload()`` starts it in a background
+thread. If the encoding cannot be loaded at all, every count falls back to the estimate.
 """
 
 from __future__ import annotations
