@@ -180,12 +180,13 @@ def _block_text(block: Any) -> tuple[str, int]:
     return json.dumps(block, ensure_ascii=False, default=str), 0
 
 
-# Exact counts of transcript messages, by identity: pruning and the live estimate count the whole history
+# Counts of transcript messages, by identity: pruning and the live estimate count the whole history
 # before every request, and walking a message's blocks costs more than the cached text counts it adds up
 # (0.5 ms of each request after 100 exchanges). An entry holds the message weakly and goes with it;
 # it is used only while the message still holds the same blocks (messages are not edited once in the
-# transcript; a replaced message is a new object).
-_message_counts: dict[int, tuple[weakref.ref[Message], tuple[int, ...], int]] = {}
+# transcript; a replaced message is a new object), and only while the encoding is as loaded as when it
+# was counted (an estimate is not kept once exact counts can be had).
+_message_counts: dict[int, tuple[weakref.ref[Message], tuple[int, ...], bool, int]] = {}
 
 
 def _forget_message(key: int) -> None:
@@ -201,19 +202,19 @@ def count_message(message: Message | Mapping[str, Any], *, wait: bool = True) ->
         return _count_blocks([*blocks, *extra], wait)
     key = id(message)
     blocks_now = tuple(map(id, message.blocks))
+    exact = _encoding is not None
     cached = _message_counts.get(key)
     if cached is not None:
-        ref, blocks_then, total = cached
-        if blocks_then == blocks_now and ref() is message:
+        ref, blocks_then, exact_then, total = cached
+        if blocks_then == blocks_now and exact_then == exact and ref() is message:
             return total
-    exact = _encoding is not None  # estimates are not kept: they change once the encoding loads
     total = _count_blocks(message.blocks, wait)
-    if exact:
+    if exact == (_encoding is not None):  # not when the encoding finished loading in the middle
         try:
             ref = weakref.ref(message, lambda _ref, key=key: _forget_message(key))
         except TypeError:  # a message-like object that cannot be weakly referenced: not kept
             return total
-        _message_counts[key] = (ref, blocks_now, total)
+        _message_counts[key] = (ref, blocks_now, exact, total)
     return total
 
 

@@ -4,11 +4,12 @@ count: the estimates and pruning never load it, and pruning keeps a margin for t
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from flux_tui.core import pruning, tokens
-from flux_tui.core.transcript import TextBlock, Transcript
+from flux_tui.core.transcript import Message, TextBlock, Transcript
 
 ENGLISH = (
     "The session recorder writes every event to SQLite as it happens, so a crash loses at most the last "
@@ -38,6 +39,18 @@ def test_estimates_never_start_loading_the_encoding(unloaded: None) -> None:
     tokens.count_tools([{"name": "read_file", "input_schema": {}}], wait=False)
     assert tokens.get_encoding(wait=False) is None
     assert _no_load_started()
+
+
+def test_a_message_is_estimated_once_while_the_encoding_is_unloaded(unloaded: None, monkeypatch: Any) -> None:
+    """Pruning and the live estimate count the whole history before every request."""
+    message = Message("user", [TextBlock(ENGLISH)])
+    estimate = tokens.count_message(message, wait=False)
+    walked: list[int] = []
+    real = tokens._count_blocks
+    monkeypatch.setattr(tokens, "_count_blocks", lambda blocks, wait: walked.append(1) or real(blocks, wait))
+    assert tokens.count_message(message, wait=False) == estimate and walked == []
+    tokens.preload(background=False)
+    assert tokens.count_message(message, wait=False) == tokens.count_message(message) and walked == [1]
 
 
 def test_waiting_for_a_count_loads_the_encoding(unloaded: None) -> None:
