@@ -1,11 +1,11 @@
 """When the garbage collector runs: never in the first frame's way, and full collections between
 answers rather than in the middle of one.
 
-Once the provider SDK, the prices and the token encoding are loaded, the process holds about a million
-objects that live as long as it does (modules, classes, pydantic schemas, the encoding's tables). Each
-full collection walked them all: 100 to 160 ms pauses, several per long answer, were a third of the
-time a fast stream spent behind the server. ``gc.freeze()`` moves them out of the collector's sight;
-objects made later (the conversation, widgets) are collected as before.
+Once the provider SDK and the prices are loaded, the process holds about a million objects that live
+as long as it does (modules, classes, pydantic schemas). Each full collection walked them all: 100 to
+160 ms pauses, several per long answer, were a third of the time a fast stream spent behind the server.
+``gc.freeze()`` moves them out of the collector's sight; objects made later (the conversation, widgets)
+are collected as before.
 
 Before that, the collector is off from the command line until the first frame is painted: start-up
 builds a few hundred thousand objects that all survive (modules, classes, styles), so collections
@@ -28,12 +28,9 @@ run ``python -m benchmarks --only startup,long_session`` on it with and without 
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
 import sys
-
-from flux_tui.core import tokens
 
 log = logging.getLogger(__name__)
 
@@ -78,17 +75,17 @@ def release_collection() -> None:
 
 
 async def freeze_after_warm_up() -> bool:
-    """Load the token encoding (in a thread), then freeze the heap, once per process.
+    """Freeze the heap, once per process.
 
     Returns whether this call froze it (never on a Python the tuning was not measured on). Called when
     the provider is warmed up: the heavy imports are done by then, so what is frozen is what start-up
-    built.
+    built. The token encoding is not loaded for it: it is loaded only when a count must be exact
+    (``core.tokens``), and its tables are Rust memory the collector never walks.
     """
     global _frozen
     if _frozen:
         return False
     _frozen = True
-    await asyncio.to_thread(tokens.preload, False)
     if not tuned():
         return False
     gc.freeze()

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from flux_tui.core import tokens
 from flux_tui.ui import heap
 
 
@@ -41,13 +40,10 @@ def test_start_up_leaves_the_collector_on_elsewhere(collector: None, python_314:
     assert gc.isenabled()
 
 
-async def test_the_heap_is_not_frozen_elsewhere_but_the_encoding_still_loads(
-    collector: None, python_314: None
-) -> None:
+async def test_the_heap_is_not_frozen_elsewhere(collector: None, python_314: None) -> None:
     gc.unfreeze()
     threshold = gc.get_threshold()
     assert await heap.freeze_after_warm_up() is False
-    assert tokens.is_ready()
     assert gc.get_freeze_count() == 0
     assert gc.get_threshold() == threshold  # CPython's own schedule of full collections
 
