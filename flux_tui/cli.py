@@ -267,7 +267,7 @@ def _main(argv: list[str] | None) -> int:
         return _run(args)
     from flux_tui.typeahead import keep_typeahead
 
-    with keep_typeahead():  # before the heavy imports: keys typed from now on reach the app as typed
+    with keep_typeahead():  # before the heavy imports: keys typed from here on reach the app as typed
         from flux_tui.ui.heap import hold_collection
 
         hold_collection()  # the app releases it after its first frame
