@@ -66,6 +66,7 @@ SUBCOMMAND_EXIT_CODES = {
     "completion": describe({ExitCode.OK: "printed", ExitCode.USAGE: "unknown shell"}),
 }
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
+TUI_COMMANDS = (None, "replay")  # the commands that run the full-screen app
 
 
 class _Version(argparse.Action):
@@ -262,10 +263,18 @@ def _main(argv: list[str] | None) -> int:
 
         print(shtab.complete(parser, shell=args.shell))
         return ExitCode.OK
-    if args.command in (None, "replay"):
+    if args.command not in TUI_COMMANDS:
+        return _run(args)
+    from flux_tui.typeahead import keep_typeahead
+
+    with keep_typeahead():  # before the heavy imports: keys typed from here on reach the app as typed
         from flux_tui.ui.heap import hold_collection
 
         hold_collection()  # the app releases it after its first frame
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from flux_tui.core.config import ConfigProblem, load_config
     from flux_tui.core.logging_setup import config_secrets, setup_logging
 
@@ -281,7 +290,7 @@ def _main(argv: list[str] | None) -> int:
             config, problems = settled
         elif args.command != "replay":
             print(f"flux-tui: {config.workspace_trust.notice('run again with --trust')}", file=sys.stderr)
-    if args.command is not None and args.command != "replay" and any(p.fatal for p in problems):
+    if args.command not in TUI_COMMANDS and any(p.fatal for p in problems):
         # Nobody reads a notice here: a subcommand stops rather than run on defaults.
         for problem in problems:
             print(f"flux-tui: {problem.as_stop()}", file=sys.stderr)
