@@ -163,7 +163,8 @@ class TurnRunner:
             usd = parse_budget(arg)
         except ValueError as exc:
             return BudgetReply(str(exc), "warning")
-        return BudgetReply(guard.set_budget(usd), "info", changed=True, budget=usd)
+        text = guard.set_budget(usd, current=self.agent.provider)
+        return BudgetReply(text, "info", changed=True, budget=usd)
 
     @staticmethod
     def clean(text: str) -> tuple[str, list[str]]:
