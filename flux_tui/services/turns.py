@@ -132,6 +132,12 @@ class TurnRunner:
     def budget_guard(self) -> BudgetGuard | None:
         return budget_guard(self.agent)
 
+    @property
+    def unpriced_models(self) -> list[str]:
+        """ "provider:model" of this session's unpriced replies, which no budget counts."""
+        guard = self.budget_guard
+        return list(guard.ledger.unpriced_models) if guard is not None else []
+
     def prompt_work(self, prompt: str | None) -> Coroutine[Any, Any, str]:
         """A turn for ``prompt`` (None: go on from where the conversation stopped); ends with the
         turn's stop reason."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from test_turn_service import MakeConfig, agent_for
 
+from flux_tui.core.agent_events import UsageReported
 from flux_tui.services.turns import TurnRunner
 
 
@@ -21,3 +22,12 @@ def test_setting_a_budget_on_a_local_model_says_its_requests_are_not_counted(mak
 def test_setting_a_budget_on_a_priced_model_says_nothing_more(make_config: MakeConfig) -> None:
     reply = TurnRunner(agent_for(make_config())[0]).budget("5")
     assert reply.text == "Budget set to $5.00 ($0.00 spent so far)."
+
+
+def test_the_runner_names_the_session_s_unpriced_models(make_config: MakeConfig) -> None:
+    runner = TurnRunner(agent_for(make_config())[0])
+    assert runner.unpriced_models == []
+    guard = runner.budget_guard
+    assert guard is not None
+    guard.load([UsageReported(provider="local", model="my-llama", input_tokens=10, cost=None)])
+    assert runner.unpriced_models == ["local:my-llama"]
