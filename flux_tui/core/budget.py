@@ -12,9 +12,9 @@ today (the session store answers it), and this session's spend is added. The cap
 speaks.
 
 Unpriced replies (a local server, an unknown model) cost no figure a cap could count: every text that
-says what was spent against a budget names them (``unpriced_note``), so "$0.00 spent" never reads as
-"nothing spent", and setting a budget while the current model is unpriced says its requests are not
-counted.
+says what this session spent against a budget names their models (``unpriced_note``), so "$0.00
+spent" never reads as "nothing spent", and setting a budget while the current model is unpriced says
+its requests are not counted.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from flux_tui.core.agent_events import (
 from flux_tui.core.errors import FluxError
 from flux_tui.core.ledger import BUDGET_WARNING, UsageLedger
 from flux_tui.core.money import usd
+from flux_tui.core.pricing import is_priced
 
 if TYPE_CHECKING:
     from flux_tui.core.agent import Agent
@@ -83,8 +84,6 @@ def unpriced_clause(models: Sequence[str]) -> str:
 
 def unpriced_model(provider: Any) -> str | None:
     """ "name:model" of ``provider`` (a ``ChatProvider``) when its replies are unpriced, else None."""
-    from flux_tui.core.pricing import is_priced
-
     base_url = getattr(getattr(provider, "settings", None), "base_url", None)
     kind = getattr(provider, "kind", "") or ""
     if is_priced(kind, provider.model, provider_name=provider.name, base_url=base_url):
