@@ -10,13 +10,18 @@ next turn asks again. ``/budget USD`` changes the cap (``set_budget``).
 headless runs included, the same way: ``spent_elsewhere_today`` tells what the other sessions spent
 today (the session store answers it), and this session's spend is added. The cap nearer its limit
 speaks.
+
+Unpriced replies (a local server, an unknown model) cost no figure a cap could count: every text that
+says what this session spent against a budget names their models (``unpriced_note``), so "$0.00
+spent" never reads as "nothing spent", and setting a budget while the current model is unpriced says
+its requests are not counted.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from flux_tui.core._config_models import MAX_BUDGET_USD
 from flux_tui.core.agent_events import (
@@ -30,6 +35,7 @@ from flux_tui.core.agent_events import (
 from flux_tui.core.errors import FluxError
 from flux_tui.core.ledger import BUDGET_WARNING, UsageLedger
 from flux_tui.core.money import usd
+from flux_tui.core.pricing import is_priced
 
 if TYPE_CHECKING:
     from flux_tui.core.agent import Agent
@@ -44,11 +50,17 @@ class BudgetExceededError(FluxError):
     """The session budget is spent and the user (or headless mode) declined another request."""
 
     def __init__(
-        self, spent: float, budget: float, *, hint: str | None = BUDGET_HINT, scope: str = "session"
+        self,
+        spent: float,
+        budget: float,
+        *,
+        hint: str | None = BUDGET_HINT,
+        scope: str = "session",
+        unpriced: Sequence[str] = (),
     ) -> None:
         super().__init__(
-            f"{scope} budget reached: {format_usd(spent)} spent of {format_usd(budget)}; "
-            "the request was not sent"
+            f"{scope} budget reached: {format_usd(spent)} spent of {format_usd(budget)}"
+            f"{unpriced_clause(unpriced)}; the request was not sent"
         )
         self.message = str(self)
         self.spent = spent
@@ -58,6 +70,25 @@ class BudgetExceededError(FluxError):
 
 def format_usd(value: float) -> str:
     return usd(value)
+
+
+def unpriced_note(models: Sequence[str]) -> str:
+    """What a budget's figure leaves out: "plus unpriced usage of local:my-llama that no budget counts"."""
+    return f"plus unpriced usage of {', '.join(models)} that no budget counts" if models else ""
+
+
+def unpriced_clause(models: Sequence[str]) -> str:
+    """``unpriced_note`` to follow a figure in a sentence: ", plus unpriced usage of ..."; "" if none."""
+    return f", {unpriced_note(models)}" if models else ""
+
+
+def unpriced_model(provider: Any) -> str | None:
+    """ "name:model" of ``provider`` (a ``ChatProvider``) when its replies are unpriced, else None."""
+    base_url = getattr(getattr(provider, "settings", None), "base_url", None)
+    kind = getattr(provider, "kind", "") or ""
+    if is_priced(kind, provider.model, provider_name=provider.name, base_url=base_url):
+        return None
+    return f"{provider.name}:{provider.model}"
 
 
 def parse_budget(text: str) -> float | None:
@@ -161,18 +192,21 @@ class BudgetGuard:
         return ("daily", today, cap, today / cap)
 
     def _spent_text(self) -> str:
-        """The session's spend as the sidebar shows it (``~`` when it holds estimates)."""
-        session = self.ledger.session
-        return usd(self.spent, estimated=session.estimated, partial=bool(session.unpriced_models))
+        """The session's priced spend (``~``: it holds estimates); ``_unpriced`` says what it leaves out."""
+        return usd(self.spent, estimated=self.ledger.session.estimated)
+
+    def _unpriced(self) -> str:
+        return unpriced_clause(self.ledger.session.unpriced_models)
 
     def summary(self) -> str:
         """What ``/budget`` without an argument shows."""
         if self.budget is None:
-            text = f"No budget set ({self._spent_text()} spent). Set one with /budget USD."
+            text = f"No budget set ({self._spent_text()} spent{self._unpriced()}). Set one with /budget USD."
         else:
             session = self.ledger.budget_fraction() or 0.0
             cap = format_usd(self.budget)
-            text = f"Budget: {self._spent_text()} of {cap} ({session:.0%}) spent this session."
+            spent = f"{self._spent_text()} of {cap} ({session:.0%})"
+            text = f"Budget: {spent} spent this session{self._unpriced()}."
         if self.daily_usd:
             _, today, cap_today, fraction = self._daily(self.daily_usd)
             cap = format_usd(cap_today)
@@ -181,8 +215,11 @@ class BudgetGuard:
 
     # -- changing -------------------------------------------------------------------------------------
 
-    def set_budget(self, usd: float | None) -> str:
-        """``/budget USD``: a new cap (None: none); returns the line to show the user."""
+    def set_budget(self, usd: float | None, *, current: Any = None) -> str:
+        """``/budget USD``: a new cap (None: none); returns the line to show the user.
+
+        ``current``: the provider in use (a ``ChatProvider``); when its model is unpriced, the line
+        says that the cap does not count its requests."""
         self.ledger.budget_usd = usd
         fraction = self._fraction()
         self._warned = fraction >= BUDGET_WARNING
@@ -192,9 +229,12 @@ class BudgetGuard:
             return "Budget removed: requests are no longer capped."
         if usd == 0:
             return "Budget set to $0.00: every request asks for your confirmation (/budget off removes it)."
-        text = f"Budget set to {format_usd(usd)} ({format_usd(self.spent)} spent so far)."
+        text = f"Budget set to {format_usd(usd)} ({self._spent_text()} spent so far{self._unpriced()})."
         if fraction >= 1.0:
             text += " It is already reached: new requests will ask for your confirmation."
+        model = unpriced_model(current) if current is not None else None
+        if model is not None:
+            text += f" {model} is unpriced: this budget does not count its requests."
         return text
 
     # -- the sink -------------------------------------------------------------------------------------
@@ -209,13 +249,14 @@ class BudgetGuard:
         scope, spent, cap, fraction = self._cap()
         if emit is None or cap is None:
             return
+        figure = f"{format_usd(spent)} of {format_usd(cap)}{self._unpriced()}"
         if fraction >= 1.0 and not self._over_noted:
             self._over_noted = self._warned = True
             raise_it = "/budget USD" if scope == "session" else "budget_usd_per_day in flux.toml"
             emit(
                 Notice(
                     text=(
-                        f"{scope.capitalize()} budget reached: {format_usd(spent)} of {format_usd(cap)}. "
+                        f"{scope.capitalize()} budget reached: {figure}. "
                         f"New requests will wait for your confirmation ({raise_it} raises the cap)."
                     ),
                     level="warning",
@@ -223,8 +264,7 @@ class BudgetGuard:
             )
         elif fraction >= BUDGET_WARNING and not self._warned:
             self._warned = True
-            text = f"{fraction:.0%} of the {scope} budget used: {format_usd(spent)} of {format_usd(cap)}."
-            emit(Notice(text=text, level="warning"))
+            emit(Notice(text=f"{fraction:.0%} of the {scope} budget used: {figure}.", level="warning"))
 
     # -- the gate -------------------------------------------------------------------------------------
 
@@ -240,12 +280,9 @@ class BudgetGuard:
         if turn_id and self._approved_turn == turn_id:
             return
         allowed = await self.confirm(spent, budget) if self.confirm is not None else False
+        unpriced = self.ledger.session.unpriced_models
         if not allowed:
-            raise BudgetExceededError(spent, budget, hint=self.refusal_hint, scope=scope)
+            raise BudgetExceededError(spent, budget, hint=self.refusal_hint, scope=scope, unpriced=unpriced)
         self._approved_turn = turn_id or None
-        agent.emit(
-            Notice(
-                text=f"Over budget ({format_usd(spent)} of {format_usd(budget)}): going on as you confirmed.",
-                level="warning",
-            )
-        )
+        figure = f"{format_usd(spent)} of {format_usd(budget)}{unpriced_clause(unpriced)}"
+        agent.emit(Notice(text=f"Over budget ({figure}): going on as you confirmed.", level="warning"))

@@ -132,6 +132,12 @@ class TurnRunner:
     def budget_guard(self) -> BudgetGuard | None:
         return budget_guard(self.agent)
 
+    @property
+    def unpriced_models(self) -> list[str]:
+        """ "provider:model" of this session's unpriced replies, which no budget counts."""
+        guard = self.budget_guard
+        return list(guard.ledger.unpriced_models) if guard is not None else []
+
     def prompt_work(self, prompt: str | None) -> Coroutine[Any, Any, str]:
         """A turn for ``prompt`` (None: go on from where the conversation stopped); ends with the
         turn's stop reason."""
@@ -163,7 +169,8 @@ class TurnRunner:
             usd = parse_budget(arg)
         except ValueError as exc:
             return BudgetReply(str(exc), "warning")
-        return BudgetReply(guard.set_budget(usd), "info", changed=True, budget=usd)
+        text = guard.set_budget(usd, current=self.agent.provider)
+        return BudgetReply(text, "info", changed=True, budget=usd)
 
     @staticmethod
     def clean(text: str) -> tuple[str, list[str]]:

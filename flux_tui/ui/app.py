@@ -124,7 +124,7 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
             sinks=[self.event_sink, *sinks],
             system_prompt=self.project_context,
             fallback=self.provider_service.fallback,
-            confirm_over_budget=budget_confirmer(self),
+            confirm_over_budget=budget_confirmer(self, unpriced=lambda: self.turns.unpriced_models),
             hints=TUI_HINTS,
         )
         self.turns = TurnRunner(self.agent)

@@ -3,13 +3,14 @@
 ``y`` sends it anyway (for the rest of this turn), ``n``/Escape does not (the turn fails with a
 hint to raise the cap with ``/budget``); Enter presses the focused button, at first "Don't send". Keys
 typed ahead or in a burst answer nothing (see :mod:`flux_tui.ui.screens.key_guard`).
-The app passes ``budget_confirmer(app)`` to ``ReliableStep.from_config(..., confirm_over_budget=...)``.
+The app passes ``budget_confirmer(app, unpriced=...)`` to ``ReliableStep.from_config(...,
+confirm_over_budget=...)``; ``unpriced`` names the session's unpriced models, which the figure leaves out.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import ClassVar
 
 from textual.app import App, ComposeResult
@@ -18,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
-from flux_tui.core.budget import format_usd
+from flux_tui.core.budget import format_usd, unpriced_clause
 from flux_tui.ui.screens.key_guard import GuardedChoiceScreen
 
 
@@ -37,17 +38,25 @@ class BudgetConfirmScreen(GuardedChoiceScreen):
     BUTTON_ANSWERS: ClassVar[dict[str, bool]] = {"budget-yes": True, "budget-no": False}
 
     def __init__(
-        self, spent: float, budget: float, *, name: str | None = None, id: str | None = None
+        self,
+        spent: float,
+        budget: float,
+        *,
+        unpriced: Sequence[str] = (),
+        name: str | None = None,
+        id: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id)
         self.spent = spent
         self.budget = budget
+        self.unpriced = list(unpriced)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="budget-dialog"):
             yield Label("Session budget reached", id="budget-title")
             yield Static(
-                f"This session has spent {format_usd(self.spent)} of its {format_usd(self.budget)} budget.\n"
+                f"This session has spent {format_usd(self.spent)} of its {format_usd(self.budget)} budget"
+                f"{unpriced_clause(self.unpriced)}.\n"
                 "Send the next request anyway? (Raise the cap with /budget USD.)",
                 id="budget-text",
             )
@@ -64,9 +73,12 @@ class BudgetConfirmScreen(GuardedChoiceScreen):
         self.dismiss(False)
 
 
-def budget_confirmer(app: App[object]) -> Callable[[float, float], Awaitable[bool]]:
+def budget_confirmer(
+    app: App[object], *, unpriced: Callable[[], Sequence[str]] = tuple
+) -> Callable[[float, float], Awaitable[bool]]:
     """The ``confirm_over_budget`` callback for ``ReliableStep``: opens the dialog from the turn worker
-    and waits for the answer. A cancelled turn (Esc) takes the dialog away."""
+    and waits for the answer. A cancelled turn (Esc) takes the dialog away. ``unpriced()``: the
+    session's unpriced models at the time, named next to the figure."""
 
     async def confirm(spent: float, budget: float) -> bool:
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
@@ -75,7 +87,7 @@ def budget_confirmer(app: App[object]) -> Callable[[float, float], Awaitable[boo
             if not future.done():
                 future.set_result(bool(answer))
 
-        screen = BudgetConfirmScreen(spent, budget)
+        screen = BudgetConfirmScreen(spent, budget, unpriced=unpriced())
         await app.push_screen(screen, callback=decided)
         try:
             return await future

@@ -34,6 +34,7 @@ from flux_tui.core.agent_events import (
     TurnStarted,
     UsageReported,
 )
+from flux_tui.core.budget import unpriced_note
 from flux_tui.core.ledger import BudgetStatus, UsageLedger, UsageTotals
 from flux_tui.core.money import usd
 from flux_tui.core.outlook import cache_savings, next_input_cost
@@ -349,18 +350,22 @@ class CostSidebar(Widget):
             return
         fraction = self._ledger.budget_fraction() or 0.0
         spent = _estimated(fmt.money(session.cost or 0.0), session.estimated)
+        unpriced = unpriced_note(session.unpriced_models)  # the figure above leaves it out
 
         def build() -> RenderableType:
             line = Text.assemble(spent, f" of {fmt.money(budget)}  ", fmt.percent(fraction))
             style = {"warning": "yellow", "exceeded": "red"}.get(status, "green")
             parts: list[RenderableType] = [fmt.Gauge(fraction, style), line]
+            if unpriced:
+                parts.append(Text(unpriced, style="italic dim", overflow="fold"))
             if status == "exceeded":
                 parts.append(Text("over budget", style="bold"))
             elif status == "warning":
                 parts.append(Text("nearing the budget"))
             return Group(*parts)
 
-        self._show("sb-budget", (spent, budget, fmt.percent(fraction), status), status, build)
+        key = (spent, unpriced, budget, fmt.percent(fraction), status)
+        self._show("sb-budget", key, (status, unpriced), build)
 
     def _render_breakdown(self) -> None:
         title = self.query_one("#sb-breakdown-title", Static)
