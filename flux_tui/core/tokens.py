@@ -8,8 +8,8 @@ cl100k is OpenAI's GPT-4 encoding; for other models (Claude, o200k models) it is
 
 The encoding costs memory: 27 MB while loaded and 39 MB at its peak while loading, a fifth of the whole
 app's. So the app never loads it: ``count_tokens(text, wait=False)`` (the live estimates, pruning,
-``/stats``, the inspector) answers with the cheap ``estimate_tokens`` unless the encoding is loaded
-already, and never starts loading it. The estimate is within a few percent of cl100k on English and code
+``/stats``, the inspector) answers with the cheap ``estimate_tokens``, loaded or not, and never starts
+loading it. The estimate is within a few percent of cl100k on English and code
 (pruning keeps a margin for where it is not, ``pruning.ESTIMATED_SHARE``). ``wait=True`` loads it and
 waits (~150 ms), for callers that want cl100k's own count; ``preload()`` starts it in a background
 thread. If the encoding cannot be loaded at all, every count falls back to the estimate.
@@ -153,10 +153,12 @@ def _exact(text: str) -> int:
 
 
 def count_tokens(text: str, *, wait: bool = True) -> int:
-    """Tokens in ``text``: exact once the encoding is loaded; with ``wait=False`` never blocks."""
+    """Tokens in ``text``: cl100k's count with ``wait`` (the encoding loaded if need be), the estimate
+    without, whether or not the encoding happens to be loaded: what the app shows and prunes by must not
+    depend on what else ran in the process."""
     if not text:
         return 0
-    if get_encoding(wait=wait) is None:
+    if not wait or get_encoding(wait=True) is None:
         return estimate_tokens(text)
     return _exact(text)
 
@@ -202,19 +204,18 @@ def count_message(message: Message | Mapping[str, Any], *, wait: bool = True) ->
         return _count_blocks([*blocks, *extra], wait)
     key = id(message)
     blocks_now = tuple(map(id, message.blocks))
-    exact = _encoding is not None
+    exact = wait  # an exact count and an estimate of the same message are kept apart
     cached = _message_counts.get(key)
     if cached is not None:
         ref, blocks_then, exact_then, total = cached
         if blocks_then == blocks_now and exact_then == exact and ref() is message:
             return total
     total = _count_blocks(message.blocks, wait)
-    if exact == (_encoding is not None):  # not when the encoding finished loading in the middle
-        try:
-            ref = weakref.ref(message, lambda _ref, key=key: _forget_message(key))
-        except TypeError:  # a message-like object that cannot be weakly referenced: not kept
-            return total
-        _message_counts[key] = (ref, blocks_now, exact, total)
+    try:
+        ref = weakref.ref(message, lambda _ref, key=key: _forget_message(key))
+    except TypeError:  # a message-like object that cannot be weakly referenced: not kept
+        return total
+    _message_counts[key] = (ref, blocks_now, exact, total)
     return total
 
 
