@@ -74,8 +74,7 @@ class ChatPane(TypesIntoPrompt, KeyScrolling, VerticalScroll, can_focus=True):
     """
 
     def __init__(self, *, id: str | None = "chat", redactor: Redactor | None = None) -> None:
-        """``redactor``: hides API keys in what the chat shows of tool calls (their arguments); the
-        default knows the usual key shapes, the app's also knows the configured keys."""
+        """``redactor``: hides API keys in the tool calls' arguments shown (the app's knows its keys)."""
         super().__init__(id=id)
         self.redactor = redactor if redactor is not None else Redactor()
         self.current: AssistantAnswer | None = None
