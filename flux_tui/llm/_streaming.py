@@ -1,11 +1,12 @@
 """The send/stream/commit cycle shared by every SDK-backed provider.
 
-A concrete provider supplies ``_make_client``, ``_build_request`` (messages -> SDK kwargs), ``_open``
-(send it through the SDK, get its events decoded by ``_sse``), ``_reader`` (its wire-format reader)
-and ``_list_models``. This class does the rest the same way for all of them: read the stream in
-batches, append the prompt, fit the history into the context window (``core.pruning``, reported as a
-notice), map failures to ``core.errors``, and append the assistant message to the transcript exactly
-once, complete or marked incomplete, whether the reply ended, failed or was cancelled.
+A concrete provider supplies ``_make_client``, ``_wire`` (its wire module, whose ``build_request`` turns
+messages into SDK kwargs; ``_request_options`` adds what only it sends), ``_open`` (send it through the
+SDK, get its events decoded by ``_sse``), ``_reader`` (its wire-format reader) and ``_list_models``.
+This class does the rest the same way for all of them: read the stream in batches, append the prompt,
+fit the history into the context window (``core.pruning``, reported as a notice), map failures to
+``core.errors``, and append the assistant message to the transcript exactly once, complete or marked
+incomplete, whether the reply ended, failed or was cancelled.
 """
 
 from __future__ import annotations
@@ -59,6 +60,17 @@ class StreamingProvider(BaseLLMProvider):
 
     # -- to implement ---------------------------------------------------------------------------
 
+    def _wire(self) -> Any:
+        """The module that speaks this provider's wire format (its ``build_request`` and reader),
+        imported with the first request, not at startup."""
+        raise NotImplementedError
+
+    def _request_options(self) -> dict[str, Any]:
+        """What this provider's ``build_request`` takes beyond what every provider sends."""
+        return {}
+
+    # -- the request ----------------------------------------------------------------------------
+
     def _build_request(
         self,
         messages: list[Message],
@@ -66,7 +78,16 @@ class StreamingProvider(BaseLLMProvider):
         file_context: str | None,
         tools: list[dict[str, Any]] | None,
     ) -> dict[str, Any]:
-        raise NotImplementedError
+        return self._wire().build_request(  # type: ignore[no-any-return]
+            messages,
+            model=self.model,
+            max_tokens=self.settings.max_tokens,
+            temperature=self.settings.temperature,
+            system_prompt=system_prompt,
+            file_context=file_context,
+            tools=tools,
+            **self._request_options(),
+        )
 
     def _reader(self, reply: Reply) -> WireReader:
         raise NotImplementedError

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flux_tui.core.transcript import Message
 from flux_tui.llm._streaming import StreamingProvider
 from flux_tui.llm.declarations import ANTHROPIC
 
@@ -33,26 +32,16 @@ class AnthropicProvider(StreamingProvider):
             default_headers=self.settings.extra_headers or None,
         )
 
-    def _build_request(
-        self,
-        messages: list[Message],
-        system_prompt: str | None,
-        file_context: str | None,
-        tools: list[dict[str, Any]] | None,
-    ) -> dict[str, Any]:
-        from flux_tui.llm import _anthropic_wire as wire  # loaded with the first request, not at startup
+    def _wire(self) -> Any:
+        from flux_tui.llm import _anthropic_wire
 
-        return wire.build_request(
-            messages,
-            model=self.model,
-            max_tokens=self.settings.max_tokens,
-            temperature=self.settings.temperature,
-            system_prompt=system_prompt,
-            file_context=file_context,
-            tools=tools,
-            prompt_caching=self.settings.prompt_caching,
-            thinking_budget=self.settings.thinking_budget,
-        )
+        return _anthropic_wire
+
+    def _request_options(self) -> dict[str, Any]:
+        return {
+            "prompt_caching": self.settings.prompt_caching,
+            "thinking_budget": self.settings.thinking_budget,
+        }
 
     def _reader(self, reply: Reply) -> MessagesStream:
         from flux_tui.llm._anthropic_wire import MessagesStream

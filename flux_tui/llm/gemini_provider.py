@@ -21,7 +21,6 @@ from flux_tui.core.errors import (
     ProviderError,
     RateLimitError,
 )
-from flux_tui.core.transcript import Message
 from flux_tui.llm._streaming import StreamingProvider
 from flux_tui.llm.declarations import GEMINI
 
@@ -46,26 +45,16 @@ class GeminiProvider(StreamingProvider):
         )
         return genai.Client(api_key=self.settings.api_key, vertexai=False, http_options=options)
 
-    def _build_request(
-        self,
-        messages: list[Message],
-        system_prompt: str | None,
-        file_context: str | None,
-        tools: list[dict[str, Any]] | None,
-    ) -> dict[str, Any]:
-        from flux_tui.llm import _gemini_wire as wire
+    def _wire(self) -> Any:
+        from flux_tui.llm import _gemini_wire
 
-        return wire.build_request(
-            messages,
-            model=self.model,
-            max_tokens=self.settings.max_tokens,
-            temperature=self.settings.temperature,
-            system_prompt=system_prompt,
-            file_context=file_context,
-            tools=tools,
-            thinking_budget=self.settings.thinking_budget,
-            include_thoughts=bool(self.settings.options.get("include_thoughts", True)),
-        )
+        return _gemini_wire
+
+    def _request_options(self) -> dict[str, Any]:
+        return {
+            "thinking_budget": self.settings.thinking_budget,
+            "include_thoughts": bool(self.settings.options.get("include_thoughts", True)),
+        }
 
     def _reader(self, reply: Reply) -> GeminiStream:
         from flux_tui.llm._gemini_wire import GeminiStream

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flux_tui.core.transcript import Message
 from flux_tui.llm._streaming import StreamingProvider
 from flux_tui.llm.declarations import OPENAI
 
@@ -49,24 +48,10 @@ class OpenAIProvider(StreamingProvider):
             default_headers=self.settings.extra_headers or None,
         )
 
-    def _build_request(
-        self,
-        messages: list[Message],
-        system_prompt: str | None,
-        file_context: str | None,
-        tools: list[dict[str, Any]] | None,
-    ) -> dict[str, Any]:
-        from flux_tui.llm import _openai_wire as wire  # loaded with the first request, not at startup
+    def _wire(self) -> Any:
+        from flux_tui.llm import _openai_wire
 
-        return wire.build_request(
-            messages,
-            model=self.model,
-            max_tokens=self.settings.max_tokens,
-            temperature=self.settings.temperature,
-            system_prompt=system_prompt,
-            file_context=file_context,
-            tools=tools,
-        )
+        return _openai_wire
 
     def _reader(self, reply: Reply) -> ChatStream:
         from flux_tui.llm._openai_wire import ChatStream
