@@ -174,6 +174,16 @@ def model_missing(ctx: ErrorContext, message: str, common: dict[str, Any]) -> Mo
     return ModelNotFoundError(f"model {ctx.model!r} not found at {ctx.provider}: {message}", **common)
 
 
+def rate_limited(
+    ctx: ErrorContext, message: str, wait: float | None, common: dict[str, Any], status: str = ""
+) -> RateLimitError:
+    """429: ``wait`` is the delay the server asked for (None: none); ``status`` its word for it, if any."""
+    said = f" ({status})" if status else ""
+    hint = f", retry after {wait:g} s" if wait is not None else ""
+    text = f"rate limited by {ctx.provider}{said}{hint}: {message}"
+    return RateLimitError(text, retry_after=wait, **common)
+
+
 def _from_status(exc: BaseException, status: int, ctx: ErrorContext, common: dict[str, Any]) -> ProviderError:
     response = getattr(exc, "response", None)
     headers = getattr(response, "headers", None)
@@ -187,9 +197,7 @@ def _from_status(exc: BaseException, status: int, ctx: ErrorContext, common: dic
     if status == 404:
         return model_missing(ctx, message, common)
     if status == 429:
-        wait = parse_retry_after(headers)
-        hint = f", retry after {wait:g} s" if wait is not None else ""
-        return RateLimitError(f"rate limited by {ctx.provider}{hint}: {message}", retry_after=wait, **common)
+        return rate_limited(ctx, message, parse_retry_after(headers), common)
     if status in (400, 413, 422):
         return BadRequestError(f"{ctx.provider} rejected the request ({status}): {message}", **common)
     if status == 529 or status >= 500:

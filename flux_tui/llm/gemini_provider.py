@@ -19,7 +19,6 @@ from flux_tui.core.errors import (
     BadRequestError,
     OverloadedError,
     ProviderError,
-    RateLimitError,
 )
 from flux_tui.llm._streaming import StreamingProvider
 from flux_tui.llm.declarations import GEMINI
@@ -169,7 +168,7 @@ def _key_rejected(exc: BaseException) -> bool:
 def _from_api_error(exc: BaseException, code: int, ctx: ErrorContext) -> ProviderError:
     """The core error for the SDK's ``APIError`` (``code``, ``status``, ``message``, ``details``)."""
     from flux_tui.core.redact import Redactor
-    from flux_tui.llm._errors import forbidden_key, invalid_key, model_missing
+    from flux_tui.llm._errors import forbidden_key, invalid_key, model_missing, rate_limited
 
     common: dict[str, Any] = {"provider": ctx.provider, "partial_text": ctx.partial_text, "status_code": code}
     status = getattr(exc, "status", None) or ""
@@ -181,13 +180,7 @@ def _from_api_error(exc: BaseException, code: int, ctx: ErrorContext) -> Provide
     if code == 404:
         return model_missing(ctx, message, common)
     if code == 429:
-        wait = _retry_delay(exc)
-        hint = f", retry after {wait:g} s" if wait is not None else ""
-        return RateLimitError(
-            f"rate limited by {ctx.provider} ({status or 'RESOURCE_EXHAUSTED'}){hint}: {message}",
-            retry_after=wait,
-            **common,
-        )
+        return rate_limited(ctx, message, _retry_delay(exc), common, status or "RESOURCE_EXHAUSTED")
     if code >= 500:
         return OverloadedError(
             f"{ctx.provider} is overloaded or failing ({code} {status}): {message}".replace(" )", ")"),
