@@ -185,9 +185,9 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         # Nothing here waits for the screen, which composes in its own task: this handler runs inside
         # Textual's start-up ``batch_update``, and a frame laid out under a batch is never written while
-        # the compositor counts it as drawn. Waiting here for the screen (and the session it opens) threw
-        # its first frame away; the next one came once the session's widgets were mounted, and redrew
-        # only what had changed since the frame that was never written (the prompt came a frame later).
+        # the compositor counts it as drawn. The screen's first frame would be lost, and the next one
+        # (once a resumed session's widgets are mounted) would redraw only what changed since it.
+        # The screen says when it is ready (``_conversation_opened``); keys wait for it (``on_event``).
         self._state_shown = True
         if self.conversation.ready.is_set():  # the screen was mounted first
             self._conversation_opened()
