@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
@@ -110,6 +111,7 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
         self.mcp: McpManager | None = None  # set when MCP servers are configured
         self.pending_shell: list[ShellOutput] = []  # !command outputs waiting for the next prompt
         self._inbox: list[AgentEvent] = []
+        self._state_shown = False  # ``on_mount`` has set the state the screen binds to
         if tools is None:
             tools = self._default_tools()
         provider, self._startup_note = self.provider_service.initial()
@@ -138,6 +140,7 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
             describe=self.describe_candidate,
             opening=self._opening_lines(),
             redactor=self.agent.redactor,
+            opened=self._conversation_opened,
         )
         self._conversation = screen
         return screen.data_bind(
@@ -173,16 +176,34 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
             lines.append(Line("notice", trust.notice(how), "warning"))
         return lines
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         # The state first: the screen's bound reactives take it as the screen mounts.
         self.providers = self.provider_service.options()
         self.show_current_provider()
         self.budget = self.config.budget_usd
         self.yolo = bool(self.config.yolo)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        # The screen composes in its own task. Until its prompt has the keyboard the app takes no
-        # event: a key typed at once would reach a screen without one, and be lost.
-        await self.conversation.ready.wait()
+        # Nothing here waits for the screen, which composes in its own task: this handler runs inside
+        # Textual's start-up ``batch_update``, and a frame laid out under a batch is never written while
+        # the compositor counts it as drawn. The screen's first frame would be lost, and the next one
+        # (once a resumed session's widgets are mounted) would redraw only what changed since it.
+        # The screen says when it is ready (``_conversation_opened``); keys wait for it (``on_event``).
+        self._state_shown = True
+        if self.conversation.ready.is_set():  # the screen was mounted first
+            self._conversation_opened()
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key typed before the prompt has the keyboard (typed ahead as the app starts) waits for it,
+        # in order with the keys after it: it would otherwise reach a screen with nothing focused.
+        if isinstance(event, events.Key | events.Paste) and not self.conversation.ready.is_set():
+            await self.conversation.ready.wait()
+        await super().on_event(event)
+
+    def _conversation_opened(self) -> None:
+        """The screen's widgets are mounted and its prompt has the keyboard, its first frame not laid
+        out yet: a session opened on the command line replaces the opening lines before they are seen."""
+        if not self._state_shown:
+            return  # ``on_mount`` calls this once the state is set
         if self.session_actions is not None:
             self.session_actions.app_ready()  # a resume or replay asked for on the command line
         # Heavy imports (SDK, prices) only after the first frame is on screen.

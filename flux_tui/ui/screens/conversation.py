@@ -102,14 +102,18 @@ class ConversationScreen(Screen[None]):
         describe: Callable[[str], str] | None = None,
         opening: Sequence[Line] = (),
         redactor: Redactor | None = None,
+        opened: Callable[[], object] | None = None,
     ) -> None:
         """``completer``: what Tab offers for the prompt's text; ``describe``: how the completion bar
         shows a candidate; ``opening``: the lines shown before anything happens (in the first frame);
-        ``redactor``: hides API keys in what the chat and the inspector show of tool calls."""
+        ``redactor``: hides API keys in what the chat and the inspector show of tool calls;
+        ``opened``: called once the widgets are mounted and the prompt has the keyboard, before the
+        screen lays out its first frame (what it puts in the chat replaces the opening lines unseen)."""
         super().__init__(id="conversation-screen")
-        #: Set once the widgets are mounted and the prompt has the keyboard (see ``FluxApp.on_mount``).
+        #: Set once the widgets are mounted and the prompt has the keyboard (see ``FluxApp.on_event``).
         self.ready = asyncio.Event()
         self._opening = list(opening)
+        self._opened = opened
         self._completer = completer
         self._describe = describe
         # Kept as attributes: every streamed event is routed through them, a DOM query each time
@@ -139,6 +143,8 @@ class ConversationScreen(Screen[None]):
         yield FluxFooter()
 
     def on_mount(self) -> None:
+        if not self._chat.is_attached:
+            return  # the app quit as it started, its widgets taken down before they were mounted
         prompt = self._prompt
         prompt.completer = self._completer
         prompt.scrolls = self._chat
@@ -158,6 +164,8 @@ class ConversationScreen(Screen[None]):
                 self.notice(line.text, line.style or "info")
         self.set_focus(prompt)  # now: keys typed ahead are queued behind this, and go to the prompt
         self.ready.set()
+        if self._opened is not None:
+            self._opened()
 
     def watch_mode(self, mode: str) -> None:
         # The footer leaves out the keys a replay refuses (see FluxFooter).

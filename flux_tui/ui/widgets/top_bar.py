@@ -216,8 +216,14 @@ class TopBar(Horizontal):
         self._show_menus()
         self.call_after_refresh(self._build_menus)
 
+    @property
+    def _composed(self) -> bool:
+        # Mounted without its children: the app quit as it started, before the bar was composed
+        # (the state binds to it all the same).
+        return self.is_mounted and bool(self.children)
+
     def _show_menus(self) -> None:
-        if not self.is_mounted:
+        if not self._composed:
             return
         if self._menus is None:
             self.query_one("#provider-face", MenuFace).show(self.provider)
@@ -231,7 +237,7 @@ class TopBar(Horizontal):
             models.value = self.model
 
     def _show_status(self) -> None:
-        if not self.is_mounted:
+        if not self._composed:
             return
         if self.mode == "replay":
             text, style = REPLAY_STATUS, "bold $accent"
