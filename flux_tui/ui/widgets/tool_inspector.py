@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -104,7 +105,9 @@ class ToolInspector(Widget, can_focus=False):
         self.redactor = redactor if redactor is not None else Redactor()
         self._records: dict[str, ToolCallRecord] = {}
         self._selected: str | None = None
-        self._table: DataTable[Any] | None = None
+        self._table: DataTable[Any] | None = None  # set up once mounted (see ``compose``)
+        self._built = False
+        self._setting_up: AwaitComplete | None = None  # the table mounted by ``build``, set up
         self._loading = False
         self.attribution = Attribution()  # what each call cost (see core.attribution)
         self.prompt: TextArea | None = None  # where Esc from the table and typed characters go
@@ -112,18 +115,53 @@ class ToolInspector(Widget, can_focus=False):
     # ------------------------------------------------------------------ composition
 
     def compose(self) -> ComposeResult:
-        table: DataTable[Any] = DataTable(id="tool-calls", cursor_type="row", zebra_stripes=True)
-        yield table
-        with KeyScroll(id="tool-detail"):
-            yield Static("No tool calls yet.", id="detail-header")
-            yield Static("Arguments", classes="section-title hidden", id="title-args")
-            yield Static(id="detail-args", classes="hidden")
-            yield Static("Result", classes="section-title hidden", id="title-result")
-            yield Static(id="detail-result", classes="hidden")
-            yield Static("Diff", classes="section-title hidden", id="title-diff")
-            yield Static(id="detail-diff", classes="hidden")
+        # Shown from the start, it is composed as any widget; hidden (the app's, closed until ctrl+t),
+        # its table and details wait for ``build``: in the first frame they were a fifth of the
+        # screen's widgets, and none of them shows.
+        if self.display:
+            yield from self._parts()
+
+    @staticmethod
+    def _parts() -> list[Widget]:
+        return [
+            DataTable(id="tool-calls", cursor_type="row", zebra_stripes=True),
+            KeyScroll(
+                Static("No tool calls yet.", id="detail-header"),
+                Static("Arguments", classes="section-title hidden", id="title-args"),
+                Static(id="detail-args", classes="hidden"),
+                Static("Result", classes="section-title hidden", id="title-result"),
+                Static(id="detail-result", classes="hidden"),
+                Static("Diff", classes="section-title hidden", id="title-diff"),
+                Static(id="detail-diff", classes="hidden"),
+                id="tool-detail",
+            ),
+        ]
 
     def on_mount(self) -> None:
+        if self.children:
+            self._built = True
+            self._set_up()
+        elif self._records:  # events applied before mounting (a replay loaded early)
+            self.build()
+
+    def on_show(self) -> None:
+        self.build()  # opened before any call: the table's header and "No tool calls yet."
+
+    def build(self) -> None:
+        """Mount the table and the details, once: when the inspector first has a call to show or is
+        shown (not before it is mounted itself: ``on_mount`` builds it then)."""
+        if self._built or not self.is_mounted:
+            return
+        self._built = True
+        mounting = self.mount_all(self._parts())
+
+        async def set_up() -> None:
+            await mounting
+            self._set_up()
+
+        self._setting_up = AwaitComplete(set_up())
+
+    def _set_up(self) -> None:
         table = self.query_one("#tool-calls", DataTable)
         table.add_column("#", key="n", width=3)
         table.add_column("Tool", key="name")
@@ -131,7 +169,7 @@ class ToolInspector(Widget, can_focus=False):
         table.add_column("Status", key="status", width=11)
         table.add_column("Time", key="time", width=7)
         self._table = table
-        # Events applied before mounting (a replay loaded early) were only recorded; show them now.
+        # The calls recorded so far: until the table is here, events are only recorded.
         for record in self._records.values():
             self._add_row(record)
         if self._records:
@@ -149,6 +187,10 @@ class ToolInspector(Widget, can_focus=False):
     @property
     def selected_call_id(self) -> str | None:
         return self._selected
+
+    @property
+    def has_calls(self) -> bool:
+        return bool(self._records)
 
     def record(self, call_id: str) -> ToolCallRecord | None:
         return self._records.get(call_id)
@@ -208,15 +250,18 @@ class ToolInspector(Widget, can_focus=False):
         if self._selected is not None:
             self.post_message(self.Selected(self, self._selected))
 
-    def focus_calls(self) -> None:
+    async def focus_calls(self) -> None:
         """Give the keyboard to the table of calls (ctrl+t opening the inspector)."""
+        self.build()
+        if self._setting_up is not None:
+            await self._setting_up
         self.query_one("#tool-calls", DataTable).focus()
 
-    def action_leave(self) -> None:
+    async def action_leave(self) -> None:
         """Esc: from the details back to the table, from the table back to the prompt."""
         detail = self.query_one("#tool-detail", VerticalScroll)
         if detail.has_focus:
-            self.focus_calls()
+            await self.focus_calls()
         elif self.prompt is not None and not self.prompt.disabled:
             self.prompt.focus()
         else:
@@ -263,7 +308,9 @@ class ToolInspector(Widget, can_focus=False):
             preview=event.preview,
         )
         self._records[event.call_id] = record
-        if self._table is not None:
+        if self._table is None:
+            self.build()  # its set-up adds the row
+        else:
             table = self._table
             # Follow new calls while the cursor sits on the newest one; stay put if the user moved up.
             follow = table.row_count == 0 or table.cursor_row >= table.row_count - 1
