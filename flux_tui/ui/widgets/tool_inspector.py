@@ -36,10 +36,17 @@ from flux_tui.core.agent_events import (
 )
 from flux_tui.core.attribution import Attribution
 from flux_tui.core.redact import Redactor
-from flux_tui.ui import format as fmt
 from flux_tui.ui.theme_colors import code_theme
 from flux_tui.ui.widgets.key_scroll import KeyScroll
-from flux_tui.ui.widgets.tool_call_record import RESULT_LIMIT, ToolCallRecord, call_header, status_text
+from flux_tui.ui.widgets.tool_call_record import (
+    ToolCallRecord,
+    args_renderable,
+    call_header,
+    preview_renderable,
+    result_renderable,
+    status_text,
+    time_cell,
+)
 
 
 class ToolInspector(Widget, can_focus=False):
@@ -105,7 +112,7 @@ class ToolInspector(Widget, can_focus=False):
         self.redactor = redactor if redactor is not None else Redactor()
         self._records: dict[str, ToolCallRecord] = {}
         self._selected: str | None = None
-        self._table: DataTable[Any] | None = None  # set up once mounted (see ``compose``)
+        self._table: DataTable[Any] | None = None  # set up once mounted; events are recorded until then
         self._built = False
         self._setting_up: AwaitComplete | None = None  # the table mounted by ``build``, set up
         self._loading = False
@@ -144,8 +151,8 @@ class ToolInspector(Widget, can_focus=False):
         elif self._records:  # events applied before mounting (a replay loaded early)
             self.build()
 
-    def on_show(self) -> None:
-        self.build()  # opened before any call: the table's header and "No tool calls yet."
+    def on_show(self) -> None:  # opened before any call: the table's header and "No tool calls yet."
+        self.build()
 
     def build(self) -> None:
         """Mount the table and the details, once: when the inspector first has a call to show or is
@@ -169,7 +176,6 @@ class ToolInspector(Widget, can_focus=False):
         table.add_column("Status", key="status", width=11)
         table.add_column("Time", key="time", width=7)
         self._table = table
-        # The calls recorded so far: until the table is here, events are only recorded.
         for record in self._records.values():
             self._add_row(record)
         if self._records:
@@ -329,7 +335,7 @@ class ToolInspector(Widget, can_focus=False):
             Text(record.name),
             Text(self.redactor.redact_text(record.target)),
             status_text(record.status),
-            self._time_cell(record),
+            time_cell(record),
             key=record.call_id,
         )
 
@@ -340,13 +346,7 @@ class ToolInspector(Widget, can_focus=False):
         self._table.update_cell(key, "name", Text(record.name))
         self._table.update_cell(key, "target", Text(self.redactor.redact_text(record.target)))
         self._table.update_cell(key, "status", status_text(record.status))
-        self._table.update_cell(key, "time", self._time_cell(record))
-
-    @staticmethod
-    def _time_cell(record: ToolCallRecord) -> Text:
-        if record.status == "running":
-            return Text("…", style="cyan")
-        return Text(fmt.duration(record.duration) if record.duration else "", justify="right")
+        self._table.update_cell(key, "time", time_cell(record))
 
     @on(DataTable.RowHighlighted, "#tool-calls")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -373,14 +373,16 @@ class ToolInspector(Widget, can_focus=False):
             for name in sections:
                 self._set_section(name, None)
             return
-        header.update(self._header(record))
-        self._set_section("args", self._args_renderable(record))
-        self._set_section("result", self._result_renderable(record), error=record.status == "failed")
+        redact, theme = self.redactor.redact_text, code_theme(self.app)
+        header.update(call_header(record, cost=self.attribution.cost_line(record.call_id), redact=redact))
+        self._set_section("args", args_renderable(record, self.redactor, theme))
+        self._set_section("result", result_renderable(record, redact), error=record.status == "failed")
         diff = record.diff or record.preview
         title = "Diff applied" if record.diff else "Proposed change"
         if diff and not record.diff and record.name == "run_command":
             title = "Command"
-        self._set_section("diff", self._preview_renderable(diff, record.diff is not None), title=title)
+        preview = preview_renderable(diff, record.diff is not None, redact, theme)
+        self._set_section("diff", preview, title=title)
 
     restyle = _show_detail  # the theme changed: the diff and JSON shown take its colours
 
@@ -396,28 +398,3 @@ class ToolInspector(Widget, can_focus=False):
         if title is not None:
             heading.update(title)
         body.update("" if content is None else content)
-
-    def _header(self, record: ToolCallRecord) -> Text:
-        cost = self.attribution.cost_line(record.call_id)
-        return call_header(record, cost=cost, redact=self.redactor.redact_text)
-
-    def _args_renderable(self, record: ToolCallRecord) -> RenderableType:
-        if record.input_error:
-            error = self.redactor.redact_text(record.input_error)
-            return Text(f"Malformed arguments: {error}", style="bold red")
-        return fmt.json_syntax(self.redactor.redact(record.input), code_theme(self.app))
-
-    def _result_renderable(self, record: ToolCallRecord) -> RenderableType | None:
-        if record.result is None:
-            return None
-        if not record.result:
-            return Text("(empty)", style="dim")
-        return Text(self.redactor.redact_text(fmt.truncate(record.result, RESULT_LIMIT)))
-
-    def _preview_renderable(self, text: str | None, applied: bool) -> RenderableType | None:
-        if not text:
-            return None
-        text = self.redactor.redact_text(text)
-        if applied or fmt.looks_like_diff(text):
-            return fmt.diff_syntax(text, code_theme(self.app))
-        return Text(text)
