@@ -1,5 +1,6 @@
 """What the app's way to its first frame does not import: the session package's export, import, demo
-and replay modules, the replay controller and the budget dialog are imported when first used."""
+and replay modules, the replay controller, the budget dialog and ``html`` (read only for a prompt's
+attachments) are imported when first used."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ NOT_BEFORE_THE_FIRST_FRAME = (
     "flux_tui.sessions.replay",
     "flux_tui.ui.replay_controller",
     "flux_tui.ui.screens.budget_confirm",
+    "html",
 )
 
 
