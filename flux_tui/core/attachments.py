@@ -5,7 +5,6 @@ was attached, never the attached contents or the block's tags."""
 
 from __future__ import annotations
 
-import html
 import re
 
 CONTEXT_OPEN = "\n\n<context>\n"
@@ -19,6 +18,8 @@ def split_context(prompt: str) -> tuple[str, list[str]]:
     head, sep, tail = prompt.partition(CONTEXT_OPEN)
     if not sep or not tail.rstrip().endswith(CONTEXT_CLOSE):
         return prompt, []
+    import html  # here: its entity table is 2,000 names, and only a prompt with attachments needs it
+
     found = _ATTACHED_NAME.findall(tail)
     names = [("!" if kind == "command" else "") + html.unescape(name) for kind, name in found]
     return head, names

@@ -22,9 +22,6 @@ from flux_tui.sessions import (
     SessionError,
     SessionInfo,
     SessionStore,
-    export_jsonl,
-    export_markdown,
-    import_jsonl,
 )
 from flux_tui.sessions.lease import SessionBusyError, holder_of
 from flux_tui.sessions.paths import write_private
@@ -169,6 +166,8 @@ class SessionService:
 
     async def import_loaded(self, loaded: LoadedSession) -> str:
         """Store a session that is not in the store (the demo, played) as a new one; its id."""
+        from flux_tui.sessions.jsonl import export_jsonl, import_jsonl  # not before the first frame
+
         store = self._store()
         text = export_jsonl(loaded)
         return await asyncio.to_thread(import_jsonl, store, text, secrets=self.secrets)
@@ -214,6 +213,9 @@ class SessionService:
         target = Path(path).expanduser()
         if not target.is_absolute():
             target = self.exports_dir / target
+        from flux_tui.sessions.jsonl import export_jsonl  # not before the first frame
+        from flux_tui.sessions.markdown import export_markdown
+
         render = export_markdown if fmt == "md" else export_jsonl
 
         def write() -> Path:

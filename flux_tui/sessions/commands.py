@@ -17,8 +17,6 @@ from flux_tui.core.exit_codes import ExitCode
 from flux_tui.core.logging_setup import config_secrets
 from flux_tui.core.terminal_text import is_terminal, terminal_safe
 
-from .jsonl import export_jsonl, import_jsonl
-from .markdown import export_markdown
 from .models import SessionError, SessionInfo, SessionStoreError
 from .paths import DB_FILENAME, write_private
 from .store import SessionStore
@@ -77,6 +75,10 @@ def cmd_export(
     except SessionError as exc:
         _say(f"flux-tui: {exc}", err)
         return ExitCode.FAILED
+    # Imported here: ``open_store`` is on the app's way to its first frame, exports are not.
+    from .jsonl import export_jsonl
+    from .markdown import export_markdown
+
     render = export_markdown if fmt == "md" else export_jsonl
     text = render(loaded, secrets=secrets)
     if output is not None:
@@ -107,6 +109,8 @@ def cmd_import(
     except (OSError, UnicodeDecodeError) as exc:
         _say(f"flux-tui: cannot read {path}: {exc}", err)
         return ExitCode.FAILED
+    from .jsonl import import_jsonl
+
     try:
         session_id = import_jsonl(store, text, secrets=secrets)
     except SessionStoreError:

@@ -40,7 +40,6 @@ from flux_tui.ui.key_order import apply as keys_in_order
 from flux_tui.ui.mcp_control import start_mcp
 from flux_tui.ui.provider_control import ProviderControl
 from flux_tui.ui.reports import WELCOME_MARKUP, problems_markdown, setup_markdown
-from flux_tui.ui.screens.budget_confirm import budget_confirmer
 from flux_tui.ui.screens.conversation import ConversationScreen, Line
 from flux_tui.ui.textual_patches import apply as apply_textual_patches
 from flux_tui.ui.theming import STATE_FILE, ThemeMemory
@@ -126,10 +125,16 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
             sinks=[self.event_sink, *sinks],
             system_prompt=self.project_context,
             fallback=self.provider_service.fallback,
-            confirm_over_budget=budget_confirmer(self, unpriced=lambda: self.turns.unpriced_models),
+            confirm_over_budget=self._confirm_over_budget,
             hints=TUI_HINTS,
         )
         self.turns = TurnRunner(self.agent)
+
+    async def _confirm_over_budget(self, spent: float, budget: float) -> bool:
+        # The dialog's module (its screen and widgets) is imported when a budget is first spent.
+        from flux_tui.ui.screens.budget_confirm import budget_confirmer
+
+        return await budget_confirmer(self, unpriced=lambda: self.turns.unpriced_models)(spent, budget)
 
     # -- the screen ----------------------------------------------------------------------------------
 

@@ -28,11 +28,9 @@ from flux_tui.sessions import (
     SessionError,
     SessionStore,
     SessionStoreError,
-    load_demo,
 )
 from flux_tui.sessions.commands import open_store
 from flux_tui.ui.app import FluxApp
-from flux_tui.ui.replay_controller import parse_speed
 from flux_tui.ui.session_actions import SessionActions
 
 NOTHING_TO_CONTINUE = "No saved session to continue: this is a new one."
@@ -139,6 +137,9 @@ def _resume_start(actions: SessionActions, args: argparse.Namespace) -> Any:
 
 def _replay_start(actions: SessionActions, args: argparse.Namespace) -> Any:
     """``replay ID`` / ``replay --demo``: load the session now, play it once the app is up."""
+    from flux_tui.sessions.demo import load_demo
+    from flux_tui.ui.replay_controller import parse_speed
+
     try:
         speed = parse_speed(str(getattr(args, "speed", "1") or "1"))
     except ValueError as exc:

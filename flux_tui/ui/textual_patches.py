@@ -178,10 +178,12 @@ _skipped: set[str] = set()  # patches whose skipping was logged (once per proces
 def apply() -> bool:
     """Patch what still has the bugs; returns whether anything was patched now."""
     patched = False
+    version: str | None = None  # read once: each read of a package's metadata scans sys.path (ms)
     for patch in PATCHES:
         if inspect.getattr_static(patch.owner, patch.attribute, None) is patch.replacement:
             continue
-        reason = why_not(patch)
+        version = version or textual_version()
+        reason = why_not(patch, version)
         if reason is not None:
             if patch.name not in _skipped:
                 _skipped.add(patch.name)

@@ -121,6 +121,7 @@ class ConversationScreen(Screen[None]):
         self._chat = ChatPane(redactor=redactor)
         self._prompt = PromptInput(placeholder=PLACEHOLDER)
         self._inspector = ToolInspector(id="inspector", redactor=redactor)
+        self._inspector.display = False  # opened with ctrl+t; closed, it mounts no table (``build``)
         self._sidebar = CostSidebar(id="sidebar")
         self._top_bar = TopBar()
         self._suggestions = SuggestionBar(id="suggestions")
@@ -273,14 +274,14 @@ class ConversationScreen(Screen[None]):
 
     # -- panels and the replay bar -------------------------------------------------------------------
 
-    def action_toggle_inspector(self) -> None:
+    async def action_toggle_inspector(self) -> None:
         """ctrl+t: open the inspector with the keyboard in its table; close it, back to the prompt."""
         inspector = self._inspector
         was_open = bool(inspector.display)
         focus_inside = self.focused is not None and inspector in self.focused.ancestors_with_self
         self._panels.toggle("inspector")
         if inspector.display and not was_open:
-            inspector.focus_calls()
+            await inspector.focus_calls()
         elif not inspector.display and focus_inside:
             self._prompt.focus()
 

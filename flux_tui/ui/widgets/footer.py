@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -30,9 +31,28 @@ class FluxFooter(Footer):
     }
     """
 
+    _recompose_due = False
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Textual's, but the changes that come before one refresh compose the footer once: Textual
+        queued a whole new row of keys for each (eleven rows before the first frame)."""
+        self._bindings_ready = True
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+            return
+        if not self._recompose_due:
+            self._recompose_due = True
+            self.call_after_refresh(self._recompose_once)
+
+    async def _recompose_once(self) -> None:
+        self._recompose_due = False
+        await self.recompose()
+
     def compose(self) -> ComposeResult:
+        # Each key's ``compact`` watcher restyled it: with its classes set before it is mounted, the
+        # watcher finds nothing to change.
         for widget in super().compose():
             if isinstance(widget, FooterKey):
                 action = widget.action.rpartition(".")[2].partition("(")[0]
-                widget.add_class(f"-key-{action.replace('_', '-')}")
+                widget.set_class(self.compact, "-compact", update=False)
+                widget.add_class(f"-key-{action.replace('_', '-')}", update=False)
             yield widget

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from rich.console import RenderableType
 from rich.text import Text
 
 from flux_tui.core.agent_events import Decision, ToolStatus
-from flux_tui.ui.format import duration
+from flux_tui.core.redact import Redactor
+from flux_tui.ui.format import diff_syntax, duration, json_syntax, looks_like_diff, truncate
+
+if TYPE_CHECKING:
+    from rich.syntax import SyntaxTheme
 
 STATUS_STYLES: dict[str, str] = {
     "pending": "bold yellow",
@@ -94,3 +99,39 @@ def call_header(record: ToolCallRecord, *, cost: str | None, redact: Callable[[s
     elif record.status == "pending":
         text.append("\nApproval: waiting", style="yellow")
     return text
+
+
+def time_cell(record: ToolCallRecord) -> Text:
+    """The table's "Time" cell."""
+    if record.status == "running":
+        return Text("…", style="cyan")
+    return Text(duration(record.duration) if record.duration else "", justify="right")
+
+
+def args_renderable(record: ToolCallRecord, redactor: Redactor, theme: SyntaxTheme | str) -> RenderableType:
+    """The detail pane's arguments: JSON in the code ``theme``, keys redacted."""
+    if record.input_error:
+        error = redactor.redact_text(record.input_error)
+        return Text(f"Malformed arguments: {error}", style="bold red")
+    return json_syntax(redactor.redact(record.input), theme)
+
+
+def result_renderable(record: ToolCallRecord, redact: Callable[[str], str]) -> RenderableType | None:
+    """The detail pane's result (None: no result yet), cut at ``RESULT_LIMIT``."""
+    if record.result is None:
+        return None
+    if not record.result:
+        return Text("(empty)", style="dim")
+    return Text(redact(truncate(record.result, RESULT_LIMIT)))
+
+
+def preview_renderable(
+    text: str | None, applied: bool, redact: Callable[[str], str], theme: SyntaxTheme | str
+) -> RenderableType | None:
+    """The detail pane's diff (applied or proposed) or command; None: nothing to show."""
+    if not text:
+        return None
+    text = redact(text)
+    if applied or looks_like_diff(text):
+        return diff_syntax(text, theme)
+    return Text(text)

@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -35,10 +36,17 @@ from flux_tui.core.agent_events import (
 )
 from flux_tui.core.attribution import Attribution
 from flux_tui.core.redact import Redactor
-from flux_tui.ui import format as fmt
 from flux_tui.ui.theme_colors import code_theme
 from flux_tui.ui.widgets.key_scroll import KeyScroll
-from flux_tui.ui.widgets.tool_call_record import RESULT_LIMIT, ToolCallRecord, call_header, status_text
+from flux_tui.ui.widgets.tool_call_record import (
+    ToolCallRecord,
+    args_renderable,
+    call_header,
+    preview_renderable,
+    result_renderable,
+    status_text,
+    time_cell,
+)
 
 
 class ToolInspector(Widget, can_focus=False):
@@ -104,7 +112,9 @@ class ToolInspector(Widget, can_focus=False):
         self.redactor = redactor if redactor is not None else Redactor()
         self._records: dict[str, ToolCallRecord] = {}
         self._selected: str | None = None
-        self._table: DataTable[Any] | None = None
+        self._table: DataTable[Any] | None = None  # set up once mounted; events are recorded until then
+        self._built = False
+        self._setting_up: AwaitComplete | None = None  # the table mounted by ``build``, set up
         self._loading = False
         self.attribution = Attribution()  # what each call cost (see core.attribution)
         self.prompt: TextArea | None = None  # where Esc from the table and typed characters go
@@ -112,18 +122,53 @@ class ToolInspector(Widget, can_focus=False):
     # ------------------------------------------------------------------ composition
 
     def compose(self) -> ComposeResult:
-        table: DataTable[Any] = DataTable(id="tool-calls", cursor_type="row", zebra_stripes=True)
-        yield table
-        with KeyScroll(id="tool-detail"):
-            yield Static("No tool calls yet.", id="detail-header")
-            yield Static("Arguments", classes="section-title hidden", id="title-args")
-            yield Static(id="detail-args", classes="hidden")
-            yield Static("Result", classes="section-title hidden", id="title-result")
-            yield Static(id="detail-result", classes="hidden")
-            yield Static("Diff", classes="section-title hidden", id="title-diff")
-            yield Static(id="detail-diff", classes="hidden")
+        # Shown from the start, it is composed as any widget; hidden (the app's, closed until ctrl+t),
+        # its table and details wait for ``build``: in the first frame they would be 9 of the
+        # screen's 54 widgets to compose, style and lay out, none of them shown.
+        if self.display:
+            yield from self._parts()
+
+    @staticmethod
+    def _parts() -> list[Widget]:
+        return [
+            DataTable(id="tool-calls", cursor_type="row", zebra_stripes=True),
+            KeyScroll(
+                Static("No tool calls yet.", id="detail-header"),
+                Static("Arguments", classes="section-title hidden", id="title-args"),
+                Static(id="detail-args", classes="hidden"),
+                Static("Result", classes="section-title hidden", id="title-result"),
+                Static(id="detail-result", classes="hidden"),
+                Static("Diff", classes="section-title hidden", id="title-diff"),
+                Static(id="detail-diff", classes="hidden"),
+                id="tool-detail",
+            ),
+        ]
 
     def on_mount(self) -> None:
+        if self.children:
+            self._built = True
+            self._set_up()
+        elif self._records:  # events applied before mounting (a replay loaded early)
+            self.build()
+
+    def on_show(self) -> None:  # opened before any call: the table's header and "No tool calls yet."
+        self.build()
+
+    def build(self) -> None:
+        """Mount the table and the details, once: when the inspector first has a call to show or is
+        shown (not before it is mounted itself: ``on_mount`` builds it then)."""
+        if self._built or not self.is_mounted:
+            return
+        self._built = True
+        mounting = self.mount_all(self._parts())
+
+        async def set_up() -> None:
+            await mounting
+            self._set_up()
+
+        self._setting_up = AwaitComplete(set_up())
+
+    def _set_up(self) -> None:
         table = self.query_one("#tool-calls", DataTable)
         table.add_column("#", key="n", width=3)
         table.add_column("Tool", key="name")
@@ -131,7 +176,6 @@ class ToolInspector(Widget, can_focus=False):
         table.add_column("Status", key="status", width=11)
         table.add_column("Time", key="time", width=7)
         self._table = table
-        # Events applied before mounting (a replay loaded early) were only recorded; show them now.
         for record in self._records.values():
             self._add_row(record)
         if self._records:
@@ -149,6 +193,10 @@ class ToolInspector(Widget, can_focus=False):
     @property
     def selected_call_id(self) -> str | None:
         return self._selected
+
+    @property
+    def has_calls(self) -> bool:
+        return bool(self._records)
 
     def record(self, call_id: str) -> ToolCallRecord | None:
         return self._records.get(call_id)
@@ -208,15 +256,18 @@ class ToolInspector(Widget, can_focus=False):
         if self._selected is not None:
             self.post_message(self.Selected(self, self._selected))
 
-    def focus_calls(self) -> None:
+    async def focus_calls(self) -> None:
         """Give the keyboard to the table of calls (ctrl+t opening the inspector)."""
+        self.build()
+        if self._setting_up is not None:
+            await self._setting_up
         self.query_one("#tool-calls", DataTable).focus()
 
-    def action_leave(self) -> None:
+    async def action_leave(self) -> None:
         """Esc: from the details back to the table, from the table back to the prompt."""
         detail = self.query_one("#tool-detail", VerticalScroll)
         if detail.has_focus:
-            self.focus_calls()
+            await self.focus_calls()
         elif self.prompt is not None and not self.prompt.disabled:
             self.prompt.focus()
         else:
@@ -263,7 +314,9 @@ class ToolInspector(Widget, can_focus=False):
             preview=event.preview,
         )
         self._records[event.call_id] = record
-        if self._table is not None:
+        if self._table is None:
+            self.build()  # its set-up adds the row
+        else:
             table = self._table
             # Follow new calls while the cursor sits on the newest one; stay put if the user moved up.
             follow = table.row_count == 0 or table.cursor_row >= table.row_count - 1
@@ -282,7 +335,7 @@ class ToolInspector(Widget, can_focus=False):
             Text(record.name),
             Text(self.redactor.redact_text(record.target)),
             status_text(record.status),
-            self._time_cell(record),
+            time_cell(record),
             key=record.call_id,
         )
 
@@ -293,13 +346,7 @@ class ToolInspector(Widget, can_focus=False):
         self._table.update_cell(key, "name", Text(record.name))
         self._table.update_cell(key, "target", Text(self.redactor.redact_text(record.target)))
         self._table.update_cell(key, "status", status_text(record.status))
-        self._table.update_cell(key, "time", self._time_cell(record))
-
-    @staticmethod
-    def _time_cell(record: ToolCallRecord) -> Text:
-        if record.status == "running":
-            return Text("…", style="cyan")
-        return Text(fmt.duration(record.duration) if record.duration else "", justify="right")
+        self._table.update_cell(key, "time", time_cell(record))
 
     @on(DataTable.RowHighlighted, "#tool-calls")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -326,14 +373,16 @@ class ToolInspector(Widget, can_focus=False):
             for name in sections:
                 self._set_section(name, None)
             return
-        header.update(self._header(record))
-        self._set_section("args", self._args_renderable(record))
-        self._set_section("result", self._result_renderable(record), error=record.status == "failed")
+        redact, theme = self.redactor.redact_text, code_theme(self.app)
+        header.update(call_header(record, cost=self.attribution.cost_line(record.call_id), redact=redact))
+        self._set_section("args", args_renderable(record, self.redactor, theme))
+        self._set_section("result", result_renderable(record, redact), error=record.status == "failed")
         diff = record.diff or record.preview
         title = "Diff applied" if record.diff else "Proposed change"
         if diff and not record.diff and record.name == "run_command":
             title = "Command"
-        self._set_section("diff", self._preview_renderable(diff, record.diff is not None), title=title)
+        preview = preview_renderable(diff, record.diff is not None, redact, theme)
+        self._set_section("diff", preview, title=title)
 
     restyle = _show_detail  # the theme changed: the diff and JSON shown take its colours
 
@@ -349,28 +398,3 @@ class ToolInspector(Widget, can_focus=False):
         if title is not None:
             heading.update(title)
         body.update("" if content is None else content)
-
-    def _header(self, record: ToolCallRecord) -> Text:
-        cost = self.attribution.cost_line(record.call_id)
-        return call_header(record, cost=cost, redact=self.redactor.redact_text)
-
-    def _args_renderable(self, record: ToolCallRecord) -> RenderableType:
-        if record.input_error:
-            error = self.redactor.redact_text(record.input_error)
-            return Text(f"Malformed arguments: {error}", style="bold red")
-        return fmt.json_syntax(self.redactor.redact(record.input), code_theme(self.app))
-
-    def _result_renderable(self, record: ToolCallRecord) -> RenderableType | None:
-        if record.result is None:
-            return None
-        if not record.result:
-            return Text("(empty)", style="dim")
-        return Text(self.redactor.redact_text(fmt.truncate(record.result, RESULT_LIMIT)))
-
-    def _preview_renderable(self, text: str | None, applied: bool) -> RenderableType | None:
-        if not text:
-            return None
-        text = self.redactor.redact_text(text)
-        if applied or fmt.looks_like_diff(text):
-            return fmt.diff_syntax(text, code_theme(self.app))
-        return Text(text)
