@@ -121,11 +121,37 @@ def test_import_client_module_installs_one_finder(package: str, monkeypatch: pyt
     assert runs(package) == [f"{package}.inner"]
 
 
-def test_anthropic_talks_without_the_sdk_package_init(fake_api: FakeAPI) -> None:
-    """A fresh process: one answer streamed and the models listed through the Anthropic SDK, which
+SDKS = {  # model, key, client class, the other SDKs, a class of its types
+    "anthropic": (
+        "claude-sonnet-4-6",
+        "sk-ant-test-0123456789abcdef",
+        "AsyncAnthropic",
+        ["openai", "google.genai"],
+        "ModelInfo",
+    ),
+    "openai": (
+        "gpt-4o",
+        "sk-test-openai-0123456789abcdef",
+        "AsyncOpenAI",
+        ["anthropic", "google.genai"],
+        "Model",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SDKS))
+def test_a_provider_talks_without_its_sdk_package_init(kind: str, fake_api: FakeAPI) -> None:
+    """A fresh process: one answer streamed and the models listed through the provider's SDK, which
     imports neither another provider's SDK nor most of its own API's types."""
-    fake_api.queue_anthropic_text("hello there")
-    fake_api.anthropic_models = ["claude-x"]
+    model, key, client_class, others, _ = SDKS[kind]
+    if kind == "anthropic":
+        fake_api.queue_anthropic_text("hello there")
+        fake_api.anthropic_models = ["listed-model"]
+        base_url = fake_api.anthropic_base_url
+    else:
+        fake_api.queue_openai_text("hello there")
+        fake_api.openai_models = ["listed-model"]
+        base_url = fake_api.openai_base_url
     code = textwrap.dedent(
         f"""
         import asyncio, json, sys
@@ -134,8 +160,7 @@ def test_anthropic_talks_without_the_sdk_package_init(fake_api: FakeAPI) -> None
 
         async def main():
             provider = create_provider(ProviderSettings(
-                name="anthropic", kind="anthropic", model="claude-sonnet-4-6",
-                api_key="sk-ant-test-0123456789abcdef", base_url={fake_api.anthropic_base_url!r}))
+                name={kind!r}, kind={kind!r}, model={model!r}, api_key={key!r}, base_url={base_url!r}))
             text = "".join([e.get("content", "") async for e in provider.send_message("hi")
                             if e["type"] == "text"])
             models = await provider.list_models()
@@ -146,9 +171,9 @@ def test_anthropic_talks_without_the_sdk_package_init(fake_api: FakeAPI) -> None
         print(json.dumps({{
             "text": text,
             "models": models,
-            "init_ran": "AsyncAnthropic" in vars(sys.modules["anthropic"]),
-            "types": sum(1 for m in sys.modules if m.startswith("anthropic.types.")),
-            "other_sdks": [m for m in ("openai", "google.genai") if m in sys.modules],
+            "init_ran": {client_class!r} in vars(sys.modules[{kind!r}]),
+            "types": sum(1 for m in sys.modules if m.startswith({kind + ".types."!r})),
+            "others": [m for m in {others!r} if m in sys.modules],
         }}))
         """
     )
@@ -156,25 +181,28 @@ def test_anthropic_talks_without_the_sdk_package_init(fake_api: FakeAPI) -> None
     assert out.returncode == 0, out.stderr
     seen = json.loads(out.stdout)
     assert seen["text"] == "hello there"
-    assert seen["models"] == ["claude-x"]
+    assert seen["models"] == ["listed-model"]
     assert not seen["init_ran"]
-    assert seen["types"] < 2_500  # of the 2,972 ``import anthropic`` brings
-    assert seen["other_sdks"] == []
+    # ``import anthropic`` brings 2,972 modules of its types, ``import openai`` 468
+    assert seen["types"] < {"anthropic": 2_500, "openai": 200}[kind]
+    assert seen["others"] == []
 
 
-def test_the_sdk_names_are_there_when_asked_for() -> None:
+@pytest.mark.parametrize("kind", sorted(SDKS))
+def test_the_sdk_names_are_there_when_asked_for(kind: str) -> None:
+    client_class, type_class = SDKS[kind][2], SDKS[kind][4]
     code = textwrap.dedent(
-        """
+        f"""
         import json, sys
-        from flux_tui.llm import anthropic_provider
+        from flux_tui.llm import {kind}_provider as provider
         from flux_tui.llm._sdk_import import import_client_module
-        client = import_client_module("anthropic._client", anthropic_provider.DEFERRED_PACKAGES)
-        import anthropic
-        from anthropic.types import Message
-        print(json.dumps([anthropic.AsyncAnthropic is client.AsyncAnthropic,
-                          anthropic.APIStatusError.__module__, Message.__name__]))
+        client = import_client_module("{kind}._client", provider.DEFERRED_PACKAGES)
+        import {kind} as sdk
+        from {kind}.types import {type_class}
+        print(json.dumps([sdk.{client_class} is client.{client_class}, sdk.APIStatusError.__module__,
+                          {type_class}.__name__]))
         """
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout) == [True, "anthropic", "Message"]
+    assert json.loads(out.stdout) == [True, kind, type_class]
