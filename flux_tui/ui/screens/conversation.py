@@ -138,7 +138,7 @@ class ConversationScreen(Screen[None]):
             with Vertical(id="conversation"):
                 yield self._chat
                 yield self._suggestions
-                yield self._prompt.data_bind(state.mode)
+                yield self._prompt.data_bind(state.mode, state.busy)
             yield self._inspector
             yield self._sidebar.data_bind(state.provider, state.model, state.context_window, state.budget)
         yield FluxFooter()

@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar
 
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.selection import Selection
 from textual.strip import Strip
@@ -142,6 +143,7 @@ class AnswerText(Widget):
         self._tail: list[str] = []  # the block still streaming
         self._rendered: dict[int, list[Strip]] = {}  # block index (tail = len(_blocks)) -> its lines
         self._lines: Sequence[Strip] | None = None  # every line at _width, blank lines between blocks
+        self._block_starts: list[int] = []  # where each block's lines (and the blank before) begin
         self._width = 0
         self._height = -1  # lines at _width when last drawn (-1: not laid out yet)
         self._ready = False
@@ -190,8 +192,16 @@ class AnswerText(Widget):
         chunk = "".join(self._pending)
         self._pending.clear()
         self._written = True
+        first_line = self._tail_start()
         self._ingest(chunk)
-        self._changed()
+        self._changed(first_line)
+
+    def _tail_start(self) -> int:
+        """The first line that showing more text can change: the streaming block's (0 if not drawn)."""
+        tail = len(self._blocks)
+        if self._lines is None or tail >= len(self._block_starts):
+            return 0
+        return self._block_starts[tail]
 
     def _ingest(self, text: str) -> None:
         """Add shown text: complete blocks are closed, the rest extends the streaming one."""
@@ -207,12 +217,28 @@ class AnswerText(Widget):
             self._rendered.pop(index, None)
         self._lines = None
 
-    def _changed(self) -> None:
-        """Redraw; lay out again only when the height changed (most writes extend the last line)."""
+    def _changed(self, first_line: int = 0) -> None:
+        """Redraw from ``first_line`` on; lay out again only when the height changed (most writes
+        extend the last lines). The lines above stay as Textual drew them: when the chat scrolls, it
+        places them again instead of drawing them again."""
         before = self._height
         self._lines = None
         self._height = len(self.lines(self._width)) if self._width else -1
-        self.refresh(layout=self._height != before or before < 0)
+        layout = self._height != before or before < 0
+        if first_line > 0 and before >= 0:
+            changed = Region(0, first_line, self._width, max(before, self._height) - first_line)
+            self.refresh(changed, layout=layout)
+        else:
+            self.refresh(layout=layout)
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Textual redraws every line of a widget whose size changed; a chunk's lines do not depend on
+        # its height, and ``_changed`` marks the ones that changed, so growing keeps the others.
+        if self._size.width == size.width and self._size.height and size.height:
+            self._size = size
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def end(self, *, rerender: bool = True, defer: bool = False) -> None:
         """No more text: show what is pending.
@@ -287,6 +313,8 @@ class AnswerText(Widget):
         return lines_text(self.lines(self._width or self.content_size.width))
 
     def _compose_lines(self, width: int) -> Sequence[Strip]:
+        starts = self._block_starts
+        starts.clear()
         if width <= 0:
             return []
         console = self.app.console
@@ -301,6 +329,7 @@ class AnswerText(Widget):
             block = self._rendered.get(index)
             if block is None:
                 block = self._rendered[index] = render_markdown(console, source, width, *colours)
+            starts.append(len(lines))
             if block and lines:
                 lines.append(blank)
             lines.extend(block)

@@ -83,9 +83,11 @@ class PromptInput(TextArea):
     """A multi-line prompt editor that posts ``PromptSubmitted`` on Enter.
 
     ``mode`` is the app's (bound): while a replay plays, nothing can be typed and the placeholder says
-    why."""
+    why. ``busy`` too: while an answer streams the cursor stays lit instead of blinking, since each
+    blink is a frame of its own (two a second, beside the answer's own frames)."""
 
     mode: reactive[str] = reactive("live", init=False)
+    busy: reactive[bool] = reactive(False, init=False)  # an answer streams (the app's, bound)
 
     DEFAULT_CSS = """
     PromptInput {
@@ -133,6 +135,15 @@ class PromptInput(TextArea):
         self._applied: str | None = None
         self.scrolls: Widget | None = None  # what PageUp/PageDown (and Home/End when empty) scroll
         self._live_placeholder = placeholder
+        self._blink_paused = False  # the blink was stopped for a streaming answer
+
+    def watch_busy(self, busy: bool) -> None:
+        if busy and self.cursor_blink:
+            self._blink_paused = True
+            self.cursor_blink = False
+        elif not busy and self._blink_paused:
+            self._blink_paused = False
+            self.cursor_blink = True
 
     def watch_mode(self, mode: str) -> None:
         replaying = mode == "replay"
