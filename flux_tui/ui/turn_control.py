@@ -174,6 +174,13 @@ class TurnControl:
         if timer is not None:
             timer.stop()
             self._end_batch()
+            # Textual draws a screen on its own timer, on a fixed grid of 60 ticks a second, and a screen
+            # released from a batch waits for the next tick: 0 to 17 ms between the answer being ready
+            # and its frame, phase-locked to the keys typed before Enter, so an answer ready a few ms
+            # later often waits a whole tick more. The frame is asked for here instead, and drawn once
+            # the screen has taken the messages it already holds (the answer's layout requests).
+            screen = self.screen
+            screen.call_later(screen._on_timer_update)
 
     @work(exclusive=True, group="turn", exit_on_error=False)
     async def _turn_worker(self: FluxApp, prompt: str | None) -> str:
