@@ -78,6 +78,15 @@ def files_containing(roots: list[Path], secrets: tuple[str, ...]) -> list[str]:
     return hits
 
 
+@pytest.fixture(autouse=True)
+def no_listed_windows_across_tests() -> Iterator[None]:
+    """A model list one test's fake endpoint gave does not decide another test's context window."""
+    from flux_tui.core.pricing import forget_listed_windows
+
+    yield
+    forget_listed_windows()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_test_key_in_written_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     xdg = tmp_path_factory.mktemp("xdg")

@@ -110,6 +110,7 @@ class FakeAPI:
         self.anthropic_models = list(ANTHROPIC_MODELS)
         self.openai_models = list(OPENAI_MODELS)
         self.gemini_models = list(gemini.GEMINI_MODELS)  # GET /v1beta/models (fakeapi_gemini)
+        self.gemini_input_limit = 1048576  # each listed model's inputTokenLimit
         self.default_tps: float | None = None  # echo-mode pacing
         self.requests: list[RecordedRequest] = []
         self._queues: dict[str, deque[Scripted]] = {}
@@ -355,7 +356,9 @@ class FakeAPI:
             if queue:
                 return queue.popleft()
         if gemini.is_gemini(req):
-            found = gemini.answer(req, self.gemini_models, self.echo, self.default_tps)
+            found = gemini.answer(
+                req, self.gemini_models, self.echo, self.default_tps, self.gemini_input_limit
+            )
             if found is not None:
                 return found
         if req.path.endswith("/models") and req.method == "GET":

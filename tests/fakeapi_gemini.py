@@ -139,13 +139,13 @@ def error_item(status: int, message: str, details: list[dict[str, Any]] | None =
     return Scripted(status, {}, "application/json; charset=UTF-8", body=body)
 
 
-def models_item(models: list[str]) -> Scripted:
+def models_item(models: list[str], input_limit: int = 1048576) -> Scripted:
     entries = [
         {
             "name": f"models/{name}",
             "version": "001",
             "displayName": name,
-            "inputTokenLimit": 1048576,
+            "inputTokenLimit": input_limit,
             "outputTokenLimit": 65536,
             "supportedGenerationMethods": ["generateContent", "countTokens"],
         }
@@ -165,10 +165,12 @@ def last_user_text(req: RecordedRequest) -> str:
     return ""
 
 
-def answer(req: RecordedRequest, models: list[str], echo: bool, tps: float | None) -> Scripted | None:
+def answer(
+    req: RecordedRequest, models: list[str], echo: bool, tps: float | None, input_limit: int = 1048576
+) -> Scripted | None:
     """What the server answers a Gemini request with nothing queued: the model list, or an echo."""
     if req.method == "GET" and req.path.endswith("/models"):
-        return models_item(models)
+        return models_item(models, input_limit)
     if echo and req.path.endswith(":streamGenerateContent"):
         return item("echo: " + (last_user_text(req) or "(nothing)"), tokens_per_second=tps)
     return None

@@ -67,6 +67,20 @@ class PriceOverride:
 
 _model_overrides: dict[str, PriceOverride] = {}
 _provider_overrides: dict[str, PriceOverride] = {}
+# Input token limits an endpoint states in its model list (Gemini's ``inputTokenLimit``), by
+# (provider name, model): the endpoint knows what it serves, genai-prices may not list the model.
+_listed_windows: dict[tuple[str, str], int] = {}
+
+
+def note_listed_windows(provider_name: str, windows: Mapping[str, int]) -> None:
+    """What ``provider_name``'s endpoint says its models take (a provider calls this as it lists them)."""
+    for model, window in windows.items():
+        if window > 0:
+            _listed_windows[(provider_name, model.lower())] = int(window)
+
+
+def forget_listed_windows() -> None:
+    _listed_windows.clear()
 
 
 def set_overrides(
@@ -220,7 +234,8 @@ def context_window(
     provider_name: str | None = None,
     base_url: str | None = None,
 ) -> int | None:
-    """Input token limit of the model: user override first, then genai-prices; None when unknown."""
+    """Input token limit of the model: the user's override first, then what the provider's endpoint
+    listed, then genai-prices; None when unknown."""
     override = _model_overrides.get(model.lower())
     if override is not None and override.context_window:
         return override.context_window
@@ -228,6 +243,9 @@ def context_window(
         override = _provider_overrides.get(provider_name)
         if override is not None and override.context_window:
             return override.context_window
+        listed = _listed_windows.get((provider_name, model.lower()))
+        if listed is not None:
+            return listed
     found = _lookup(provider_kind, model, provider_name, base_url)
     if found is None:
         return None

@@ -73,12 +73,15 @@ def prune(
     file_context_text: str | None = None,
     count_message: MessageCounter | None = None,
     wait: bool = True,
+    scale: float = 1.0,
 ) -> PruneResult:
     """Messages of ``transcript`` that fit ``context_window - reserve_for_reply`` with the fixed parts.
 
     ``count_message`` defaults to ``tokens.count_message`` (exact once the encoding is loaded).
     ``wait=False``: while the encoding is not loaded (``tokens``: the app never waits for it), the fixed
     parts are estimated too, and the request is kept within ``ESTIMATED_SHARE`` of the room.
+    ``scale``: how many of the provider's tokens one counted token turned out to be (``token_scale``);
+    the room is divided by it.
     """
     count = count_message or tokens.count_message
     fixed = (
@@ -90,6 +93,7 @@ def prune(
     available = context_window - reserve_for_reply
     if not tokens.is_exact():
         available = int(available * ESTIMATED_SHARE)
+    available = int(available / max(scale, 1.0))
     budget = available - fixed
     counts = list(map(count, transcript.messages))
     total = sum(counts)

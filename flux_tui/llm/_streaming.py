@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from flux_tui.core.errors import IncompleteStreamError, ModelNotFoundError, ProviderError
 from flux_tui.core.events import DoneEvent, ProviderEvent
+from flux_tui.core.token_scale import TokenScale
 from flux_tui.core.transcript import Message
 from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings
 
@@ -57,6 +58,7 @@ class StreamingProvider(BaseLLMProvider):
     def __init__(self, settings: ProviderSettings, transcript: Any = None) -> None:
         super().__init__(settings, transcript)
         self._client: Any = None
+        self._token_scale = TokenScale()  # what the provider counted against what was estimated
 
     # -- to implement ---------------------------------------------------------------------------
 
@@ -151,32 +153,34 @@ class StreamingProvider(BaseLLMProvider):
 
     def _prepare(
         self, system_prompt: str | None, tools: list[dict[str, Any]] | None
-    ) -> tuple[dict[str, Any], str | None]:
-        """The request, and a note for the user when older turns had to be left out to fit."""
+    ) -> tuple[dict[str, Any], str | None, int | None]:
+        """The request, a note for the user when older turns had to be left out to fit, and the
+        estimate of its prompt tokens (None when it was not pruned)."""
         from flux_tui.llm._history import render_context
 
         file_context = render_context(self.transcript.file_context)
         if file_context and self.transcript.redact is not None:
             file_context = self.transcript.redact(file_context)
-        messages, note = self._fit_context(system_prompt, file_context, tools)
-        return self._build_request(messages, system_prompt, file_context, tools), note
+        messages, note, estimate = self._fit_context(system_prompt, file_context, tools)
+        return self._build_request(messages, system_prompt, file_context, tools), note, estimate
 
     def _fit_context(
         self, system_prompt: str | None, file_context: str | None, tools: list[dict[str, Any]] | None
-    ) -> tuple[list[Message], str | None]:
-        """The messages that fit the model's context window minus the reply budget (``core.pruning``)."""
+    ) -> tuple[list[Message], str | None, int | None]:
+        """The messages that fit the model's context window minus the reply budget (``core.pruning``),
+        with the room scaled by what the provider counted for earlier requests (``token_scale``)."""
         messages = self.transcript.messages
         if not self.settings.context_pruning:
-            return messages, None
+            return messages, None, None
         try:
             from flux_tui.core import pricing, pruning, tokens
         except ImportError:  # pruning not available: send everything
-            return messages, None
+            return messages, None, None
         window = pricing.context_window(
             self.kind, self.model, provider_name=self.name, base_url=self.settings.base_url
         )
         if not window:
-            return messages, None
+            return messages, None, None
         result = pruning.prune(
             self.transcript,
             context_window=window,
@@ -187,8 +191,9 @@ class StreamingProvider(BaseLLMProvider):
             # An estimate until the encoding is loaded, so a request never waits for it.
             count_message=lambda message: tokens.count_message(message, wait=False),
             wait=False,
+            scale=self._token_scale.factor(self.model),
         )
-        return result.messages, result.note
+        return result.messages, result.note, result.prompt_tokens
 
     async def send_message(
         self,
@@ -202,8 +207,9 @@ class StreamingProvider(BaseLLMProvider):
             self.transcript.add_user_text(message)
         reply = Reply(provider=self.name, kind=self.kind, model=self.model)
         complete = False
+        estimate: int | None = None
         try:
-            request, note = self._prepare(system_prompt, tools)
+            request, note, estimate = self._prepare(system_prompt, tools)
             if note:
                 yield {"type": "notice", "content": note}
             async for event in self._events(request, reply):
@@ -228,6 +234,10 @@ class StreamingProvider(BaseLLMProvider):
         finally:
             self._commit(reply, complete)
         if reply.usage_seen:
+            if estimate is not None:
+                usage = reply.usage
+                counted = usage["input_tokens"] + usage["cache_read_tokens"] + usage["cache_write_tokens"]
+                self._token_scale.observe(self.model, estimate, counted)
             yield reply.usage_event()
         done: DoneEvent = {"type": "done", "stop_reason": normalise_stop_reason(reply.stop_reason or "")}
         yield done

@@ -72,13 +72,20 @@ class GeminiProvider(StreamingProvider):
         return _ChunkStream(response, self.settings.idle_timeout)
 
     async def _list_models(self) -> list[str]:
+        from flux_tui.core.pricing import note_listed_windows
+
         found: list[str] = []
+        windows: dict[str, int] = {}
         pager = await self.client.aio.models.list(config={"page_size": 1000})
         async for model in pager:
             actions = model.supported_actions or []
             if actions and "generateContent" not in actions:
                 continue  # embeddings, image and audio models
-            found.append((model.name or "").removeprefix("models/"))
+            name = (model.name or "").removeprefix("models/")
+            found.append(name)
+            if name and model.input_token_limit:
+                windows[name] = model.input_token_limit
+        note_listed_windows(self.name, windows)  # genai-prices lacks some models' windows
         return [name for name in found if name]
 
     def _map_error(self, exc: BaseException, ctx: ErrorContext) -> ProviderError:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -35,6 +36,11 @@ from flux_tui.ui.replay_controller import parse_speed
 from flux_tui.ui.session_actions import SessionActions
 
 NOTHING_TO_CONTINUE = "No saved session to continue: this is a new one."
+NO_TERMINAL = (
+    "the full-screen app needs a terminal, and its keyboard (standard input) or its screen (standard "
+    "error, where it draws) is redirected. Without a terminal: `flux-tui run PROMPT` answers a prompt, "
+    "`flux-tui export ID` prints a session, `flux-tui sessions` lists them."
+)
 
 
 class LaunchError(Exception):
@@ -52,6 +58,11 @@ def launch(config: Config, problems: Sequence[ConfigProblem], args: argparse.Nam
     except LaunchError as exc:
         print(f"flux-tui: {terminal_safe(str(exc))}", file=sys.stderr)
         return exc.code
+    if not (os.isatty(0) and os.isatty(2)):  # Textual would draw into the pipe and wait for keys forever
+        if app.session_actions is not None:
+            app.session_actions.close()
+        print(f"flux-tui: {NO_TERMINAL}", file=sys.stderr)
+        return ExitCode.USAGE
     if app.session_actions is not None:
         # The terminal closing (SIGHUP) or a SIGTERM quits as the user would: the session's last
         # events are written and its lock file removed by the close below.

@@ -122,6 +122,8 @@ class ProviderControl:
         models = await self.provider_service.load_models(provider)
         if provider is self.agent.provider and models:
             self.models = models
+            if self.context_window is None:
+                self.look_up_context_window()  # the endpoint's list may have said it
 
     def warm_up(self: FluxApp) -> None:
         """Build the provider (SDK import in a thread) after the first frame, then list its models; then

@@ -15,7 +15,7 @@ from llm_support import KEYS, collect, final_usage, of_type, texts
 from flux_tui.core import pricing
 from flux_tui.core.errors import AuthenticationError, IncompleteStreamError, OverloadedError, RateLimitError
 from flux_tui.core.providers import ProviderSettings
-from flux_tui.core.transcript import Transcript
+from flux_tui.core.transcript import TextBlock, Transcript
 from flux_tui.llm.base_provider import BaseLLMProvider
 from flux_tui.llm.gemini_provider import GeminiProvider
 from flux_tui.llm.provider_factory import create_provider
@@ -253,3 +253,28 @@ def test_the_sdk_is_not_imported_at_startup() -> None:
     found = json.loads(out.stdout)
     assert "gemini" in found["names"] and found["genai"] is False
     assert GeminiProvider.pricing_id == "google"
+
+
+async def test_a_model_without_a_window_in_genai_prices_takes_the_listed_one_and_is_pruned_to_it(
+    fake_api: FakeAPI, make: Any
+) -> None:
+    fake_api.gemini_models = ["gemini-2.5-pro"]
+    fake_api.gemini_input_limit = 20_000
+    assert pricing.context_window("gemini", "gemini-2.5-pro", provider_name="gemini") is None
+    provider = make(model="gemini-2.5-pro")
+    assert await provider.list_models() == ["gemini-2.5-pro"]
+    assert pricing.context_window("gemini", "gemini-2.5-pro", provider_name="gemini") == 20_000
+    assert pricing.context_window("gemini", "gemini-2.5-pro", provider_name="other") is None
+    for n in range(40):  # about 40,000 tokens of history: twice what the model takes
+        provider.transcript.add_user_text(f"question {n} " + "word " * 400)
+        provider.transcript.add_assistant(
+            [TextBlock(f"answer {n} " + "word " * 400)],
+            provider="gemini",
+            model="gemini-2.5-pro",
+            stop_reason="end",
+        )
+    fake_api.queue_gemini("ok")
+    await collect(provider, "the last question")
+    contents = _stream_requests(fake_api)[-1].body["contents"]
+    assert 2 < len(contents) < 81  # the oldest turns left out, the newest kept
+    assert "the last question" in json.dumps(contents[-1])

@@ -92,3 +92,17 @@ def test_launch_refuses_what_it_cannot_do(
     assert launch(config, [], rig.args(**values)) == code
     err = capsys.readouterr().err
     assert err.startswith("flux-tui: ") and message in err
+
+
+def test_launch_without_a_terminal_says_so_instead_of_drawing_into_a_pipe(
+    config: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flux_tui.ui.launch as launching
+
+    monkeypatch.setattr(launching.os, "isatty", lambda fd: fd != 2)  # `flux-tui replay --demo 2>&1 | head`
+    ran: list[bool] = []
+    monkeypatch.setattr(launching.FluxApp, "run", lambda self, *a, **k: ran.append(True))
+    assert launch(config, [], rig.args(command="replay", session_id=None, demo=True, speed="1")) == 2
+    err = capsys.readouterr().err
+    assert not ran
+    assert err.startswith("flux-tui: the full-screen app needs a terminal") and "flux-tui export ID" in err

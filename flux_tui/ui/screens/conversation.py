@@ -118,6 +118,7 @@ class ConversationScreen(Screen[None]):
         self._prompt = PromptInput(placeholder=PLACEHOLDER)
         self._inspector = ToolInspector(id="inspector", redactor=redactor)
         self._sidebar = CostSidebar(id="sidebar")
+        self._top_bar = TopBar()
         self._suggestions = SuggestionBar(id="suggestions")
         self._panels = SidePanels(
             {"inspector": (self._inspector, INSPECTOR), "sidebar": (self._sidebar, SIDEBAR)}, ["sidebar"]
@@ -125,7 +126,7 @@ class ConversationScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         state = ConversationScreen
-        yield TopBar().data_bind(
+        yield self._top_bar.data_bind(
             state.provider, state.model, state.models, state.providers, state.busy, state.mode, state.yolo
         )
         with PanelRow(self._panels, id="main"):
@@ -256,7 +257,7 @@ class ConversationScreen(Screen[None]):
 
     @property
     def top_bar(self) -> TopBar:
-        return self.query_one(TopBar)
+        return self._top_bar
 
     @property
     def panels(self) -> SidePanels:
@@ -277,6 +278,17 @@ class ConversationScreen(Screen[None]):
 
     def action_toggle_sidebar(self) -> None:
         self._panels.toggle("sidebar")
+
+    def action_provider_menu(self) -> None:
+        self._open_menu("provider")
+
+    def action_model_menu(self) -> None:
+        self._open_menu("model")
+
+    def _open_menu(self, which: str) -> None:
+        refusal = self._top_bar.open_menu(which)
+        if refusal:
+            self.notice(refusal, "warning")
 
     def panel_open(self, name: str) -> bool:
         return self._panels.is_open(name)

@@ -30,6 +30,9 @@ STREAMING_STATUS = "● streaming"
 YOLO_STATUS = "yolo: tools run without asking"
 
 
+MENUS_OFF = "The provider and model menus are off while a replay plays (Esc closes it)."
+
+
 class MenuSelect(Select[str]):
     """A provider or model menu. Built after the first frame, so quitting at once can take it down
     before it is composed; Textual's ``Select`` then fails in its mount handler (a traceback on exit)."""
@@ -248,6 +251,19 @@ class TopBar(Horizontal):
         return _literal([(name, name) for name in self.offered_models])
 
     # -- user picks ----------------------------------------------------------------------------
+
+    def open_menu(self, which: str) -> str | None:
+        """Open the ``"provider"`` or ``"model"`` menu from the keyboard, the keys on its items; what
+        stops it, to tell the user, when it cannot open."""
+        if self.disabled:
+            return MENUS_OFF
+        if self._menus is None:
+            return None  # built a moment after the first frame: the key before that does nothing
+        menu = self._menus[0] if which == "provider" else self._menus[1]
+        menu.focus()
+        menu.action_show_overlay()
+        return None
+
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
