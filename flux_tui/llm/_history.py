@@ -67,7 +67,7 @@ class _IdAllocator:
 
 
 def _has_text(block: Block) -> bool:
-    return not isinstance(block, TextBlock) or _blank(block.text) is False
+    return not isinstance(block, TextBlock) or not _blank(block.text)
 
 
 def _blank(text: str) -> bool:
