@@ -95,9 +95,18 @@ def prune(
         available = int(available * ESTIMATED_SHARE)
     available = int(available / max(scale, 1.0))
     budget = available - fixed
+    counts = list(map(count, transcript.messages))
+    total = sum(counts)
+    if total <= budget:
+        # Nothing to drop: the turns need not be found (a pass over every block of the history, most
+        # of pruning's cost in a long session that fits).
+        return PruneResult(list(transcript.messages), 0, 0, None, fixed + total)
     segments, turn_counts = _segments(transcript)
-    costs = [sum(count(m) for m in segment) for segment in segments]
-    total = sum(costs)
+    costs = []  # segments are consecutive runs of the messages, in order
+    start = 0
+    for segment in segments:
+        costs.append(sum(counts[start : start + len(segment)]))
+        start += len(segment)
 
     dropped_segments = 0
     dropped_tokens = 0

@@ -67,14 +67,19 @@ class _IdAllocator:
 
 
 def _has_text(block: Block) -> bool:
-    return not isinstance(block, TextBlock) or bool(block.text.strip())
+    return not isinstance(block, TextBlock) or not _blank(block.text)
+
+
+def _blank(text: str) -> bool:
+    """``not text.strip()`` without copying the text (a history's answers are sent on every request)."""
+    return not text or text.isspace()
 
 
 def _assistant_blocks(msg: Message, ids: _IdAllocator, pending: list[list[str]]) -> list[Block]:
     out: list[Block] = []
     for block in msg.blocks:
         if isinstance(block, TextBlock):
-            if block.text.strip():
+            if not _blank(block.text):
                 out.append(TextBlock(block.text))
         elif isinstance(block, ThinkingBlock):
             if block.text or block.signature or block.redacted_data:

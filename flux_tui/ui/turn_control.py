@@ -14,6 +14,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 
 from flux_tui.core.agent_events import (
     AgentEvent,
+    Notice,
     ProviderSwitched,
     TurnCancelled,
     TurnFailed,
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
 
 _TURN_ENDS = (TurnFinished, TurnFailed, TurnCancelled)
+# Events that come before the answer and say nothing of it: they do not release the held first frame.
+# A notice is one: a request that leaves out earlier turns to fit the window says so before it is sent,
+# and a frame drawn then would show the notice and draw the answer, a moment later, in a second one.
+_BEFORE_THE_ANSWER = (TurnStarted, Notice)
 # After a turn ends, a due full collection (see heap) waits for the end of the answer to be drawn, and
 # runs while it is read: soon enough that the next prompt is rarely being typed yet.
 IDLE_COLLECT_DELAY = 0.2
@@ -73,7 +78,7 @@ class TurnControl:
         if (
             self._first_frame_held
             and self._first_frame_release is None
-            and any(not isinstance(event, TurnStarted) for event in events)
+            and any(not isinstance(event, _BEFORE_THE_ANSWER) for event in events)
         ):
             # In a task of its own: the app's message loop must not wait on the widgets' mounting.
             self._first_frame_release = asyncio.create_task(self._release_first_frame_when_mounted())
@@ -174,6 +179,13 @@ class TurnControl:
         if timer is not None:
             timer.stop()
             self._end_batch()
+            # Textual draws a screen on its own timer, on a fixed grid of 60 ticks a second, and a screen
+            # released from a batch waits for the next tick: 0 to 17 ms between the answer being ready
+            # and its frame, phase-locked to the keys typed before Enter, so an answer ready a few ms
+            # later often waits a whole tick more. The frame is asked for here instead, and drawn once
+            # the screen has taken the messages it already holds (the answer's layout requests).
+            screen = self.screen
+            screen.call_later(screen._on_timer_update)
 
     @work(exclusive=True, group="turn", exit_on_error=False)
     async def _turn_worker(self: FluxApp, prompt: str | None) -> str:
