@@ -25,6 +25,7 @@ from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings
 # The helpers below are loaded with the first request: the registry imports every provider class at
 # startup to read its declaration, and the first frame does not wait for them.
 if TYPE_CHECKING:
+    from flux_tui.core.pruning import PruneResult
     from flux_tui.llm._errors import ErrorContext
     from flux_tui.llm._reply import Reply
     from flux_tui.llm._sse import EventDecoder, JsonEventStream
@@ -59,6 +60,7 @@ class StreamingProvider(BaseLLMProvider):
         super().__init__(settings, transcript)
         self._client: Any = None
         self._token_scale = TokenScale()  # what the provider counted against what was estimated
+        self._told_dropping = False  # the user was told that turns are left out (``_pruning_notice``)
 
     # -- to implement ---------------------------------------------------------------------------
 
@@ -153,34 +155,33 @@ class StreamingProvider(BaseLLMProvider):
 
     def _prepare(
         self, system_prompt: str | None, tools: list[dict[str, Any]] | None
-    ) -> tuple[dict[str, Any], str | None, int | None]:
-        """The request, a note for the user when older turns had to be left out to fit, and the
-        estimate of its prompt tokens (None when it was not pruned)."""
+    ) -> tuple[dict[str, Any], PruneResult | None]:
+        """The request, and what fitting it into the context window left out (None: not fitted)."""
         from flux_tui.llm._history import render_context
 
         file_context = render_context(self.transcript.file_context)
         if file_context and self.transcript.redact is not None:
             file_context = self.transcript.redact(file_context)
-        messages, note, estimate = self._fit_context(system_prompt, file_context, tools)
-        return self._build_request(messages, system_prompt, file_context, tools), note, estimate
+        messages, pruned = self._fit_context(system_prompt, file_context, tools)
+        return self._build_request(messages, system_prompt, file_context, tools), pruned
 
     def _fit_context(
         self, system_prompt: str | None, file_context: str | None, tools: list[dict[str, Any]] | None
-    ) -> tuple[list[Message], str | None, int | None]:
+    ) -> tuple[list[Message], PruneResult | None]:
         """The messages that fit the model's context window minus the reply budget (``core.pruning``),
         with the room scaled by what the provider counted for earlier requests (``token_scale``)."""
         messages = self.transcript.messages
         if not self.settings.context_pruning:
-            return messages, None, None
+            return messages, None
         try:
             from flux_tui.core import pricing, pruning, tokens
         except ImportError:  # pruning not available: send everything
-            return messages, None, None
+            return messages, None
         window = pricing.context_window(
             self.kind, self.model, provider_name=self.name, base_url=self.settings.base_url
         )
         if not window:
-            return messages, None, None
+            return messages, None
         result = pruning.prune(
             self.transcript,
             context_window=window,
@@ -193,7 +194,16 @@ class StreamingProvider(BaseLLMProvider):
             wait=False,
             scale=self._token_scale.factor(self.model),
         )
-        return result.messages, result.note, result.prompt_tokens
+        return result.messages, result
+
+    def _pruning_notice(self, pruned: PruneResult | None) -> str | None:
+        """What the user is told of turns left out: once as the conversation outgrows the window, not
+        again on every request while it stays outgrown, and always when the request may not fit."""
+        dropping = pruned is not None and pruned.dropped_turns > 0
+        told, self._told_dropping = self._told_dropping, dropping
+        if pruned is None or pruned.note is None or (pruned.fits and dropping and told):
+            return None
+        return pruned.note
 
     async def send_message(
         self,
@@ -209,7 +219,9 @@ class StreamingProvider(BaseLLMProvider):
         complete = False
         estimate: int | None = None
         try:
-            request, note, estimate = self._prepare(system_prompt, tools)
+            request, pruned = self._prepare(system_prompt, tools)
+            estimate = pruned.prompt_tokens if pruned is not None else None
+            note = self._pruning_notice(pruned)
             if note:
                 yield {"type": "notice", "content": note}
             async for event in self._events(request, reply):

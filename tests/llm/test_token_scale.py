@@ -49,22 +49,24 @@ async def test_a_provider_counting_twice_the_estimate_halves_the_next_requests_r
 ) -> None:
     provider = make_provider("anthropic", model="small-model", transcript=_history(40), max_tokens=REPLY)
     fake_api.queue_anthropic_text("ok", usage={"input_tokens": 10, "output_tokens": 1})
-    await collect(provider, "erste Frage")
+    told = await collect(provider, "erste Frage")
     first = _sent_messages(fake_api)
-    _, _, estimate = provider._prepare(None, None)
+    estimate = provider._prepare(None, None)[1].prompt_tokens
     assert estimate is not None and estimate > MIN_ESTIMATED
     # The provider counted twice what was estimated for that prompt (its usage, cache included).
     fake_api.queue_anthropic_text(
         "ok", usage={"input_tokens": estimate, "cache_read_input_tokens": estimate, "output_tokens": 1}
     )
     await collect(provider, "zweite Frage")
-    _, _, after = provider._prepare(None, None)
+    after = provider._prepare(None, None)[1].prompt_tokens
     assert after is not None and after * 2 <= (WINDOW - REPLY)  # twice the estimate fits the room
     fake_api.queue_anthropic_text("ok")
     events = await collect(provider, "dritte Frage")
     third = _sent_messages(fake_api)
     assert third < first * 0.6  # about half as many turns fit now
-    assert any(e["type"] == "notice" and e["content"].startswith("Left out ") for e in events)
+    # Told once, as the conversation outgrew the window; not again while it stays outgrown.
+    assert [e["content"][:9] for e in told if e["type"] == "notice"] == ["Left out "]
+    assert not [e for e in events if e["type"] == "notice"]
 
 
 @pytest.mark.usefixtures("small_window")
