@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flux_tui.core.agent_events import AgentEvent, UsageReported
+from flux_tui.core.ledger import prompt_tokens_of
 from flux_tui.core.transcript import TextBlock, ThinkingBlock, ToolCall, ToolResult, Transcript
 
 log = logging.getLogger(__name__)
@@ -279,7 +280,7 @@ class UsageMeter:
         seconds = max(self._clock() - self._start, 1e-3)
         cache = usage["cache_read_tokens"] + usage["cache_write_tokens"]
         self._memory.replies[(self._provider, self._model)] = _Reply(
-            prompt_tokens=usage["input_tokens"] + cache,
+            prompt_tokens=prompt_tokens_of(usage),
             cache_tokens=cache,
             reasoning_tokens=usage["reasoning_tokens"],
             output_per_second=usage["output_tokens"] / seconds,

@@ -14,7 +14,7 @@ it was spent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, TypeVar, cast
 
@@ -40,6 +40,11 @@ BUDGET_WARNING = 0.8
 
 BudgetStatus = Literal["none", "ok", "warning", "exceeded"]
 _T = TypeVar("_T")
+
+
+def prompt_tokens_of(usage: Mapping[str, int]) -> int:
+    """All input of a reply's usage (normalised keys), cached or not: what counts against the window."""
+    return usage["input_tokens"] + usage["cache_read_tokens"] + usage["cache_write_tokens"]
 
 
 @dataclass(slots=True)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from flux_tui.core.errors import IncompleteStreamError, ModelNotFoundError, ProviderError
 from flux_tui.core.events import DoneEvent, ProviderEvent
+from flux_tui.core.ledger import prompt_tokens_of
 from flux_tui.core.token_scale import TokenScale
 from flux_tui.core.transcript import Message
 from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings
@@ -247,9 +248,7 @@ class StreamingProvider(BaseLLMProvider):
             self._commit(reply, complete)
         if reply.usage_seen:
             if estimate is not None:
-                usage = reply.usage
-                counted = usage["input_tokens"] + usage["cache_read_tokens"] + usage["cache_write_tokens"]
-                self._token_scale.observe(self.model, estimate, counted)
+                self._token_scale.observe(self.model, estimate, prompt_tokens_of(reply.usage))
             yield reply.usage_event()
         done: DoneEvent = {"type": "done", "stop_reason": normalise_stop_reason(reply.stop_reason or "")}
         yield done

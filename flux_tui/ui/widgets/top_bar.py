@@ -28,8 +28,6 @@ ARROW = "▼"
 REPLAY_STATUS = "▶ replay: nothing is sent, run or recorded"
 STREAMING_STATUS = "● streaming"
 YOLO_STATUS = "yolo: tools run without asking"
-
-
 MENUS_OFF = "The provider and model menus are off while a replay plays (Esc closes it)."
 
 
@@ -269,7 +267,6 @@ class TopBar(Horizontal):
         menu.focus()
         menu.action_show_overlay()
         return None
-
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
