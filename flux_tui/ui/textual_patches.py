@@ -37,6 +37,9 @@ frame being drawn, so the thumb moves in the frame that scrolls the text, and dr
 the frame after. Not reported upstream when this was written.
 
 ``apply()`` is idempotent.
+
+Besides the fixes, ``draw_now`` asks a screen for its pending frame at once, through the private method
+its update timer calls, under the same gate: elsewhere the timer's next tick draws the frame.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from textual._compositor import Compositor
 from textual._styles_cache import StylesCache
 from textual.color import Color
 from textual.dom import NoScreen
+from textual.screen import Screen
 from textual.style import Style
 from textual.widget import Widget
 
@@ -206,6 +210,42 @@ def why_not(patch: Patch, version: str | None = None) -> str | None:
 
 _skipped: set[str] = set()  # patches whose skipping was logged (once per process)
 
+# Screen's update timer calls this to lay out and draw what is pending; it checks itself that the screen
+# is current and no batch holds the frame. The timer ticks on a fixed 60 Hz grid, so a frame asked for
+# between ticks waits up to 17 ms for it.
+_DRAW = ("_on_timer_update", ("self",))
+_draw_now_refused: str | bool | None = False  # False: not decided yet; None: allowed; str: why not
+
+
+def why_not_draw_now(version: str | None = None) -> str | None:
+    """Why ``draw_now`` leaves the frame to the timer on the installed Textual, or None."""
+    version = version or textual_version()
+    if _series(version) != CHECKED_ON:
+        return f"Textual {version} is not the {'.'.join(map(str, CHECKED_ON))} series it was checked on"
+    name, parameters = _DRAW
+    current = inspect.getattr_static(Screen, name, None)
+    if current is None or _parameters(current) != parameters:
+        return f"Screen.{name} in Textual {version} is not the method it was checked as"
+    return None
+
+
+def _decide_draw_now(version: str | None = None) -> str | None:
+    global _draw_now_refused
+    if _draw_now_refused is False:
+        _draw_now_refused = why_not_draw_now(version)
+        if _draw_now_refused is not None:
+            log.info("Frames are left to Textual's timer: %s", _draw_now_refused)
+    return _draw_now_refused  # type: ignore[return-value]
+
+
+def draw_now(screen: Screen[Any]) -> bool:
+    """Ask ``screen`` to draw its pending frame once it has taken the messages it holds, instead of at
+    its timer's next tick; returns False where the installed Textual leaves it to the timer."""
+    if _decide_draw_now() is not None:
+        return False
+    screen.call_later(getattr(screen, _DRAW[0]))
+    return True
+
 
 def apply() -> bool:
     """Patch what still has the bugs; returns whether anything was patched now."""
@@ -223,4 +263,6 @@ def apply() -> bool:
             continue
         setattr(patch.owner, patch.attribute, patch.replacement)
         patched = True
+    if _draw_now_refused is False:
+        _decide_draw_now(version or textual_version())
     return patched

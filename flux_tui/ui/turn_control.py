@@ -26,6 +26,7 @@ from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest
 from flux_tui.core.transcript import Transcript
 from flux_tui.ui.heap import collect_if_due
 from flux_tui.ui.messages import AgentEventsPosted
+from flux_tui.ui.textual_patches import draw_now
 
 if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
@@ -182,10 +183,8 @@ class TurnControl:
             # Textual draws a screen on its own timer, on a fixed grid of 60 ticks a second, and a screen
             # released from a batch waits for the next tick: 0 to 17 ms between the answer being ready
             # and its frame, phase-locked to the keys typed before Enter, so an answer ready a few ms
-            # later often waits a whole tick more. The frame is asked for here instead, and drawn once
-            # the screen has taken the messages it already holds (the answer's layout requests).
-            screen = self.screen
-            screen.call_later(screen._on_timer_update)
+            # later often waits a whole tick more. The frame is asked for here instead.
+            draw_now(self.screen)
 
     @work(exclusive=True, group="turn", exit_on_error=False)
     async def _turn_worker(self: FluxApp, prompt: str | None) -> str:
