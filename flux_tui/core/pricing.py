@@ -11,12 +11,13 @@ network: we do not start its ``UpdatePrices``, so the bundled snapshot is the on
 
 Lookup order for a price: ``[models."ID"]`` override, then the named provider's ``prices``, then
 genai-prices (by the endpoint URL, then the provider name, then the provider kind's declared
-``pricing_id``). An unknown model is *unpriced*: ``None``, never 0 and never an exception. So is any model
-served from this machine or the local network (``localhost:1234``, ``192.168.1.5``...): a local server runs
-open weights at no list price, even when its model id (``gpt-oss-20b``) is in genai-prices; ``flux.toml``
-prices it (``prices = { input = 0, output = 0 }`` says it is free). A local gateway that forwards to the
-real API is priced at list prices once ``price_at_list(base_url)`` names it (the test suite's fake API
-server is one).
+``pricing_id``). An unknown model is *unpriced*: ``None``, never 0 and never an exception. A model served
+from this machine or the local network (``localhost:1234``, ``192.168.1.5``...) is priced as from its
+real API, since such a URL in front of ``claude-sonnet-4-6`` or ``gpt-4o`` is a gateway or a proxy to it,
+except the open-weights models its kind declares (``gpt-oss-20b`` under OpenAI, ``gemma`` under Google):
+a local server runs those at no list price, so they are unpriced there; ``flux.toml`` prices them
+(``prices = { input = 0, output = 0 }`` says they are free), and ``price_at_list(base_url)`` names a
+gateway whose open-weights models are the real API's.
 
 Anthropic's 1-hour cache writes (``cache_write_1h_tokens``, a part of ``cache_write_tokens``) are priced
 at their own rate.
@@ -24,7 +25,6 @@ at their own rate.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,6 +32,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
+
+from flux_tui.core.providers import is_local_url
 
 log = logging.getLogger(__name__)
 
@@ -139,20 +141,13 @@ def price_at_list(base_url: str, enabled: bool = True) -> None:
         _list_priced_netlocs.discard(netloc)
 
 
-def is_local_url(base_url: str | None) -> bool:
-    """Whether ``base_url`` points at this machine or a private network (a local model server)."""
-    if not base_url:
+def _served_free(provider_kind: str, model: str, base_url: str | None) -> bool:
+    """An open-weights model served from this machine or the local network: no list price applies."""
+    if not is_local_url(base_url) or _netloc(base_url or "")[1] in _list_priced_netlocs:
         return False
-    host, netloc = _netloc(base_url)
-    if not host or netloc in _list_priced_netlocs:
-        return False
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal", ".lan")):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified
+    from flux_tui.core.provider_registry import is_open_weights
+
+    return is_open_weights(provider_kind, model)
 
 
 @lru_cache(maxsize=256)
@@ -201,7 +196,7 @@ def price_usage(
     override = _override_for(model, provider_name)
     if override is not None:
         return override.cost(usage)
-    if is_local_url(base_url):
+    if _served_free(provider_kind, model, base_url):
         return None
     found = _lookup(provider_kind, model, provider_name, base_url)
     if found is None:
@@ -259,6 +254,6 @@ def is_priced(
     """Whether ``price_usage`` would return a number for this model."""
     if _override_for(model, provider_name) is not None:
         return True
-    if is_local_url(base_url):
+    if _served_free(provider_kind, model, base_url):
         return False
     return _lookup(provider_kind, model, provider_name, base_url) is not None

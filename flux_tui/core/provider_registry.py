@@ -185,3 +185,10 @@ def pricing_id(kind: str) -> str:
     """The genai-prices provider id of ``kind`` (its declared ``pricing_id``, else the kind itself)."""
     found = spec(kind)
     return (found.pricing_id if found is not None else None) or kind
+
+
+def is_open_weights(kind: str, model: str) -> bool:
+    """Whether ``model`` is one of the open-weights models ``kind`` declares: ``gpt-oss-20b``, and as local
+    servers name it, ``gpt-oss:20b`` or ``openai/gpt-oss-20b``."""
+    found = spec(kind)
+    return found is not None and model.lower().rpartition("/")[2].startswith(found.open_weights)

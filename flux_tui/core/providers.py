@@ -4,8 +4,8 @@ A kind of provider is declared by a ``ProviderSpec``: flux-tui's own in ``llm.de
 the registry reads without importing the provider modules, and which their classes take their class
 attributes from (``declaration = ...``); a plug-in's either by such a declaration or by class
 attributes (``label``, ``key_envs``, ``base_url_env``, ``default_model``, ``models``,
-``settings_defaults``, ``pricing_id``...), read into one by ``ProviderSpec.of_class``. Config, the
-menus, the setup help, the error messages and pricing read the spec. ``ProviderSettings`` is one
+``settings_defaults``, ``pricing_id``, ``open_weights``...), read into one by ``ProviderSpec.of_class``.
+Config, the menus, the setup help, the error messages and pricing read the spec. ``ProviderSettings`` is one
 resolved provider: what the factory needs to build it, and what (if anything) prevents building it.
 """
 
@@ -32,6 +32,7 @@ _CLASS_ATTRIBUTES = {
     "settings_defaults": "settings",
     "pricing_id": "pricing_id",
     "local_needs_no_key": "local_needs_no_key",
+    "open_weights": "open_weights",
 }
 
 
@@ -49,6 +50,9 @@ class ProviderSpec:
     settings: Mapping[str, Any] = field(default_factory=dict)  # its own settings and their defaults
     pricing_id: str | None = None  # genai-prices' provider id, when it differs from ``kind``
     local_needs_no_key: bool = False  # a server on this machine or the LAN takes no key (Ollama...)
+    # Model id prefixes of the kind's open-weights models: served from this machine or the LAN they cost
+    # nothing, while any other model of the kind served there is the real API behind a gateway.
+    open_weights: tuple[str, ...] = ()
 
     @property
     def key_env(self) -> str | None:
@@ -89,6 +93,7 @@ class ProviderSpec:
             settings=dict(given.get("settings", {})),
             pricing_id=given.get("pricing_id"),
             local_needs_no_key=bool(given.get("local_needs_no_key", False)),
+            open_weights=tuple(str(prefix) for prefix in given.get("open_weights", ())),
         )
 
 
@@ -138,14 +143,22 @@ class ProviderSettings:
         return {f.name: getattr(copied, f.name) for f in dataclasses.fields(self)}
 
 
-_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "host.docker.internal"}
-
-
 def is_local_url(base_url: str | None) -> bool:
-    """The URL points at this machine or the LAN (where servers such as Ollama take no key)."""
+    """The URL points at this machine or the local network (where servers such as Ollama take no key)."""
     if not base_url:
         return False
-    from urllib.parse import urlparse
+    from urllib.parse import urlsplit
 
-    host = (urlparse(base_url).hostname or "").lower()
-    return host in _LOCAL_HOSTS or host.endswith(".local") or host.startswith(("10.", "192.168."))
+    try:
+        host = (urlsplit(base_url if "//" in base_url else f"//{base_url}").hostname or "").lower()
+    except ValueError:
+        return False
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal", ".lan")):
+        return True  # .internal: host.docker.internal and the like
+    import ipaddress
+
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified

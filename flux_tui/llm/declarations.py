@@ -33,6 +33,7 @@ OPENAI = ProviderSpec(
     default_model=DEFAULT_OPENAI_MODEL,
     models=("gpt-5-mini", "gpt-4.1", "gpt-4o"),
     local_needs_no_key=True,  # Ollama, vLLM and other local OpenAI-compatible servers
+    open_weights=("gpt-oss",),
 )
 
 GEMINI = ProviderSpec(
@@ -45,6 +46,7 @@ GEMINI = ProviderSpec(
     models=("gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite"),
     settings=MappingProxyType({"include_thoughts": True}),
     pricing_id="google",
+    open_weights=("gemma",),
 )
 
 #: In menu order; plug-ins (the ``flux_tui.providers`` entry points) come after them.

@@ -11,8 +11,9 @@ from flux_tui.services.turns import TurnRunner
 
 def test_setting_a_budget_on_a_local_model_says_its_requests_are_not_counted(make_config: MakeConfig) -> None:
     # No test server listens there: nothing is sent, the address only makes the model local.
-    # A model id genai-prices knows is unpriced all the same when a local server runs it.
-    agent, _events = agent_for(make_config(openai_base_url="http://127.0.0.1:9/v1"), provider="openai")
+    # gpt-oss-20b is in genai-prices, yet unpriced when a local server runs its open weights.
+    config = make_config(openai_base_url="http://127.0.0.1:9/v1", openai_model="gpt-oss-20b")
+    agent, _events = agent_for(config, provider="openai")
     reply = TurnRunner(agent).budget("5")
     not_counted = f"openai:{agent.provider.model} is unpriced: this budget does not count its requests."
     assert reply.text == f"Budget set to $5.00 ($0.00 spent so far). {not_counted}"
