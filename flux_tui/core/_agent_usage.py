@@ -7,6 +7,8 @@ streams; the provider's usage event of the same reply replaces it. Each reply en
 each count, the larger of the streamed estimate and what the provider told before the answer broke off
 (Anthropic's ``message_start``): tokens already spent are still spent, and the placeholder output count
 of ``message_start`` is not a final figure. A retry's ``partial`` usage closes the attempt before it.
+An attempt that failed before any of its reply arrived (a 400, 401 or 429, a refused connection, a
+failover) settles to nothing: the provider rejected the request, so no token of it was spent.
 
 The estimate knows what the provider's figures showed of earlier replies of the same model
 (``UsageMemory``): a prompt that began with the previous one is mostly read from the cache, and a model
@@ -170,6 +172,7 @@ class UsageMeter:
         self._first_output: float | None = None  # when the first visible output came
         self._thinking_seen = False
         self._reported = False  # an estimate of this attempt was emitted
+        self.failed = False  # the attempt ended in a provider error (see the module doc)
         self.final: dict[str, Any] | None = None
 
     def add_output(self, text: str, *, thinking: bool = False) -> None:
@@ -254,11 +257,22 @@ class UsageMeter:
             )
         )
 
+    def _began(self) -> bool:
+        """Something of the reply arrived: usage, text, thinking or a tool call."""
+        return (
+            self._reported
+            or self.final is not None
+            or self._first_output is not None
+            or bool(self._output_tokens or self._unreported)
+        )
+
     def _settle(self) -> None:
         """Close an attempt without final figures: the larger of estimate and partial report, estimated."""
-        usage = self._estimate(self._clock())
-        if self._reported or self.final is not None or usage["output_tokens"]:
-            self._report(usage, estimated=True, settled=True)
+        if not self.failed or self._began():  # else rejected: the silence before it was no reasoning
+            usage = self._estimate(self._clock())
+            if self._reported or self.final is not None or usage["output_tokens"]:
+                self._report(usage, estimated=True, settled=True)
+        self.failed = False
         self.final = None
         self._output_tokens = 0
         self._unreported = ""
@@ -266,8 +280,9 @@ class UsageMeter:
         self._first_output = None
         self._start = self._clock()
 
-    def finish(self) -> None:
+    def finish(self, *, failed: bool = False) -> None:
         """Close the reply: the provider's final usage, else a settled estimate (see the module doc)."""
+        self.failed = self.failed or failed
         if self.final is None or self.final.get("partial"):
             self._settle()
             return

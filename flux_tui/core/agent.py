@@ -40,6 +40,7 @@ from flux_tui.core.agent_events import (
     TurnFinished,
     TurnStarted,
 )
+from flux_tui.core.errors import ProviderError
 from flux_tui.core.events import STOP_OTHER, ProviderEvent
 from flux_tui.core.hints import TUI_HINTS, Hints
 from flux_tui.core.protocols import (
@@ -122,8 +123,6 @@ class Agent:
         self._last_committed_id: str | None = None
         self._prompt: HeldPrompt | None = None  # the turn's prompt while nothing answered it
         self._unanswered: Unanswered | None = None
-
-    # -- listeners ------------------------------------------------------------------------------
 
     @property
     def transcript(self) -> Transcript:
@@ -302,13 +301,16 @@ class Agent:
                 async for event in stream:
                     if self.provider is not provider:
                         # The step failed over to another provider: its usage is its own.
-                        meter.finish()
+                        meter.finish(failed=True)
                         provider = self.provider
                         meter = self._meter(provider, tools)
                     if self._prompt is not None and event.get("type") in ANSWER_EVENTS:
                         self._prompt.answered = True
                     self._commit_new()  # the prompt, once its answer has started
                     stop_reason = self._on_event(event, meter) or stop_reason
+        except ProviderError:
+            meter.failed = True
+            raise
         finally:
             meter.finish()
             self._commit_new()
