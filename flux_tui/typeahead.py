@@ -10,6 +10,13 @@ the bytes wait in the tty unchanged until the app reads them.
 
 ISIG stays: ctrl+c before the first frame still stops a start the user gave up on.
 
+Keys typed before that moment, while the interpreter starts (tens of milliseconds, or longer when
+they are sent with the command, as a script or a terminal multiplexer does), went through the cooked
+mode: the line editor has applied their backspaces, and every Enter is a ``\n``. :func:`hold` takes
+them out of the tty as soon as they can be read whole and keeps them with each ``\n`` an Enter again
+(a ctrl+j typed in those milliseconds reads as the Enter it cannot be told from); :func:`take_early`
+hands them to the app, which puts them before the keys read after them.
+
 Textual saves the attributes it finds when it starts and puts those back when it ends, which would be
 the ones set here; so the attributes saved here, the shell's, are put back when the block ends,
 however it ends (a return, an exception, SIGTERM or SIGHUP before the app handles them).
@@ -54,7 +61,31 @@ def hold(fd: int) -> Attributes | None:
         termios.tcsetattr(fd, termios.TCSANOW, changed)
     except termios.error:  # a tty that refuses (a background process group): leave it as it is
         return None
+    global _early
+    _early += _pending(fd).replace(b"\n", b"\r")
     return original
+
+
+_early = b""  # keys typed before hold(), with Enter as typed
+
+
+def _pending(fd: int) -> bytes:
+    """The bytes waiting in the tty on ``fd`` (read without waiting for more)."""
+    import fcntl
+    import struct
+
+    try:
+        waiting = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+        return os.read(fd, waiting) if waiting > 0 else b""
+    except OSError:
+        return b""
+
+
+def take_early() -> bytes:
+    """The keys typed before :func:`hold` changed the tty, as typed; once (then empty)."""
+    global _early
+    early, _early = _early, b""
+    return early
 
 
 def restore(fd: int, original: Attributes | None) -> None:

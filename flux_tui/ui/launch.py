@@ -30,7 +30,9 @@ from flux_tui.sessions import (
     SessionStoreError,
 )
 from flux_tui.sessions.commands import open_store
+from flux_tui.typeahead import take_early
 from flux_tui.ui.app import FluxApp
+from flux_tui.ui.early_keys import post_early_keys
 from flux_tui.ui.session_actions import SessionActions
 
 NOTHING_TO_CONTINUE = "No saved session to continue: this is a new one."
@@ -65,6 +67,7 @@ def launch(config: Config, problems: Sequence[ConfigProblem], args: argparse.Nam
         # The terminal closing (SIGHUP) or a SIGTERM quits as the user would: the session's last
         # events are written and its lock file removed by the close below.
         app.session_actions.on_ready(lambda: end_on_signals(app.exit))
+    post_early_keys(app, take_early())
     try:
         app.run()
     finally:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from flux_tui.typeahead import hold, keep_typeahead, restore
+from flux_tui.typeahead import hold, keep_typeahead, restore, take_early
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -129,3 +129,24 @@ def test_sigterm_before_the_app_takes_it_restores_the_terminal(pty_pair: tuple[i
         proc.kill()
         proc.wait()
     assert termios.tcgetattr(slave) == original
+
+
+def test_keys_typed_before_the_hold_are_kept_with_enter_as_typed(pty_pair: tuple[int, int]) -> None:
+    """Typed while the interpreter started, in the shell's cooked mode: a backspace already applied by its
+    line editor, Enter turned into ``\\n``. They come out of the tty once, with Enter as typed."""
+    master, slave = pty_pair
+    take_early()
+    os.write(master, b"fixx\x7f the bug\rand m")
+    time.sleep(0.05)
+    with keep_typeahead(slave):
+        assert take_early() == b"fix the bug\rand m"
+        assert take_early() == b""
+        os.write(master, b"ore\r")
+        assert _read(slave) == b"ore\r"  # read once: the early keys are not in the tty any more
+
+
+def test_nothing_typed_early_nothing_kept(pty_pair: tuple[int, int]) -> None:
+    _, slave = pty_pair
+    take_early()
+    with keep_typeahead(slave):
+        assert take_early() == b""

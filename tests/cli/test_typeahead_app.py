@@ -82,12 +82,14 @@ class AppOnPty:
 
 
 @pytest.fixture
-def app_on_pty(tmp_path: Path, fake_api: FakeAPI) -> Iterator[Callable[[], AppOnPty]]:
+def app_on_pty(tmp_path: Path, fake_api: FakeAPI) -> Iterator[Callable[..., AppOnPty]]:
     started: list[AppOnPty] = []
 
-    def start() -> AppOnPty:
+    def start(typed_first: str = "") -> AppOnPty:
+        """``typed_first``: keys typed before the process starts, into the shell's cooked tty."""
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        os.write(master, typed_first.encode())
         dirs = {name: tmp_path / name for name in ("work", "config", "data")}
         for path in dirs.values():
             path.mkdir()
@@ -154,6 +156,26 @@ def test_a_prompt_typed_before_the_first_frame_is_sent_by_its_enter(
     tail = bytes(app.output[-2000:])
     assert sent, f"Enter typed ahead did not send the prompt; the screen ended with {tail!r}"
     assert "hi" in str(fake_api.last_request("/v1/messages").body["messages"])
+    app.type("\x11")  # ctrl+q
+    assert app.proc.wait(15) == 0
+    assert termios.tcgetattr(app.slave) == original
+
+
+def test_a_prompt_typed_before_the_process_started_is_sent_by_its_enter(
+    app_on_pty: Callable[..., AppOnPty], fake_api: FakeAPI
+) -> None:
+    """As a script or a terminal multiplexer types: the keys reach the tty before the interpreter runs,
+    so the cooked mode's line editor takes them (its Enter a ``\n``, read by the app as ctrl+j)."""
+    fake_api.queue_anthropic_text("hello back")
+    app = app_on_pty(typed_first="fix it\rnext")
+    original = termios.tcgetattr(app.slave)
+    app.type_while_starting(" one")
+    sent = _until(lambda: bool(fake_api.requests_to("/v1/messages")), 15)
+    tail = bytes(app.output[-2000:])
+    assert sent, f"Enter typed before the start did not send the prompt; the screen ended with {tail!r}"
+    messages = str(fake_api.last_request("/v1/messages").body["messages"])
+    assert "fix it" in messages and "next" not in messages
+    assert _until(lambda: b"next one" in app.output, 10), "the keys after the Enter are not in the prompt"
     app.type("\x11")  # ctrl+q
     assert app.proc.wait(15) == 0
     assert termios.tcgetattr(app.slave) == original
