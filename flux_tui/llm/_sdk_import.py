@@ -12,14 +12,15 @@ Message``). Importing a submodule (``anthropic._client``, ``anthropic.types.mode
 So any code, the SDK's own or a plug-in's, sees the SDK it would see after a plain import; what it
 never asks for is never imported.
 
-The deferred ``__init__`` runs as a plain import runs it, under the import system's lock of that
-package, so threads meet it as they meet any import: one asking while it runs waits for it; one whose
-wait would close a cycle (the ``__init__`` waits for a submodule this thread is importing, and that
-submodule's code asks the package for a name) gets the partially initialised package, as in a
-concurrent circular import, rather than a deadlock. An ``__init__`` that raises leaves the package as
-it was before the run (but for the submodules it imported): every thread that waited for that run, and
-the next ask, raise ``ImportError``; the next ask runs the ``__init__`` again, as a new ``import`` of a
-package whose import failed does.
+The deferred ``__init__`` runs under the import system's lock of its package, as a plain import runs
+it, so a thread asking the package for a name meets the run as it meets an import: it waits while the
+``__init__`` runs in another thread, and when that wait would close a cycle (the ``__init__`` waits for
+a submodule this thread is importing, whose code asks the package for a name) the import system's
+deadlock check gives it the partially initialised package, as in a concurrent circular import, rather
+than a hang. Importing a submodule never waits for the ``__init__``. An ``__init__`` that raises leaves
+the package as it was before the run (but for the submodules it imported): the threads that waited for
+that run raise ``ImportError``, and the next ask runs the ``__init__`` again (raising again if it
+raises again), as a new ``import`` of a package whose import failed does.
 """
 
 from __future__ import annotations
@@ -181,11 +182,11 @@ class _DeferredInit:
 
     def _run(self) -> None:
         module = self._module
-        spec = module.__spec__
         before = dict(module.__dict__)
+        # The spec is not marked initialising, as a plain import marks it: ``import package`` and ``from
+        # package import submodule`` need nothing of the ``__init__``, and a thread importing a submodule
+        # the ``__init__`` imports too would close a cycle by waiting for it there.
         self._state = "running"
-        if spec is not None:  # ``import package`` in another thread waits for the run, as for any import
-            spec._initializing = True  # type: ignore[attr-defined]
         try:
             self._loader.exec_module(module)
         except BaseException as exc:
@@ -198,9 +199,6 @@ class _DeferredInit:
                     f"the __init__ of package {module.__name__!r} raised: {exc!r}", name=module.__name__
                 ) from exc
             raise
-        finally:
-            if spec is not None:
-                spec._initializing = False  # type: ignore[attr-defined]
         self._state = "done"
         if module.__dict__.get("__getattr__") is self:
             del module.__dict__["__getattr__"]

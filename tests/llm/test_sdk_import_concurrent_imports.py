@@ -5,7 +5,10 @@ does (a partially initialised package for one thread, never a hang)."""
 from __future__ import annotations
 
 import importlib
+import json
+import subprocess
 import sys
+import textwrap
 import threading
 from collections.abc import Callable
 
@@ -88,6 +91,38 @@ def test_an_init_and_a_submodule_imported_at_once_do_not_deadlock(
     assert 1 <= runs(package).count(package) <= 2  # the ask after a failed run runs it again
 
 
+# Thread B imports ``{p}.foo``, which imports its sibling through the package (``from {p} import sub``)
+# while thread A's ``__init__`` of the package waits to import ``foo`` too.
+SIBLING = {
+    "{p}_hooks.py": "import threading\nb_in_foo = threading.Event()\na_in_init = threading.Event()\n",
+    "{p}/__init__.py": (
+        "import time, {p}_hooks\n{p}_hooks.a_in_init.set()\ntime.sleep(0.3)\nfrom .foo import Y\nVALUE = 42\n"
+    ),
+    "{p}/foo.py": (
+        "import {p}_hooks\n{p}_hooks.b_in_foo.set()\n{p}_hooks.a_in_init.wait(10)\n"
+        "from {p} import sub\nY = sub.Z\n"
+    ),
+    "{p}/sub.py": "Z = 1\n",
+}
+
+
+def test_a_submodule_imported_through_the_package_does_not_wait_for_its_init(
+    make_package: MakePackage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As without the deferral: the submodule's import needs nothing of the ``__init__``, and waiting
+    for it would close a cycle that fails the ``__init__`` in the other thread."""
+    package = make_package(SIBLING)
+    defer(monkeypatch, package)
+    hooks = importlib.import_module(f"{package}_hooks")
+    outcome: dict[str, object] = {}
+    b = start(lambda: importlib.import_module(f"{package}.foo"), outcome, "b")
+    assert hooks.b_in_foo.wait(JOIN_TIMEOUT)
+    a = start(lambda: sys.modules[package].VALUE, outcome, "a")
+    a.join(JOIN_TIMEOUT)
+    b.join(JOIN_TIMEOUT)
+    assert outcome == {"a": "ok", "b": "ok"}
+
+
 FAILS_LATE = {
     "{p}_log.py": "runs = []\n",
     "{p}_hooks.py": "import threading\nstarted = threading.Event()\ngo = threading.Event()\n",
@@ -123,3 +158,50 @@ def test_a_thread_waiting_for_an_init_that_raises_raises_too(
     # It waited for that run and learns it failed, or it came after and ran the __init__ again.
     assert isinstance(outcome["waiter"], ImportError)
     assert package in str(outcome["waiter"])
+
+
+def test_the_real_sdks_imported_by_many_threads_at_once() -> None:
+    """A fresh process: providers of both SDKs built in worker threads while other code imports the
+    SDKs plainly and asks them for names; every thread gets its names, none waits forever."""
+    code = textwrap.dedent(
+        """
+        import json, os, threading
+        from flux_tui.llm._sdk_import import import_sdk_client
+
+        def provider(sdk, name):
+            getattr(import_sdk_client(sdk), name)
+
+        def plain_anthropic():
+            import anthropic
+            anthropic.AsyncAnthropic
+
+        def types():
+            from anthropic.types import Message
+
+        def plain_openai():
+            import openai
+            openai.OpenAI
+
+        jobs = [(provider, ("anthropic", "AsyncAnthropic")), (plain_anthropic, ()), (types, ()),
+                (provider, ("anthropic", "AsyncAnthropic")), (provider, ("openai", "AsyncOpenAI")),
+                (plain_openai, ()), (provider, ("openai", "AsyncOpenAI"))]
+        errors = []
+
+        def run(job, args):
+            try:
+                job(*args)
+            except BaseException as exc:
+                errors.append(repr(exc))
+
+        threads = [threading.Thread(target=run, args=job, daemon=True) for job in jobs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        print(json.dumps({"hung": sum(t.is_alive() for t in threads), "errors": errors}), flush=True)
+        os._exit(0)  # a hung thread must not keep the process
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == {"hung": 0, "errors": []}
