@@ -17,20 +17,17 @@ if TYPE_CHECKING:
     from flux_tui.llm._sse import JsonEventStream
 
 
-# The packages whose ``__init__`` only gathers the API's names: deferred (``_sdk_import``), the client
-# imports about 2,100 of the SDK's modules instead of 3,500, and the process holds 20 MB less. The
-# package's own ``__init__`` (and with it ``ANTHROPIC_LOG``) runs when anything asks it for a name.
-DEFERRED_PACKAGES = ("anthropic", "anthropic.types.*", "anthropic.resources.*")
-
-
 class AnthropicProvider(StreamingProvider):
     declaration = ANTHROPIC
     sdk_packages = ("anthropic",)
 
     def _make_client(self) -> Any:
-        from flux_tui.llm._sdk_import import import_client_module
+        from flux_tui.llm._sdk_import import import_sdk_client
 
-        client = import_client_module("anthropic._client", DEFERRED_PACKAGES)
+        # The SDK's packages whose ``__init__`` only gathers the API's names are deferred: the client
+        # imports about 2,100 of the SDK's modules instead of 3,500, and the process holds 20 MB less.
+        # The package's own ``__init__`` (and with it ``ANTHROPIC_LOG``) runs when anything asks for a name.
+        client = import_sdk_client(self.sdk_packages[0])
         return client.AsyncAnthropic(
             api_key=self.settings.api_key,
             base_url=self.settings.base_url,

@@ -33,20 +33,17 @@ _NOT_CHAT = (
 )
 
 
-# The packages whose ``__init__`` only gathers the API's names: deferred (``_sdk_import``), the client
-# imports about 200 of the SDK's modules instead of 590, and the process holds 10 MB less. The
-# package's own ``__init__`` (and with it ``OPENAI_LOG``) runs when anything asks it for a name.
-DEFERRED_PACKAGES = ("openai", "openai.types.*", "openai.resources.*")
-
-
 class OpenAIProvider(StreamingProvider):
     declaration = OPENAI
     sdk_packages = ("openai",)
 
     def _make_client(self) -> Any:
-        from flux_tui.llm._sdk_import import import_client_module
+        from flux_tui.llm._sdk_import import import_sdk_client
 
-        client = import_client_module("openai._client", DEFERRED_PACKAGES)
+        # The SDK's packages whose ``__init__`` only gathers the API's names are deferred: the client
+        # imports about 200 of the SDK's modules instead of 590, and the process holds 10 MB less.
+        # The package's own ``__init__`` (and with it ``OPENAI_LOG``) runs when anything asks for a name.
+        client = import_sdk_client(self.sdk_packages[0])
         return client.AsyncOpenAI(
             api_key=self.settings.api_key or PLACEHOLDER_KEY,
             base_url=self.settings.base_url,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
 from llm_support import DEFAULT_MODELS, KEYS  # noqa: E402
+from sdk_fake_package import MakePackage, package_factory  # noqa: E402
 
 from flux_tui.core.transcript import Transcript  # noqa: E402
 from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings  # noqa: E402
@@ -45,3 +46,10 @@ async def make_provider(fake_api: FakeAPI) -> AsyncIterator[MakeProvider]:
     yield make
     for provider in made:
         await provider.aclose()
+
+
+@pytest.fixture
+def make_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MakePackage]:
+    """``make_package(files)``: a fake package in tmp_path on sys.path (``sdk_fake_package``)."""
+    with package_factory(tmp_path, monkeypatch) as make:
+        yield make

@@ -8,19 +8,18 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fakeapi import FakeAPI
+from sdk_fake_package import MakePackage, defer, runs
 
 from flux_tui.llm import _sdk_import
-from flux_tui.llm._sdk_import import DeferredInitFinder
 
 FILES = {
     "{p}_log.py": "runs = []\n",
     "{p}/__init__.py": (
-        "import time, {p}_log\n{p}_log.runs.append(__name__)\ntime.sleep(SLEEP)\n"
+        "import time, {p}_log\n{p}_log.runs.append(__name__)\ntime.sleep(0)\n"
         "from .sub import Thing\nfrom .inner import Other\nVALUE = 42\n"
     ),
     "{p}/sub.py": "class Thing:\n    pass\n",
@@ -29,29 +28,11 @@ FILES = {
     "{p}/client.py": "from .inner.leaf import Other\nfrom . import sub\nCLIENT = sub.Thing\n",
 }
 
-_count = iter(range(1_000_000))
-
 
 @pytest.fixture
-def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def package(make_package: MakePackage) -> str:
     """A fresh package on sys.path (its name unique to the test), whose ``__init__``s log their runs."""
-    name = f"deferredpkg{next(_count)}"
-    for pattern, text in FILES.items():
-        path = tmp_path / pattern.format(p=name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text.replace("{p}", name).replace("SLEEP", "0"))
-    monkeypatch.syspath_prepend(str(tmp_path))
-    yield name
-    for module in [m for m in sys.modules if m == name or m.startswith((name + ".", name + "_"))]:
-        del sys.modules[module]
-
-
-def defer(monkeypatch: pytest.MonkeyPatch, *deferred: str) -> None:
-    monkeypatch.setattr(sys, "meta_path", [DeferredInitFinder(deferred), *sys.meta_path])
-
-
-def runs(name: str) -> list[str]:
-    return list(sys.modules[f"{name}_log"].runs) if f"{name}_log" in sys.modules else []
+    return make_package(FILES)
 
 
 def test_importing_a_submodule_runs_no_deferred_init(package: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -194,9 +175,8 @@ def test_the_sdk_names_are_there_when_asked_for(kind: str) -> None:
     code = textwrap.dedent(
         f"""
         import json, sys
-        from flux_tui.llm import {kind}_provider as provider
-        from flux_tui.llm._sdk_import import import_client_module
-        client = import_client_module("{kind}._client", provider.DEFERRED_PACKAGES)
+        from flux_tui.llm._sdk_import import import_sdk_client
+        client = import_sdk_client("{kind}")
         import {kind} as sdk
         from {kind}.types import {type_class}
         print(json.dumps([sdk.{client_class} is client.{client_class}, sdk.APIStatusError.__module__,
