@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
+from operator import attrgetter
 from typing import Any, Literal, TypeVar, cast
 
 from flux_tui.core.agent_events import (
@@ -115,23 +116,29 @@ class UsageTotals:
 
     @classmethod
     def of(cls, entries: list[UsageEntry]) -> UsageTotals:
-        totals = cls()
-        priced = False
+        # Summed field by field (``map`` and ``sum`` run in C): the sidebar reads the session's and
+        # each model's totals after every usage report, and a long session holds hundreds of replies.
+        totals = cls(**{key: sum(map(getter, entries)) for key, getter in _TOKEN_GETTERS})
+        totals.replies = len(entries)
+        totals.estimated = any(map(_ESTIMATED, entries))
         cost = 0.0
-        for entry in entries:
-            for key in TOKEN_KEYS:
-                setattr(totals, key, getattr(totals, key) + getattr(entry, key))
-            totals.replies += 1
-            totals.estimated = totals.estimated or entry.estimated
-            if entry.cost is None:
-                name = f"{entry.provider}:{entry.model}"
-                if name not in totals.unpriced_models:
-                    totals.unpriced_models.append(name)
+        priced = unpriced = False
+        for entry_cost in map(_COST, entries):
+            if entry_cost is None:
+                unpriced = True
             else:
                 priced = True
-                cost += entry.cost
+                cost += entry_cost
+        if unpriced:
+            names = (f"{entry.provider}:{entry.model}" for entry in entries if entry.cost is None)
+            totals.unpriced_models = list(dict.fromkeys(names))
         totals.cost = cost if priced or not totals.unpriced_models else None
         return totals
+
+
+_TOKEN_GETTERS = tuple((key, attrgetter(key)) for key in TOKEN_KEYS)
+_ESTIMATED = attrgetter("estimated")
+_COST = attrgetter("cost")
 
 
 class UsageLedger:

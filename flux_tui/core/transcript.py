@@ -132,12 +132,16 @@ def split_turns(messages: list[Message]) -> list[list[Message]]:
     """
     turns: list[list[Message]] = []
     for msg in messages:
-        starts_turn = msg.role == "user" and any(isinstance(b, TextBlock) for b in msg.blocks)
-        if starts_turn or not turns:
+        if not turns or starts_turn(msg):
             turns.append([msg])
         else:
             turns[-1].append(msg)
     return turns
+
+
+def starts_turn(message: Message) -> bool:
+    """A user message that carries text: a prompt."""
+    return message.role == "user" and any(isinstance(b, TextBlock) for b in message.blocks)
 
 
 def _block_to_dict(block: Block) -> dict[str, Any]:

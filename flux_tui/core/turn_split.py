@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-from flux_tui.core.transcript import Message, split_turns
+from flux_tui.core.transcript import Message, split_turns, starts_turn
 
 _HEADER = attrgetter("role", "provider", "model")
 _BLOCKS = attrgetter("blocks")
@@ -92,8 +92,11 @@ class TurnSplit:
     def segments(self, messages: list[Message]) -> list[Segment]:
         seen = _fingerprints(messages)
         stable = self._stable
-        if len(seen) < stable or seen[:stable] != self._seen[:stable]:
-            self._fold, stable = _Fold(), 0  # something before the last turn changed
+        kept = seen[:stable] == self._seen[:stable] and (
+            len(seen) == stable or (len(seen) > stable and starts_turn(messages[stable]))
+        )
+        if not kept:  # something before the last turn changed, or the last turn no longer starts a turn
+            self._fold, stable = _Fold(), 0
         turns = split_turns(messages[stable:])
         for turn in turns[:-1]:
             self._fold.add(turn)
