@@ -8,10 +8,10 @@ segment's messages once: ``llm._wire_cache``), and a long session's history is h
 again. A finished segment stays the same object while its messages do; that identity is what the
 per-segment caches are keyed on.
 
-What is kept is checked against the messages on every request, cheaply (no Python call per message):
-each message by identity, its role, provider and model, and its blocks by identity (a transcript's
-blocks are not changed in place once added: ``Transcript``). Any difference before the last turn
-(an edit, a fork, a retry that took messages back, another transcript) splits the history again from
+What is kept is checked against the messages on every request, cheaply (``_Seen``): each message, its
+role and its blocks, by identity (or equality: an equal message is sent the same way; a transcript's
+blocks are not changed in place once added: ``Transcript``). Any difference before the last turn (an
+edit, a fork, a retry that took messages back, another transcript) splits the history again from
 scratch.
 """
 
@@ -23,7 +23,7 @@ from typing import Any
 
 from flux_tui.core.transcript import Message, split_turns, starts_turn
 
-_HEADER = attrgetter("role", "provider", "model")
+_ROLE = attrgetter("role")
 _BLOCKS = attrgetter("blocks")
 
 
@@ -67,10 +67,33 @@ class _Fold:
                 self.calls_in[call.id] = index
 
 
-def _fingerprints(messages: list[Message]) -> list[Any]:
-    """What a message's place in the split and its wire form depend on, built without a Python call
-    per message (``zip``, ``map`` and ``attrgetter`` run in C)."""
-    return list(zip(messages, map(_HEADER, messages), map(tuple, map(_BLOCKS, messages)), strict=True))
+class _Seen:
+    """The messages of the finished turns as they were split: each message, its role and a copy of its
+    list of blocks (what the split and the wire messages depend on; a message's own provider and model
+    are not sent). Compared field by field over the whole list (``map`` and
+    list comparison run in C, and build no object per message); an element is the same when it is the
+    same object or an equal one."""
+
+    __slots__ = ("blocks", "messages", "roles")
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.roles: list[str] = []
+        self.blocks: list[list[Any]] = []
+
+    def extend(self, messages: list[Message]) -> None:
+        self.messages += messages
+        self.roles += map(_ROLE, messages)
+        self.blocks += map(list, map(_BLOCKS, messages))
+
+    def same(self, messages: list[Message]) -> bool:
+        """Whether ``messages`` begins with the messages seen, unchanged."""
+        head = messages[: len(self.messages)]
+        return (
+            head == self.messages
+            and list(map(_BLOCKS, head)) == self.blocks
+            and list(map(_ROLE, head)) == self.roles
+        )
 
 
 def segments_of(messages: list[Message]) -> list[Segment]:
@@ -85,23 +108,20 @@ class TurnSplit:
     """``segments(messages)``: the segments of ``messages``, the finished turns' kept between calls."""
 
     def __init__(self) -> None:
-        self._seen: list[Any] = []  # fingerprints of the messages last split
-        self._stable = 0  # messages before the last turn: their segments are in ``_fold``
+        self._seen = _Seen()  # the messages of the finished turns, whose segments are in ``_fold``
         self._fold = _Fold()
 
     def segments(self, messages: list[Message]) -> list[Segment]:
-        seen = _fingerprints(messages)
-        stable = self._stable
-        kept = seen[:stable] == self._seen[:stable] and (
-            len(seen) == stable or (len(seen) > stable and starts_turn(messages[stable]))
+        stable = len(self._seen.messages)
+        kept = self._seen.same(messages) and (
+            len(messages) == stable or (len(messages) > stable and starts_turn(messages[stable]))
         )
         if not kept:  # something before the last turn changed, or the last turn no longer starts a turn
-            self._fold, stable = _Fold(), 0
+            self._seen, self._fold, stable = _Seen(), _Fold(), 0
         turns = split_turns(messages[stable:])
         for turn in turns[:-1]:
             self._fold.add(turn)
-            stable += len(turn)
-        self._seen, self._stable = seen, stable
+            self._seen.extend(turn)
         result = self._fold.copy()
         if turns:
             result.add(turns[-1])

@@ -106,6 +106,8 @@ def _step(draw: st.DrawFn, transcript: Transcript, providers: dict[str, Streamin
                 "scale",
                 "file",
                 "append_text",
+                "grow_old",
+                "retag",
             ]
         )
     )
@@ -151,6 +153,13 @@ def _step(draw: st.DrawFn, transcript: Transcript, providers: dict[str, Streamin
         transcript.file_context = draw(st.sampled_from([None, "missing.py"]))
     elif op == "append_text" and messages and messages[-1].role == "user":
         messages[-1].blocks.append(TextBlock(draw(texts)))  # a block added, as results are
+    elif op == "grow_old" and messages:  # a block added to any message of a hand-built history
+        messages[draw(st.integers(0, len(messages) - 1))].blocks.append(TextBlock(draw(texts)))
+    elif op == "retag" and messages:  # a message's role or author changed in place
+        message = messages[draw(st.integers(0, len(messages) - 1))]
+        message.model = draw(st.sampled_from(MODELS))
+        if draw(st.booleans()):
+            message.role = "user" if message.role == "assistant" else "assistant"
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
