@@ -11,7 +11,7 @@ per-segment caches are keyed on.
 What is kept is checked against the messages on every request, cheaply (``_Seen``): each message, its
 role and its blocks, by identity (or equality: an equal message is sent the same way; a transcript's
 blocks are not changed in place once added: ``Transcript``). Any difference before the last turn (an
-edit, a fork, a retry that took messages back, another transcript) splits the history again from
+edit, a fork, a retry that takes messages back, another transcript) splits the history again from
 scratch.
 """
 

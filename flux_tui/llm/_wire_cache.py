@@ -1,17 +1,19 @@
 """A request's history built from each segment's wire messages, each built once.
 
 A finished turn's wire messages do not change from one request to the next, and a long session's
-history is hundreds of turns: building all of them for every request took more of it than anything
-else of ours before the request is sent. So each segment (``core.turn_split``: a turn, or turns tied by
+history is hundreds of turns: building all of them for every request would be most of our work
+before the request is sent. So each segment (``core.turn_split``: a turn, or turns tied by
 tool calls; the same object while its messages are the same) is converted on its own by its wire
 module (``_history.prepare`` and the module's ``convert_turns``), and the request joins the segments'
-messages; the wire module's ``finish`` step (what depends on the whole request: the first and last
-message, cache breakpoints) runs on the joined list and copies what it changes.
+messages; what depends on the whole request (the first and last message, cache breakpoints: the wire
+module's ``finish_messages`` or ``finish_contents``) runs on the joined list and copies what it
+changes.
 
 Joining gives exactly what converting the whole history at once gives when nothing crosses a boundary
-between two segments, which is checked on every request: the earlier one answers all its tool calls,
-the two do not meet in turns or messages of the same role (which would be merged), and the later one's
-wire ids are not among the ids the earlier ones took (the whole history's ids are made unique). When a
+between two segments, which is checked on every request: the earlier one leaves no tool call open,
+the two do not meet in turns or messages of the same role (which would be merged), and none of the
+wire ids tried for the later one's calls is held by an earlier one (the whole history's ids are made
+unique). When a
 boundary is crossed, the history is converted whole, as without this cache. The cache is keyed by the
 wire module, model and id length, and keeps only the segments of the last request.
 """
