@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, TypeVar, cast
+from operator import attrgetter
+from typing import Any, Generic, Literal, TypeVar, cast
 
 from flux_tui.core.agent_events import (
     AgentEvent,
@@ -114,24 +115,57 @@ class UsageTotals:
         return data
 
     @classmethod
-    def of(cls, entries: list[UsageEntry]) -> UsageTotals:
-        totals = cls()
-        priced = False
-        cost = 0.0
-        for entry in entries:
-            for key in TOKEN_KEYS:
-                setattr(totals, key, getattr(totals, key) + getattr(entry, key))
-            totals.replies += 1
-            totals.estimated = totals.estimated or entry.estimated
-            if entry.cost is None:
-                name = f"{entry.provider}:{entry.model}"
-                if name not in totals.unpriced_models:
-                    totals.unpriced_models.append(name)
+    def of(cls, entries: list[UsageEntry], start: UsageTotals | None = None) -> UsageTotals:
+        """Totals of ``entries``, or of the replies ``start`` sums followed by ``entries``."""
+        # Summed field by field (``map`` and ``sum`` run in C): the sidebar reads the session's and
+        # each model's totals after every usage report, and a long session holds hundreds of replies.
+        base = start or cls()
+        totals = cls(**{key: getattr(base, key) + sum(map(get, entries)) for key, get in _TOKEN_GETTERS})
+        totals.replies = base.replies + len(entries)
+        totals.estimated = base.estimated or any(map(_ESTIMATED, entries))
+        # ``start``'s cost is None only when none of its replies is priced.
+        priced = base.replies > 0 and base.cost is not None
+        cost = base.cost or 0.0
+        unpriced = False
+        for entry_cost in map(_COST, entries):
+            if entry_cost is None:
+                unpriced = True
             else:
                 priced = True
-                cost += entry.cost
+                cost += entry_cost
+        totals.unpriced_models = list(base.unpriced_models)
+        if unpriced:
+            names = (f"{entry.provider}:{entry.model}" for entry in entries if entry.cost is None)
+            totals.unpriced_models = list(dict.fromkeys([*base.unpriced_models, *names]))
         totals.cost = cost if priced or not totals.unpriced_models else None
         return totals
+
+
+_TOKEN_GETTERS = tuple((key, attrgetter(key)) for key in TOKEN_KEYS)
+_ESTIMATED = attrgetter("estimated")
+_COST = attrgetter("cost")
+
+
+def _by_model(
+    entries: list[UsageEntry], start: dict[tuple[str, str], UsageTotals] | None
+) -> dict[tuple[str, str], UsageTotals]:
+    """Totals per (provider, model) of ``entries``, after those of ``start``; first used first."""
+    groups: dict[tuple[str, str], list[UsageEntry]] = {}
+    for entry in entries:
+        groups.setdefault((entry.provider, entry.model), []).append(entry)
+    totals = dict(start or {})
+    for key, group in groups.items():
+        totals[key] = UsageTotals.of(group, totals.get(key))
+    return totals
+
+
+class _Head(Generic[_T]):
+    """The totals of a ledger's entries but the last, and which entries they are."""
+
+    def __init__(self) -> None:
+        self.entries: list[UsageEntry] | None = None
+        self.before: list[UsageEntry] = []
+        self.totals: _T | None = None
 
 
 class UsageLedger:
@@ -147,6 +181,8 @@ class UsageLedger:
         # so they are kept until the entries change (``_revision``).
         self._revision = 0
         self._memo: dict[str, tuple[tuple[int, int, int], Any]] = {}
+        self._head_session: _Head[UsageTotals] = _Head()
+        self._head_by_model: _Head[dict[tuple[str, str], UsageTotals]] = _Head()
 
     # -- feeding ----------------------------------------------------------------------------------
 
@@ -213,7 +249,7 @@ class UsageLedger:
     @property
     def session(self) -> UsageTotals:
         """Totals of the session (shared until the entries change: read, do not modify)."""
-        return self._memoised("session", lambda: UsageTotals.of(self.entries))
+        return self._memoised("session", lambda: self._with_last(UsageTotals.of, self._head_session))
 
     @property
     def turn(self) -> UsageTotals:
@@ -242,10 +278,21 @@ class UsageLedger:
         return dict(self._memoised("by_model", self._by_model))
 
     def _by_model(self) -> dict[tuple[str, str], UsageTotals]:
-        groups: dict[tuple[str, str], list[UsageEntry]] = {}
-        for entry in self.entries:
-            groups.setdefault((entry.provider, entry.model), []).append(entry)
-        return {key: UsageTotals.of(entries) for key, entries in groups.items()}
+        return self._with_last(_by_model, self._head_by_model)
+
+    # A report changes only the last entry (the reply streaming), so the totals of the others are kept
+    # while the list holds the same entries before it (compared by identity, in C): the sidebar reads
+    # them after every report, and a long session holds hundreds of replies.
+
+    def _with_last(self, total: Callable[[list[UsageEntry], _T | None], _T], head: _Head[_T]) -> _T:
+        entries = self.entries
+        if not entries:
+            return total([], None)
+        before = entries[:-1]
+        if head.entries is not entries or head.before != before:
+            head.entries, head.before = entries, before
+            head.totals = total(before, None) if before else None
+        return total(entries[-1:], head.totals)
 
     # -- budget ---------------------------------------------------------------------------------
 

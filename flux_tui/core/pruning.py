@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from flux_tui.core import tokens
 from flux_tui.core.transcript import Message, Transcript
+from flux_tui.core.turn_split import Segment, TurnSplit, segments_of
 from flux_tui.core.wording import counted
 
 MessageCounter = Callable[[Message], int]
@@ -32,35 +34,20 @@ class PruneResult:
     note: str | None  # for the user, when something was dropped or the request still does not fit
     prompt_tokens: int = 0  # estimate of the whole request: fixed parts plus kept messages
     fits: bool = True
+    segments: list[Segment] | None = None  # the kept messages' segments, when pruned with a ``split``
 
 
-def _segments(transcript: Transcript) -> tuple[list[list[Message]], list[int]]:
-    """``Transcript.turns()``, merged where a turn answers tool calls of an earlier one.
+def _segments(transcript: Transcript) -> list[Segment]:
+    """The transcript's segments, split from scratch (``turn_split``)."""
+    return segments_of(transcript.messages)
 
-    ``turns()`` starts a turn at any user message with text; a hand-built or imported history could put
-    text next to tool results, so a result must never be separated from its call by a turn boundary.
-    """
-    segments: list[list[Message]] = []
-    turn_counts: list[int] = []  # how many turns() each segment holds
-    calls_in: dict[str, int] = {}  # tool call id -> index of the segment that made it
-    for turn in transcript.turns():
-        answered = {r.tool_use_id for m in turn for r in m.tool_results}
-        earlier = [calls_in[i] for i in answered if i in calls_in]
-        if earlier:
-            start = min(earlier)
-            merged = [m for segment in segments[start:] for m in segment] + list(turn)
-            merged_count = sum(turn_counts[start:]) + 1
-            del segments[start:], turn_counts[start:]
-            segments.append(merged)
-            turn_counts.append(merged_count)
-        else:
-            segments.append(list(turn))
-            turn_counts.append(1)
-        index = len(segments) - 1
-        for message in segments[index]:
-            for call in message.tool_calls:
-                calls_in[call.id] = index
-    return segments, turn_counts
+
+def _cost(segment: Segment, wait: bool) -> int:
+    """The segment's tokens by ``tokens.count_message``, counted once per counting mode."""
+    cost = segment.costs.get(wait)
+    if cost is None:
+        cost = segment.costs[wait] = sum(tokens.count_message(m, wait=wait) for m in segment.messages)
+    return cost
 
 
 def prune(
@@ -74,16 +61,18 @@ def prune(
     count_message: MessageCounter | None = None,
     wait: bool = True,
     scale: float = 1.0,
+    split: TurnSplit | None = None,
 ) -> PruneResult:
     """Messages of ``transcript`` that fit ``context_window - reserve_for_reply`` with the fixed parts.
 
-    ``count_message`` defaults to ``tokens.count_message`` (exact once the encoding is loaded).
+    ``count_message`` defaults to ``tokens.count_message`` with the same ``wait``.
     ``wait=False``: while the encoding is not loaded (``tokens``: the app never waits for it), the fixed
     parts are estimated too, and the request is kept within ``ESTIMATED_SHARE`` of the room.
     ``scale``: how many of the provider's tokens one counted token turned out to be (``token_scale``);
     the room is divided by it.
+    ``split``: the split kept between requests (``turn_split``); the segments come from it, their
+    default counts kept on them, and the result names the segments kept.
     """
-    count = count_message or tokens.count_message
     fixed = (
         tokens.count_tokens(system_prompt, wait=wait)
         + tokens.count_tokens(file_context_text or "", wait=wait)
@@ -95,18 +84,27 @@ def prune(
         available = int(available * ESTIMATED_SHARE)
     available = int(available / max(scale, 1.0))
     budget = available - fixed
-    counts = list(map(count, transcript.messages))
-    total = sum(counts)
-    if total <= budget:
-        # Nothing to drop: the turns need not be found (a pass over every block of the history, most
-        # of pruning's cost in a long session that fits).
-        return PruneResult(list(transcript.messages), 0, 0, None, fixed + total)
-    segments, turn_counts = _segments(transcript)
-    costs = []  # segments are consecutive runs of the messages, in order
-    start = 0
-    for segment in segments:
-        costs.append(sum(counts[start : start + len(segment)]))
-        start += len(segment)
+    if split is not None:
+        segments = split.segments(transcript.messages)
+        if count_message is None:
+            costs = [_cost(segment, wait) for segment in segments]
+        else:
+            costs = [sum(map(count_message, segment.messages)) for segment in segments]
+        total = sum(costs)
+    else:
+        count = count_message or partial(tokens.count_message, wait=wait)
+        counts = list(map(count, transcript.messages))
+        total = sum(counts)
+        if total <= budget:
+            # Nothing to drop: the turns need not be found (a pass over every block of the history,
+            # most of pruning's cost in a long session that fits).
+            return PruneResult(list(transcript.messages), 0, 0, None, fixed + total)
+        segments = _segments(transcript)
+        costs = []  # segments are consecutive runs of the messages, in order
+        start = 0
+        for segment in segments:
+            costs.append(sum(counts[start : start + len(segment.messages)]))
+            start += len(segment.messages)
 
     dropped_segments = 0
     dropped_tokens = 0
@@ -115,8 +113,9 @@ def prune(
         dropped_tokens += costs[dropped_segments]
         dropped_segments += 1
 
-    dropped = sum(turn_counts[:dropped_segments])
-    kept = [m for segment in segments[dropped_segments:] for m in segment]
+    dropped = sum(segment.turns for segment in segments[:dropped_segments])
+    kept_segments = segments[dropped_segments:]
+    kept = [m for segment in kept_segments for m in segment.messages]
     fits = total <= budget
     note = None
     if dropped:
@@ -137,4 +136,5 @@ def prune(
         note=note,
         prompt_tokens=fixed + total,
         fits=fits,
+        segments=kept_segments if split is not None else None,
     )

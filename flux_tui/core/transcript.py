@@ -123,6 +123,27 @@ class Message:
         )
 
 
+def split_turns(messages: list[Message]) -> list[list[Message]]:
+    """Split into turns: each starts at a user message that carries text (a prompt); the first message
+    always starts one.
+
+    A turn holds the prompt, the assistant replies and the tool results that followed it, so dropping a
+    whole turn never separates a tool call from its result.
+    """
+    turns: list[list[Message]] = []
+    for msg in messages:
+        if not turns or starts_turn(msg):
+            turns.append([msg])
+        else:
+            turns[-1].append(msg)
+    return turns
+
+
+def starts_turn(message: Message) -> bool:
+    """A user message that carries text: a prompt."""
+    return message.role == "user" and any(isinstance(b, TextBlock) for b in message.blocks)
+
+
 def _block_to_dict(block: Block) -> dict[str, Any]:
     return {name: getattr(block, name) for name in block.__slots__}  # type: ignore[union-attr]
 
@@ -136,7 +157,10 @@ def _block_from_dict(data: dict[str, Any]) -> Block:
 class Transcript:
     """An ordered list of messages plus the context every request carries.
 
-    ``file_context`` is the path set by ``set_current_file_context``; pruning never drops it.
+    ``file_context`` is the path set by ``set_current_file_context``; pruning never drops it. A block is
+    not changed in place once it is in the transcript (an edit replaces it, or the message): the caches
+    of token counts and wire messages know a message by its blocks' identities (``core.tokens``,
+    ``core.turn_split``).
     """
 
     messages: list[Message] = field(default_factory=list)
@@ -224,19 +248,8 @@ class Transcript:
         ]
 
     def turns(self) -> list[list[Message]]:
-        """Split into turns: each starts at a user message that carries text (a prompt).
-
-        A turn holds the prompt, the assistant replies and the tool results that followed it, so
-        dropping a whole turn never separates a tool call from its result.
-        """
-        turns: list[list[Message]] = []
-        for msg in self.messages:
-            starts_turn = msg.role == "user" and any(isinstance(b, TextBlock) for b in msg.blocks)
-            if starts_turn or not turns:
-                turns.append([msg])
-            else:
-                turns[-1].append(msg)
-        return turns
+        """Split into turns (``split_turns``)."""
+        return split_turns(self.messages)
 
     def copy(self) -> Transcript:
         return Transcript.from_dict(self.to_dict())

@@ -19,6 +19,7 @@ KIND = "anthropic"
 CACHE = {"type": "ephemeral"}
 _CONTINUE_TEXT = "(earlier conversation omitted)"
 MIN_THINKING_BUDGET = 1024
+MAX_ID_LEN = 64
 
 
 def _thinking_allowed(block: ThinkingBlock, model: str) -> bool:
@@ -46,7 +47,9 @@ def _block(block: Block, model: str) -> dict[str, Any] | None:
     return None  # thinking from another provider or model: never sent
 
 
-def build_messages(turns: list[WireTurn], model: str) -> list[dict[str, Any]]:
+def convert_turns(turns: list[WireTurn], model: str) -> list[dict[str, Any]]:
+    """The turns' messages, before ``finish_messages`` (``_wire_cache`` keeps them per segment: they
+    are shared between requests and never changed after this)."""
     messages: list[dict[str, Any]] = []
     for turn in turns:
         content = [b for b in (_block(block, model) for block in turn.blocks) if b is not None]
@@ -56,22 +59,35 @@ def build_messages(turns: list[WireTurn], model: str) -> list[dict[str, Any]]:
             messages[-1]["content"].extend(content)
         else:
             messages.append({"role": turn.role, "content": content})
+    return messages
+
+
+def finish_messages(converted: list[dict[str, Any]], *, prompt_caching: bool = False) -> list[dict[str, Any]]:
+    """The request's messages: a user message first, no trailing whitespace in a prefill, and the cache
+    breakpoints. The messages changed are copied: ``converted``'s may be shared (``convert_turns``)."""
+    messages = list(converted)
     if messages and messages[0]["role"] != "user":
         messages.insert(0, {"role": "user", "content": [{"type": "text", "text": _CONTINUE_TEXT}]})
     if messages and messages[-1]["role"] == "assistant":
         # A trailing assistant message is a prefill: the API rejects trailing whitespace there.
         last = messages[-1]["content"][-1]
         if last["type"] == "text":
-            last["text"] = last["text"].rstrip() or "…"
+            _set_last(messages, -1, text=last["text"].rstrip() or "…")
+    if prompt_caching:
+        marked = 0
+        for index in range(len(messages) - 1, -1, -1):
+            if messages[index]["role"] == "user" and marked < 2:
+                _set_last(messages, index, cache_control=CACHE)
+                marked += 1
     return messages
 
 
-def _mark_cache(messages: list[dict[str, Any]]) -> None:
-    marked = 0
-    for message in reversed(messages):
-        if message["role"] == "user" and marked < 2:
-            message["content"][-1]["cache_control"] = CACHE
-            marked += 1
+def _set_last(messages: list[dict[str, Any]], index: int, **fields: Any) -> None:
+    """``fields`` set on a copy of the last block of ``messages[index]``, in a copy of that message."""
+    message = messages[index]
+    content = list(message["content"])
+    content[-1] = {**content[-1], **fields}
+    messages[index] = {**message, "content": content}
 
 
 def _needs_thinking_off(messages: list[dict[str, Any]]) -> bool:
@@ -102,9 +118,13 @@ def build_request(
     tools: list[dict[str, Any]] | None,
     prompt_caching: bool,
     thinking_budget: int | None = None,
+    converted: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Keyword arguments for ``client.messages.create`` (without ``stream``)."""
-    messages = build_messages(prepare_history(messages_in, max_id_len=64), model)
+    """Keyword arguments for ``client.messages.create`` (without ``stream``). ``converted``: the
+    messages' ``convert_turns``, already built (``_wire_cache``)."""
+    if converted is None:
+        converted = convert_turns(prepare_history(messages_in, max_id_len=MAX_ID_LEN), model)
+    messages = finish_messages(converted, prompt_caching=prompt_caching)
     request: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "messages": messages}
     parts = system_text(system_prompt, file_context)
     if parts:
@@ -117,8 +137,6 @@ def build_request(
         if prompt_caching:
             wire_tools[-1]["cache_control"] = CACHE
         request["tools"] = wire_tools
-    if prompt_caching:
-        _mark_cache(messages)
     budget = min(thinking_budget or 0, max_tokens - 1)
     if budget >= MIN_THINKING_BUDGET and not _needs_thinking_off(messages):
         request["thinking"] = {"type": "enabled", "budget_tokens": budget}

@@ -24,6 +24,7 @@ _CONTINUE_TEXT = "(earlier conversation omitted)"
 _GO_ON_TEXT = "Continue."
 # Accepted by Gemini 3 in place of a signature for calls it did not make (its documentation's value).
 PLACEHOLDER_SIGNATURE = "skip_thought_signature_validator"
+MAX_ID_LEN = 64
 
 _FINISH = {
     "STOP": "end_turn",
@@ -79,7 +80,9 @@ def _user_parts(turn: WireTurn, names: dict[str, str]) -> list[dict[str, Any]]:
     return parts
 
 
-def build_contents(turns: list[WireTurn], model: str) -> list[dict[str, Any]]:
+def convert_turns(turns: list[WireTurn], model: str) -> list[dict[str, Any]]:
+    """The turns' contents, before ``finish_contents`` (``_wire_cache`` keeps them per segment: they
+    are shared between requests and never changed after this)."""
     contents: list[dict[str, Any]] = []
     names: dict[str, str] = {}
     for turn in turns:
@@ -96,6 +99,12 @@ def build_contents(turns: list[WireTurn], model: str) -> list[dict[str, Any]]:
             contents[-1]["parts"].extend(parts)
         else:
             contents.append({"role": role, "parts": parts})
+    return contents
+
+
+def finish_contents(converted: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The request's contents: a user turn first and last (``converted`` itself is not changed)."""
+    contents = list(converted)
     if contents and contents[0]["role"] != "user":
         contents.insert(0, {"role": "user", "parts": [{"text": _CONTINUE_TEXT}]})
     if contents and contents[-1]["role"] == "model":
@@ -114,9 +123,13 @@ def build_request(
     tools: list[dict[str, Any]] | None,
     thinking_budget: int | None,
     include_thoughts: bool,
+    converted: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The JSON body of ``models/MODEL:streamGenerateContent``."""
-    request: dict[str, Any] = {"contents": build_contents(prepare_history(messages, max_id_len=64), model)}
+    """The JSON body of ``models/MODEL:streamGenerateContent``. ``converted``: the messages'
+    ``convert_turns``, already built (``_wire_cache``)."""
+    if converted is None:
+        converted = convert_turns(prepare_history(messages, max_id_len=MAX_ID_LEN), model)
+    request: dict[str, Any] = {"contents": finish_contents(converted)}
     parts = system_text(system_prompt, file_context)
     if parts:
         request["systemInstruction"] = {"parts": [{"text": part} for part in parts]}

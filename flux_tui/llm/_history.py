@@ -54,14 +54,19 @@ class _IdAllocator:
     def __init__(self, max_len: int) -> None:
         self.max_len = max_len
         self.used: set[str] = set()
+        # Every id tried, taken or not: what another history's ids must not hold for this one's
+        # allocation to come out the same after it (``_wire_cache``).
+        self.probed: set[str] = set()
 
     def allocate(self, original: str) -> str:
         candidate = wire_id(original, self.max_len)
+        self.probed.add(candidate)
         n = 1
         while candidate in self.used:
             n += 1
             suffix = f"_{n}"
             candidate = wire_id(original, self.max_len - len(suffix)) + suffix
+            self.probed.add(candidate)
         self.used.add(candidate)
         return candidate
 
@@ -124,8 +129,21 @@ def _append(turns: list[WireTurn], turn: WireTurn) -> None:
         last.blocks.extend(turn.blocks)
 
 
+@dataclass(slots=True)
+class PreparedHistory:
+    turns: list[WireTurn]
+    ids: frozenset[str]  # the wire ids given to the calls
+    probed: frozenset[str]  # every wire id tried for them
+    open_calls: bool  # it ends with tool calls the messages do not answer (results synthesised)
+
+
 def prepare_history(messages: Iterable[Message], *, max_id_len: int = 64) -> list[WireTurn]:
     """The transcript as alternating, paired, non-empty turns with target-valid ids."""
+    return prepare(messages, max_id_len=max_id_len).turns
+
+
+def prepare(messages: Iterable[Message], *, max_id_len: int = 64) -> PreparedHistory:
+    """``prepare_history``, with what decides whether it may be joined to another (``_wire_cache``)."""
     turns: list[WireTurn] = []
     ids = _IdAllocator(max_id_len)
     pending: list[list[str]] = []  # [original id, wire id] of the last assistant's calls
@@ -144,7 +162,7 @@ def prepare_history(messages: Iterable[Message], *, max_id_len: int = 64) -> lis
         _append(turns, WireTurn("user", blocks))
     if pending:
         _append(turns, WireTurn("user", _answer_pending(pending, ())))
-    return turns
+    return PreparedHistory(turns, frozenset(ids.used), frozenset(ids.probed), bool(pending))
 
 
 def system_text(system_prompt: str | None, file_context: str | None) -> list[str]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from flux_tui.core.events import ProviderEvent
 from flux_tui.core.transcript import TextBlock, ToolCall, ToolResult
-from flux_tui.llm._history import prepare_history, system_text
+from flux_tui.llm._history import WireTurn, prepare_history, system_text
 from flux_tui.llm._reply import Reply, parse_tool_input
 
 MAX_ID_LEN = 40
@@ -31,11 +31,11 @@ def is_reasoning_model(model: str) -> bool:
     return bool(_REASONING_MODEL.search(model))
 
 
-def build_messages(messages_in: list[Any], system: list[str]) -> list[dict[str, Any]]:
+def convert_turns(turns: list[WireTurn], model: str) -> list[dict[str, Any]]:
+    """The turns' messages (``_wire_cache`` keeps them per segment: they are shared between requests
+    and never changed after this)."""
     messages: list[dict[str, Any]] = []
-    if system:
-        messages.append({"role": "system", "content": "\n\n".join(system)})
-    for turn in prepare_history(messages_in, max_id_len=MAX_ID_LEN):
+    for turn in turns:
         if turn.role == "assistant":
             text = "".join(b.text for b in turn.blocks if isinstance(b, TextBlock))
             calls = [
@@ -89,11 +89,17 @@ def build_request(
     system_prompt: str | None,
     file_context: str | None,
     tools: list[dict[str, Any]] | None,
+    converted: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Keyword arguments for ``client.chat.completions.create`` (without ``stream``)."""
+    """Keyword arguments for ``client.chat.completions.create`` (without ``stream``). ``converted``:
+    the messages' ``convert_turns``, already built (``_wire_cache``)."""
+    if converted is None:
+        converted = convert_turns(prepare_history(messages_in, max_id_len=MAX_ID_LEN), model)
+    system = system_text(system_prompt, file_context)
+    head = [{"role": "system", "content": "\n\n".join(system)}] if system else []
     request: dict[str, Any] = {
         "model": model,
-        "messages": build_messages(messages_in, system_text(system_prompt, file_context)),
+        "messages": head + converted,
         "stream_options": {"include_usage": True},
     }
     if is_reasoning_model(model):

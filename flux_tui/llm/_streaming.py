@@ -27,9 +27,11 @@ from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings
 # startup to read its declaration, and the first frame does not wait for them.
 if TYPE_CHECKING:
     from flux_tui.core.pruning import PruneResult
+    from flux_tui.core.turn_split import TurnSplit
     from flux_tui.llm._errors import ErrorContext
     from flux_tui.llm._reply import Reply
     from flux_tui.llm._sse import EventDecoder, JsonEventStream
+    from flux_tui.llm._wire_cache import WireCache
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,9 @@ class StreamingProvider(BaseLLMProvider):
         self._client: Any = None
         self._token_scale = TokenScale()  # what the provider counted against what was estimated
         self._told_dropping = False  # the user was told that turns are left out (``_pruning_notice``)
+        # The history's segments and their wire messages, kept between requests (``_prepare``).
+        self._split: TurnSplit | None = None
+        self._wire_cache: WireCache | None = None
 
     # -- to implement ---------------------------------------------------------------------------
 
@@ -82,9 +87,11 @@ class StreamingProvider(BaseLLMProvider):
         system_prompt: str | None,
         file_context: str | None,
         tools: list[dict[str, Any]] | None,
+        converted: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         return self._wire().build_request(  # type: ignore[no-any-return]
             messages,
+            converted=converted,
             model=self.model,
             max_tokens=self.settings.max_tokens,
             temperature=self.settings.temperature,
@@ -163,8 +170,18 @@ class StreamingProvider(BaseLLMProvider):
         file_context = render_context(self.transcript.file_context)
         if file_context and self.transcript.redact is not None:
             file_context = self.transcript.redact(file_context)
+        if self._split is None:
+            from flux_tui.core.turn_split import TurnSplit
+            from flux_tui.llm._wire_cache import WireCache
+
+            self._split, self._wire_cache = TurnSplit(), WireCache()
         messages, pruned = self._fit_context(system_prompt, file_context, tools)
-        return self._build_request(messages, system_prompt, file_context, tools), pruned
+        segments = pruned.segments if pruned is not None else None
+        if segments is None:
+            segments = self._split.segments(messages)
+        assert self._wire_cache is not None
+        converted = self._wire_cache.converted(segments, self._wire(), self.model)
+        return self._build_request(messages, system_prompt, file_context, tools, converted), pruned
 
     def _fit_context(
         self, system_prompt: str | None, file_context: str | None, tools: list[dict[str, Any]] | None
@@ -175,7 +192,7 @@ class StreamingProvider(BaseLLMProvider):
         if not self.settings.context_pruning:
             return messages, None
         try:
-            from flux_tui.core import pricing, pruning, tokens
+            from flux_tui.core import pricing, pruning
         except ImportError:  # pruning not available: send everything
             return messages, None
         window = pricing.context_window(
@@ -191,9 +208,9 @@ class StreamingProvider(BaseLLMProvider):
             tools=tools,
             file_context_text=file_context,
             # An estimate until the encoding is loaded, so a request never waits for it.
-            count_message=lambda message: tokens.count_message(message, wait=False),
             wait=False,
             scale=self._token_scale.factor(self.model),
+            split=self._split,
         )
         return result.messages, result
 

@@ -178,9 +178,9 @@ def test_totals_are_summed_once_per_change(monkeypatch: pytest.MonkeyPatch) -> N
     sums: list[int] = []
     real = ledger_module.UsageTotals.of.__func__  # type: ignore[attr-defined]
 
-    def counting(cls: type, entries: list) -> object:
+    def counting(cls: type, entries: list, start: object = None) -> object:
         sums.append(len(entries))
-        return real(cls, entries)
+        return real(cls, entries, start)
 
     monkeypatch.setattr(ledger_module.UsageTotals, "of", classmethod(counting))
     ledger = UsageLedger()
