@@ -18,7 +18,7 @@ Decision = Literal["auto", "approved", "approved_session", "denied", "yolo", "po
 
 
 # Every event shares the base's ``__eq__`` and ``__repr__`` (over its fields, as a dataclass's own
-# would): generating and compiling them for each of the 18 classes took 1.9 of the module's 4.5 ms of
+# would): generating and compiling them for each of the 18 classes takes 1.9 of the module's 4.5 ms of
 # import, on the first frame's path. ``__init__`` stays generated: it runs for every streamed delta.
 _event = dataclass(slots=True, kw_only=True, eq=False, repr=False)
 

@@ -144,7 +144,7 @@ class ProviderControl:
 
 def _preload_answers() -> None:
     """In the warm-up's thread: importing the answer's module (markdown-it, Rich's Markdown) is most of
-    the preload, and on the event loop it held the first keys' echo back after the first frame."""
+    the preload, and on the event loop it would hold back the echo of keys typed at the first frame."""
     from flux_tui.ui.widgets.answer_markdown import preload
 
     preload()

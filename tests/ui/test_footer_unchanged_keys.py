@@ -1,6 +1,6 @@
 """The footer composes its row of keys again only when what it shows changed (the bindings, their
 state, compact or not), and its keys are not restyled as they mount: a focus change that leaves the keys
-as they were took 10 to 18 ms of the event loop per composition, right after the first frame."""
+as they were costs 10 to 18 ms of the event loop per composition, right after the first frame."""
 
 from __future__ import annotations
 

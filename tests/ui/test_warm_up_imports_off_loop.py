@@ -1,5 +1,5 @@
 """The warm-up imports the answer's module (markdown-it, Rich's Markdown) in its thread: on the event
-loop, right after the first frame, it held back the echo of the first keys typed."""
+loop, right after the first frame, it would hold back the echo of the first keys typed."""
 
 from __future__ import annotations
 

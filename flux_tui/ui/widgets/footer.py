@@ -47,8 +47,8 @@ class FluxFooter(Footer):
     async def _recompose_once(self) -> None:
         self._recompose_due = False
         # A focus change or a refreshed binding often leaves the keys shown as they are: composing the
-        # same row again took 10 to 18 ms of the event loop each time (twice after the first frame,
-        # while the first keys typed waited for their echo).
+        # same row again costs 10 to 18 ms of the event loop (measured), right after the first frame
+        # too, where the first keys typed wait for their echo.
         if self._shown() != self._composed_from:
             await self.recompose()
 
