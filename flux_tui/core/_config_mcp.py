@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from flux_tui.core._config_models import PolicyValue
+from flux_tui.core._config_models import PolicyValue, empty_list
 
 MAX_MCP_TIMEOUT = 3600.0
 
@@ -18,7 +18,7 @@ class McpServerSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     command: str | None = None
-    args: list[str] = Field(default_factory=list)
+    args: list[str] = Field(default_factory=empty_list)
     env: dict[str, str] = Field(default_factory=dict)
     url: str | None = None
     enabled: bool = True

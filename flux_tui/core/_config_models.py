@@ -70,6 +70,14 @@ DEFAULT_SECRET_FILES: tuple[str, ...] = (
 )
 
 
+def empty_list() -> list[Any]:
+    """The default factory of the settings' lists. pydantic reads a default factory's signature (does
+    it take the validated data?), and ``list``'s is a builtin's, parsed from its text: the first such
+    parse compiles the tokenizer's expressions, 5 ms before the first frame (measured). A function's
+    signature needs no parse."""
+    return []
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -117,7 +125,7 @@ class NamedProvider(_Strict):
     api_key_env: str | None = None  # the name of the environment variable that holds the key
     api_key: SecretStr | None = None  # allowed, but a key in a file is easy to leak: prefer api_key_env
     model: str | None = None
-    models: list[str] = Field(default_factory=list)
+    models: list[str] = Field(default_factory=empty_list)
     context_window: int | None = Field(default=None, gt=0, le=MAX_CONTEXT_WINDOW)
     max_tokens: int | None = Field(default=None, gt=0, le=MAX_OUTPUT_TOKENS)
     temperature: float | None = Field(default=None, ge=0, le=2)

@@ -40,6 +40,7 @@ from flux_tui.core._config_models import (
     PolicyValue,
     Prices,
     ToolsConfig,
+    empty_list,
 )
 from flux_tui.core._config_values import dedupe as _dedupe
 from flux_tui.core._config_values import price_override as _override
@@ -141,7 +142,7 @@ class Config(BaseSettings):
 
     yolo: bool = False
     workspace: UserPath | None = None
-    fallback: list[str] = Field(default_factory=list)  # "provider" or "provider:model", tried in order
+    fallback: list[str] = Field(default_factory=empty_list)  # "provider" or "provider:model", tried in order
     max_retries: int = Field(default=4, ge=0, le=MAX_RETRIES)
     idle_timeout: float = Field(default=60.0, gt=0, le=MAX_IDLE_TIMEOUT)
     budget_usd: float | None = Field(default=None, gt=0, le=MAX_BUDGET_USD)
@@ -151,7 +152,7 @@ class Config(BaseSettings):
     config_dir: UserPath | None = None  # default: platformdirs user config dir (where flux.toml lives)
 
     _dotenv: dict[str, str] = PrivateAttr(default_factory=dict)
-    _files: list[Path] = PrivateAttr(default_factory=list)
+    _files: list[Path] = PrivateAttr(default_factory=empty_list)
     _trust: WorkspaceTrust | None = PrivateAttr(default=None)  # None: not from load_config, all applies
 
     @classmethod

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import logging
+import re
 import threading
 from typing import Any
 
@@ -41,14 +42,34 @@ def _built_in() -> dict[str, Any]:
 
 def _plugins() -> dict[str, str]:
     """The plug-ins' entry points, by name. Entry points into flux-tui's own package come from the
-    metadata of an install older than ``llm.declarations`` and are left out."""
-    from importlib.metadata import entry_points
+    metadata of an install older than ``llm.declarations`` and are left out.
+
+    Only a distribution whose ``entry_points.txt`` names the group has it parsed: ``entry_points()``
+    parses every distribution's (1.3 ms for 156 distributions, measured, against 0.5 ms to read them),
+    and ``load_config`` reads them before the first frame. A distribution installed twice on the path
+    counts once: the first found that declares the group."""
+    from importlib.metadata import distributions
 
     found: dict[str, str] = {}
-    for entry in entry_points(group=GROUP):
-        if entry.value.partition(":")[0].partition(".")[0].strip() != _OWN_PACKAGE:
-            found.setdefault(entry.name, entry.value)
+    seen: set[str] = set()
+    header = f"[{GROUP}]"
+    for dist in distributions():
+        text = dist.read_text("entry_points.txt")
+        if not text or header not in text:
+            continue
+        name = _normalized(dist.metadata["Name"] or "")
+        if name in seen:
+            continue
+        seen.add(name)
+        for entry in dist.entry_points.select(group=GROUP):
+            if entry.value.partition(":")[0].partition(".")[0].strip() != _OWN_PACKAGE:
+                found.setdefault(entry.name, entry.value)
     return {name: found[name] for name in sorted(found)}
+
+
+def _normalized(name: str) -> str:
+    """A distribution's name as packaging compares them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _known() -> dict[str, Any]:

@@ -34,7 +34,6 @@ from flux_tui.services.turns import TurnRunner, build_agent
 from flux_tui.ui.command_control import CommandControl
 from flux_tui.ui.command_registry import app_bindings, help_bindings
 from flux_tui.ui.commands import FluxCommands
-from flux_tui.ui.copying import copy_and_tell
 from flux_tui.ui.heap import release_collection
 from flux_tui.ui.key_order import apply as keys_in_order
 from flux_tui.ui.mcp_control import start_mcp
@@ -242,6 +241,8 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
 
     def copy_to_clipboard(self, text: str) -> None:
         """Every copy (a selection with ctrl+c, the prompt's own copy) says what it copied."""
+        from flux_tui.ui.copying import copy_and_tell  # imported with the first copy
+
         copy_and_tell(self, text, "the selection")
 
     def _default_tools(self) -> ToolRunner | None:

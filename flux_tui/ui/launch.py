@@ -35,6 +35,14 @@ from flux_tui.ui.app import FluxApp
 from flux_tui.ui.early_keys import post_early_keys
 from flux_tui.ui.session_actions import SessionActions
 
+# Textual writes each frame to the terminal from a thread of its own, which takes the interpreter lock
+# from the UI thread again for every write it makes. At CPython's 5 ms switch interval the first frame
+# waits 9 ms to reach the terminal and the first keys' echo 30 ms while the UI thread works on (menus,
+# footer, warm-ups; measured, `--terminal pty`). At 0.5 ms the echo of keys typed at the first frame
+# comes 38 ms sooner, and streaming loses nothing (firehose 0.21 against 0.24 s, steady CPU 6.6
+# against 7.1 %, two runs each). Set for the full-screen app only, for as long as it runs.
+UI_SWITCH_INTERVAL = 0.0005
+
 NOTHING_TO_CONTINUE = "No saved session to continue: this is a new one."
 NO_TERMINAL = (
     "the full-screen app needs a terminal, and its keyboard (standard input) or its screen (standard "
@@ -68,9 +76,12 @@ def launch(config: Config, problems: Sequence[ConfigProblem], args: argparse.Nam
         # events are written and its lock file removed by the close below.
         app.session_actions.on_ready(lambda: end_on_signals(app.exit))
     post_early_keys(app, take_early())
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(UI_SWITCH_INTERVAL)
     try:
         app.run()
     finally:
+        sys.setswitchinterval(switch_interval)
         if app.session_actions is not None:
             app.session_actions.close()
     return app.return_code or 0

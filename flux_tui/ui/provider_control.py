@@ -138,7 +138,13 @@ class ProviderControl:
         await self.provider_service.warm_up(provider)
         if provider is self.agent.provider:
             self.load_models()
-        from flux_tui.ui.widgets.answer_markdown import preload
-
-        await asyncio.to_thread(preload)
+        await asyncio.to_thread(_preload_answers)
         await freeze_after_warm_up()
+
+
+def _preload_answers() -> None:
+    """In the warm-up's thread: importing the answer's module (markdown-it, Rich's Markdown) is most of
+    the preload, and on the event loop it would hold back the echo of keys typed at the first frame."""
+    from flux_tui.ui.widgets.answer_markdown import preload
+
+    preload()

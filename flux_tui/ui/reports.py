@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from flux_tui.core import provider_registry
 from flux_tui.core.attachments import prompt_as_typed
-from flux_tui.core.attribution import Attribution
 from flux_tui.core.config import ConfigProblem
 from flux_tui.core.ledger import UsageLedger, UsageTotals
 from flux_tui.core.money import usd
 from flux_tui.core.transcript import TextBlock, Transcript
 from flux_tui.ui.format import clip, tokens
+
+if TYPE_CHECKING:
+    from flux_tui.core.attribution import Attribution  # given by /stats: not imported before it
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")  # what Markdown reads inside a line
 

@@ -170,7 +170,16 @@ _ORIGINALS = {patch.name: inspect.getattr_static(patch.owner, patch.attribute) f
 
 
 def textual_version() -> str:
-    return metadata.version("textual")
+    """The installed Textual's version, from the header of its ``METADATA``: ``metadata.version``
+    parses the whole file as an e-mail (Textual's holds its README), importing ``email.parser`` on the
+    way, about 1 ms before the first frame, measured."""
+    text = metadata.distribution("textual").read_text("METADATA") or ""
+    for line in text.splitlines():
+        if not line:
+            break  # the header ends at the first empty line
+        if line.startswith("Version:"):
+            return line.partition(":")[2].strip()
+    return metadata.version("textual")  # not in the header (never, in a well-formed file): as it says
 
 
 def _series(version: str) -> tuple[int, ...]:

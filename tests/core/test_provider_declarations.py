@@ -48,16 +48,22 @@ def test_each_class_states_its_declaration(declared: ProviderSpec) -> None:
 
 @pytest.fixture
 def counted_entry_points(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """One item per walk of the installed distributions (each read of the entry points walks them)."""
     import importlib.metadata
 
     calls: list[str] = []
-    real = importlib.metadata.entry_points
+    real_entry_points, real_distributions = importlib.metadata.entry_points, importlib.metadata.distributions
 
-    def counting(**params: Any) -> Any:
+    def counting_entry_points(**params: Any) -> Any:
         calls.append(params.get("group", ""))
-        return real(**params)
+        return real_entry_points(**params)
 
-    monkeypatch.setattr(importlib.metadata, "entry_points", counting)
+    def counting_distributions(**params: Any) -> Any:
+        calls.append(provider_registry.GROUP)
+        return real_distributions(**params)
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", counting_entry_points)
+    monkeypatch.setattr(importlib.metadata, "distributions", counting_distributions)
     provider_registry.reset()
     yield calls
     provider_registry.reset()

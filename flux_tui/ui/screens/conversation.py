@@ -23,11 +23,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from flux_tui.core.agent_events import AgentEvent
-from flux_tui.core.attribution import Attribution
 from flux_tui.core.ledger import UsageLedger
 from flux_tui.core.redact import Redactor
 from flux_tui.ui.command_registry import screen_bindings
-from flux_tui.ui.copying import copy_from_answer
 from flux_tui.ui.panels import INSPECTOR, SIDEBAR, PanelRow, SidePanels
 from flux_tui.ui.widgets.chat_pane import ChatPane
 from flux_tui.ui.widgets.cost_sidebar import CostSidebar
@@ -37,6 +35,8 @@ from flux_tui.ui.widgets.tool_inspector import ToolInspector
 from flux_tui.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
+    from flux_tui.core.attribution import Attribution  # made with the inspector's first event
+
     # Their modules import Textual's Markdown (markdown-it, pygments): not before the first frame.
     from flux_tui.ui.widgets.chat_lines import NoticeLine
     from flux_tui.ui.widgets.info_panel import InfoPanel
@@ -233,6 +233,8 @@ class ConversationScreen(Screen[None]):
 
     def copy_command(self, arg: str) -> None:
         """``/copy``, ``/copy code``, ``/copy code N``."""
+        from flux_tui.ui.copying import copy_from_answer  # imported with the first copy
+
         usage = copy_from_answer(self.app, self.last_answer_text(), arg)
         if usage is not None:
             self.notice(usage, "warning")

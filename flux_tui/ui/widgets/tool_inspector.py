@@ -12,7 +12,7 @@ meant for the prompt: it moves the focus there and is inserted, not lost.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -34,10 +34,8 @@ from flux_tui.core.agent_events import (
     ToolCallProposed,
     ToolCallRunning,
 )
-from flux_tui.core.attribution import Attribution
 from flux_tui.core.redact import Redactor
 from flux_tui.ui.theme_colors import code_theme
-from flux_tui.ui.widgets.key_scroll import KeyScroll
 from flux_tui.ui.widgets.tool_call_record import (
     ToolCallRecord,
     args_renderable,
@@ -47,6 +45,9 @@ from flux_tui.ui.widgets.tool_call_record import (
     status_text,
     time_cell,
 )
+
+if TYPE_CHECKING:
+    from flux_tui.core.attribution import Attribution
 
 
 class ToolInspector(Widget, can_focus=False):
@@ -116,7 +117,7 @@ class ToolInspector(Widget, can_focus=False):
         self._built = False
         self._setting_up: AwaitComplete | None = None  # the table mounted by ``build``, set up
         self._loading = False
-        self.attribution = Attribution()  # what each call cost (see core.attribution)
+        self._attribution: Attribution | None = None  # made with the first event (``attribution``)
         self.prompt: TextArea | None = None  # where Esc from the table and typed characters go
 
     # ------------------------------------------------------------------ composition
@@ -130,19 +131,9 @@ class ToolInspector(Widget, can_focus=False):
 
     @staticmethod
     def _parts() -> list[Widget]:
-        return [
-            DataTable(id="tool-calls", cursor_type="row", zebra_stripes=True),
-            KeyScroll(
-                Static("No tool calls yet.", id="detail-header"),
-                Static("Arguments", classes="section-title hidden", id="title-args"),
-                Static(id="detail-args", classes="hidden"),
-                Static("Result", classes="section-title hidden", id="title-result"),
-                Static(id="detail-result", classes="hidden"),
-                Static("Diff", classes="section-title hidden", id="title-diff"),
-                Static(id="detail-diff", classes="hidden"),
-                id="tool-detail",
-            ),
-        ]
+        from flux_tui.ui.widgets.tool_inspector_parts import inspector_parts
+
+        return inspector_parts()
 
     def on_mount(self) -> None:
         if self.children:
@@ -184,6 +175,15 @@ class ToolInspector(Widget, can_focus=False):
         self._show_detail()
 
     # ------------------------------------------------------------------ public API
+
+    @property
+    def attribution(self) -> Attribution:
+        """What each call cost (core.attribution); made, and imported, with the first event, not before."""
+        if self._attribution is None:
+            from flux_tui.core.attribution import Attribution
+
+            self._attribution = Attribution()
+        return self._attribution
 
     @property
     def records(self) -> list[ToolCallRecord]:
@@ -235,7 +235,7 @@ class ToolInspector(Widget, can_focus=False):
             self._show_detail()
 
     def clear(self) -> None:
-        self.attribution = Attribution()
+        self._attribution = None
         self._records.clear()
         self._selected = None
         if self._table is not None:
