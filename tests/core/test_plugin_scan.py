@@ -39,7 +39,13 @@ def test_the_plugins_are_those_entry_points_finds(sites: tuple[Path, Path]) -> N
     _dist(first, "Twice.Installed", f"[{group}]\ntwice = first_copy:P\n")
     _dist(second, "twice_installed", f"[{group}]\ntwice = second_copy:P\nonly_second = second_copy:Q\n")
     _dist(second, "alpha-plugin", f"[{group}]\nalpha = alpha_mod:A\n")
-    reference = {entry.name: entry.value for entry in entry_points(group=group)}
+    # flux-tui's own kinds, in the metadata of an older install of it (an egg-info in a checkout), are
+    # not plug-ins: the registry leaves them out, so the reference does too.
+    reference = {
+        entry.name: entry.value
+        for entry in entry_points(group=group)
+        if not entry.value.startswith(f"{provider_registry._OWN_PACKAGE}.")
+    }
     found = provider_registry._plugins()
     assert found == {name: reference[name] for name in sorted(reference)}
     assert found == {
