@@ -34,8 +34,9 @@ SMALL_BATCH = 16  # items: a batch this small comes from a paced stream
 BURST_END_WAIT = 0.01  # seconds a first batch larger than SMALL_BATCH waits for the stream's end
 
 
-async def ready_batches(source: AsyncIterator[T], *, min_gap: float = 0.0) -> AsyncIterator[list[T]]:
-    """The items of ``source`` in lists of everything produced since the consumer last asked.
+async def ready_batches(source: AsyncIterator[list[T]], *, min_gap: float = 0.0) -> AsyncIterator[list[T]]:
+    """The items of ``source`` (which yields them in lists: a network read's events, ``_sse``) in lists
+    of everything produced since the consumer last asked.
 
     ``source`` runs in its own task; its exception is raised here after the items it produced before
     it, and closing or cancelling the consumer cancels and closes ``source``. ``min_gap``: seconds
@@ -52,8 +53,8 @@ async def ready_batches(source: AsyncIterator[T], *, min_gap: float = 0.0) -> As
 
     async def pump() -> None:
         try:
-            async for item in source:
-                buffer.append(item)
+            async for items in source:
+                buffer.extend(items)
                 ready.set()
         except Exception as exc:
             failure.append(exc)

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flux_tui.llm._sse import ServerSentEvent, server_sent_events
+from flux_tui.llm._sse import ServerSentEvent, server_sent_event_runs
 
 
 def line_by_line(body: bytes) -> list[ServerSentEvent]:
@@ -44,7 +44,7 @@ async def decoded(pieces: Iterable[bytes]) -> list[ServerSentEvent]:
         for piece in pieces:
             yield piece
 
-    return [event async for event in server_sent_events(chunks())]
+    return [event async for run in server_sent_event_runs(chunks()) for event in run]
 
 
 FIELDS = st.sampled_from([b"data: ", b"data:", b"event: ", b"event:", b": ", b"id: ", b"", b"data"])
