@@ -13,7 +13,7 @@ import pytest
 from fakeapi import FakeAPI
 from llm_support import texts
 
-from flux_tui.llm._batching import BURST_END_WAIT, SMALL_BATCH, merge_deltas, ready_batches
+from flux_tui.llm._batching import BURST_END_WAIT, SMALL_BATCH, ready_batches
 
 
 async def _items(
@@ -100,23 +100,6 @@ async def test_a_first_burst_is_taken_with_an_end_just_behind_it() -> None:
 
     small = [batch async for batch in ready_batches(_items([1, 2, 3], pause_every=2))]
     assert small[0] == [1, 2]  # a small first read is never held
-
-
-def test_merge_joins_runs_of_one_kind_only() -> None:
-    events: list[Any] = [
-        {"type": "thinking", "content": "a"},
-        {"type": "thinking", "content": "b"},
-        {"type": "text", "content": "c"},
-        {"type": "text", "content": "d"},
-        {"type": "usage", "input_tokens": 1},
-        {"type": "text", "content": "e"},
-    ]
-    assert merge_deltas(events) == [
-        {"type": "thinking", "content": "ab"},
-        {"type": "text", "content": "cd"},
-        {"type": "usage", "input_tokens": 1},
-        {"type": "text", "content": "e"},
-    ]
 
 
 @pytest.mark.parametrize("kind", ["anthropic", "openai"])
