@@ -41,36 +41,73 @@ class StreamErrorEvent(Exception):
         self.message = message
 
 
-async def _complete_lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[list[bytes]]:
-    """The body's lines, with their line ends, in runs as the network delivers them. An unfinished
-    line waits for the rest; so does one ending in CR, which may be half of a CRLF until the body ends.
-    A last line the body ends without a line end is dropped."""
+async def _complete_text(chunks: AsyncIterator[bytes]) -> AsyncIterator[str]:
+    """The body's complete lines, in runs as the network delivers them, each run decoded at once and
+    its line ends made LF. An unfinished line waits for the rest; so does a CR at the end of what has
+    arrived, which may be half of a CRLF until the body ends. A last line the body ends without a line
+    end is dropped.
+
+    One ``decode`` per network read, not per line: line ends are ASCII, so a multi-byte character never
+    spans two lines and the text is the same."""
     pending = b""
     async for chunk in chunks:
         pending += chunk
         if b"\n" not in chunk and b"\r" not in chunk:
             continue  # the middle of a long line: split once it ends
-        lines = pending.splitlines(keepends=True)
-        pending = b"" if lines[-1].endswith(b"\n") else lines.pop()
-        yield lines
-    yield [line for line in pending.splitlines(keepends=True) if line.endswith(b"\r")]
+        end = max(pending.rfind(b"\n"), pending.rfind(b"\r", 0, len(pending) - 1)) + 1
+        if end:
+            yield _text(pending[:end])
+            pending = pending[end:]
+    end = max(pending.rfind(b"\n"), pending.rfind(b"\r")) + 1
+    if end:
+        yield _text(pending[:end])
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _text(run: bytes) -> str:
+    text = run.decode("utf-8", errors="replace")
+    return text if "\r" not in text else _LINE_END.sub("\n", text)
+
+
+# An event in its usual shape: an optional ``event`` line, one ``data`` line and the blank line after
+# them. Such events are matched whole, a C call each; anything else is read line by line.
+_PLAIN_EVENT = re.compile(r"(?:event: ?([^\n]*)\n)?data: ?([^\n]*)\n\n")
 
 
 class _EventParser:
-    """The event-stream rules over runs of decoded lines; an event may span two runs."""
+    """The event-stream rules over runs of complete lines; an event may span two runs."""
 
     def __init__(self) -> None:
         self.event: str | None = None
         self.data: list[str] = []
 
-    def feed(self, lines: list[str]) -> list[ServerSentEvent]:
-        """The events the blank lines of ``lines`` dispatch."""
+    def feed(self, text: str) -> list[ServerSentEvent]:
+        """The events the blank lines of ``text`` (complete lines, each ending in LF) dispatch."""
         events: list[ServerSentEvent] = []
+        match = _PLAIN_EVENT.match
+        pos, size = 0, len(text)
+        while pos < size:
+            if self.event is None and not self.data:
+                found = match(text, pos)
+                if found is not None:
+                    events.append(ServerSentEvent(found[1] or None, found[2]))
+                    pos = found.end()
+                    continue
+            # Up to the end of the next blank line, where the rules below leave no event begun.
+            if text.startswith("\n", pos):
+                end = pos + 1
+            else:
+                blank = text.find("\n\n", pos)
+                end = size if blank < 0 else blank + 2
+            self._lines(text[pos : end - 1].split("\n"), events)
+            pos = end
+        return events
+
+    def _lines(self, lines: list[str], events: list[ServerSentEvent]) -> None:
         event, data = self.event, self.data
         for line in lines:
-            if line.startswith("data: "):  # nearly every line: the general case below, shorter
-                data.append(line[6:])
-                continue
             if not line:
                 if data:
                     events.append(ServerSentEvent(event, "\n".join(data)))
@@ -86,7 +123,6 @@ class _EventParser:
             elif name == "event":
                 event = value or None
         self.event, self.data = event, data
-        return events
 
 
 async def server_sent_event_runs(chunks: AsyncIterator[bytes]) -> AsyncIterator[list[ServerSentEvent]]:
@@ -97,25 +133,10 @@ async def server_sent_event_runs(chunks: AsyncIterator[bytes]) -> AsyncIterator[
     generators per event cost more than decoding the event.
     """
     parser = _EventParser()
-    async for lines in _complete_lines(chunks):
-        events = parser.feed(_decoded(lines))
+    async for text in _complete_text(chunks):
+        events = parser.feed(text)
         if events:
             yield events
-
-
-_LINE_END = re.compile(r"\r\n|\r|\n")
-
-
-def _decoded(lines: list[bytes]) -> list[str]:
-    """A run of complete lines decoded at once, without their line ends: one ``decode`` for a whole
-    network read instead of one per line (a third of the decoder's time at a token per event). Line
-    ends are ASCII, so a multi-byte character never spans two lines and the text is the same."""
-    if not lines:
-        return []
-    text = b"".join(lines).decode("utf-8", errors="replace")
-    parts = text.split("\n") if "\r" not in text else _LINE_END.split(text)
-    parts.pop()  # every line of the run ends with a line end: nothing follows the last one
-    return parts
 
 
 def loads(data: str) -> Any:

@@ -1,5 +1,6 @@
-"""A network read's lines are decoded together (``_sse._decoded``): the events are the ones each line
-decoded on its own gives, whatever the bytes (invalid UTF-8 included), line ends and cuts."""
+"""A network read's lines are decoded together (``_sse._complete_text``): the events are the ones each line
+decoded on its own gives (events of the usual shape are matched whole, the rest read line by line),
+whatever the bytes (invalid UTF-8 included), line ends and cuts."""
 
 from __future__ import annotations
 
