@@ -156,12 +156,18 @@ class MessagesStream:
         self.dropped: set[str] = set()
 
     @staticmethod
-    def delta_only(event: dict[str, Any]) -> bool:
-        """Feeding ``event`` can only add text or thinking (``StreamingProvider`` joins those)."""
-        return event.get("type") == "content_block_delta" and (event.get("delta") or {}).get("type") in (
-            "text_delta",
-            "thinking_delta",
-        )
+    def feed_delta(event: dict[str, Any]) -> tuple[str, str] | None:
+        """For a text or thinking delta, ``("text" | "thinking", its text)``, which the caller adds to the
+        reply with the rest of its run (``StreamingProvider._events``); None for any other event."""
+        if event.get("type") != "content_block_delta":
+            return None
+        delta = event.get("delta") or {}
+        dtype = delta.get("type")
+        if dtype == "text_delta":
+            return "text", delta.get("text") or ""
+        if dtype == "thinking_delta":
+            return "thinking", delta.get("thinking") or ""
+        return None
 
     def feed(self, event: dict[str, Any]) -> list[ProviderEvent]:
         kind = event.get("type")

@@ -4,8 +4,7 @@ A fast stream arrives in network reads of hundreds of events, and a whole read i
 giving the event loop a turn. Handing each event on alone made the agent loop, the session recorder
 and the UI do their work per token (20,000 times for a long answer). ``ready_batches`` reads the
 stream in a task of its own and gives the consumer, each time it asks, every event read since it last
-asked; ``merge_deltas`` joins consecutive text (or thinking) deltas into one (``StreamingProvider``
-uses both).
+asked (``StreamingProvider`` joins each run of text deltas of a batch into one).
 
 After a small batch (a paced stream, a few tokens at a time) the next one is taken ``BATCH_GAP``
 seconds later, not at once: the screen shows text a few times a second anyway, so the gap costs nothing
@@ -21,21 +20,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from typing import TypeVar
-
-from flux_tui.core.events import ProviderEvent
 
 T = TypeVar("T")
 
-_DELTA_TYPES = frozenset({"text", "thinking"})
 BATCH_GAP = 0.04  # seconds; see the module docstring
 SMALL_BATCH = 16  # items: a batch this small comes from a paced stream
 BURST_END_WAIT = 0.01  # seconds a first batch larger than SMALL_BATCH waits for the stream's end
 
 
-async def ready_batches(source: AsyncIterator[T], *, min_gap: float = 0.0) -> AsyncIterator[list[T]]:
-    """The items of ``source`` in lists of everything produced since the consumer last asked.
+async def ready_batches(source: AsyncIterator[list[T]], *, min_gap: float = 0.0) -> AsyncIterator[list[T]]:
+    """The items of ``source`` (which yields them in lists: a network read's events, ``_sse``) in lists
+    of everything produced since the consumer last asked.
 
     ``source`` runs in its own task; its exception is raised here after the items it produced before
     it, and closing or cancelling the consumer cancels and closes ``source``. ``min_gap``: seconds
@@ -52,8 +49,8 @@ async def ready_batches(source: AsyncIterator[T], *, min_gap: float = 0.0) -> As
 
     async def pump() -> None:
         try:
-            async for item in source:
-                buffer.append(item)
+            async for items in source:
+                buffer.extend(items)
                 ready.set()
         except Exception as exc:
             failure.append(exc)
@@ -95,31 +92,3 @@ async def ready_batches(source: AsyncIterator[T], *, min_gap: float = 0.0) -> As
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-
-
-def merge_deltas(events: Iterable[ProviderEvent]) -> list[ProviderEvent]:
-    """``events`` with each run of consecutive deltas of one kind (text, thinking) joined into one."""
-    merged: list[ProviderEvent] = []
-    parts: list[str] = []
-    kind = ""
-    for event in events:
-        etype = event["type"]
-        if etype in _DELTA_TYPES:
-            if etype != kind and parts:
-                merged.append(_delta(kind, parts))
-                parts = []
-            kind = etype
-            parts.append(event["content"])  # type: ignore[typeddict-item]
-            continue
-        if parts:
-            merged.append(_delta(kind, parts))
-            parts = []
-            kind = ""
-        merged.append(event)
-    if parts:
-        merged.append(_delta(kind, parts))
-    return merged
-
-
-def _delta(kind: str, parts: list[str]) -> ProviderEvent:
-    return {"type": kind, "content": parts[0] if len(parts) == 1 else "".join(parts)}  # type: ignore[return-value]

@@ -165,8 +165,8 @@ class GeminiStream:
         self.finish: str | None = None
 
     @staticmethod
-    def delta_only(chunk: dict[str, Any]) -> bool:
-        return False  # a chunk can carry text, calls and usage together
+    def feed_delta(chunk: dict[str, Any]) -> None:
+        return None  # a chunk can carry text, calls and usage together: ``feed`` reads it whole
 
     def feed(self, chunk: dict[str, Any]) -> list[ProviderEvent]:
         reply = self.reply

@@ -131,15 +131,23 @@ class ChatStream:
         self.finished = False
         reply.salvage = self.salvage
 
-    @staticmethod
-    def delta_only(chunk: dict[str, Any]) -> bool:
-        """Feeding ``chunk`` can only add text or reasoning (``StreamingProvider`` joins those)."""
+    def feed_delta(self, chunk: dict[str, Any]) -> tuple[str, str] | None:
+        """For a chunk that carries nothing but answer text, ``("text", its text)``, which the caller adds
+        to the reply with the rest of its run (``StreamingProvider._events``), the chunk's model noted;
+        None (nothing fed) for any other chunk."""
         choices = chunk.get("choices")
-        if chunk.get("usage") is not None or not choices:
-            return False
+        if not choices or chunk.get("usage") is not None:
+            return None
         choice = choices[0]
-        delta = choice.get("delta")
-        return not choice.get("finish_reason") and (not delta or not delta.get("tool_calls"))
+        delta = choice.get("delta") or {}
+        if choice.get("finish_reason") or any(
+            delta.get(key) for key in ("tool_calls", "refusal", "reasoning_content", "reasoning")
+        ):
+            return None
+        reply = self.reply
+        reply.started = True
+        reply.served_model = chunk.get("model") or reply.served_model
+        return "text", delta.get("content") or ""
 
     def feed(self, chunk: dict[str, Any]) -> list[ProviderEvent]:
         reply = self.reply

@@ -45,11 +45,25 @@ def stream_body(request: dict[str, Any]) -> bytes:
     return _json_body.dumps(body)
 
 
+def _joined(reply: Reply, kind: str, parts: list[str]) -> ProviderEvent:
+    """A run of ``kind`` deltas (``text`` or ``thinking``) added to ``reply`` as one, and its event."""
+    text = parts[0] if len(parts) == 1 else "".join(parts)
+    if kind == "text":
+        reply.add_text(text)
+    else:
+        reply.add_thinking(text)
+    return {"type": kind, "content": text}  # type: ignore[return-value]
+
+
 class WireReader(Protocol):
     """Reads one provider's stream events (JSON dicts) into a ``Reply`` (``_anthropic_wire``,
     ``_openai_wire``)."""
 
-    def delta_only(self, wire_event: dict[str, Any]) -> bool: ...
+    def feed_delta(self, wire_event: dict[str, Any]) -> tuple[str, str] | None:
+        """For an event that adds nothing but text or thinking, ``("text" | "thinking", the text)``
+        (``""``: nothing), which ``StreamingProvider`` adds to the reply with the rest of its run; None
+        for any other event, which goes to ``feed``."""
+        ...
 
     def feed(self, wire_event: dict[str, Any]) -> list[ProviderEvent]: ...
 
@@ -273,29 +287,37 @@ class StreamingProvider(BaseLLMProvider):
     async def _events(self, request: dict[str, Any], reply: Reply) -> AsyncIterator[ProviderEvent]:
         """The stream's events fed to the wire reader, in batches (see ``_batching``).
 
-        Consecutive text (thinking) deltas of a batch are joined into one event. Any other wire event
-        is fed only after the text before it was yielded: if the consumer stops at a yield, the reply
-        holds exactly what it was given (a tool call it never saw is not committed).
+        A run of text (thinking) deltas of a batch is joined into one event and added to the reply at
+        once, as it is yielded: at a token per event, a dict, a reply part and a merge per token were
+        most of what the app did with a delta. Any other wire event is fed only after the text before
+        it was yielded: if the consumer stops at a yield, the reply holds exactly what it was given (a
+        tool call it never saw is not committed).
         """
-        from flux_tui.llm._batching import BATCH_GAP, merge_deltas, ready_batches
+        from flux_tui.llm._batching import BATCH_GAP, ready_batches
 
         reader = self._reader(reply)
         stream = await self._open(request)
         async with stream, aclosing(ready_batches(stream, min_gap=BATCH_GAP)) as batches:
             async for batch in batches:
-                pending: list[ProviderEvent] = []
+                kind = ""
+                parts: list[str] = []
                 for wire_event in batch:
-                    if reader.delta_only(wire_event):
-                        pending.extend(reader.feed(wire_event))
+                    delta = reader.feed_delta(wire_event)
+                    if delta is not None:
+                        if delta[1]:
+                            if delta[0] != kind and parts:
+                                yield _joined(reply, kind, parts)
+                                parts = []
+                            kind = delta[0]
+                            parts.append(delta[1])
                         continue
-                    if pending:
-                        for event in merge_deltas(pending):
-                            yield event
-                        pending = []
+                    if parts:
+                        yield _joined(reply, kind, parts)
+                        parts = []
                     for event in reader.feed(wire_event):
                         yield event
-                for event in merge_deltas(pending):
-                    yield event
+                if parts:
+                    yield _joined(reply, kind, parts)
 
     def _commit(self, reply: Reply, complete: bool) -> None:
         from flux_tui.llm._reply import normalise_stop_reason

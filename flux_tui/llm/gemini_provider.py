@@ -110,18 +110,19 @@ def _idle(seconds: float) -> Exception:
 
 
 class _ChunkStream:
-    """The chunks of one streamed response, as the SDK decodes them; an ``{"error": ...}`` chunk is
-    raised as the SDK's ``APIError``; closing it closes the response."""
+    """The chunks of one streamed response, as the SDK decodes them, each in a run of its own (the
+    ``_sse`` decoders' shape); an ``{"error": ...}`` chunk is raised as the SDK's ``APIError``; closing it
+    closes the response."""
 
     def __init__(self, response: Any, idle_timeout: float) -> None:
         self._response = response
         self._idle = idle_timeout
         self._segments = response.async_segments()
 
-    def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
+    def __aiter__(self) -> AsyncIterator[list[dict[str, Any]]]:
         return self._chunks()
 
-    async def _chunks(self) -> AsyncIterator[dict[str, Any]]:
+    async def _chunks(self) -> AsyncIterator[list[dict[str, Any]]]:
         from google.genai import errors
 
         while True:
@@ -137,7 +138,7 @@ class _ChunkStream:
                 code = error.get("code") if isinstance(error, dict) else None
                 raise errors.APIError(int(code or 500), chunk)
             if isinstance(chunk, dict):
-                yield chunk
+                yield [chunk]
 
     async def __aenter__(self) -> _ChunkStream:
         return self

@@ -58,6 +58,7 @@ class TurnControl:
     _inbox: list[AgentEvent]
     _first_frame_timer: Timer | None = None  # set while the first frame is held (its backstop)
     _first_frame_release: asyncio.Task[None] | None = None
+    _end_frame: asyncio.Task[None] | None = None  # the answer's end, drawn once mounted (kept referenced)
 
     # -- events in ----------------------------------------------------------------------------------
 
@@ -83,6 +84,10 @@ class TurnControl:
         ):
             # In a task of its own: the app's message loop must not wait on the widgets' mounting.
             self._first_frame_release = asyncio.create_task(self._release_first_frame_when_mounted())
+        elif not self._first_frame_held and any(isinstance(event, _TURN_ENDS) for event in events):
+            # The end of an answer is what the user waits for: its frame is asked for once the last
+            # chunk is mounted, not at the screen timer's next tick (0 to 17 ms later).
+            self._end_frame = asyncio.create_task(self._draw_when_mounted())
 
     def apply_agent_event(self: FluxApp, event: AgentEvent) -> None:
         """The one entry point: live turns and replayed sessions both come through here."""
@@ -173,6 +178,10 @@ class TurnControl:
             await self.conversation.drawn()
         finally:
             self._release_first_frame()
+
+    async def _draw_when_mounted(self: FluxApp) -> None:
+        await self.conversation.drawn()
+        draw_now(self.screen)
 
     def _release_first_frame(self: FluxApp) -> None:
         self._first_frame_release = None

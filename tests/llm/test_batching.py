@@ -13,16 +13,16 @@ import pytest
 from fakeapi import FakeAPI
 from llm_support import texts
 
-from flux_tui.llm._batching import BURST_END_WAIT, SMALL_BATCH, merge_deltas, ready_batches
+from flux_tui.llm._batching import BURST_END_WAIT, SMALL_BATCH, ready_batches
 
 
 async def _items(
     values: list[Any], *, fail: Exception | None = None, pause_every: int = 0
-) -> AsyncIterator[Any]:
+) -> AsyncIterator[list[Any]]:
     for index, value in enumerate(values):
         if pause_every and index and index % pause_every == 0:
             await asyncio.sleep(0)
-        yield value
+        yield [value]
     if fail is not None:
         raise fail
 
@@ -44,12 +44,12 @@ async def test_the_source_error_comes_after_its_items() -> None:
 async def test_closing_the_consumer_stops_and_closes_the_source() -> None:
     closed = asyncio.Event()
 
-    async def endless() -> AsyncIterator[int]:
+    async def endless() -> AsyncIterator[list[int]]:
         try:
             n = 0
             while True:
                 n += 1
-                yield n
+                yield [n]
                 await asyncio.sleep(0.001)
         finally:
             closed.set()
@@ -62,9 +62,9 @@ async def test_closing_the_consumer_stops_and_closes_the_source() -> None:
 
 
 async def test_a_paced_source_is_taken_at_most_once_per_gap_and_its_end_at_once() -> None:
-    async def paced() -> AsyncIterator[int]:
+    async def paced() -> AsyncIterator[list[int]]:
         for n in range(20):
-            yield n
+            yield [n]
             await asyncio.sleep(0.005)
 
     loop = asyncio.get_running_loop()
@@ -81,11 +81,11 @@ async def test_a_paced_source_is_taken_at_most_once_per_gap_and_its_end_at_once(
 async def test_a_first_burst_is_taken_with_an_end_just_behind_it() -> None:
     burst = list(range(SMALL_BATCH + 4))
 
-    async def fast(rest_after: float) -> AsyncIterator[int]:
+    async def fast(rest_after: float) -> AsyncIterator[list[int]]:
         for n in burst:
-            yield n
+            yield [n]
         await asyncio.sleep(rest_after)
-        yield -1  # the stream's last event
+        yield [-1]  # the stream's last event
 
     batches = [batch async for batch in ready_batches(fast(0.002))]
     assert batches == [[*burst, -1]]  # one delivery: text and end drawn in one frame
@@ -100,23 +100,6 @@ async def test_a_first_burst_is_taken_with_an_end_just_behind_it() -> None:
 
     small = [batch async for batch in ready_batches(_items([1, 2, 3], pause_every=2))]
     assert small[0] == [1, 2]  # a small first read is never held
-
-
-def test_merge_joins_runs_of_one_kind_only() -> None:
-    events: list[Any] = [
-        {"type": "thinking", "content": "a"},
-        {"type": "thinking", "content": "b"},
-        {"type": "text", "content": "c"},
-        {"type": "text", "content": "d"},
-        {"type": "usage", "input_tokens": 1},
-        {"type": "text", "content": "e"},
-    ]
-    assert merge_deltas(events) == [
-        {"type": "thinking", "content": "ab"},
-        {"type": "text", "content": "cd"},
-        {"type": "usage", "input_tokens": 1},
-        {"type": "text", "content": "e"},
-    ]
 
 
 @pytest.mark.parametrize("kind", ["anthropic", "openai"])

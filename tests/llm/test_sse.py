@@ -15,7 +15,7 @@ from flux_tui.llm._sse import (
     StreamErrorEvent,
     anthropic_events,
     openai_chunks,
-    server_sent_events,
+    server_sent_event_runs,
 )
 
 
@@ -25,7 +25,7 @@ async def _chunks(pieces: Iterable[bytes]) -> AsyncIterator[bytes]:
 
 
 async def _decode(pieces: Iterable[bytes]) -> list[ServerSentEvent]:
-    return [event async for event in server_sent_events(_chunks(pieces))]
+    return [event async for run in server_sent_event_runs(_chunks(pieces)) for event in run]
 
 
 def _cut(body: bytes, sizes: Iterable[int]) -> list[bytes]:
@@ -102,15 +102,15 @@ async def test_anthropic_events_skip_pings_and_raise_error_events() -> None:
     )
     seen: list[dict[str, Any]] = []
     with pytest.raises(StreamErrorEvent) as info:
-        async for event in anthropic_events(_chunks([body])):
-            seen.append(event)
+        async for run in anthropic_events(_chunks([body])):
+            seen.extend(run)
     assert seen == [{"type": "message_start"}]
     assert info.value.body["error"]["type"] == "overloaded_error"
 
 
 async def test_openai_chunks_stop_at_done_and_raise_error_chunks() -> None:
     done = b'data: {"choices": []}\n\ndata: [DONE]\n\ndata: {"after": "done"}\n\n'
-    assert [c async for c in openai_chunks(_chunks([done]))] == [{"choices": []}]
+    assert [c async for run in openai_chunks(_chunks([done])) for c in run] == [{"choices": []}]
     failed = b'data: {"choices": []}\n\ndata: {"error": {"message": "boom", "type": "server_error"}}\n\n'
     with pytest.raises(StreamErrorEvent) as info:
         async for _ in openai_chunks(_chunks([failed])):

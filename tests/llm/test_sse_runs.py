@@ -1,5 +1,6 @@
-"""A network read's lines are decoded together (``_sse._decoded``): the events are the ones each line
-decoded on its own gives, whatever the bytes (invalid UTF-8 included), line ends and cuts."""
+"""A network read's lines are decoded together (``_sse._complete_text``): the events are the ones each line
+decoded on its own gives (events of the usual shape are matched whole, the rest read line by line),
+whatever the bytes (invalid UTF-8 included), line ends and cuts."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import AsyncIterator, Iterable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flux_tui.llm._sse import ServerSentEvent, server_sent_events
+from flux_tui.llm._sse import ServerSentEvent, server_sent_event_runs
 
 
 def line_by_line(body: bytes) -> list[ServerSentEvent]:
@@ -44,7 +45,7 @@ async def decoded(pieces: Iterable[bytes]) -> list[ServerSentEvent]:
         for piece in pieces:
             yield piece
 
-    return [event async for event in server_sent_events(chunks())]
+    return [event async for run in server_sent_event_runs(chunks()) for event in run]
 
 
 FIELDS = st.sampled_from([b"data: ", b"data:", b"event: ", b"event:", b": ", b"id: ", b"", b"data"])
