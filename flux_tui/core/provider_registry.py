@@ -1,6 +1,7 @@
 """The registered provider kinds: flux-tui's own, then plug-ins (``flux_tui.providers`` entry points).
 
-flux-tui's own kinds are declared as data (``llm.declarations``, read by name: core never imports llm),
+flux-tui's own kinds are declared as data (``llm.<kind>_declaration`` modules, found by listing that
+package's folder and imported by name: core never imports llm at import time),
 so looking one of them up imports neither its module nor the installed packages' metadata. An installed
 package that declares ``[project.entry-points."flux_tui.providers"] NAME = "module:Class"`` adds provider
 NAME (the entry point may also name a ``ProviderSpec``, whose ``target`` names the class: then the class's
@@ -24,7 +25,8 @@ from flux_tui.core.providers import ProviderSpec
 log = logging.getLogger(__name__)
 
 GROUP = "flux_tui.providers"
-BUILT_IN_MODULE = "flux_tui.llm.declarations"  # its ``BUILT_IN``: flux-tui's own kinds, in menu order
+OWN_PACKAGE_OF_KINDS = "flux_tui.llm"  # its ``*_declaration`` modules declare flux-tui's own kinds
+_DECLARATION_SUFFIX = "_declaration.py"
 _OWN_PACKAGE = "flux_tui"
 
 _lock = threading.RLock()
@@ -35,14 +37,38 @@ _specs: dict[str, ProviderSpec] = {}
 _failed: dict[str, str] = {}  # kind -> why it could not be loaded
 
 
+def declaration_modules() -> list[str]:
+    """flux-tui's own declaration modules (``flux_tui.llm.gemini_declaration``...), found by listing the
+    package's folder: a native kind is its own modules, no list of kinds to edit."""
+    import importlib.util
+    import os
+
+    found = importlib.util.find_spec(OWN_PACKAGE_OF_KINDS)
+    folders = (found.submodule_search_locations or []) if found is not None else []
+    names = {
+        entry[: -len(".py")]
+        for folder in folders
+        if os.path.isdir(folder)
+        for entry in os.listdir(folder)
+        if entry.endswith(_DECLARATION_SUFFIX)
+    }
+    return [f"{OWN_PACKAGE_OF_KINDS}.{name}" for name in sorted(names)]
+
+
+def built_in() -> list[ProviderSpec]:
+    """flux-tui's own kinds, in menu order (each module's ``MENU_ORDER``)."""
+    modules = [importlib.import_module(name) for name in declaration_modules()]
+    modules.sort(key=lambda module: (getattr(module, "MENU_ORDER", 0), module.__name__))
+    return [module.DECLARATION for module in modules]
+
+
 def _built_in() -> dict[str, Any]:
-    module = importlib.import_module(BUILT_IN_MODULE)
-    return {declared.kind: declared for declared in module.BUILT_IN}
+    return {declared.kind: declared for declared in built_in()}
 
 
 def _plugins() -> dict[str, str]:
     """The plug-ins' entry points, by name. Entry points into flux-tui's own package come from the
-    metadata of an install older than ``llm.declarations`` and are left out.
+    metadata of an install older than the declaration modules and are left out.
 
     Only a distribution whose ``entry_points.txt`` names the group has it parsed: ``entry_points()``
     parses every distribution's (1.3 ms for 156 distributions, measured, against 0.5 ms to read them),

@@ -1,8 +1,8 @@
 """What the app knows about a kind of provider (its declaration) and about one configured provider.
 
-A kind of provider is declared by a ``ProviderSpec``: flux-tui's own in ``llm.declarations``, which
-the registry reads without importing the provider modules, and which their classes take their class
-attributes from (``declaration = ...``); a plug-in's either by such a declaration or by class
+A kind of provider is declared by a ``ProviderSpec``: flux-tui's own in the ``llm.<kind>_declaration``
+modules, which the registry reads without importing the provider modules, and which their classes take
+their class attributes from (``declaration = ...``); a plug-in's either by such a declaration or by class
 attributes (``label``, ``key_envs``, ``base_url_env``, ``default_model``, ``models``,
 ``settings_defaults``, ``pricing_id``, ``open_weights``...), read into one by ``ProviderSpec.of_class``.
 Config, the menus, the setup help, the error messages and pricing read the spec. ``ProviderSettings`` is one

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from flux_tui.llm._streaming import StreamingProvider
-from flux_tui.llm.declarations import ANTHROPIC
+from flux_tui.llm.anthropic_declaration import ANTHROPIC
 
 if TYPE_CHECKING:
     from flux_tui.llm._anthropic_wire import MessagesStream

@@ -29,7 +29,7 @@ class BaseLLMProvider(ABC):
     module plus its entry point in ``flux_tui.providers``.
     """
 
-    #: The declaration the attributes below are taken from (``llm.declarations`` for flux-tui's own):
+    #: The declaration the attributes below are taken from (``llm.<kind>_declaration`` for flux-tui's own):
     #: the registry reads it without importing the class's module.
     declaration: ClassVar[ProviderSpec | None] = None
     #: The implementation family ("anthropic", "openai", "gemini"); tags thinking blocks.

@@ -21,7 +21,7 @@ from flux_tui.core.errors import (
     ProviderError,
 )
 from flux_tui.llm._streaming import StreamingProvider
-from flux_tui.llm.declarations import GEMINI
+from flux_tui.llm.gemini_declaration import GEMINI
 
 if TYPE_CHECKING:
     from flux_tui.llm._errors import ErrorContext

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from flux_tui.llm._streaming import StreamingProvider
-from flux_tui.llm.declarations import OPENAI
+from flux_tui.llm.openai_declaration import OPENAI
 
 if TYPE_CHECKING:
     from flux_tui.llm._openai_wire import ChatStream

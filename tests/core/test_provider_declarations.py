@@ -1,6 +1,6 @@
-"""flux-tui's own provider kinds are declared as data (``llm.declarations``): they are looked up without
-reading the installed packages' entry points, each class carries exactly its declaration, and a plug-in
-may be declared the same way."""
+"""flux-tui's own provider kinds are declared as data (``llm.<kind>_declaration`` modules): they are looked
+up without reading the installed packages' entry points, each class carries exactly its declaration, and a
+plug-in may be declared the same way."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ import pytest
 
 from flux_tui.core import provider_registry
 from flux_tui.core.providers import ProviderSpec
-from flux_tui.llm.declarations import BUILT_IN
+
+BUILT_IN = provider_registry.built_in()
 
 WORKTREE = Path(__file__).resolve().parents[2]
 _PREFIXES = ("FLUX_", "ANTHROPIC_", "OPENAI_", "GEMINI_", "GOOGLE_")
