@@ -172,7 +172,6 @@ class UsageMeter:
         self._first_output: float | None = None  # when the first visible output came
         self._thinking_seen = False
         self._reported = False  # an estimate of this attempt was emitted
-        self.failed = False  # the attempt ended in a provider error (see the module doc)
         self.final: dict[str, Any] | None = None
 
     def add_output(self, text: str, *, thinking: bool = False) -> None:
@@ -266,13 +265,13 @@ class UsageMeter:
             or bool(self._output_tokens or self._unreported)
         )
 
-    def _settle(self) -> None:
-        """Close an attempt without final figures: the larger of estimate and partial report, estimated."""
-        if not self.failed or self._began():  # else rejected: the silence before it was no reasoning
+    def _settle(self, *, failed: bool = False) -> None:
+        """Close an attempt without final figures: the larger of estimate and partial report, estimated;
+        nothing for one that ``failed`` before any of its reply (the silence before it was no reasoning)."""
+        if not failed or self._began():
             usage = self._estimate(self._clock())
             if self._reported or self.final is not None or usage["output_tokens"]:
                 self._report(usage, estimated=True, settled=True)
-        self.failed = False
         self.final = None
         self._output_tokens = 0
         self._unreported = ""
@@ -281,10 +280,10 @@ class UsageMeter:
         self._start = self._clock()
 
     def finish(self, *, failed: bool = False) -> None:
-        """Close the reply: the provider's final usage, else a settled estimate (see the module doc)."""
-        self.failed = self.failed or failed
+        """Close the reply: the provider's final usage, else a settled estimate (see the module doc);
+        ``failed``: the attempt ended in a provider error."""
         if self.final is None or self.final.get("partial"):
-            self._settle()
+            self._settle(failed=failed)
             return
         usage = {k: int(self.final.get(k) or 0) for k in _USAGE_KEYS}
         self._remember(usage)

@@ -296,6 +296,7 @@ class Agent:
         provider = self.provider
         meter = self._meter(provider, tools)
         stop_reason: str | None = None
+        failed = False
         try:
             async with _closing(self.stream_step(self, request)) as stream:
                 async for event in stream:
@@ -309,10 +310,10 @@ class Agent:
                     self._commit_new()  # the prompt, once its answer has started
                     stop_reason = self._on_event(event, meter) or stop_reason
         except ProviderError:
-            meter.failed = True
+            failed = True
             raise
         finally:
-            meter.finish()
+            meter.finish(failed=failed)
             self._commit_new()
         stop_reason = stop_reason or STOP_OTHER
         self.emit(StepFinished(stop_reason=stop_reason))
