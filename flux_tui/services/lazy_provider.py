@@ -10,7 +10,7 @@ how to fix it, so the agent reports it like any other failure and the app stays 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import aclosing
 from typing import Any
 
@@ -24,8 +24,13 @@ from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings
 ProviderFactory = Callable[[ProviderSettings, Transcript], BaseLLMProvider]
 
 
-def setup_hint() -> str:
-    """How to make a provider usable, naming every registered provider's key variable."""
+def setup_hint(ready: Sequence[str] = (), *, lacks_key: bool = False) -> str:
+    """How to go on when a provider cannot be used: the providers that are ready, when there are
+    some (the user has a key, not this one's); else how to set any provider up, naming every
+    registered provider's key variable (a first start with no key at all)."""
+    if ready:
+        fix = "Set it before starting flux-tui, or in flux.toml; or" if lacks_key else "Or"
+        return f"{fix} go on with a provider that is ready: {', '.join(ready)} (/provider)."
     keys = [spec.key_envs[0] for spec in provider_registry.specs() if spec.key_envs]
     named = ", ".join(keys[:-1]) + f" or {keys[-1]}" if len(keys) > 1 else "".join(keys)
     first = f"Set {named}, add the key to flux.toml, or" if named else "Add a provider to flux.toml, or"
@@ -45,9 +50,14 @@ class LazyProvider:
     """Satisfies the agent's ``ChatProvider`` protocol; delegates to the real provider once built."""
 
     def __init__(
-        self, resolved: ResolvedProvider, transcript: Transcript, factory: ProviderFactory | None = None
+        self,
+        resolved: ResolvedProvider,
+        transcript: Transcript,
+        factory: ProviderFactory | None = None,
+        hint: Callable[[], str] = setup_hint,
     ) -> None:
         self.resolved = resolved
+        self._hint = hint  # how to go on when it cannot be built, asked when that happens
         self.settings = ProviderSettings(**resolved.settings_kwargs())
         self._transcript = transcript
         self._factory = factory or default_factory
@@ -97,7 +107,7 @@ class LazyProvider:
         if self._inner is not None:
             return self._inner
         if self.missing:
-            raise ConfigError(f"{self.missing}. {setup_hint()}")
+            raise ConfigError(f"{self.missing}. {self._hint()}")
         if self._building is None:
             self._building = asyncio.ensure_future(asyncio.to_thread(self._build))
         try:

@@ -131,7 +131,18 @@ class ProviderService:
     def build(self, resolved: ResolvedProvider) -> LazyProvider:
         """A provider that is built (its SDK imported) on first use; one that lacks a key or URL fails
         its first request with a ``ConfigError`` saying how to fix it."""
-        return LazyProvider(resolved, self.transcript, self.factory)
+        return LazyProvider(resolved, self.transcript, self.factory, lambda: self.setup_hint(resolved))
+
+    def setup_hint(self, resolved: ResolvedProvider) -> str:
+        """How to go on when ``resolved`` lacks a key or URL: the other providers ready now, if any."""
+        ready = [name for name in self.names() if name != resolved.name and self._ready(name)]
+        return setup_hint(ready, lacks_key=missing_label(resolved.missing) == "no key")
+
+    def _ready(self, name: str) -> bool:
+        try:
+            return not self.config.provider_settings(name).missing
+        except ConfigError:
+            return False
 
     def build_now(self, name: str | None = None, model: str | None = None) -> ChatProvider:
         """The real provider ``name`` (the configured one by default), built here and now.
@@ -179,7 +190,7 @@ class ProviderService:
             raise SwitchRefused(str(exc)) from None
         agent.switch_provider(self.build(resolved), reason="user")
         self._retire(current)
-        return f"{resolved.missing}. {setup_hint()}" if resolved.missing else None
+        return f"{resolved.missing}. {self.setup_hint(resolved)}" if resolved.missing else None
 
     def switch_model(self, agent: Agent, model: str) -> bool:
         """Go on with ``model`` on the same provider; False when it is already the one (or empty)."""
