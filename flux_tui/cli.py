@@ -67,7 +67,7 @@ SUBCOMMAND_EXIT_CODES = {
 }
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
 TUI_COMMANDS = (None, "replay")  # the commands that run the full-screen app
-
+SESSION_ID_HELP = "session id, a unique prefix of it, or 'last' (the latest session)"
 
 class _Version(argparse.Action):
     """``--version``: the one version, ``flux_tui.__version__`` (which pyproject.toml reads too)."""
@@ -138,7 +138,8 @@ def _global_options(parser: argparse.ArgumentParser, *, default: Any = None) -> 
         default=flag,
         help="resume the latest session (with run: go on in it without the UI)",
     )
-    parser.add_argument("--resume", metavar="ID", default=default, help="resume the session with this id")
+    resume_help = f"resume a session: {SESSION_ID_HELP}"
+    parser.add_argument("--resume", metavar="ID", default=default, help=resume_help)
     parser.add_argument(
         "--trust",
         action="store_true",
@@ -176,12 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(run, default=argparse.SUPPRESS)
 
     replay = _subparser(sub, "replay", help="re-enact a saved session in the UI")
-    replay.add_argument("session_id", nargs="?", help="session id (see `flux-tui sessions list`)")
+    replay.add_argument("session_id", nargs="?", help=SESSION_ID_HELP)
     replay.add_argument("--demo", action="store_true", help="play the bundled demo session")
     replay.add_argument("--speed", default="1", help="1, 2, 10 or instant (default 1)")
 
     export = _subparser(sub, "export", help="export a session as Markdown or JSONL")
-    export.add_argument("session_id", help="session id or a unique prefix of it")
+    export.add_argument("session_id", help=SESSION_ID_HELP)
     export.add_argument("--format", choices=("md", "jsonl"), default="md", help="md (default) or jsonl")
     export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
 
@@ -196,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
         "conversation, tools against a scratch copy of the workspace) and print tokens, cost, seconds "
         "and tool calls per turn beside the recording's.",
     )
-    compare.add_argument("session_id", help="session id, a unique prefix, or 'last'")
+    compare.add_argument("session_id", help=SESSION_ID_HELP)
     compare.add_argument(
         "--against", action="append", default=[], metavar="PROVIDER[:MODEL]", help="a target (repeatable)"
     )

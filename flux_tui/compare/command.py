@@ -49,10 +49,7 @@ def cmd_compare(
         return ExitCode.USAGE
     store = open_store(config, read_only=True)
     try:
-        session_id = store.latest_session_id() if session == "last" else store.resolve_id(session)
-        if session_id is None:
-            err.write("flux-tui: there is no saved session yet\n")
-            return ExitCode.FAILED
+        session_id = store.resolve_id(session)
         recording = run_figures(store.events(session_id))
     except SessionError as exc:
         if isinstance(exc, SessionStoreError):

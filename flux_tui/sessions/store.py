@@ -43,6 +43,9 @@ _INFO_COLUMNS = (
 )
 
 
+LATEST = "last"  # names the latest session wherever an id is asked; ids are hex, so none is this word
+
+
 def new_session_id() -> str:
     return uuid.uuid4().hex[:12]
 
@@ -216,7 +219,11 @@ class SessionStore:
             return self._info(session_id)
 
     def resolve_id(self, id_or_prefix: str) -> str:
-        """The session id that is ``id_or_prefix`` or uniquely starts with it (for the CLI)."""
+        """The session id that is ``id_or_prefix`` or uniquely starts with it, or the latest one's."""
+        if id_or_prefix == LATEST:
+            if (latest := self.latest_session_id()) is None:
+                raise SessionNotFoundError("there is no saved session yet")
+            return latest
         with self._db():
             if self._exists(id_or_prefix):
                 return id_or_prefix
@@ -238,8 +245,7 @@ class SessionStore:
 
     def latest_session_id(self) -> str | None:
         """The session with the most recent event (for ``--continue``), or None."""
-        latest = self.list_sessions(limit=1)
-        return latest[0].id if latest else None
+        return next((info.id for info in self.list_sessions(limit=1)), None)
 
     def events(self, session_id: str, *, split_deltas: bool = True) -> list[AgentEvent]:
         """The stored events as written (deltas split back to their original pieces, unless
@@ -253,7 +259,6 @@ class SessionStore:
 
     def load(self, session_id: str, *, split_deltas: bool = True) -> LoadedSession:
         """Events, consistent transcript and list info of a session; read-only (repairs are not stored).
-
         ``split_deltas=False`` to show or resume it (see ``events``); replays want the pieces."""
         with self._db():
             info = self._info(session_id)
