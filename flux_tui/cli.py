@@ -202,7 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--against", action="append", default=[], metavar="PROVIDER[:MODEL]", help="a target (repeatable)"
     )
     compare.add_argument("--format", choices=("table", "json"), default="table")
-    compare.add_argument("--allow-commands", action="store_true", help="let the targets run commands")
+    allow_help = "let the targets run commands and MCP tools"
+    compare.add_argument("--allow-commands", action="store_true", help=allow_help)
 
     sessions = _subparser(sub, "sessions", help="work with saved sessions")
     sessions_sub = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")

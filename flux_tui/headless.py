@@ -269,13 +269,14 @@ async def start_mcp(config: Any, tools: Any, err: TextIO, redactor: Any = None) 
     return manager
 
 
-def project_context(config: Any) -> Any:
-    """The configured system prompt with AGENTS.md and the environment (read on the first turn)."""
+def project_context(config: Any, workspace: Any = None) -> Any:
+    """The configured system prompt with AGENTS.md and the environment (read on the first turn), of
+    ``workspace`` (by default the configured one)."""
     from pathlib import Path
 
     from flux_tui.core.instructions import ProjectContext
 
-    workspace = getattr(config, "workspace", None) or Path.cwd()
+    workspace = workspace or getattr(config, "workspace", None) or Path.cwd()
     config_dir = getattr(config, "config_path", None)
     return ProjectContext(getattr(config, "system_prompt", None), Path(workspace), config_dir)
 

@@ -71,8 +71,13 @@ def cmd_compare(
             err.write(f"flux-tui: compare: {label}: turn {index + 1} of {len(prompts)}\n")
             err.flush()
 
+        def notice(text: str, label: str = label) -> None:
+            err.write(f"flux-tui: compare: {label}: {text}\n")
+
         try:
-            job = rerun(config, prompts, (name, model), allow_commands=allow_commands, on_turn=progress)
+            job = rerun(
+                config, prompts, (name, model), allow_commands=allow_commands, on_turn=progress, notify=notice
+            )
             run = asyncio.run(job)
         except FluxError as exc:
             err.write(f"flux-tui: {label}: {exc}\n")

@@ -14,6 +14,7 @@ from typing import Any
 from flux_tui.core.agent_events import (
     AgentEvent,
     TextDelta,
+    ToolCallFinished,
     ToolCallProposed,
     TurnCancelled,
     TurnFailed,
@@ -31,11 +32,13 @@ class CallFigures:
     cost_usd: float | None
     context_cost_usd: float
     call_id: str = ""
+    status: str = "pending"  # as the call ended: done, failed, denied... (pending: it never ran)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "arguments": self.arguments,
+            "status": self.status,
             "cost_usd": self.cost_usd,
             "context_cost_usd": round(self.context_cost_usd, 8),
         }
@@ -65,8 +68,10 @@ class TurnFigures:
             "cache_read_tokens": self.cache_read_tokens,
             "cache_write_tokens": self.cache_write_tokens,
             "cost_usd": self.cost_usd,
+            "estimated": self.estimated,
             "seconds": round(self.seconds, 3),
             "tool_calls": [call.to_json() for call in self.tool_calls],
+            "error": self.error,
         }
 
 
@@ -124,6 +129,10 @@ def run_figures(events: Iterable[AgentEvent], provider: str = "", model: str = "
                     event.call_id,
                 )
             )
+        elif isinstance(event, ToolCallFinished):
+            for call in turn.tool_calls:
+                if call.call_id == event.call_id:
+                    call.status = event.status
         elif isinstance(event, TurnFinished | TurnFailed | TurnCancelled):
             turn.seconds = max(0.0, event.ts - turn._started)
             if isinstance(event, TurnFailed):

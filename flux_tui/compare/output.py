@@ -1,9 +1,11 @@
 """The comparison as a side-by-side text table, or as JSON (``--format json``).
 
 JSON: ``{"session": ID, "runs": [{"provider", "model", "total_cost_usd", "turns": [{"prompt", "answer",
-"input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "cost_usd", "seconds",
-"tool_calls": [{"name", "arguments", "cost_usd", "context_cost_usd"}]}]}]}``; ``runs[0]`` is the
-recording. Money in the table has the format of every other view (``core.money``).
+"input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "cost_usd", "estimated",
+"seconds", "tool_calls": [{"name", "arguments", "status", "cost_usd", "context_cost_usd"}], "error"}]}]}``;
+``runs[0]`` is the recording; ``error`` is null for a turn that ended, else why it did not (or
+"cancelled"). A call that did not end done is named with its status in the table. Money in the table
+has the format of every other view (``core.money``).
 """
 
 from __future__ import annotations
@@ -42,7 +44,9 @@ def _turn_cells(turn: TurnFigures | None) -> dict[str, str]:
     tokens = (
         f"{turn.input_tokens:,}/{turn.output_tokens:,}/{turn.cache_read_tokens:,}/{turn.cache_write_tokens:,}"
     )
-    names = ", ".join(call.name for call in turn.tool_calls) or "none"
+    names = ", ".join(
+        call.name if call.status == "done" else f"{call.name} ({call.status})" for call in turn.tool_calls
+    )
     answer = first_line(turn.answer) or (f"({turn.error})" if turn.error else "")
     return {
         "answer": answer,

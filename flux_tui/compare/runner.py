@@ -2,9 +2,12 @@
 
 Each target gets its own conversation (a new transcript), its own copy of the workspace (the user's
 files are never touched: writes and edits land in the copy, which is deleted afterwards) and the
-recording's system prompt and tool set. Commands are denied unless ``allow_commands``; a secret file
-that would ask before being read is refused (nobody is there to approve). Retries as in a normal turn;
-no fallback (the figures must be the target's own) and no budget gate (the user asked for the run).
+recording's system prompt (the configured one, the instruction files and the environment, read in the
+copy) and tool set (the MCP servers' tools included, so the requests carry the same definitions and
+the models the same choices). Commands and MCP tools, which can reach outside the copy, are offered
+and denied at the call unless ``allow_commands``; whatever else asks (a secret file) is denied too:
+nobody is there to approve. Retries as in a normal turn; no fallback (the figures must be the
+target's own) and no budget gate (the user asked for the run).
 """
 
 from __future__ import annotations
@@ -21,14 +24,17 @@ from flux_tui.core.agent_events import AgentEvent
 from flux_tui.core.failover import ReliableStep
 from flux_tui.core.hints import HEADLESS_HINTS
 from flux_tui.core.logging_setup import config_secrets
+from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest
 from flux_tui.core.retry import RetryPolicy
 from flux_tui.core.transcript import Transcript
-from flux_tui.headless import deny_approval
+from flux_tui.headless import project_context
+from flux_tui.mcp.specs import TOOL_PREFIX
 from flux_tui.services.providers import ProviderService
 from flux_tui.tools import ToolBox
 
 #: Not copied into the scratch workspace: version control and environments are large and no tool
 #: needs them to answer the same prompts.
+DENIED = "{what} are not run in a comparison (flux-tui compare --allow-commands runs them)"
 SKIPPED = (".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache")
 
 
@@ -55,10 +61,12 @@ async def rerun(
     allow_commands: bool = False,
     on_event: Callable[[AgentEvent], None] | None = None,
     on_turn: Callable[[int], None] | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> RunFigures:
     """Send ``prompts`` in order to ``target``; the figures of each turn (a failed turn keeps its error
     and the next prompt is still sent). ``on_event`` sees every agent event as it comes (live views);
-    ``on_turn(i)`` is called before prompt ``i`` (0-based) is sent."""
+    ``on_turn(i)`` is called before prompt ``i`` (0-based) is sent; ``notify`` hears of MCP servers that
+    do not start."""
     events: list[AgentEvent] = []
 
     def sink(event: AgentEvent) -> None:
@@ -70,25 +78,22 @@ async def rerun(
     tools_cfg = getattr(config, "tools", None)
     policy = dict(getattr(tools_cfg, "policy", None) or {})
     policy.update({name: "allow" for name in ("write_file", "edit_file")})  # they touch the copy only
-    policy["run_command"] = "allow" if allow_commands else "deny"
+    outside(policy, "run_command", allow_commands)
     with tempfile.TemporaryDirectory(prefix="flux-compare-") as scratch:
+        root = scratch_copy(workspace, Path(scratch))
         tools = ToolBox(
-            scratch_copy(workspace, Path(scratch)),
+            root,
             policy=policy,
             command_timeout=float(getattr(tools_cfg, "command_timeout", 120.0) or 120.0),
             secret_files=getattr(tools_cfg, "secret_files", None),
             secret_values=config_secrets(config),
         )
-        if not allow_commands:
-            tools.deny_reasons["run_command"] = (
-                "commands are not run in a comparison (flux-tui compare --allow-commands runs them)"
-            )
         provider = ProviderService(config, Transcript()).build_now(*target)
         agent = Agent(
             provider,
             tools=tools,
-            approver=deny_approval,
-            system_prompt=getattr(config, "system_prompt", None),
+            approver=nobody_approves,
+            system_prompt=project_context(config, root),
             max_steps=int(getattr(tools_cfg, "max_steps", 25) or 25),
             sinks=[sink],
             stream_step=ReliableStep(
@@ -97,11 +102,55 @@ async def rerun(
                 hints=HEADLESS_HINTS,
             ),
         )
+        mcp = None
         try:
+            mcp = await _start_mcp(config, agent, workspace, allow_commands, notify)
             for index, prompt in enumerate(prompts):
                 if on_turn is not None:
                     on_turn(index)
                 await agent.run_turn(prompt)
         finally:
             await provider.aclose()
+            if mcp is not None:
+                await mcp.stop()
     return run_figures(events, provider.name, provider.model)
+
+
+async def _start_mcp(
+    config: Any, agent: Agent, workspace: Path, allow: bool, notify: Callable[[str], None] | None
+) -> Any:
+    """The recording's MCP servers started for the copy (the trust of ``workspace`` decides on its
+    ``.mcp.json``), their tools denied unless ``allow`` (then run without asking, unless configured
+    ``deny``); None when no server is configured."""
+    from flux_tui.mcp.manager import McpManager
+    from flux_tui.mcp.specs import workspace_trusted
+
+    say = notify or (lambda text: None)
+    trusted = workspace_trusted(config, workspace)
+    tools = agent.tools
+    manager = McpManager(config, tools, lambda text, level: say(text), agent.redactor, trusted=trusted)
+    if not manager.configured:
+        return None
+    await manager.start()
+    for name in (name for names in manager.tool_names.values() for name in names):
+        outside(tools.policy, name, allow)
+    return manager
+
+
+def outside(policy: dict[str, str], name: str, allow: bool) -> None:
+    """The policy of a tool that reaches outside the copy (commands, MCP tools): allowed when ``allow``,
+    else asking, so it is offered as in the recording and ``nobody_approves`` denies it; one the user
+    denies stays denied (and is not offered, as it was not in the recording)."""
+    if policy.get(name) != "deny":
+        policy[name] = "allow" if allow else "ask"
+
+
+async def nobody_approves(request: ApprovalRequest) -> ApprovalDecision:
+    """A comparison runs unattended: what asks is denied, and the model reads why."""
+    if request.tool_name == "run_command":
+        reason = DENIED.format(what="commands")
+    elif request.tool_name.startswith(TOOL_PREFIX):
+        reason = DENIED.format(what="MCP tools")
+    else:
+        reason = f"{request.reason or 'this call needs approval'}, and nobody approves calls in a comparison"
+    return ApprovalDecision("denied", reason, by_user=False)

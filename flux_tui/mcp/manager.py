@@ -70,12 +70,20 @@ class McpTool(Tool):
 
 class McpManager:
     def __init__(
-        self, config: Any, toolbox: Any, notify: Notify | None = None, redactor: Redactor | None = None
+        self,
+        config: Any,
+        toolbox: Any,
+        notify: Notify | None = None,
+        redactor: Redactor | None = None,
+        *,
+        trusted: bool | None = None,
     ) -> None:
-        """``redactor`` (the agent's, for tool results) learns the credentials in the servers' ``env``."""
+        """``redactor`` (the agent's, for tool results) learns the credentials in the servers' ``env``;
+        ``trusted`` says whether the workspace's ``.mcp.json`` may start servers, when the toolbox's
+        root is a copy of the folder the trust was given to (by default: that root's trust)."""
         self.toolbox = toolbox
         self.workspace = Path(getattr(toolbox, "root", None) or getattr(config, "workspace", None) or ".")
-        trusted = workspace_trusted(config, self.workspace)
+        trusted = workspace_trusted(config, self.workspace) if trusted is None else trusted
         configured = dict(getattr(config, "mcp_servers", None) or {})
         found = find_servers(self.workspace, configured, read_json=trusted)
         self.problems = found.problems

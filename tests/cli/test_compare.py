@@ -111,13 +111,14 @@ def test_json_has_the_recording_then_each_target(
     recorded, target = data["runs"]
     turn_keys = {
         "prompt", "answer", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
-        "cost_usd", "seconds", "tool_calls",
+        "cost_usd", "estimated", "seconds", "tool_calls", "error",
     }  # fmt: skip
     for run in data["runs"]:
         assert set(run) == {"provider", "model", "total_cost_usd", "turns"}
         assert all(set(turn) == turn_keys for turn in run["turns"])
         calls = [call for turn in run["turns"] for call in turn["tool_calls"]]
-        assert all(set(call) == {"name", "arguments", "cost_usd", "context_cost_usd"} for call in calls)
+        call_keys = {"name", "arguments", "status", "cost_usd", "context_cost_usd"}
+        assert all(set(call) == call_keys for call in calls)
 
     # runs[0]: the stored figures, nothing re-run.
     assert (recorded["provider"], recorded["model"]) == RECORDED

@@ -173,7 +173,14 @@ class CompareScreen(Screen[None]):
             self._progress(f"{label}: turn {index + 1} of {len(prompts)}")
 
         try:
-            run = await rerun(self.config, prompts, target, on_event=on_event, on_turn=on_turn)
+            run = await rerun(
+                self.config,
+                prompts,
+                target,
+                on_event=on_event,
+                on_turn=on_turn,
+                notify=lambda text: self.notify(text, severity="warning", markup=False),
+            )
         except Exception as exc:  # a target that cannot be built or reached: the others still run
             column.mount(Static(f"failed: {exc}", classes="compare-figures", markup=False))
             return
