@@ -26,6 +26,7 @@ from flux_tui.core.hints import HEADLESS_HINTS
 from flux_tui.core.logging_setup import config_secrets
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest
 from flux_tui.core.retry import RetryPolicy
+from flux_tui.core.secret_values import tool_result_redactor
 from flux_tui.core.transcript import Transcript
 from flux_tui.headless import project_context
 from flux_tui.mcp.specs import TOOL_PREFIX
@@ -96,6 +97,7 @@ async def rerun(
             system_prompt=project_context(config, root),
             max_steps=int(getattr(tools_cfg, "max_steps", 25) or 25),
             sinks=[sink],
+            redactor=tool_result_redactor(config),  # the configured keys too, as in every other run
             stream_step=ReliableStep(
                 policy=RetryPolicy(max_retries=int(getattr(config, "max_retries", 2))),
                 secrets=config_secrets(config),

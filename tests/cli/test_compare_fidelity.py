@@ -121,3 +121,22 @@ def test_commands_are_offered_as_in_the_recording_and_denied_at_the_call(
     assert "commands are not run in a comparison" in last_tool_result(fake_api)
     assert data["runs"][1]["turns"][0]["tool_calls"][0]["status"] == "denied"
     assert not list(workspace.glob("made.txt"))
+
+
+def test_a_key_from_flux_toml_read_by_a_tool_reaches_the_target_redacted(
+    workspace: Path, fake_api: FakeAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workspace / ".mcp.json").unlink()
+    key = "gw-" + "Qz7Lp2Vb" * 5
+    config_dir = workspace.parent / "config"
+    (config_dir / "flux.toml").write_text(
+        f'[providers.gateway]\nkind = "openai"\nbase_url = "https://gateway.example/v1"\napi_key = "{key}"\n'
+    )
+    (workspace / "deploy.txt").write_text(f"token: {key}\n")
+    fake_api.queue_openai_tool_calls([("c1", "read_file", {"path": "deploy.txt"})])
+    fake_api.queue_openai_text("Read.")
+    code, _data, err = compare(capsys)
+    assert code == 0, err
+    result = last_tool_result(fake_api)
+    assert "token: [redacted" in result
+    assert key not in json.dumps([r.body for r in fake_api.requests])
