@@ -34,6 +34,11 @@ class CallFigures:
     call_id: str = ""
     status: str = "pending"  # as the call ended: done, failed, denied... (pending: it never ran)
 
+    @property
+    def label(self) -> str:
+        """The tool's name, with how the call ended when it did not run to the end."""
+        return self.name if self.status == "done" else f"{self.name} ({self.status})"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -58,6 +63,17 @@ class TurnFigures:
     tool_calls: list[CallFigures] = field(default_factory=list)
     error: str | None = None
     _started: float = 0.0
+
+    @property
+    def calls_summary(self) -> str:
+        """How many calls, and those that did not run to the end by how: "2 tool calls (1 denied)"."""
+        ended: dict[str, int] = {}
+        for call in self.tool_calls:
+            if call.status != "done":
+                ended[call.status] = ended.get(call.status, 0) + 1
+        count = len(self.tool_calls)
+        text = f"{count} tool call" + ("" if count == 1 else "s")
+        return text + (f" ({', '.join(f'{n} {status}' for status, n in ended.items())})" if ended else "")
 
     def to_json(self) -> dict[str, Any]:
         return {

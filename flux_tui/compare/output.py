@@ -44,9 +44,7 @@ def _turn_cells(turn: TurnFigures | None) -> dict[str, str]:
     tokens = (
         f"{turn.input_tokens:,}/{turn.output_tokens:,}/{turn.cache_read_tokens:,}/{turn.cache_write_tokens:,}"
     )
-    names = ", ".join(
-        call.name if call.status == "done" else f"{call.name} ({call.status})" for call in turn.tool_calls
-    )
+    names = ", ".join(call.label for call in turn.tool_calls)
     answer = first_line(turn.answer) or (f"({turn.error})" if turn.error else "")
     return {
         "answer": answer,

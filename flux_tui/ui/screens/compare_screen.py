@@ -31,9 +31,10 @@ if TYPE_CHECKING:
 
 def turn_summary(index: int, turn: TurnFigures) -> str:
     cost = usd(turn.cost_usd, estimated=turn.estimated)
-    tools = f" · {len(turn.tool_calls)} tool calls" if turn.tool_calls else ""
+    tools = f" · {turn.calls_summary}" if turn.tool_calls else ""
+    failed = f" · {turn.error}" if turn.error else ""
     tokens = f"{turn.input_tokens:,} in / {turn.output_tokens:,} out"
-    return f"Turn {index}: {tokens} · {cost} · {turn.seconds:.1f}s{tools}"
+    return f"Turn {index}: {tokens} · {cost} · {turn.seconds:.1f}s{tools}{failed}"
 
 
 class RunColumn(VerticalScroll):
