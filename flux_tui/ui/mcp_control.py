@@ -16,9 +16,12 @@ if TYPE_CHECKING:
 
 
 def start_mcp(app: FluxApp) -> None:
-    """Start the configured servers (none: nothing is imported, nothing runs)."""
+    """Start the configured servers (none: nothing is imported, nothing runs), once. Not while a
+    replay plays: nothing runs then, and its end starts them (see ``ReplayController``)."""
     from flux_tui.mcp.specs import MCP_JSON
 
+    if app.replay is not None or app.mcp is not None:
+        return
     tools = app.agent.tools
     if tools is None or not hasattr(tools, "ctx"):
         return

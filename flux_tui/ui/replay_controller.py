@@ -26,6 +26,7 @@ from textual.worker import Worker
 
 from flux_tui.core.agent_events import AgentEvent, ToolCallProposed
 from flux_tui.sessions import SPEEDS, LoadedSession, ReplayPlayer
+from flux_tui.ui.mcp_control import start_mcp
 from flux_tui.ui.widgets.replay_bar import ReplayBar
 
 if TYPE_CHECKING:
@@ -134,6 +135,7 @@ class ReplayController:
             app.conversation.focus_prompt()
             if getattr(app.agent.provider, "built", True) is None:
                 app.warm_up()  # skipped at startup while the replay played
+            start_mcp(app)  # likewise (a no-op when they run already)
 
     # -- controls (the bar's keys) -------------------------------------------------------------------
 
