@@ -134,7 +134,7 @@ class ApprovalScreen(KeyGuardedScreen[ApprovalDecision]):
                 preview = preview_renderable(request, self.redactor, code_theme(self.app))
                 yield Static(preview, id="approval-preview-body")
             yield Input(
-                placeholder="Reason for denying (optional, sent to the model) — Enter denies",
+                placeholder="Why deny? (optional, sent to the model) — Enter denies",
                 id="approval-reason",
             )
             yield Static(Content(session_scope(request)), id="approval-scope")
