@@ -144,6 +144,23 @@ class McpManager:
             "warning",
         )
 
+    async def restart(self, name: str) -> McpConnection | None:
+        """Stop server ``name`` (running, gone or failed) and start it again, its tools registered
+        anew; the new connection (its ``state`` says how the start went), or None for no such server."""
+        index = next((i for i, conn in enumerate(self.connections) if conn.name == name), None)
+        if index is None:
+            return None
+        old = self.connections[index]
+        for tool in self.tool_names.pop(name, []):
+            self.toolbox.tools.pop(tool, None)
+        await old.stop()
+        fresh = McpConnection(old.spec, self.workspace)
+        self.connections[index] = fresh  # stopped with the others, whatever happens next
+        await fresh.start()
+        if fresh.state == "ready":
+            self._register(fresh)
+        return fresh
+
     async def stop(self) -> None:
         await asyncio.gather(*(conn.stop() for conn in self.connections), return_exceptions=True)
 

@@ -22,7 +22,7 @@ from flux_tui.ui.commands import (
     unescape_prompt,
     waits_for_idle,
 )
-from flux_tui.ui.mcp_control import mcp_markdown
+from flux_tui.ui.mcp_control import mcp_markdown, restart_mcp
 from flux_tui.ui.messages import (
     MenuClosed,
     ModelChosen,
@@ -77,7 +77,13 @@ class CommandControl:
         if not text.startswith("/"):
             return mention_completions(self, text)
         providers = self.config.provider_names()
-        return complete(text, providers=providers, models=self.model_choices, sessions=self.session_ids)
+        return complete(
+            text,
+            providers=providers,
+            models=self.model_choices,
+            sessions=self.session_ids,
+            servers=lambda: [conn.name for conn in self.mcp.connections] if self.mcp is not None else [],
+        )
 
     def session_ids(self: FluxApp) -> list[str]:
         """The saved sessions' ids, newest first (what ``/resume`` and ``/replay`` complete)."""
@@ -206,6 +212,15 @@ class CommandControl:
 
     def action_mcp(self: FluxApp) -> None:
         self.conversation.info(mcp_markdown(self), classes="mcp")
+
+    def mcp_command(self: FluxApp, arg: str) -> None:
+        word, _, name = arg.strip().partition(" ")
+        if not word:
+            self.action_mcp()
+        elif word.lower() == "restart":
+            self.run_worker(restart_mcp(self, name.strip()), group="mcp-restart", exit_on_error=False)
+        else:
+            self.conversation.notice(f"/mcp takes no {word!r}: /mcp lists the servers, /mcp restart [NAME].")
 
     def action_history(self: FluxApp) -> None:
         self.conversation.info(history_markdown(self.transcript), classes="history")

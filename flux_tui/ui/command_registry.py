@@ -11,6 +11,7 @@ from textual.binding import Binding
 PROVIDERS = "providers"
 MODELS = "models"
 SESSIONS = "sessions"  # saved sessions' ids, newest first
+MCP_SERVERS = "mcp servers"  # the configured MCP servers' names, after one of the command's choices
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +70,10 @@ COMMANDS: tuple[Command, ...] = (
             handler="model_command", idle=True, bare_reports=True, source=MODELS),
     Command("stats", "token usage and cost per provider and model", name="stats",
             palette="Usage and cost", palette_help="per provider and model"),
-    Command("mcp", "MCP servers, their state and their tools", name="mcp",
-            palette="MCP servers", palette_help="their state and their tools"),
+    Command("mcp", "MCP servers, their state and their tools; restart one (none named: those stopped)",
+            name="mcp", args="[restart [NAME]]", handler="mcp_command", idle=True, bare_reports=True,
+            source=MCP_SERVERS, choices=("restart",), palette="MCP servers",
+            palette_help="their state and their tools"),
     Command("init", "have the model look at the workspace and write a first AGENTS.md", name="init",
             idle=True, palette="Write AGENTS.md", palette_help="the model looks at the workspace"),
     Command("history", "the conversation so far, compact", name="history", palette="History"),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from flux_tui.ui.command_registry import BY_NAME, MODELS, PROVIDERS, SESSIONS, SLASH_COMMANDS
+from flux_tui.ui.command_registry import BY_NAME, MCP_SERVERS, MODELS, PROVIDERS, SESSIONS, SLASH_COMMANDS
 from flux_tui.ui.format import table_cell
 
 if TYPE_CHECKING:
@@ -60,10 +60,12 @@ def complete(
     providers: Iterable[str],
     models: Iterable[str],
     sessions: Callable[[], Iterable[str]] = tuple,
+    servers: Callable[[], Iterable[str]] = tuple,
 ) -> list[str]:
     """Whole-line completions of a slash command being typed (what Tab puts in the prompt).
 
-    ``sessions`` gives the saved sessions' ids, newest first; asked only for ``/resume`` and ``/replay``.
+    ``sessions`` gives the saved sessions' ids, newest first; asked only for ``/resume`` and ``/replay``;
+    ``servers`` the MCP servers' names, completed after ``/mcp restart``.
     """
     if not text.startswith("/") or "\n" in text:
         return []
@@ -77,6 +79,9 @@ def complete(
     values: Iterable[str] = spec.choices
     if spec.source == SESSIONS:
         values = sessions()
+    elif spec.source == MCP_SERVERS:
+        if " " in arg.lstrip():  # the word is typed: its argument, a server's name
+            values = [f"{word} {name}" for word in spec.choices for name in servers()]
     elif spec.source:
         values = {PROVIDERS: providers, MODELS: models}[spec.source]
     needle = arg.strip().lower()

@@ -51,6 +51,29 @@ async def _hold(app: FluxApp, manager: Any) -> None:
         await manager.stop()
 
 
+async def restart_mcp(app: FluxApp, name: str) -> None:
+    """Restart server ``name``, or with no name every server that is not running (one that died, or
+    failed to start); each says how it went."""
+    manager = getattr(app, "mcp", None)
+    if manager is None:
+        app.conversation.notice("No MCP server is configured. /mcp says how to add one.", "warning")
+        return
+    names = [name] if name else [conn.name for conn in manager.connections if conn.state != "ready"]
+    if not names:
+        app.conversation.notice("Every MCP server is running; /mcp restart NAME restarts one.")
+        return
+    for each in names:
+        conn = await manager.restart(each)
+        if conn is None:
+            known = ", ".join(c.name for c in manager.connections) or "none"
+            app.conversation.notice(f"No MCP server {each!r} (servers: {known}).", "warning")
+        elif conn.state == "ready":
+            count = counted(len(manager.tool_names.get(each, [])), "tool")
+            app.conversation.notice(f"MCP server {each} restarted: ready ({count}).")
+        else:
+            app.conversation.notice(f"MCP server {each} did not start again: {conn.error}.", "warning")
+
+
 def mcp_markdown(app: FluxApp) -> str:
     manager = getattr(app, "mcp", None)
     if manager is None:

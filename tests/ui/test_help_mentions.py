@@ -13,7 +13,7 @@ from flux_tui.ui.widgets.info_panel import InfoPanel
 def test_help_names_mentions_shell_init_and_mcp() -> None:
     text = help_markdown([])
     assert "`@path` attaches" in text and "`!command` runs" in text
-    assert "`/init`" in text and "`/mcp`" in text
+    assert "`/init`" in text and "`/mcp [restart [NAME]]`" in text
 
 
 async def test_mcp_without_servers_says_how_to_add_them_and_the_palette_offers_it(make_app: Any) -> None:

@@ -1,0 +1,54 @@
+"""``/mcp restart [NAME]``: a server that died is started again and its tools come back; without a name
+every server that is not running restarts; Tab completes the word and the servers' names."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ui_pilot import SIZE, run_command, wait_until
+
+from flux_tui.ui.commands import complete
+from flux_tui.ui.widgets.chat_items import NoticeLine
+
+SERVER = str(Path(__file__).resolve().parent.parent / "mcp_notes_server.py")
+
+
+def notices(app: Any) -> list[str]:
+    return [str(n.render()) for n in app.conversation.chat.query(NoticeLine)]
+
+
+async def test_a_server_that_died_is_restarted_with_its_tools(make_app: Any, sandbox: Path) -> None:
+    servers = {"notes": {"command": sys.executable, "args": [SERVER]}}
+    (sandbox / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        ready = lambda: app.mcp is not None and bool(app.mcp.tool_names.get("notes"))  # noqa: E731
+        await wait_until(pilot, ready, timeout=60)
+        first = app.mcp.connections[0]
+        app.mcp.server_gone(first, "killed by the test")
+        assert "mcp__notes__add" not in app.agent.tools.tools
+        await run_command(pilot, app, "/mcp restart")  # no name: the servers that are not running
+        await wait_until(pilot, lambda: any("notes restarted" in text for text in notices(app)), timeout=60)
+        assert app.mcp.connections[0] is not first and app.mcp.connections[0].state == "ready"
+        assert "mcp__notes__add" in app.agent.tools.tools
+        assert "MCP server notes restarted: ready (4 tools)." in notices(app)
+        await run_command(pilot, app, "/mcp restart")
+        await wait_until(pilot, lambda: any("Every MCP server is running" in t for t in notices(app)))
+        await run_command(pilot, app, "/mcp restart ghost")
+        unknown = "No MCP server 'ghost' (servers: notes)."
+        await wait_until(pilot, lambda: unknown in notices(app))
+        assert app.mcp.connections[0].state == "ready"
+    assert app.mcp.connections[0].state == "stopped"  # the restarted one stops with the app
+
+
+def test_tab_completes_restart_and_the_server_names() -> None:
+    def done(text: str) -> list[str]:
+        return complete(text, providers=[], models=[], servers=lambda: ["notes", "github"])
+
+    assert done("/mcp r") == ["/mcp restart"]
+    assert done("/mcp restart g") == ["/mcp restart github"]
+    assert done("/mcp ") == ["/mcp restart"]
+    assert done("/mcp restart ") == ["/mcp restart notes", "/mcp restart github"]
