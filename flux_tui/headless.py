@@ -162,7 +162,7 @@ async def run_headless(
     err = err or sys.stderr
     # The model's text, tool output and error messages may hold escape sequences a terminal acts on.
     out, err = terminal_streams(out, err)
-    from flux_tui.core.budget import HEADLESS_HINT, refuse_over_budget
+    from flux_tui.core.budget import HEADLESS_BUDGET_WORDS, refuse_over_budget
     from flux_tui.core.hints import HEADLESS_HINTS
     from flux_tui.core.transcript import Transcript
     from flux_tui.services.providers import ProviderService, record_switch
@@ -206,7 +206,7 @@ async def run_headless(
         system_prompt=project_context(config),
         fallback=providers.build_now,  # built at once too: one that cannot be is skipped, and said
         confirm_over_budget=refuse_over_budget,
-        refusal_hint=HEADLESS_HINT,
+        budget_words=HEADLESS_BUDGET_WORDS,
         hints=HEADLESS_HINTS,
         spent_elsewhere_today=spent_elsewhere_today,
     )

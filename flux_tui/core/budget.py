@@ -20,7 +20,8 @@ its requests are not counted.
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flux_tui.core._config_models import MAX_BUDGET_USD
@@ -42,8 +43,36 @@ if TYPE_CHECKING:
 
 ConfirmOverBudget = Callable[[float, float], Awaitable[bool]]
 
-BUDGET_HINT = "Raise the cap with /budget USD (or budget_usd in flux.toml), then /retry."
-HEADLESS_HINT = "flux-tui run does not ask: raise budget_usd (FLUX_BUDGET_USD) to go on."
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetWords:
+    """What a reached cap tells the user to do, by the cap's scope ("session", "daily"), where the
+    agent runs: ``reached`` follows "Session budget reached: $x of $y." in the notice, ``refused`` is
+    the hint of a request that was not sent."""
+
+    reached: Mapping[str, str]
+    refused: Mapping[str, str]
+
+
+TUI_BUDGET_WORDS = BudgetWords(
+    reached={
+        "session": "New requests will wait for your confirmation (/budget USD raises the cap).",
+        "daily": "New requests will wait for your confirmation (budget_usd_per_day in flux.toml, read at "
+        "start, raises the cap).",
+    },
+    refused={
+        "session": "Raise the cap with /budget USD (or budget_usd in flux.toml), then /retry.",
+        "daily": "/retry asks again; budget_usd_per_day in flux.toml (read at start) raises the cap.",
+    },
+)
+HEADLESS_BUDGET_WORDS = BudgetWords(
+    reached=dict.fromkeys(("session", "daily"), "New requests are not sent: flux-tui run does not ask."),
+    refused={
+        "session": "flux-tui run does not ask: raise budget_usd (FLUX_BUDGET_USD) to go on.",
+        "daily": "flux-tui run does not ask: raise budget_usd_per_day (FLUX_BUDGET_USD_PER_DAY) to go on.",
+    },
+)
 
 
 class BudgetExceededError(FluxError):
@@ -54,7 +83,7 @@ class BudgetExceededError(FluxError):
         spent: float,
         budget: float,
         *,
-        hint: str | None = BUDGET_HINT,
+        hint: str | None = None,
         scope: str = "session",
         unpriced: Sequence[str] = (),
     ) -> None:
@@ -65,7 +94,7 @@ class BudgetExceededError(FluxError):
         self.message = str(self)
         self.spent = spent
         self.budget = budget
-        self.hint = hint
+        self.hint = hint if hint is not None else TUI_BUDGET_WORDS.refused[scope]
 
 
 def format_usd(value: float) -> str:
@@ -125,7 +154,7 @@ class BudgetGuard:
         budget_usd: float | None = None,
         *,
         confirm: ConfirmOverBudget | None = None,
-        refusal_hint: str | None = BUDGET_HINT,
+        words: BudgetWords = TUI_BUDGET_WORDS,
         daily_usd: float | None = None,
         spent_elsewhere_today: Callable[[], float] | None = None,
     ) -> None:
@@ -133,7 +162,7 @@ class BudgetGuard:
         self.daily_usd = daily_usd or None
         self.spent_elsewhere_today = spent_elsewhere_today
         self.confirm = confirm
-        self.refusal_hint = refusal_hint
+        self.words = words
         self._emit: Callable[[AgentEvent], None] | None = None
         self._warned = False
         self._over_noted = False
@@ -252,13 +281,9 @@ class BudgetGuard:
         figure = f"{format_usd(spent)} of {format_usd(cap)}{self._unpriced()}"
         if fraction >= 1.0 and not self._over_noted:
             self._over_noted = self._warned = True
-            raise_it = "/budget USD" if scope == "session" else "budget_usd_per_day in flux.toml"
             emit(
                 Notice(
-                    text=(
-                        f"{scope.capitalize()} budget reached: {figure}. "
-                        f"New requests will wait for your confirmation ({raise_it} raises the cap)."
-                    ),
+                    text=f"{scope.capitalize()} budget reached: {figure}. {self.words.reached[scope]}",
                     level="warning",
                 )
             )
@@ -282,7 +307,8 @@ class BudgetGuard:
         allowed = await self.confirm(spent, budget) if self.confirm is not None else False
         unpriced = self.ledger.session.unpriced_models
         if not allowed:
-            raise BudgetExceededError(spent, budget, hint=self.refusal_hint, scope=scope, unpriced=unpriced)
+            hint = self.words.refused[scope]
+            raise BudgetExceededError(spent, budget, hint=hint, scope=scope, unpriced=unpriced)
         self._approved_turn = turn_id or None
         figure = f"{format_usd(spent)} of {format_usd(budget)}{unpriced_clause(unpriced)}"
         agent.emit(Notice(text=f"Over budget ({figure}): going on as you confirmed.", level="warning"))

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from flux_tui.core.agent_events import Notice
-from flux_tui.core.budget import BudgetGuard
+from flux_tui.core.budget import TUI_BUDGET_WORDS, BudgetGuard, BudgetWords
 from flux_tui.core.errors import FluxError, IncompleteStreamError, ProviderError
 from flux_tui.core.events import ProviderEvent
 from flux_tui.core.hints import TUI_HINTS, Hints
@@ -109,15 +109,16 @@ class ReliableStep:
         *,
         factory: ProviderFactory | None = None,
         confirm_over_budget: Callable[[float, float], Awaitable[bool]] | None = None,
-        refusal_hint: str | None = None,
+        budget_words: BudgetWords = TUI_BUDGET_WORDS,
         hints: Hints = TUI_HINTS,
         secrets: Sequence[str | None] = (),
         sleep: Sleep = asyncio.sleep,
     ) -> ReliableStep:
         """From ``Config``: ``max_retries``, ``fallback``, ``budget_usd``."""
-        kwargs = {"refusal_hint": refusal_hint} if refusal_hint is not None else {}
         daily = getattr(config, "budget_usd_per_day", None)
-        budget = BudgetGuard(config.budget_usd, confirm=confirm_over_budget, daily_usd=daily, **kwargs)
+        budget = BudgetGuard(
+            config.budget_usd, confirm=confirm_over_budget, daily_usd=daily, words=budget_words
+        )
         return cls(
             policy=RetryPolicy(max_retries=config.max_retries),
             fallbacks=config.fallback_targets(),

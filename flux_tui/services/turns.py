@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from typing import Any, NamedTuple
 
 from flux_tui.core.agent import Agent
-from flux_tui.core.budget import BudgetGuard, parse_budget
+from flux_tui.core.budget import TUI_BUDGET_WORDS, BudgetGuard, BudgetWords, parse_budget
 from flux_tui.core.failover import ProviderFactory, ReliableStep
 from flux_tui.core.hints import TUI_HINTS, Hints
 from flux_tui.core.logging_setup import config_secrets
@@ -54,7 +54,7 @@ def build_agent(
     system_prompt: str | Callable[[], str] | None,
     fallback: ProviderFactory,
     confirm_over_budget: Callable[[float, float], Awaitable[bool]] | None,
-    refusal_hint: str | None = None,
+    budget_words: BudgetWords = TUI_BUDGET_WORDS,
     hints: Hints = TUI_HINTS,
     spent_elsewhere_today: Callable[[], float] | None = None,
 ) -> Agent:
@@ -63,14 +63,14 @@ def build_agent(
 
     ``fallback(name, model)`` builds a fallback provider (``ConfigError``: skipped with a notice);
     ``confirm_over_budget`` asks whether to spend past the budget (None: ask nobody, go on);
-    ``refusal_hint`` and ``hints`` word what the user can do next where the agent runs;
+    ``budget_words`` and ``hints`` word what the user can do next where the agent runs;
     ``spent_elsewhere_today``: what the other sessions spent today, for ``budget_usd_per_day``.
     """
     step = ReliableStep.from_config(
         config,
         factory=fallback,
         confirm_over_budget=confirm_over_budget,
-        refusal_hint=refusal_hint,
+        budget_words=budget_words,
         hints=hints,
         secrets=config_secrets(config),
     )

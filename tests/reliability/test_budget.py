@@ -13,8 +13,8 @@ from rel_support import KINDS, MakeRig, assert_session_matches, count_prompt
 
 from flux_tui.core.agent_events import Notice, TurnStarted, UsageReported
 from flux_tui.core.budget import (
-    BUDGET_HINT,
-    HEADLESS_HINT,
+    HEADLESS_BUDGET_WORDS,
+    TUI_BUDGET_WORDS,
     BudgetExceededError,
     BudgetGuard,
     parse_budget,
@@ -70,7 +70,7 @@ async def test_over_budget_waits_for_a_no_and_sends_nothing(kind: str, make_rig:
     assert (
         failed.error == f"session budget reached: ${PRICE[kind]:.2f} spent of $1.00; the request was not sent"
     )
-    assert failed.hint == BUDGET_HINT
+    assert failed.hint == TUI_BUDGET_WORDS.refused["session"]
     # the prompt is out of the history, kept for /retry to send after raising the cap
     assert [m.text for m in rig.agent.transcript.messages] == ["one", "pricey"]
     assert rig.agent.unanswered == "two"
@@ -104,11 +104,11 @@ async def test_headless_refuses_with_its_own_hint(make_rig: MakeRig) -> None:
     rig = make_rig("anthropic", budget_usd=1.0)
     assert rig.step.budget is not None
     rig.step.budget.confirm = refuse_over_budget
-    rig.step.budget.refusal_hint = HEADLESS_HINT
+    rig.step.budget.words = HEADLESS_BUDGET_WORDS
     rig.queue_text("pricey", usage=big_usage("anthropic"))
     await rig.turn("one")
     assert await rig.turn("two") == "error"
-    assert rig.events.failed().hint == HEADLESS_HINT
+    assert rig.events.failed().hint == HEADLESS_BUDGET_WORDS.refused["session"]
 
 
 def usage_event(cost_tokens: int) -> UsageReported:

@@ -11,7 +11,7 @@ import pytest
 
 from flux_tui.core.agent import Agent
 from flux_tui.core.agent_events import AgentEvent, Notice, ProviderSwitched, TurnFailed
-from flux_tui.core.budget import HEADLESS_HINT, refuse_over_budget
+from flux_tui.core.budget import HEADLESS_BUDGET_WORDS, refuse_over_budget
 from flux_tui.core.errors import (
     AuthenticationError,
     ConfigError,
@@ -149,12 +149,12 @@ def test_from_config() -> None:
         max_retries=2, budget_usd=3.0, fallback_targets=lambda: [("openai", "gpt-4o"), ("ollama", None)]
     )
     step = ReliableStep.from_config(
-        config, factory=None, confirm_over_budget=refuse_over_budget, refusal_hint=HEADLESS_HINT
+        config, factory=None, confirm_over_budget=refuse_over_budget, budget_words=HEADLESS_BUDGET_WORDS
     )
     assert step.policy.max_retries == 2 and step.policy.attempts == 3
     assert step.fallbacks == [("openai", "gpt-4o"), ("ollama", None)]
     assert step.budget is not None and step.budget.budget == 3.0
-    assert step.budget.confirm is refuse_over_budget and step.budget.refusal_hint == HEADLESS_HINT
+    assert step.budget.confirm is refuse_over_budget and step.budget.words is HEADLESS_BUDGET_WORDS
 
 
 async def test_a_stream_that_never_starts_gets_an_honest_hint() -> None:
