@@ -34,9 +34,13 @@ def dumps(body: Any) -> bytes:
 
 
 def encode_each(items: list[Any]) -> list[bytes] | None:
-    """Each item's JSON (``dumps``), to be joined later (``dumps_with``); None when one cannot be."""
+    """Each item's JSON (``dumps``), to be joined later (``dumps_with``); None when one cannot be.
+
+    Each is copied to a buffer of its own size: orjson's result keeps the capacity its buffer grew to
+    (8 KB held for a 2.2 KB message, measured), which a long session's history would keep for every
+    message it holds."""
     try:
-        return [dumps(item) for item in items]
+        return [memoryview(dumps(item)).tobytes() for item in items]
     except TypeError:
         return None
 
