@@ -37,8 +37,8 @@ def encode_each(items: list[Any]) -> list[bytes] | None:
     """Each item's JSON (``dumps``), to be joined later (``dumps_with``); None when one cannot be.
 
     Each is copied to a buffer of its own size: orjson's result keeps the capacity its buffer grew to
-    (8 KB held for a 2.2 KB message, measured), which a long session's history would keep for every
-    message it holds."""
+    (a 2.2 KB message's held 32 KB of the allocator's, 8 KB of it resident, measured), and these are
+    kept for every message of the history sent."""
     try:
         return [memoryview(dumps(item)).tobytes() for item in items]
     except TypeError:
