@@ -70,9 +70,9 @@ class TurnControl:
             if self._first_frame_held:
                 # The turn's first events come before its request is sent, by the task sending it, and
                 # that task yields to the loop once between the request's headers and its body. Pinged
-                # now, the screen mounted the prompt and the answer (2 to 3 ms) in that yield while the
-                # server waited for the body; pinged an iteration later, the body goes first and the
-                # server reads it while the screen works (measured: benchmarks/README, the long session).
+                # at once, the screen would mount the prompt and the answer (2 to 3 ms) in that yield
+                # while the server waits for the body; pinged an iteration later, the body goes first
+                # and the server reads it while the screen works (benchmarks/README, the long session).
                 asyncio.get_running_loop().call_soon(self.post_message, AgentEventsPosted())
             else:
                 self.post_message(AgentEventsPosted())

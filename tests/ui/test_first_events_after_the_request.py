@@ -1,6 +1,6 @@
 """Right after Enter, the screen takes the turn's first events an event-loop iteration after they come,
-so the request, sent by the same task after them, leaves first (its body is written after one yield of
-that task, where the screen's work on the prompt used to run)."""
+so the request, sent by the same task after them, leaves first: its body is written after that task's
+one yield, and the screen's work on the prompt runs after it, while the server reads the body."""
 
 from __future__ import annotations
 
