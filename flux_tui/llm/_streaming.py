@@ -29,20 +29,22 @@ if TYPE_CHECKING:
     from flux_tui.core.pruning import PruneResult
     from flux_tui.core.turn_split import TurnSplit
     from flux_tui.llm._errors import ErrorContext
+    from flux_tui.llm._json_body import Encoded
     from flux_tui.llm._reply import Reply
     from flux_tui.llm._sse import EventDecoder, JsonEventStream
     from flux_tui.llm._wire_cache import WireCache
 
 log = logging.getLogger(__name__)
 
-def stream_body(request: dict[str, Any]) -> bytes:
-    """The JSON body the SDK's ``create(**request, stream=True)`` sends: its ``extra_body`` merged in."""
+def stream_body(request: dict[str, Any], encoded: Encoded | None = None) -> bytes:
+    """The JSON body the SDK's ``create(**request, stream=True)`` sends: its ``extra_body`` merged in.
+    ``encoded``: messages encoded earlier (``_wire_cache``), not encoded again."""
     from flux_tui.llm import _json_body
 
     body = {key: value for key, value in request.items() if key != "extra_body"}
     body.update(request.get("extra_body") or {})
     body["stream"] = True
-    return _json_body.dumps(body)
+    return _json_body.dumps_with(body, "messages", encoded or {})
 
 
 def _joined(reply: Reply, kind: str, parts: list[str]) -> ProviderEvent:
@@ -163,8 +165,9 @@ class StreamingProvider(BaseLLMProvider):
         from flux_tui.llm._errors import check_event_stream
         from flux_tui.llm._sse import JsonEventStream
 
+        encoded = self._wire_cache.encoded if self._wire_cache is not None else None
         response = await self.client.post(
-            path, cast_to=httpx2.Response, content=stream_body(request), stream=True, options=options
+            path, cast_to=httpx2.Response, content=stream_body(request, encoded), stream=True, options=options
         )
         await check_event_stream(response, self._error_context(None))
         return JsonEventStream(response, decode)

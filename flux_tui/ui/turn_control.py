@@ -67,7 +67,15 @@ class TurnControl:
         inbox = self._inbox
         inbox.append(event)
         if len(inbox) == 1:
-            self.post_message(AgentEventsPosted())
+            if self._first_frame_held:
+                # The turn's first events come before its request is sent, by the task sending it, and
+                # that task yields to the loop once between the request's headers and its body. Pinged
+                # at once, the screen would mount the prompt and the answer (2 to 3 ms) in that yield
+                # while the server waits for the body; pinged an iteration later, the body goes first
+                # and the server reads it while the screen works (benchmarks/README, the long session).
+                asyncio.get_running_loop().call_soon(self.post_message, AgentEventsPosted())
+            else:
+                self.post_message(AgentEventsPosted())
 
     def on_agent_events_posted(self: FluxApp, message: AgentEventsPosted) -> None:
         events, self._inbox = self._inbox, []

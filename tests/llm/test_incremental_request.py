@@ -175,6 +175,8 @@ def test_the_incremental_request_is_the_request_built_from_scratch(data: st.Data
             request, pruned = provider._prepare(SYSTEM, TOOLS)
             expected, expected_pruned = _from_scratch(provider)
             assert stream_body(request) == stream_body(expected)
+            # The JSON kept with the wire messages is theirs: none was changed after it was encoded.
+            assert stream_body(request, provider._wire_cache.encoded) == stream_body(expected)
             assert pruned is not None
             assert (pruned.messages, pruned.dropped_turns, pruned.dropped_tokens, pruned.note) == (
                 expected_pruned.messages,
@@ -237,7 +239,7 @@ def test_a_request_converts_only_the_turns_new_since_the_last(
         dropped = pruned.dropped_turns
         # The turn finished since the last request and the new prompt's: nothing older.
         assert len(converted) <= 2
-        assert stream_body(request) == stream_body(_from_scratch(provider)[0])
+        assert stream_body(request, provider._wire_cache.encoded) == stream_body(_from_scratch(provider)[0])
         transcript.messages.pop()  # the prompt is answered as the next exchange
     assert dropped > 0
 

@@ -144,6 +144,7 @@ class ToolInspector(Widget, can_focus=False):
 
     def on_show(self) -> None:  # opened before any call: the table's header and "No tool calls yet."
         self.build()
+        self._show_detail()  # what the selected call cost has grown while the inspector was closed
 
     def build(self) -> None:
         """Mount the table and the details, once: when the inspector first has a call to show or is
@@ -206,8 +207,9 @@ class ToolInspector(Widget, can_focus=False):
         if isinstance(event, HistoryCleared):
             self.clear()  # the calls left the conversation: their costs start over too
             return
-        if self.attribution.apply(event) and self._selected is not None and not self._loading:
-            self._show_detail()  # a request was paid: the selected result may have cost more since
+        paid = self.attribution.apply(event)
+        if paid and self._selected is not None and not self._loading and self.display:
+            self._show_detail()  # the selected result may have cost more since (closed: when it opens)
         if isinstance(event, ToolCallProposed):
             self._on_proposed(event)
             return
@@ -367,10 +369,9 @@ class ToolInspector(Widget, can_focus=False):
             return
         record = self._records.get(self._selected) if self._selected else None
         header = self.query_one("#detail-header", Static)
-        sections = ("args", "result", "diff")
         if record is None:
             header.update("No tool calls yet." if not self._records else "Select a call.")
-            for name in sections:
+            for name in ("args", "result", "diff"):
                 self._set_section(name, None)
             return
         redact, theme = self.redactor.redact_text, code_theme(self.app)
@@ -391,9 +392,8 @@ class ToolInspector(Widget, can_focus=False):
     ) -> None:
         body = self.query_one(f"#detail-{name}", Static)
         heading = self.query_one(f"#title-{name}", Static)
-        hidden = content is None
-        body.set_class(hidden, "hidden")
-        heading.set_class(hidden, "hidden")
+        body.set_class(content is None, "hidden")
+        heading.set_class(content is None, "hidden")
         body.set_class(error, "error")
         if title is not None:
             heading.update(title)
