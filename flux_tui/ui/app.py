@@ -12,7 +12,7 @@ The session commands are ``session_actions`` (a ``SessionActions`` over the sess
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -111,6 +111,7 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
         self.mcp: McpManager | None = None  # set when MCP servers are configured
         self.pending_shell: list[ShellOutput] = []  # !command outputs waiting for the next prompt
         self._inbox: list[AgentEvent] = []
+        self._after_end_frame: list[Callable[[], None]] = []  # see TurnControl.after_end_frame
         self._state_shown = False  # ``on_mount`` has set the state the screen binds to
         if tools is None:
             tools = self._default_tools()
