@@ -88,7 +88,7 @@ class RecorderSlot:
             self._held = []
             try:
                 self._after_frame(self.release)
-            except Exception:  # no frame to wait for (the app is closing): written now
+            except Exception:  # no frame to wait for (the app is closing): written at once
                 self.release()
                 log.debug("no frame to write an answer's end after", exc_info=True)
         if self._held is not None:

@@ -79,7 +79,7 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
     context_window: reactive[int | None] = reactive(None, init=False)  # of the model, when known
     budget: reactive[float | None] = reactive(None, init=False)  # USD for the session, None: none
     # An answer streams. Not a repaint of the app: the widgets bound to it redraw themselves, and a
-    # whole-screen repaint at every turn's start and end was a second full frame (23 to 27 KB).
+    # whole-screen repaint at every turn's start and end would draw those frames twice (23 to 27 KB more).
     busy: reactive[bool] = reactive(False, init=False, repaint=False)
     mode: reactive[str] = reactive("live", init=False)  # "live", or "replay" while a replay plays
     yolo: reactive[bool] = reactive(False, init=False)  # tools run without asking
