@@ -12,7 +12,7 @@ The session commands are ``session_actions`` (a ``SessionActions`` over the sess
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -78,7 +78,9 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
     providers: reactive[list[tuple[str, str]]] = reactive(list, init=False)  # the provider menu
     context_window: reactive[int | None] = reactive(None, init=False)  # of the model, when known
     budget: reactive[float | None] = reactive(None, init=False)  # USD for the session, None: none
-    busy: reactive[bool] = reactive(False, init=False)  # an answer streams
+    # An answer streams. Not a repaint of the app: the widgets bound to it redraw themselves, and a
+    # whole-screen repaint at every turn's start and end would draw those frames twice (23 to 27 KB more).
+    busy: reactive[bool] = reactive(False, init=False, repaint=False)
     mode: reactive[str] = reactive("live", init=False)  # "live", or "replay" while a replay plays
     yolo: reactive[bool] = reactive(False, init=False)  # tools run without asking
 
@@ -109,6 +111,7 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
         self.mcp: McpManager | None = None  # set when MCP servers are configured
         self.pending_shell: list[ShellOutput] = []  # !command outputs waiting for the next prompt
         self._inbox: list[AgentEvent] = []
+        self._after_end_frame: list[Callable[[], None]] = []  # see TurnControl.after_end_frame
         self._state_shown = False  # ``on_mount`` has set the state the screen binds to
         if tools is None:
             tools = self._default_tools()

@@ -47,6 +47,9 @@ class SessionActions:
     def attach(self, app: FluxApp) -> None:
         self.app = app
         app.session_actions = self
+        if self.service.sink is not None:
+            # The answer's end is stored after the frame that shows it (see ``services.recording``).
+            self.service.sink.write_after_frames(app.after_end_frame)
         budget = app.turns.budget_guard
         if self.service.store is not None and budget is not None:
             budget.spent_elsewhere_today = self.service.spent_elsewhere_today

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -56,6 +56,7 @@ class TurnControl:
     """Mixed into ``FluxApp``. Runs turns in an exclusive worker and routes every AgentEvent."""
 
     _inbox: list[AgentEvent]
+    _after_end_frame: list[Callable[[], None]]  # run once the frame showing a turn's end is drawn
     _first_frame_timer: Timer | None = None  # set while the first frame is held (its backstop)
     _first_frame_release: asyncio.Task[None] | None = None
     _end_frame: asyncio.Task[None] | None = None  # the answer's end, drawn once mounted (kept referenced)
@@ -190,6 +191,21 @@ class TurnControl:
     async def _draw_when_mounted(self: FluxApp) -> None:
         await self.conversation.drawn()
         draw_now(self.screen)
+        self._run_after_end_frame()
+
+    def after_end_frame(self: FluxApp, callback: Callable[[], None]) -> None:
+        """Run ``callback`` after the frame that shows the running turn's end (the session recorder
+        stores the answer then: see ``services.recording``); at once when no turn runs."""
+        if not self.turn_running:
+            callback()
+            return
+        self._after_end_frame.append(callback)
+
+    def _run_after_end_frame(self: FluxApp) -> None:
+        """Called once that frame is asked for: the callbacks run after it (after the screen's refresh)."""
+        callbacks, self._after_end_frame = self._after_end_frame, []
+        for callback in callbacks:
+            self.screen.call_after_refresh(callback)
 
     def _release_first_frame(self: FluxApp) -> None:
         self._first_frame_release = None
@@ -202,6 +218,8 @@ class TurnControl:
             # and its frame, phase-locked to the keys typed before Enter, so an answer ready a few ms
             # later often waits a whole tick more. The frame is asked for here instead.
             draw_now(self.screen)
+            if not self.busy:  # the turn ended before its first frame: this frame shows the end
+                self._run_after_end_frame()
 
     @work(exclusive=True, group="turn", exit_on_error=False)
     async def _turn_worker(self: FluxApp, prompt: str | None) -> str:

@@ -91,7 +91,7 @@ class ConversationScreen(Screen[None]):
     providers: reactive[list[tuple[str, str]]] = reactive(list, init=False)
     context_window: reactive[int | None] = reactive(None, init=False)
     budget: reactive[float | None] = reactive(None, init=False)
-    busy: reactive[bool] = reactive(False, init=False)
+    busy: reactive[bool] = reactive(False, init=False, repaint=False)  # as the app's (see there)
     mode: reactive[str] = reactive("live", init=False)
     yolo: reactive[bool] = reactive(False, init=False)
 

@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.style import Style
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.selection import Selection
@@ -152,6 +153,7 @@ class AnswerText(Widget):
         self._defer_on_end = False  # end() asked for a deferred render (bulk loads)
         self._written = False  # some of the text went to the screen already
         self._plain = False  # deferred: drawn as plain text until materialize()
+        self._frame_style: Style | None = None  # ``rich_style`` while ``render_lines`` draws
         self.settled = asyncio.Event()
 
     @property
@@ -339,10 +341,19 @@ class AnswerText(Widget):
         self._height = len(self.lines(width))
         return self._height
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The chunk's style is read once for the lines of a frame, not once per line: ``rich_style``
+        # walks the styles of every ancestor (about 50 µs here), and a frame draws up to a screenful.
+        self._frame_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_style = None
+
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
         lines = self.lines(width)
-        style = self.rich_style
+        style = self.rich_style if self._frame_style is None else self._frame_style
         if y >= len(lines):
             return Strip.blank(width, style)
         line = lines[y].apply_style(style)
