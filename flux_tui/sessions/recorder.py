@@ -51,7 +51,7 @@ from .store import SessionStore
 
 log = logging.getLogger(__name__)
 
-DEFAULT_FLUSH_INTERVAL = 0.5  # seconds; the bound on what a crash may lose is 1 s
+DEFAULT_FLUSH_INTERVAL = 0.5  # seconds: well inside the 1 s a crash may lose
 _MAX_RETRY_EVENTS = 10_000
 _RETRY_DELAY = 1.0  # seconds before a failed write is tried again
 

@@ -24,6 +24,7 @@ from flux_tui.core.agent_events import (
 )
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest
 from flux_tui.core.transcript import Transcript
+from flux_tui.sessions.recorder import DEFAULT_FLUSH_INTERVAL
 from flux_tui.ui.heap import collect_if_due
 from flux_tui.ui.messages import AgentEventsPosted
 from flux_tui.ui.textual_patches import draw_now
@@ -39,6 +40,7 @@ _BEFORE_THE_ANSWER = (TurnStarted, Notice)
 # After a turn ends, a due full collection (see heap) waits for the end of the answer to be drawn, and
 # runs while it is read: soon enough that the next prompt is rarely being typed yet.
 IDLE_COLLECT_DELAY = 0.2
+END_FRAME_BACKSTOP = DEFAULT_FLUSH_INTERVAL  # an answer held for its end's frame is stored by then
 # After Enter, the screen waits this long at most for the answer's first events before it draws the
 # prompt on its own (see ``_hold_first_frame``); Textual's own ``delay_update`` default.
 FIRST_FRAME_WAIT = 0.05
@@ -200,6 +202,9 @@ class TurnControl:
             callback()
             return
         self._after_end_frame.append(callback)
+        # A frame that never comes (the screen stuck, the chat never settling) does not hold the answer
+        # out of the store for longer than the recorder's own flush interval: a crash loses no more.
+        self.set_timer(END_FRAME_BACKSTOP, self._run_after_end_frame)
 
     def _run_after_end_frame(self: FluxApp) -> None:
         """Called once that frame is asked for: the callbacks run after it (after the screen's refresh)."""
