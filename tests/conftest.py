@@ -48,7 +48,7 @@ def wire_dir() -> Path:
 
 # -- No test key in any file written during the suite ------------------
 # Every file under pytest's base temp dir (session stores, logs, exports, workspaces of every test) and
-# under a sandboxed XDG data/state dir (where the app would write when a test does not say) is searched
+# under a sandboxed XDG data/state/cache dir (where the app would write when a test does not say) is searched
 # at the end of the run for the keys the test rigs configure the app with. A hit fails the session.
 # Keep the list in step with the rigs: tests/llm/llm_support.py, tests/agent/agent_rig.py,
 # tests/ui/conftest.py, tests/reliability/rel_support.py.
@@ -93,6 +93,7 @@ def no_test_key_in_written_files(tmp_path_factory: pytest.TempPathFactory) -> It
     patch = pytest.MonkeyPatch()
     patch.setenv("XDG_DATA_HOME", str(xdg / "data"))
     patch.setenv("XDG_STATE_HOME", str(xdg / "state"))
+    patch.setenv("XDG_CACHE_HOME", str(xdg / "cache"))
     yield
     patch.undo()
     leaks = files_containing([tmp_path_factory.getbasetemp()], TEST_SECRETS)

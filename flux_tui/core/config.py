@@ -189,6 +189,11 @@ class Config(BaseSettings):
         return Path(platformdirs.user_state_dir(APP_NAME)) / "logs"
 
     @property
+    def cache_dir(self) -> Path:
+        """What the app keeps between runs only to start sooner (its parsed CSS): the user cache dir."""
+        return Path(platformdirs.user_cache_dir(APP_NAME))
+
+    @property
     def config_path(self) -> Path:
         return self.config_dir or user_config_dir()
 

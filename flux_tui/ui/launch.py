@@ -31,6 +31,7 @@ from flux_tui.sessions import (
 )
 from flux_tui.sessions.commands import open_store
 from flux_tui.typeahead import take_early
+from flux_tui.ui import textual_css_cache
 from flux_tui.ui.app import FluxApp
 from flux_tui.ui.early_keys import post_early_keys
 from flux_tui.ui.session_actions import SessionActions
@@ -61,6 +62,15 @@ class LaunchError(Exception):
 
 def launch(config: Config, problems: Sequence[ConfigProblem], args: argparse.Namespace) -> int:
     """Run the app until the user quits; returns the exit code (1: unknown session, missing demo...)."""
+    textual_css_cache.install(config.cache_dir)  # before the app's stylesheet is made
+    try:
+        return _run(config, problems, args)
+    finally:
+        textual_css_cache.save()  # the terminal is the user's again: nothing waits for this
+        textual_css_cache.uninstall()
+
+
+def _run(config: Config, problems: Sequence[ConfigProblem], args: argparse.Namespace) -> int:
     try:
         app = build_app(config, problems, args)
     except LaunchError as exc:

@@ -218,6 +218,12 @@ def why_not(patch: Patch, version: str | None = None) -> str | None:
 
 
 _skipped: set[str] = set()  # patches whose skipping was logged (once per process)
+_version_read: str | None = None  # by ``apply``
+
+
+def version_read() -> str | None:
+    """The version ``apply`` read, if it read one (``textual_css_cache`` is gated on it too)."""
+    return _version_read
 
 # Screen's update timer calls this to lay out and draw what is pending; it checks itself that the screen
 # is current and no batch holds the frame. The timer ticks on a fixed 60 Hz grid, so a frame asked for
@@ -258,6 +264,7 @@ def draw_now(screen: Screen[Any]) -> bool:
 
 def apply() -> bool:
     """Patch what still has the bugs; returns whether anything was patched now."""
+    global _version_read
     patched = False
     version: str | None = None  # read once: each read of a package's metadata scans sys.path (ms)
     for patch in PATCHES:
@@ -273,5 +280,8 @@ def apply() -> bool:
         setattr(patch.owner, patch.attribute, patch.replacement)
         patched = True
     if _draw_now_refused is False:
-        _decide_draw_now(version or textual_version())
+        version = version or textual_version()
+        _decide_draw_now(version)
+    if version is not None:
+        _version_read = version
     return patched

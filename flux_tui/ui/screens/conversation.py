@@ -110,6 +110,7 @@ class ConversationScreen(Screen[None]):
         ``opened``: called once the widgets are mounted and the prompt has the keyboard, before the
         screen lays out its first frame (what it puts in the chat replaces the opening lines unseen)."""
         super().__init__(id="conversation-screen")
+        self._take_breakpoint_classes()
         #: Set once the widgets are mounted and the prompt has the keyboard (see ``FluxApp.on_event``).
         self.ready = asyncio.Event()
         self._opening = list(opening)
@@ -142,6 +143,14 @@ class ConversationScreen(Screen[None]):
             yield self._inspector
             yield self._sidebar.data_bind(state.provider, state.model, state.context_window, state.budget)
         yield FluxFooter()
+
+    def _take_breakpoint_classes(self) -> None:
+        """The width's class (``FluxApp.HORIZONTAL_BREAKPOINTS``) before anything is styled: Textual
+        gives it with the first ``Resize``, after the first frame, and a class the screen did not have
+        restyles every widget on it (about 4 ms of the event loop, where keys typed at once wait)."""
+        breakpoints = self.app.HORIZONTAL_BREAKPOINTS or []
+        width = self.app.size.width
+        self.add_class(*self._get_breakpoint_classes(width, breakpoints))
 
     def on_mount(self) -> None:
         if not self._chat.is_attached:
