@@ -79,8 +79,14 @@ async def test_headless_refuses_over_the_daily_cap(fake_api: FakeAPI, tmp_path: 
     err = io.StringIO()
     code = await run_headless(config, "Hi", out=io.StringIO(), err=err, spent_elsewhere_today=lambda: 1.25)
     assert code == EXIT_FAILED
-    assert "daily budget reached: $1.25 spent of $1.00" in err.getvalue()
+    said = err.getvalue()
+    assert "daily budget reached: $1.25 spent of $1.00" in said
     assert not fake_api.requests_to("/v1/messages")
+    # What to do names the daily cap, and nothing waits for a confirmation nobody can give.
+    assert "raise budget_usd_per_day (FLUX_BUDGET_USD_PER_DAY) to go on" in said
+    assert "FLUX_BUDGET_USD)" not in said and "wait for your confirmation" not in said
+    reached = "Daily budget reached: $1.25 of $1.00. New requests are not sent: flux-tui run does not ask."
+    assert reached in said
 
 
 def test_budget_summary_tells_the_day_and_the_setting_reads_its_variable(

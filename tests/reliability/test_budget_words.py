@@ -1,41 +1,17 @@
 """What a reached budget tells the user to do names the cap that was reached (the session's, raised with
 ``/budget``; the day's, ``budget_usd_per_day``) and fits where the agent runs (the TUI asks, ``flux-tui
-run`` cannot)."""
+run`` cannot: test_budget_per_day.py)."""
 
 from __future__ import annotations
 
-import io
 import time
-from pathlib import Path
 
 import pytest
-from fakeapi import FakeAPI
-from rel_support import KEYS, MODELS, MakeRig
+from rel_support import MakeRig
 from test_budget import Confirm, big_usage
 from test_budget_per_day import spend
 
-from flux_tui.core.config import Config
-from flux_tui.headless import EXIT_FAILED, run_headless
 from flux_tui.sessions.daily import spent_since, start_of_today
-
-
-async def test_headless_over_the_daily_cap_names_the_daily_setting(fake_api: FakeAPI, tmp_path: Path) -> None:
-    config = Config(
-        provider="anthropic",
-        model=MODELS["anthropic"],
-        workspace=tmp_path,
-        anthropic_api_key=KEYS["anthropic"],
-        anthropic_base_url=fake_api.anthropic_base_url,
-        budget_usd_per_day=1.0,
-    )
-    err = io.StringIO()
-    code = await run_headless(config, "Hi", out=io.StringIO(), err=err, spent_elsewhere_today=lambda: 1.25)
-    assert code == EXIT_FAILED
-    said = err.getvalue()
-    assert "raise budget_usd_per_day (FLUX_BUDGET_USD_PER_DAY) to go on" in said
-    assert "FLUX_BUDGET_USD)" not in said and "wait for your confirmation" not in said
-    reached = "Daily budget reached: $1.25 of $1.00. New requests are not sent: flux-tui run does not ask."
-    assert reached in said
 
 
 async def test_the_tui_over_the_daily_cap_does_not_offer_the_session_budget(make_rig: MakeRig) -> None:
