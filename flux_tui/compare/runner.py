@@ -104,39 +104,43 @@ async def rerun(
                 hints=HEADLESS_HINTS,
             ),
         )
-        mcp = None
+        mcp = _mcp_manager(config, agent, workspace, notify)
         try:
-            mcp = await _start_mcp(config, agent, workspace, allow_commands, notify)
+            if mcp is not None:
+                await _start_mcp(mcp, agent.tools, allow_commands)
             for index, prompt in enumerate(prompts):
                 if on_turn is not None:
                     on_turn(index)
                 await agent.run_turn(prompt)
         finally:
-            await provider.aclose()
-            if mcp is not None:
-                await mcp.stop()
+            try:
+                await provider.aclose()
+            finally:
+                if mcp is not None:  # also when the run is cancelled while the servers start
+                    await mcp.stop()
     return run_figures(events, provider.name, provider.model)
 
 
-async def _start_mcp(
-    config: Any, agent: Agent, workspace: Path, allow: bool, notify: Callable[[str], None] | None
+def _mcp_manager(
+    config: Any, agent: Agent, workspace: Path, notify: Callable[[str], None] | None
 ) -> Any:
-    """The recording's MCP servers started for the copy (the trust of ``workspace`` decides on its
-    ``.mcp.json``), their tools denied unless ``allow`` (then run without asking, unless configured
-    ``deny``); None when no server is configured."""
+    """The recording's MCP servers for the copy (the trust of ``workspace`` decides on its
+    ``.mcp.json``), not started yet; None when none is configured."""
     from flux_tui.mcp.manager import McpManager
     from flux_tui.mcp.specs import workspace_trusted
 
     say = notify or (lambda text: None)
     trusted = workspace_trusted(config, workspace)
-    tools = agent.tools
-    manager = McpManager(config, tools, lambda text, level: say(text), agent.redactor, trusted=trusted)
-    if not manager.configured:
-        return None
+    manager = McpManager(config, agent.tools, lambda text, level: say(text), agent.redactor, trusted=trusted)
+    return manager if manager.configured else None
+
+
+async def _start_mcp(manager: Any, tools: Any, allow: bool) -> None:
+    """Start the servers; their tools are denied unless ``allow`` (then run without asking, unless
+    configured ``deny``)."""
     await manager.start()
     for name in (name for names in manager.tool_names.values() for name in names):
         outside(tools.policy, name, allow)
-    return manager
 
 
 def outside(policy: dict[str, str], name: str, allow: bool) -> None:

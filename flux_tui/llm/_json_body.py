@@ -41,7 +41,7 @@ def encode_each(items: list[Any]) -> list[bytes] | None:
     kept for every message of the history sent."""
     try:
         return [memoryview(dumps(item)).tobytes() for item in items]
-    except TypeError:
+    except (TypeError, ValueError):  # ValueError: a lone surrogate, which UTF-8 cannot hold
         return None
 
 

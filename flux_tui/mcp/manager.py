@@ -96,6 +96,7 @@ class McpManager:
         self._policy = dict(getattr(getattr(config, "tools", None), "policy", None) or {})
         self._notify = notify or (lambda text, level: None)
         self.tool_names: dict[str, list[str]] = {}  # server -> its tools' names in the ToolBox
+        self._lock = asyncio.Lock()
 
     @property
     def configured(self) -> bool:
@@ -107,8 +108,10 @@ class McpManager:
             self._notify(problem, "warning")
         if not self.connections:
             return
-        await asyncio.gather(*(conn.start() for conn in self.connections))
-        for conn in self.connections:
+        async with self._lock:  # a restart waits for the start, and the other way round
+            starting = list(self.connections)
+            await asyncio.gather(*(conn.start() for conn in starting))
+        for conn in starting:
             if conn.state == "ready":
                 self._register(conn)
             else:
@@ -147,19 +150,20 @@ class McpManager:
     async def restart(self, name: str) -> McpConnection | None:
         """Stop server ``name`` (running, gone or failed) and start it again, its tools registered
         anew; the new connection (its ``state`` says how the start went), or None for no such server."""
-        index = next((i for i, conn in enumerate(self.connections) if conn.name == name), None)
-        if index is None:
-            return None
-        old = self.connections[index]
-        for tool in self.tool_names.pop(name, []):
-            self.toolbox.tools.pop(tool, None)
-        await old.stop()
-        fresh = McpConnection(old.spec, self.workspace)
-        self.connections[index] = fresh  # stopped with the others, whatever happens next
-        await fresh.start()
-        if fresh.state == "ready":
-            self._register(fresh)
-        return fresh
+        async with self._lock:  # one start or restart at a time: no server started twice
+            index = next((i for i, conn in enumerate(self.connections) if conn.name == name), None)
+            if index is None:
+                return None
+            old = self.connections[index]
+            for tool in self.tool_names.pop(name, []):
+                self.toolbox.tools.pop(tool, None)
+            await old.stop()
+            fresh = McpConnection(old.spec, self.workspace)
+            self.connections[index] = fresh  # stopped with the others, whatever happens next
+            await fresh.start()
+            if fresh.state == "ready":
+                self._register(fresh)
+            return fresh
 
     async def stop(self) -> None:
         await asyncio.gather(*(conn.stop() for conn in self.connections), return_exceptions=True)

@@ -218,6 +218,8 @@ class CommandControl:
         if not word:
             self.action_mcp()
         elif word.lower() == "restart":
+            # Queued, not exclusive: a second restart waits for the first (the manager's lock) rather
+            # than cancelling it halfway.
             self.run_worker(restart_mcp(self, name.strip()), group="mcp-restart", exit_on_error=False)
         else:
             self.conversation.notice(f"/mcp takes no {word!r}: /mcp lists the servers, /mcp restart [NAME].")

@@ -58,9 +58,12 @@ async def restart_mcp(app: FluxApp, name: str) -> None:
     if manager is None:
         app.conversation.notice("No MCP server is configured. /mcp says how to add one.", "warning")
         return
-    names = [name] if name else [conn.name for conn in manager.connections if conn.state != "ready"]
+    stopped = ("failed", "stopped")  # not one still starting: that start goes on
+    names = [name] if name else [conn.name for conn in manager.connections if conn.state in stopped]
     if not names:
-        app.conversation.notice("Every MCP server is running; /mcp restart NAME restarts one.")
+        starting = [conn.name for conn in manager.connections if conn.state == "starting"]
+        note = f"still starting: {', '.join(starting)}" if starting else "every MCP server is running"
+        app.conversation.notice(f"Nothing to restart ({note}); /mcp restart NAME restarts one.")
         return
     for each in names:
         conn = await manager.restart(each)

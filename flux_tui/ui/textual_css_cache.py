@@ -57,7 +57,11 @@ class CssCache:
 
     def _read(self) -> None:
         try:
-            data = self.path.read_bytes()
+            with open(self.path, "rb") as file:
+                if not _own_and_private(os.fstat(file.fileno())):
+                    log.info("The parsed CSS in %s is not used: not the user's own, private file", self.path)
+                    return
+                data = file.read()
         except OSError:
             return  # none yet
         try:
@@ -89,10 +93,15 @@ class CssCache:
             self.used.add(own_key)
             found = self.entries.get(own_key)
             if found is not None:
-                rules = pickle.loads(found)
-                self.hits += 1
-                stylesheet._parse_cache[own_key] = rules
-                return rules
+                try:
+                    rules = pickle.loads(found)
+                except Exception as exc:  # an entry that no longer loads: parsed, and written anew
+                    log.info("A parsed CSS entry is not used: %s", exc)
+                    self.entries.pop(own_key, None)
+                else:
+                    self.hits += 1
+                    stylesheet._parse_cache[own_key] = rules
+                    return rules
         rules = _ORIGINAL(stylesheet, css, read_from, is_default_rules, tie_breaker, scope)
         if kept and not any(rule.errors for rule in rules):
             try:
@@ -108,9 +117,9 @@ class CssCache:
             return
         kept = {key: value for key, value in self.entries.items() if key in self.used}
         data = pickle.dumps((self.stamp, self.variables, kept), protocol=pickle.HIGHEST_PROTOCOL)
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         partial = self.path.with_name(f"{self.path.name}.{os.getpid()}")
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
@@ -120,6 +129,12 @@ class CssCache:
             with contextlib.suppress(OSError):
                 partial.unlink()
         self.added = False
+
+
+def _own_and_private(stat: os.stat_result) -> bool:
+    """Unpickling runs what the file says: only a file of this user that no one else may write."""
+    getuid = getattr(os, "getuid", None)
+    return (getuid is None or stat.st_uid == getuid()) and not stat.st_mode & 0o022
 
 
 PATCH = textual_patches.Patch(

@@ -210,7 +210,8 @@ class TurnControl:
         """Called once that frame is asked for: the callbacks run after it (after the screen's refresh)."""
         callbacks, self._after_end_frame = self._after_end_frame, []
         for callback in callbacks:
-            self.screen.call_after_refresh(callback)
+            if not self.screen.call_after_refresh(callback):  # the screen is closing: no frame to wait for
+                callback()
 
     def _release_first_frame(self: FluxApp) -> None:
         self._first_frame_release = None

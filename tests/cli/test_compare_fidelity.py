@@ -140,3 +140,32 @@ def test_a_key_from_flux_toml_read_by_a_tool_reaches_the_target_redacted(
     result = last_tool_result(fake_api)
     assert "token: [redacted" in result
     assert key not in json.dumps([r.body for r in fake_api.requests])
+
+
+async def test_a_comparison_cancelled_while_its_servers_start_stops_them(
+    workspace: Path, fake_api: FakeAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from flux_tui.compare.runner import rerun
+    from flux_tui.core.config import load_config
+    from flux_tui.mcp.manager import McpManager
+
+    starting, stopped = asyncio.Event(), []
+
+    async def never_done(self: McpManager) -> None:
+        starting.set()
+        await asyncio.Event().wait()
+
+    async def stop(self: McpManager) -> None:
+        stopped.append(self)
+
+    monkeypatch.setattr(McpManager, "start", never_done)
+    monkeypatch.setattr(McpManager, "stop", stop)
+    config, _problems = load_config(workspace=workspace)
+    job = asyncio.ensure_future(rerun(config, ["hi"], ("openai", "gpt-4o")))
+    await asyncio.wait_for(starting.wait(), 10)
+    job.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await job
+    assert len(stopped) == 1  # the compare screen closed: no server left running

@@ -41,3 +41,16 @@ async def test_an_answer_whose_end_frame_never_comes_is_stored_anyway(
             never.set()
     finally:
         rig.close(app)
+
+
+async def test_a_closing_screen_runs_the_callbacks_at_once(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        ran: list[str] = []
+        monkeypatch.setattr(app.screen, "call_after_refresh", lambda callback: False)  # its queue closed
+        app._after_end_frame.append(lambda: ran.append("stored"))
+        app._run_after_end_frame()
+        assert ran == ["stored"]  # not dropped, for the backstop would find nothing left to run

@@ -3,6 +3,7 @@ every server that is not running restarts; Tab completes the word and the server
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from pathlib import Path
@@ -36,7 +37,7 @@ async def test_a_server_that_died_is_restarted_with_its_tools(make_app: Any, san
         assert "mcp__notes__add" in app.agent.tools.tools
         assert "MCP server notes restarted: ready (4 tools)." in notices(app)
         await run_command(pilot, app, "/mcp restart")
-        await wait_until(pilot, lambda: any("Every MCP server is running" in t for t in notices(app)))
+        await wait_until(pilot, lambda: any("every MCP server is running" in t for t in notices(app)))
         await run_command(pilot, app, "/mcp restart ghost")
         unknown = "No MCP server 'ghost' (servers: notes)."
         await wait_until(pilot, lambda: unknown in notices(app))
@@ -52,3 +53,22 @@ def test_tab_completes_restart_and_the_server_names() -> None:
     assert done("/mcp restart g") == ["/mcp restart github"]
     assert done("/mcp ") == ["/mcp restart"]
     assert done("/mcp restart ") == ["/mcp restart notes", "/mcp restart github"]
+
+
+async def test_two_restarts_at_once_leave_one_server_with_one_set_of_tools(tmp_path: Path) -> None:
+    from flux_tui.mcp.manager import McpManager
+    from flux_tui.tools import ToolBox
+
+    servers = {"notes": {"command": sys.executable, "args": [SERVER]}}
+    (tmp_path / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
+    tools = ToolBox(tmp_path)
+    manager = McpManager(None, tools)
+    try:
+        await asyncio.gather(manager.start(), manager.restart("notes"), manager.restart("notes"))
+        assert [conn.state for conn in manager.connections] == ["ready"]
+        registered = sorted(name for name in tools.tools if name.startswith("mcp__"))
+        assert registered == sorted(manager.tool_names["notes"])  # no second set, none orphaned
+        assert not any(name.endswith("_2") for name in registered)
+    finally:
+        await manager.stop()
+    assert [conn.state for conn in manager.connections] == ["stopped"]
