@@ -69,6 +69,7 @@ COMPLETION_SHELLS = ("bash", "zsh", "fish")
 TUI_COMMANDS = (None, "replay")  # the commands that run the full-screen app
 SESSION_ID_HELP = "session id, a unique prefix of it, or 'last' (the latest session)"
 
+
 class _Version(argparse.Action):
     """``--version``: the one version, ``flux_tui.__version__`` (which pyproject.toml reads too)."""
 

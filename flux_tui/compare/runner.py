@@ -35,8 +35,9 @@ from flux_tui.tools import ToolBox
 
 #: Not copied into the scratch workspace: version control and environments are large and no tool
 #: needs them to answer the same prompts.
-DENIED = "{what} are not run in a comparison (flux-tui compare --allow-commands runs them)"
 SKIPPED = (".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache")
+#: What the model reads when it calls a tool that reaches outside the copy and was not allowed.
+DENIED = "{what} are not run in a comparison (flux-tui compare --allow-commands runs them)"
 
 
 def parse_target(text: str) -> tuple[str, str | None]:

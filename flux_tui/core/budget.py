@@ -44,7 +44,6 @@ if TYPE_CHECKING:
 ConfirmOverBudget = Callable[[float, float], Awaitable[bool]]
 
 
-
 @dataclass(frozen=True, slots=True)
 class BudgetWords:
     """What a reached cap tells the user to do, by the cap's scope ("session", "daily"), where the

@@ -82,14 +82,18 @@ class ProviderService:
 
     def options(self) -> list[tuple[str, str]]:
         """``(label, name)`` for the provider menu; the label says what an unusable one lacks."""
-        options = []
+        tagged = ((name, missing_label(missing)) for name, missing in self._missing())
+        return [(f"{name} ({tag})" if tag else name, name) for name, tag in tagged]
+
+    def _missing(self) -> list[tuple[str, str | None]]:
+        """Each provider that resolves, with what prevents using it (None: it is ready)."""
+        found = []
         for name in self.names():
             try:
-                tag = missing_label(self.config.provider_settings(name).missing)
+                found.append((name, self.config.provider_settings(name).missing))
             except ConfigError:
                 continue
-            options.append((f"{name} ({tag})" if tag else name, name))
-        return options
+        return found
 
     def resolve(self, name: str, model: str | None = None) -> ResolvedProvider:
         """``ConfigError`` for a provider that is not configured."""
@@ -135,14 +139,8 @@ class ProviderService:
 
     def setup_hint(self, resolved: ResolvedProvider) -> str:
         """How to go on when ``resolved`` lacks a key or URL: the other providers ready now, if any."""
-        ready = [name for name in self.names() if name != resolved.name and self._ready(name)]
+        ready = [name for name, missing in self._missing() if not missing and name != resolved.name]
         return setup_hint(ready, lacks_key=missing_label(resolved.missing) == "no key")
-
-    def _ready(self, name: str) -> bool:
-        try:
-            return not self.config.provider_settings(name).missing
-        except ConfigError:
-            return False
 
     def build_now(self, name: str | None = None, model: str | None = None) -> ChatProvider:
         """The real provider ``name`` (the configured one by default), built here and now.
