@@ -81,6 +81,13 @@ def import_client_module(module: str, deferred: Sequence[str]) -> ModuleType:
     any other entry covers that one package. Packages imported before are left as they are.
     """
     _install(tuple(deferred))
+    # The packages first, each on its own: the import system takes a module's import lock before it
+    # imports the module's package, and a thread holding the client's lock while it waits for the
+    # package's closes a cycle with a thread that holds the package's to run its ``__init__``
+    # (which imports the client).
+    parts = module.split(".")
+    for depth in range(1, len(parts)):
+        importlib.import_module(".".join(parts[:depth]))
     return importlib.import_module(module)
 
 

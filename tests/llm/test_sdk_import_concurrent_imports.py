@@ -5,15 +5,21 @@ does (a partially initialised package for one thread, never a hang)."""
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.machinery
 import json
 import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
+from types import ModuleType
 
 import pytest
 from sdk_fake_package import MakePackage, defer, runs
+
+from flux_tui.llm import _sdk_import
 
 JOIN_TIMEOUT = 10.0  # seconds; the hooks below give up waiting after the same time
 
@@ -205,3 +211,85 @@ def test_the_real_sdks_imported_by_many_threads_at_once() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == {"hung": 0, "errors": []}
+
+
+CLIENT = {
+    "{p}/__init__.py": "from .client import Client\nVALUE = 42\n",
+    "{p}/client.py": "class Client:\n    pass\n",
+}
+
+
+def blocked_on(ident: int) -> set[str]:
+    """The names of the import locks thread ``ident`` waits for (one lock up to 3.11, a list after)."""
+    waits = importlib._bootstrap._blocking_on.get(ident)  # type: ignore[attr-defined]
+    locks = waits if isinstance(waits, list) else [waits] if waits is not None else []
+    return {lock.name for lock in locks}
+
+
+class HoldPackageCreation(importlib.abc.MetaPathFinder):
+    """Finds ``package`` with a deferred ``__init__``; keeps the thread creating it inside its import
+    (holding the package's import lock, the package not yet in ``sys.modules``) until the thread
+    ``waiter`` waits for that lock, then runs the ``__init__``. (Not in ``find_spec``: it runs under
+    the global import lock.)"""
+
+    def __init__(self, package: str) -> None:
+        self.package = package
+        self.deferred = _sdk_import.DeferredInitFinder([package])
+        self.entered = threading.Event()
+        self.waiter: int | None = None
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        spec = self.deferred.find_spec(fullname, path, target)
+        if spec is not None and fullname == self.package and not self.entered.is_set():
+            loader = spec.loader
+            assert loader is not None
+            hold = self
+
+            class Held(importlib.abc.Loader):
+                def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+                    hold.entered.set()
+                    deadline = time.monotonic() + JOIN_TIMEOUT
+                    while hold.waiter is None or hold.package not in blocked_on(hold.waiter):
+                        assert time.monotonic() < deadline, "the other thread never waited for the package"
+                        time.sleep(0.001)
+                    return loader.create_module(spec)
+
+                def exec_module(self, module: ModuleType) -> None:
+                    loader.exec_module(module)
+                    # The ``__init__`` runs while this thread holds the package's lock, as when it
+                    # takes the lock again before the waiting thread wakes.
+                    assert module.VALUE == 42
+
+            spec.loader = Held()
+        return spec
+
+
+def test_the_client_imported_while_another_thread_creates_the_package_and_runs_its_init(
+    make_package: MakePackage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thread A imports the package plainly and asks it for a name; thread B imports the client while
+    A creates the package. B must not hold the client's import lock while it waits for the
+    package's: A's ``__init__`` imports the client, and two threads each waiting for the other are
+    failed by the import system's deadlock check (``_DeadlockError`` in A's ``__init__``)."""
+    package = make_package(CLIENT)
+    hold = HoldPackageCreation(package)
+    monkeypatch.setattr(sys, "meta_path", [hold, *sys.meta_path])
+    monkeypatch.setattr(_sdk_import, "_install", lambda deferred: None)  # deferred above
+    outcome: dict[str, object] = {}
+
+    def import_client() -> None:
+        hold.waiter = threading.get_ident()
+        _sdk_import.import_client_module(f"{package}.client", [package])
+
+    def import_and_ask() -> None:
+        assert importlib.import_module(package).VALUE == 42
+
+    a = start(import_and_ask, outcome, "a")
+    assert hold.entered.wait(JOIN_TIMEOUT)
+    b = start(import_client, outcome, "b")
+    a.join(JOIN_TIMEOUT)
+    b.join(JOIN_TIMEOUT)
+    assert outcome == {"a": "ok", "b": "ok"}
+    assert sys.modules[package].Client is sys.modules[f"{package}.client"].Client
