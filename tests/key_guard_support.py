@@ -34,8 +34,13 @@ def key_event(key: str) -> events.Key:
 def type_at_once(app: App[object], keys: str | list[str]) -> None:
     """Queue every key at once, as a fast typist or a paste-like burst delivers them: unlike
     ``pilot.press`` nothing is handled in between (no focus change lands between two keys)."""
+    deliver(app, [key_event(key) for key in keys])
+
+
+def deliver(app: App[object], typed: list[events.Key]) -> None:
+    """Hand the app keys made earlier (``key_event``): each keeps the time it was typed, as keys
+    queued behind a busy app do, however late they are handled."""
     assert app._driver is not None
-    for key in keys:
-        event = key_event(key)
+    for event in typed:
         event.set_sender(app)
         app._driver.send_message(event)

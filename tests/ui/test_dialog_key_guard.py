@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from key_guard_support import key_event, type_at_once, wait_out_key_guard
+from key_guard_support import deliver, key_event, type_at_once, wait_out_key_guard
 from textual.app import App, ComposeResult
 from textual.widgets import Label
 
@@ -48,9 +48,7 @@ async def test_keys_in_flight_before_the_budget_dialog_is_drawn_do_not_answer_it
         answer = asyncio.ensure_future(budget_confirmer(app)(5.25, 5.0))
         await pilot.pause()
         await wait_out_key_guard(app.screen)
-        assert app._driver is not None
-        typed_ahead.set_sender(app)
-        app._driver.send_message(typed_ahead)
+        deliver(app, [typed_ahead])
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, BudgetConfirmScreen) and not answer.done()
