@@ -172,13 +172,21 @@ class McpManager:
         """What ``/mcp`` shows: each server, its state, its tools."""
         if not self.connections and not self.problems:
             return f"{NONE_CONFIGURED}\n\n{self.untrusted}" if self.untrusted else NONE_CONFIGURED
-        lines = ["### MCP servers", "", "| server | state | from | runs | tools |", "|---|---|---|---|---|"]
+        # A list, not a table: a table's columns share the chat's width, and at 80 columns with the
+        # inspector open they cut the state and the command short.
+        lines = ["### MCP servers", ""]
         for conn in self.connections:
             state = conn.state if conn.error is None else f"{conn.state}: {conn.error}"
-            tools = ", ".join(f"`{n}`" for n in self.tool_names.get(conn.name, [])) or "—"
-            if conn.state != "ready":
-                tools = "—"
-            runs = conn.spec.describe().replace("|", "\\|")
-            lines.append(f"| {conn.name} | {state} | {conn.spec.source} | `{runs}` | {tools} |")
+            tools = self.tool_names.get(conn.name, []) if conn.state == "ready" else []
+            lines += [
+                f"- **{conn.name}**: {state} (from {conn.spec.source})",
+                f"  - runs {_code(conn.spec.describe())}",
+                f"  - tools: {', '.join(f'`{name}`' for name in tools) or '—'}",
+            ]
         lines += [f"\n{problem}" for problem in [*self.problems, *filter(None, [self.untrusted])]]
         return "\n".join(lines)
+
+
+def _code(text: str) -> str:
+    """``text`` as inline code, even when it holds a backtick."""
+    return f"`` {text} ``" if "`" in text else f"`{text}`"

@@ -30,8 +30,8 @@ async def test_mcp_servers_listed_called_with_approval_inspected_and_stopped(
         await wait_until(pilot, lambda: app.mcp is not None and app.mcp.tool_names.get("notes"), timeout=60)
         await run_command(pilot, app, "/mcp")
         listing = app.conversation.chat.query(InfoPanel).filter(".mcp").last().source
-        assert "| notes | ready | .mcp.json |" in listing and "`mcp__notes__add`" in listing
-        assert "| ghost | failed: " in listing
+        assert "- **notes**: ready (from .mcp.json)" in listing and "`mcp__notes__add`" in listing
+        assert "- **ghost**: failed: " in listing
         await type_text(pilot, app, "what is 20 + 22?")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen))

@@ -1,8 +1,11 @@
 """Tables stay readable on narrow terminals: /stats gives up its table for one line per model when the
-table would be cut (the cost always whole), and the sessions browser fits its columns and buttons."""
+table would be cut (the cost always whole), /mcp lists each server whole, and the sessions browser fits
+its columns and buttons."""
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -148,3 +151,33 @@ async def test_the_browser_lays_its_columns_out_again_on_resize(config: Any, sto
             assert screen.selected_id is not None
     finally:
         rig.close(app)
+
+
+MCP_SERVER = str(Path(__file__).resolve().parent.parent / "mcp_notes_server.py")
+
+
+async def test_mcp_on_a_narrow_terminal_with_the_inspector_open_shows_each_server_whole(
+    make_app: Any, sandbox: Path
+) -> None:
+    servers = {
+        "notes": {"command": sys.executable, "args": [MCP_SERVER]},
+        "ghost": {"command": "/nonexistent"},
+    }
+    (sandbox / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.mcp is not None and app.mcp.tool_names.get("notes"), timeout=60)
+        await pilot.press("ctrl+t")
+        await run_command(pilot, app, "/mcp")
+        await wait_until(pilot, lambda: app.conversation.chat.query(InfoPanel).filter(".mcp"))
+        panel = app.conversation.chat.query(InfoPanel).filter(".mcp").last()
+        await pilot.pause()
+        shown = ""
+        for top in range(0, panel.outer_size.height, 5):  # the chat shows a few lines at 24 rows
+            app.conversation.chat.scroll_to(y=panel.virtual_region.y + top, animate=False)
+            await pilot.pause()
+            shown += screen_text(app)
+        assert app.conversation.inspector.display
+        assert "…" not in shown, shown  # nothing cut short
+        for whole in ("notes", "ready", ".mcp.json", "ghost", "failed", "/nonexistent", "mcp__notes__add"):
+            assert whole in shown, (whole, shown)
