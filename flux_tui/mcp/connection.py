@@ -87,6 +87,7 @@ class McpConnection:
 
     async def _hold(self) -> None:
         try:
+            await asyncio.to_thread(load_sdk)
             from mcp import Client
 
             transport = self._transport()
@@ -207,6 +208,13 @@ class McpConnection:
             return ""
         lines = [line.strip() for line in tail.splitlines() if line.strip()]
         return lines[-1][:300] if lines else ""
+
+
+def load_sdk() -> None:
+    """Import the MCP SDK (about a third of a second of CPU). Called off the event loop: a loop
+    importing it takes no key and draws no frame meanwhile, just after the app's first frame."""
+    import mcp
+    import mcp.client.stdio  # noqa: F401
 
 
 def _stdio_client(params: Any, errlog: Any) -> Any:
