@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from typing import Any
 
 from textual import events
@@ -35,6 +36,16 @@ def type_at_once(app: App[object], keys: str | list[str]) -> None:
     """Queue every key at once, as a fast typist or a paste-like burst delivers them: unlike
     ``pilot.press`` nothing is handled in between (no focus change lands between two keys)."""
     deliver(app, [key_event(key) for key in keys])
+
+
+def typed_as_it_opened(screen: Screen[Any], keys: str | list[str], gap: float = 0.02) -> list[events.Key]:
+    """The events of ``keys`` typed in a burst from the moment the dialog was first drawn (``gap``
+    seconds apart), whenever they are handled: a stalled test cannot turn them into late keys."""
+    assert isinstance(screen, KeyGuardedScreen) and screen.shown_at < math.inf, screen
+    typed = [key_event(key) for key in keys]
+    for index, event in enumerate(typed):
+        event.time = screen.shown_at + index * gap
+    return typed
 
 
 def deliver(app: App[object], typed: list[events.Key]) -> None:

@@ -3,10 +3,11 @@ at once. None of them approves; only a key pressed by itself, once the dialog is
 
 from __future__ import annotations
 
+from math import inf
 from pathlib import Path
 from typing import Any
 
-from key_guard_support import deliver, key_event, type_at_once, wait_out_key_guard
+from key_guard_support import deliver, key_event, type_at_once, typed_as_it_opened, wait_out_key_guard
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static
@@ -170,15 +171,14 @@ async def test_typing_the_next_prompt_as_the_dialog_opens_neither_runs_the_comma
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, app, "tidy the build")
         await pilot.press("enter")
-        # Still typing the next prompt as the dialog comes up: the keys are typed before it is drawn
-        # and reach it once it is up. (Pressed after it is up, a test stalled for half a second, as
-        # a loaded machine's collector can stall one, presses a key alone: one the dialog answers to.)
-        typed = [key_event(key) for key in "yay all good"]
-        await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen))
-        deliver(app, typed)
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen) and app.screen.shown_at < inf)
         screen = app.screen
-        assert isinstance(screen, ApprovalScreen)
+        # Still typing the next prompt as the dialog comes up. The keys carry the times they were typed
+        # at: pressed by the test, a stall of the test (a loaded machine) would make the first a key
+        # pressed alone, long after the dialog came up, which it rightly answers to.
+        deliver(app, typed_as_it_opened(screen, "yay all good"))
+        await pilot.pause()
+        assert app.screen is screen
         assert _hints(screen) == IGNORED_NOTE  # they reached it, and it says it ignored them
         await wait_out_key_guard(screen)
         assert app.screen is screen  # nothing typed so far answered it

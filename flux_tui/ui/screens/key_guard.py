@@ -80,6 +80,11 @@ class KeyGuardedScreen(ModalScreen[ResultType]):
     def _mark_shown(self) -> None:
         self._shown_at = get_time()
 
+    @property
+    def shown_at(self) -> float:
+        """When the dialog was first drawn, on the clock of ``Message.time`` (inf until then)."""
+        return self._shown_at
+
     @on(events.ScreenSuspend)
     def _stop_guard(self) -> None:
         self._shown_at = math.inf
