@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
 def stream_body(request: dict[str, Any], encoded: Encoded | None = None) -> bytes:
     """The JSON body the SDK's ``create(**request, stream=True)`` sends: its ``extra_body`` merged in.
     ``encoded``: messages encoded earlier (``_wire_cache``), not encoded again."""
@@ -138,6 +139,13 @@ class StreamingProvider(BaseLLMProvider):
         if self._client is None:
             self._client = self._make_client()
         return self._client
+
+    def preload(self) -> None:
+        """Load what the first request needs (``_preload``); called off the event loop."""
+        from flux_tui.llm._preload import preload_request_path
+
+        self._wire()
+        preload_request_path(self)
 
     def _timeout(self) -> Any:
         import httpx2

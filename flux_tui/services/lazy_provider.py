@@ -10,6 +10,7 @@ how to fix it, so the agent reports it like any other failure and the app stays 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import aclosing
 from typing import Any
@@ -20,6 +21,8 @@ from flux_tui.core.errors import ConfigError
 from flux_tui.core.events import ProviderEvent
 from flux_tui.core.transcript import Transcript
 from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings
+
+log = logging.getLogger(__name__)
 
 ProviderFactory = Callable[[ProviderSettings, Transcript], BaseLLMProvider]
 
@@ -124,6 +127,12 @@ class LazyProvider:
         # SDK-backed providers create their client (importing the SDK) on first use: do it here, off
         # the UI thread, rather than in the middle of the first request.
         getattr(inner, "client", None)
+        preload = getattr(inner, "preload", None)
+        if preload is not None:
+            try:
+                preload()
+            except Exception:  # only a head start: the first request loads what it needs as it goes
+                log.debug("preloading the request path of %s failed", self.settings.name, exc_info=True)
         return inner
 
     async def warm_up(self) -> None:

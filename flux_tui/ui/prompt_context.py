@@ -39,12 +39,12 @@ async def _send_attached(app: FluxApp, prompt: str) -> None:
 
 def prompt_with_context(app: FluxApp, prompt: str) -> str:
     """``prompt`` with its ``@path`` attachments and the pending ``!command`` outputs (then cleared)."""
+    ctx = _ctx(app)
+    pending: list[ShellOutput] = getattr(app, "pending_shell", [])
+    if ctx is None or ("@" not in prompt and not pending):
+        return prompt  # nothing to attach: the prompt goes as typed, without reading the mentions' module
     from flux_tui.tools.mentions import expand_mentions
 
-    ctx = _ctx(app)
-    if ctx is None:
-        return prompt
-    pending: list[ShellOutput] = getattr(app, "pending_shell", [])
     return _with_expanded(app, prompt, expand_mentions(prompt, ctx.workspace, ctx.secret_files, pending))
 
 

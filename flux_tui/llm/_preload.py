@@ -1,0 +1,24 @@
+"""What a streaming provider's first request needs, loaded ahead of it.
+
+The request path imports its modules when it first runs, so that starting the app does not pay for
+them, and looks the model's context window up in genai-prices (its matching compiles the price data's
+patterns). Run in the thread that builds the provider, after the first frame, the first request leaves
+without either: about 10 ms sooner, measured, between the user's Enter and the request's first byte.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def preload_request_path(provider: Any) -> None:
+    """Import the modules ``provider``'s requests use (besides its wire format's) and look its model's
+    context window up (``pricing`` keeps what it found)."""
+    from flux_tui.core import pricing, pruning, turn_split  # noqa: F401
+    from flux_tui.llm import _batching, _errors, _history, _json_body, _reply, _sse, _wire_cache  # noqa: F401
+
+    settings = provider.settings
+    if settings.context_pruning:
+        pricing.context_window(
+            provider.kind, provider.model, provider_name=provider.name, base_url=settings.base_url
+        )
