@@ -39,7 +39,7 @@ def type_at_once(app: App[object], keys: str | list[str]) -> None:
 
 
 def typed_as_it_opened(screen: Screen[Any], keys: str | list[str], gap: float = 0.02) -> list[events.Key]:
-    """The events of ``keys`` typed in a burst from the moment the dialog was first drawn (``gap``
+    """The events of ``keys`` typed in a burst from the moment the dialog was drawn (``gap``
     seconds apart), whenever they are handled: a stalled test cannot turn them into late keys."""
     assert isinstance(screen, KeyGuardedScreen) and screen.shown_at < math.inf, screen
     typed = [key_event(key) for key in keys]

@@ -165,3 +165,7 @@ class BaseLLMProvider(ABC):
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook, nothing to release by default
         """Release the HTTP client, if one was opened."""
+
+    def preload(self) -> None:  # noqa: B027 - optional hook, nothing to load by default
+        """Load what the first request needs, ahead of it: called in the thread that builds the
+        provider for the app, after its first frame. Blocking work only; nothing to await."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -188,5 +189,9 @@ class McpManager:
 
 
 def _code(text: str) -> str:
-    """``text`` as inline code, even when it holds a backtick."""
-    return f"`` {text} ``" if "`" in text else f"`{text}`"
+    """``text`` as inline code, whatever runs of backticks it holds (the fence is one longer)."""
+    if not text:
+        return "—"
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if "`" in text else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

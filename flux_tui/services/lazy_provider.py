@@ -127,10 +127,9 @@ class LazyProvider:
         # SDK-backed providers create their client (importing the SDK) on first use: do it here, off
         # the UI thread, rather than in the middle of the first request.
         getattr(inner, "client", None)
-        preload = getattr(inner, "preload", None)
-        if preload is not None:
+        if isinstance(inner, BaseLLMProvider):  # the hook is the base class's (a plug-in may not subclass it)
             try:
-                preload()
+                inner.preload()
             except Exception:  # only a head start: the first request loads what it needs as it goes
                 log.debug("preloading the request path of %s failed", self.settings.name, exc_info=True)
         return inner

@@ -82,7 +82,8 @@ class KeyGuardedScreen(ModalScreen[ResultType]):
 
     @property
     def shown_at(self) -> float:
-        """When the dialog was first drawn, on the clock of ``Message.time`` (inf until then)."""
+        """When the dialog was drawn after it opened or came back to the front, on the clock of
+        ``Message.time``; inf until then, and while another screen covers it."""
         return self._shown_at
 
     @on(events.ScreenSuspend)
