@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -168,30 +167,3 @@ class McpManager:
 
     async def stop(self) -> None:
         await asyncio.gather(*(conn.stop() for conn in self.connections), return_exceptions=True)
-
-    def markdown(self) -> str:
-        """What ``/mcp`` shows: each server, its state, its tools."""
-        if not self.connections and not self.problems:
-            return f"{NONE_CONFIGURED}\n\n{self.untrusted}" if self.untrusted else NONE_CONFIGURED
-        # A list, not a table: a table's columns share the chat's width, and at 80 columns with the
-        # inspector open they cut the state and the command short.
-        lines = ["### MCP servers", ""]
-        for conn in self.connections:
-            state = conn.state if conn.error is None else f"{conn.state}: {conn.error}"
-            tools = self.tool_names.get(conn.name, []) if conn.state == "ready" else []
-            lines += [
-                f"- **{conn.name}**: {state} (from {conn.spec.source})",
-                f"  - runs {_code(conn.spec.describe())}",
-                f"  - tools: {', '.join(f'`{name}`' for name in tools) or '—'}",
-            ]
-        lines += [f"\n{problem}" for problem in [*self.problems, *filter(None, [self.untrusted])]]
-        return "\n".join(lines)
-
-
-def _code(text: str) -> str:
-    """``text`` as inline code, whatever runs of backticks it holds (the fence is one longer)."""
-    if not text:
-        return "—"
-    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
-    pad = " " if "`" in text else ""
-    return f"{fence}{pad}{text}{pad}{fence}"

@@ -10,6 +10,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from flux_tui.core.wording import counted
+from flux_tui.ui.reports import md_code, md_text
 
 if TYPE_CHECKING:
     from flux_tui.ui.app import FluxApp
@@ -78,9 +79,28 @@ async def restart_mcp(app: FluxApp, name: str) -> None:
 
 
 def mcp_markdown(app: FluxApp) -> str:
+    """What ``/mcp`` shows: each server, its state and where it is configured, what it runs, its tools.
+
+    A list, not a table: a table's columns share the chat's width, and at 80 columns with the inspector
+    open they cut the state and the command short. Names, states and commands come from the servers
+    and the user's configuration, so they go in as literal text (``md_text``, ``md_code``).
+    """
+    from flux_tui.mcp.manager import NONE_CONFIGURED
+
     manager = getattr(app, "mcp", None)
     if manager is None:
-        from flux_tui.mcp.manager import NONE_CONFIGURED
-
         return NONE_CONFIGURED
-    return str(manager.markdown())
+    if not manager.connections and not manager.problems:
+        return f"{NONE_CONFIGURED}\n\n{manager.untrusted}" if manager.untrusted else NONE_CONFIGURED
+    lines = ["### MCP servers", ""]
+    for conn in manager.connections:
+        state = conn.state if conn.error is None else f"{conn.state}: {conn.error}"
+        tools = manager.tool_names.get(conn.name, []) if conn.state == "ready" else []
+        runs = conn.spec.describe()
+        lines += [
+            f"- **{md_text(conn.name)}**: {md_text(state)} (from {md_text(conn.spec.source)})",
+            f"  - runs {md_code(runs) if runs.strip() else '—'}",
+            f"  - tools: {', '.join(md_code(name) for name in tools) or '—'}",
+        ]
+    lines += [f"\n{problem}" for problem in [*manager.problems, *filter(None, [manager.untrusted])]]
+    return "\n".join(lines)
