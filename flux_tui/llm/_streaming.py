@@ -141,8 +141,8 @@ class StreamingProvider(BaseLLMProvider):
         return self._client
 
     def preload(self) -> None:
-        """Load what the first request needs (``_preload``); called off the event loop."""
-        from flux_tui.llm._preload import preload_request_path
+        """Load what the first request needs (``_request_path``); called off the event loop."""
+        from flux_tui.llm._request_path import preload_request_path
 
         self._wire()
         preload_request_path(self)
@@ -217,12 +217,11 @@ class StreamingProvider(BaseLLMProvider):
         if not self.settings.context_pruning:
             return messages, None
         try:
-            from flux_tui.core import pricing, pruning
+            from flux_tui.core import pruning
+            from flux_tui.llm._request_path import context_window_of
         except ImportError:  # pruning not available: send everything
             return messages, None
-        window = pricing.context_window(
-            self.kind, self.model, provider_name=self.name, base_url=self.settings.base_url
-        )
+        window = context_window_of(self)
         if not window:
             return messages, None
         result = pruning.prune(
