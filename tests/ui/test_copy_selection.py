@@ -103,7 +103,7 @@ async def test_copy_code_copies_a_numbered_block(make_app: Callable[..., FluxApp
         assert any("has 2 code blocks" in note for note in notes(app))
         assert app.clipboard.startswith("with open")  # unchanged
         await run_command(pilot, app, "/copy nonsense")
-        assert "Usage: /copy" in app.conversation.chat.items()[-1].render().plain  # type: ignore[attr-defined]
+        assert "Usage: /copy" in app.conversation.chat.children[-1].render().plain  # type: ignore[attr-defined]
 
     await answered(make_app, fake_api, body)
 

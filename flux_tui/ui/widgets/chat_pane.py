@@ -67,6 +67,10 @@ class ChatPane(TypesIntoPrompt, KeyScrolling, VerticalScroll, can_focus=True):
         height: 1fr;
         padding: 0 1 0 1;
         scrollbar-size-vertical: 1;
+        /* The bar's column is kept, blank until there is something to scroll: the first answer past
+           the screen neither wraps the text again nor costs a frame of its own for a bar appearing. */
+        overflow-y: scroll;
+        scrollbar-background: transparent;
     }
     ChatPane:focus {
         background-tint: $foreground 2%;
@@ -170,10 +174,7 @@ class ChatPane(TypesIntoPrompt, KeyScrolling, VerticalScroll, can_focus=True):
         fold = next(iter(self.query_children(EarlierTurns)), None)
         if fold is None:
             fold = EarlierTurns(events, len(old))
-            if widgets:
-                self.mount(fold, before=widgets[0])
-            else:
-                self.mount(fold)
+            self.mount(fold, before=widgets[0] if widgets else None)
         else:
             fold.add_newer(events, len(old))
         self.remove_children(widgets)
@@ -306,9 +307,6 @@ class ChatPane(TypesIntoPrompt, KeyScrolling, VerticalScroll, can_focus=True):
     @property
     def prompts(self) -> list[UserPrompt]:
         return list(self.query_children(UserPrompt))
-
-    def items(self) -> list[Widget]:
-        return list(self.children)
 
     # -- handlers -----------------------------------------------------------------------------------
 
