@@ -30,10 +30,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flux_tui.core.providers import is_local_url
+
+if TYPE_CHECKING:
+    from flux_tui.core.providers import ProviderSettings
 
 log = logging.getLogger(__name__)
 
@@ -246,6 +249,14 @@ def context_window(
         return None
     window = found[1].context_window
     return int(window) if window else None
+
+
+def settings_context_window(settings: ProviderSettings) -> int | None:
+    """``context_window`` of the provider ``settings`` describe, its endpoint's URL included: what its
+    requests are fitted into is what the sidebar shows."""
+    return context_window(
+        settings.kind, settings.model, provider_name=settings.name, base_url=settings.base_url
+    )
 
 
 def is_priced(

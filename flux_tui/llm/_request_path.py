@@ -14,12 +14,9 @@ from typing import Any
 
 def context_window_of(provider: Any) -> int | None:
     """The input token limit of ``provider``'s model (``core.pricing`` keeps what it found)."""
-    from flux_tui.core import pricing
+    from flux_tui.core.pricing import settings_context_window
 
-    settings = provider.settings
-    return pricing.context_window(
-        provider.kind, provider.model, provider_name=provider.name, base_url=settings.base_url
-    )
+    return settings_context_window(provider.settings)
 
 
 def preload_request_path(provider: Any) -> None:

@@ -100,12 +100,16 @@ class ProviderService:
         resolved: ResolvedProvider = self.config.provider_settings(name, model)
         return resolved
 
-    def kind_of(self, name: str) -> str:
-        """The kind (``anthropic``, ``openai``...) of provider ``name``; the name itself when unknown."""
+    def context_window(self, name: str, model: str) -> int | None:
+        """The context window of ``model`` on provider ``name``, found the way its requests find it;
+        a provider that is not configured here (a replayed session's) by its name alone."""
+        from flux_tui.core.pricing import context_window, settings_context_window
+
         try:
-            return self.resolve(name).kind
+            settings = self.resolve(name, model)
         except ConfigError:
-            return name
+            return context_window(name, model, provider_name=name)
+        return settings_context_window(settings)
 
     def knows_models(self, name: str) -> bool:
         """Whether the models of provider ``name`` were fetched from its endpoint already."""

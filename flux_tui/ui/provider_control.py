@@ -98,17 +98,14 @@ class ProviderControl:
         the first frame (see ``FluxApp._after_first_frame``)."""
         self.context_window = None
         if self._windows_looked_up:
-            kind = self.provider_service.kind_of(self.provider)
-            self._context_window_worker(kind, self.provider, self.model)
+            self._context_window_worker(self.provider, self.model)
 
     # -- workers -------------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="context-window", exit_on_error=False)
-    def _context_window_worker(self: FluxApp, kind: str, name: str, model: str) -> None:
+    def _context_window_worker(self: FluxApp, name: str, model: str) -> None:
         # genai-prices takes a while to import: never on the UI thread before the first frame.
-        from flux_tui.core.pricing import context_window
-
-        window = context_window(kind, model, provider_name=name)
+        window = self.provider_service.context_window(name, model)
         self.call_from_thread(self._set_window, name, model, window)
 
     def _set_window(self: FluxApp, name: str, model: str, window: int | None) -> None:

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 from fakeapi import FakeAPI
+from mcp_notes import notes_server
 
 from flux_tui import cli
 from flux_tui.core.agent_events import AgentEvent, TextDelta, TurnFinished, TurnStarted
 from flux_tui.sessions import SessionStore
 from flux_tui.sessions.commands import DB_FILENAME
 
-SERVER = str(Path(__file__).resolve().parent.parent / "mcp_notes_server.py")
 CHAT = "/v1/chat/completions"
 
 
@@ -35,9 +35,7 @@ def workspace(cli_env: Path, fake_api: FakeAPI, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("OPENAI_BASE_URL", fake_api.openai_base_url)
     monkeypatch.setenv("OPENAI_API_KEY", "test-openai-key")
     work = cli_env / "work"
-    (work / ".mcp.json").write_text(
-        json.dumps({"mcpServers": {"notes": {"command": sys.executable, "args": [SERVER]}}})
-    )
+    (work / ".mcp.json").write_text(json.dumps({"mcpServers": {"notes": notes_server()}}))
     (work / "AGENTS.md").write_text("Always answer like a pirate.\n")
     (cli_env / "data").mkdir()
     with SessionStore(cli_env / "data" / DB_FILENAME) as store:

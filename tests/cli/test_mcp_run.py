@@ -14,20 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mcp_notes import NOTES_SERVER, notes_server
 
 from flux_tui.cli import main
 from flux_tui.sessions import SessionStore
 
-SERVER = str(Path(__file__).resolve().parent.parent / "mcp_notes_server.py")
 CHAT = "/v1/chat/completions"
 
 
 def _mcp_json(work: Path, **servers: dict[str, Any]) -> None:
     (work / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
-
-
-def _notes(**extra: Any) -> dict[str, Any]:
-    return {"command": sys.executable, "args": [SERVER], **extra}
 
 
 def _tools_offered(fake: Any, index: int = 0) -> list[str]:
@@ -44,7 +40,7 @@ def test_a_server_tool_is_offered_called_and_recorded(
     cli_env: Path, openai_fake: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     work = cli_env / "work"
-    _mcp_json(work, notes=_notes(env={"NOTES_USER": "ada"}))
+    _mcp_json(work, notes=notes_server(env={"NOTES_USER": "ada"}))
     openai_fake.queue_openai_tool_calls([("c1", "mcp__notes__add", {"a": 2, "b": 3})])
     openai_fake.queue_openai_tool_calls([("c2", "mcp__notes__whoami", {})])
     openai_fake.queue_openai_text("2 + 3 = 5.")
@@ -69,7 +65,7 @@ def test_a_server_tool_is_offered_called_and_recorded(
 def test_a_token_in_the_servers_env_is_redacted_before_the_model_sees_it(
     cli_env: Path, openai_fake: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _mcp_json(cli_env / "work", notes=_notes(env={"NOTES_TOKEN": "tok-1f2e3d4c5b6a"}))
+    _mcp_json(cli_env / "work", notes=notes_server(env={"NOTES_TOKEN": "tok-1f2e3d4c5b6a"}))
     openai_fake.queue_openai_tool_calls([("c1", "mcp__notes__token", {})])
     openai_fake.queue_openai_text("Held back.")
     assert main(["run", "--yolo", "show the token"]) == 0, capsys.readouterr().err
@@ -86,7 +82,7 @@ def test_policy_per_server_and_per_tool_from_flux_toml(
     (work / "flux.toml").write_text(
         "[mcp_servers.notes]\n"
         f"command = {json.dumps(sys.executable)}\n"
-        f"args = [{json.dumps(SERVER)}]\n"
+        f"args = [{json.dumps(NOTES_SERVER)}]\n"
         'policy = "allow"\n'
         'tools = { crash = "deny" }\n'
     )
@@ -102,7 +98,7 @@ def test_policy_per_server_and_per_tool_from_flux_toml(
 def test_ask_is_the_default_and_a_run_without_yolo_denies(
     cli_env: Path, openai_fake: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _mcp_json(cli_env / "work", notes=_notes())
+    _mcp_json(cli_env / "work", notes=notes_server())
     openai_fake.queue_openai_tool_calls([("c1", "mcp__notes__add", {"a": 1, "b": 1})])
     openai_fake.queue_openai_text("Denied.")
     assert main(["run", "one plus one"]) == 0
@@ -116,7 +112,7 @@ def test_a_server_that_cannot_start_or_dies_is_reported_and_the_run_goes_on(
     _mcp_json(
         cli_env / "work",
         broken={"command": str(cli_env / "no-such-server")},
-        notes=_notes(),
+        notes=notes_server(),
     )
     openai_fake.queue_openai_tool_calls([("c1", "mcp__notes__crash", {})])
     openai_fake.queue_openai_text("It crashed; going on.")
@@ -157,7 +153,9 @@ def http_server() -> Iterator[str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, SERVER, "--http", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, NOTES_SERVER, "--http", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 30

@@ -9,13 +9,11 @@ import sys
 import textwrap
 from pathlib import Path
 
-SERVER = str(Path(__file__).resolve().parent.parent / "mcp_notes_server.py")
+from mcp_notes import notes_server
 
 
 def test_the_servers_start_with_the_sdk_imported_off_the_event_loop(tmp_path: Path) -> None:
-    (tmp_path / ".mcp.json").write_text(
-        json.dumps({"mcpServers": {"notes": {"command": sys.executable, "args": [SERVER]}}})
-    )
+    (tmp_path / ".mcp.json").write_text(json.dumps({"mcpServers": {"notes": notes_server()}}))
     code = textwrap.dedent(
         f"""
         import asyncio, json, sys, threading

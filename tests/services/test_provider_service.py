@@ -14,6 +14,7 @@ from flux_tui.core.agent_events import AgentEvent, ProviderSwitched
 from flux_tui.core.config import Config
 from flux_tui.core.errors import ConfigError
 from flux_tui.core.transcript import Transcript
+from flux_tui.llm._request_path import context_window_of
 from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings
 from flux_tui.services.lazy_provider import LazyProvider, default_factory
 from flux_tui.services.providers import ProviderService, SwitchRefused, missing_label, record_switch
@@ -196,10 +197,15 @@ async def test_models_come_from_the_endpoint_once_loaded(make_config: MakeConfig
     assert service.models_of(provider) == ["gpt-4o", "gpt-x"]
 
 
-def test_kind_of(make_config: MakeConfig) -> None:
-    service = ProviderService(make_config(), Transcript())
-    assert service.kind_of("openai") == "openai"
-    assert service.kind_of("nowhere") == "nowhere"
+def test_a_context_window_is_found_as_the_requests_find_it(make_config: MakeConfig) -> None:
+    # An OpenAI-compatible endpoint's own list (genai-prices knows DeepSeek's by its URL) decides the
+    # window, for the sidebar as for the requests; nothing here reaches the endpoint.
+    config = make_config(openai_base_url="https://api.deepseek.com/v1", provider="openai")
+    service = ProviderService(config, Transcript())
+    assert service.context_window("openai", "deepseek-chat") == 64_000
+    assert context_window_of(service.build(service.resolve("openai", "deepseek-chat"))) == 64_000
+    assert service.context_window("anthropic", "claude-sonnet-4-5") == 200_000
+    assert service.context_window("nowhere", "claude-sonnet-4-5") is None  # by its name: unknown
 
 
 async def test_warm_up_builds_and_close_closes(make_config: MakeConfig) -> None:
@@ -209,4 +215,3 @@ async def test_warm_up_builds_and_close_closes(make_config: MakeConfig) -> None:
     await service.warm_up(provider)
     assert provider.built is factory.built[0]
     await service.close(provider)
-

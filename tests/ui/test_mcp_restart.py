@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
+from mcp_notes import notes_server
 from ui_pilot import SIZE, run_command, wait_until
 
 from flux_tui.ui.commands import complete
 from flux_tui.ui.widgets.chat_items import NoticeLine
-
-SERVER = str(Path(__file__).resolve().parent.parent / "mcp_notes_server.py")
 
 
 def notices(app: Any) -> list[str]:
@@ -22,7 +20,7 @@ def notices(app: Any) -> list[str]:
 
 
 async def test_a_server_that_died_is_restarted_with_its_tools(make_app: Any, sandbox: Path) -> None:
-    servers = {"notes": {"command": sys.executable, "args": [SERVER]}}
+    servers = {"notes": notes_server()}
     (sandbox / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -59,7 +57,7 @@ async def test_two_restarts_at_once_leave_one_server_with_one_set_of_tools(tmp_p
     from flux_tui.mcp.manager import McpManager
     from flux_tui.tools import ToolBox
 
-    servers = {"notes": {"command": sys.executable, "args": [SERVER]}}
+    servers = {"notes": notes_server()}
     (tmp_path / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
     tools = ToolBox(tmp_path)
     manager = McpManager(None, tools)

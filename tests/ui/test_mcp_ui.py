@@ -5,23 +5,21 @@ with the app."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from key_guard_support import wait_out_key_guard
+from mcp_notes import notes_server
 from ui_pilot import SIZE, finish_turn, run_command, type_text, wait_until
 
 from flux_tui.ui.screens.approval import ApprovalScreen
 from flux_tui.ui.widgets.info_panel import InfoPanel
 
-SERVER = str(Path(__file__).resolve().parent.parent / "mcp_notes_server.py")
-
 
 async def test_mcp_servers_listed_called_with_approval_inspected_and_stopped(
     make_app: Any, fake_api: Any, sandbox: Path
 ) -> None:
-    servers = {"notes": {"command": sys.executable, "args": [SERVER]}, "ghost": {"command": "/nonexistent"}}
+    servers = {"notes": notes_server(), "ghost": {"command": "/nonexistent"}}
     (sandbox / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
     fake_api.queue_anthropic_tool_use([("toolu_m", "mcp__notes__add", {"a": 20, "b": 22})])
     fake_api.queue_anthropic_text("It is 42.")

@@ -5,12 +5,12 @@ its columns and buttons."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sessions_rig as rig
+from mcp_notes import notes_server
 from textual.widgets import Button, DataTable
 from ui_pilot import run_command, wait_until
 
@@ -153,14 +153,11 @@ async def test_the_browser_lays_its_columns_out_again_on_resize(config: Any, sto
         rig.close(app)
 
 
-MCP_SERVER = str(Path(__file__).resolve().parent.parent / "mcp_notes_server.py")
-
-
 async def test_mcp_on_a_narrow_terminal_with_the_inspector_open_shows_each_server_whole(
     make_app: Any, sandbox: Path
 ) -> None:
     servers = {
-        "notes": {"command": sys.executable, "args": [MCP_SERVER]},
+        "notes": notes_server(),
         "ghost": {"command": "/nonexistent"},
     }
     (sandbox / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))

@@ -4,22 +4,20 @@ replayed chat); the servers start when the app goes live again, as the provider'
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sessions_rig as rig
+from mcp_notes import notes_server
 from ui_pilot import SIZE, wait_until
 
 from flux_tui.ui.widgets.chat_items import NoticeLine
 
-SERVER = str(Path(__file__).resolve().parent.parent / "mcp_notes_server.py")
-
 
 @pytest.fixture
 def config(sandbox: Path, fake_api: Any) -> Any:
-    servers = {"notes": {"command": sys.executable, "args": [SERVER]}}
+    servers = {"notes": notes_server()}
     (sandbox / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
     return rig.sandbox_config(fake_api)
 
