@@ -12,15 +12,12 @@ import asyncio
 import sys
 from typing import Any, TextIO
 
-from flux_tui.compare.figures import RunFigures, run_figures
+from flux_tui.compare.figures import run_figures
 from flux_tui.compare.output import to_json, to_table
+from flux_tui.compare.plan import left_out_note, plan
 from flux_tui.compare.runner import parse_target, rerun
 from flux_tui.core.errors import FluxError
 from flux_tui.core.exit_codes import ExitCode
-
-
-def recorded_prompts(run: RunFigures) -> list[str]:
-    return [turn.prompt for turn in run.turns if turn.prompt.strip()]
 
 
 def cmd_compare(
@@ -58,17 +55,21 @@ def cmd_compare(
         return ExitCode.FAILED  # no such session
     finally:
         store.close()
-    prompts = recorded_prompts(recording)
-    if not prompts:
+    compared = plan(recording)
+    steps = compared.steps
+    if not steps:
         err.write(f"flux-tui: session {session_id} has no prompts to compare\n")
         return ExitCode.USAGE
-    runs = [recording]
+    note = left_out_note(compared.left_out)
+    if note:
+        err.write(f"flux-tui: compare: {note}\n")
+    runs = [compared.recording]
     failed = False
     for name, model in targets:
         label = f"{name}:{model}" if model else name
 
         def progress(index: int, label: str = label) -> None:
-            err.write(f"flux-tui: compare: {label}: turn {index + 1} of {len(prompts)}\n")
+            err.write(f"flux-tui: compare: {label}: turn {index + 1} of {len(steps)}\n")
             err.flush()
 
         def notice(text: str, label: str = label) -> None:
@@ -76,7 +77,7 @@ def cmd_compare(
 
         try:
             job = rerun(
-                config, prompts, (name, model), allow_commands=allow_commands, on_turn=progress, notify=notice
+                config, steps, (name, model), allow_commands=allow_commands, on_turn=progress, notify=notice
             )
             run = asyncio.run(job)
         except FluxError as exc:

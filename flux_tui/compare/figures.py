@@ -1,8 +1,10 @@
 """Per-turn figures of a run (a recorded session, or a re-run on another target), from its events.
 
 A turn starts at a ``TurnStarted`` with a prompt (a "continue" goes on in the same turn) and holds the
-answer's text, the final or settled usage of its requests (the figures every view shows), the seconds
-from its start to its end, and its tool calls with their attribution (``core.attribution``).
+provider and model it started on, the answer's text, the final or settled usage of its requests (the
+figures every view shows), the seconds from its start to its end, and its tool calls with their
+attribution (``core.attribution``); also whether its prompt reached a provider at all, and whether the
+conversation was cleared before it (what ``compare.plan`` sends the targets).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Any
 
 from flux_tui.core.agent_events import (
     AgentEvent,
+    HistoryCleared,
+    PromptUnanswered,
     TextDelta,
     ToolCallFinished,
     ToolCallProposed,
@@ -62,6 +66,10 @@ class TurnFigures:
     seconds: float = 0.0
     tool_calls: list[CallFigures] = field(default_factory=list)
     error: str | None = None
+    provider: str = ""
+    model: str = ""
+    sent: bool = True  # False: no provider received the prompt (it is in no request after it either)
+    cleared_before: bool = False  # the conversation was cleared between the previous turn and this one
     _started: float = 0.0
 
     @property
@@ -78,6 +86,8 @@ class TurnFigures:
     def to_json(self) -> dict[str, Any]:
         return {
             "prompt": self.prompt,
+            "provider": self.provider,
+            "model": self.model,
             "answer": self.answer,
             "input_tokens": self.input_tokens,
             "output_tokens": self.output_tokens,
@@ -106,10 +116,24 @@ class RunFigures:
     def estimated(self) -> bool:
         return any(t.estimated for t in self.turns)
 
+    @property
+    def models(self) -> list[str]:
+        """Every "provider:model" its turns ran on, in the order of first use (the run's own if none)."""
+        found = [f"{t.provider}:{t.model}" for t in self.turns if t.provider]
+        return list(dict.fromkeys(found)) or [f"{self.provider}:{self.model}"]
+
+    @property
+    def label(self) -> str:
+        """ "provider:model", or "mixed (2 models)" for a recording that switched (its turns say which)."""
+        models = self.models
+        return models[0] if len(models) == 1 else f"mixed ({len(models)} models)"
+
     def to_json(self) -> dict[str, Any]:
+        mixed = len(self.models) > 1
         return {
-            "provider": self.provider,
-            "model": self.model,
+            "provider": None if mixed else self.provider,
+            "model": None if mixed else self.model,
+            "models": self.models,
             "total_cost_usd": self.total_cost_usd,
             "turns": [turn.to_json() for turn in self.turns],
         }
@@ -121,15 +145,28 @@ def run_figures(events: Iterable[AgentEvent], provider: str = "", model: str = "
     costs = attribute(events)
     run = RunFigures(provider, model)
     turn: TurnFigures | None = None
+    cleared = False
     for event in events:
         if isinstance(event, TurnStarted):
             if not run.provider:
                 run.provider, run.model = event.provider, event.model
             if event.prompt.strip() or turn is None:
-                turn = TurnFigures(prompt=event.prompt, _started=event.ts)
+                turn = TurnFigures(
+                    prompt=event.prompt,
+                    provider=event.provider,
+                    model=event.model,
+                    cleared_before=cleared,
+                    _started=event.ts,
+                )
                 run.turns.append(turn)
+                cleared = False
+        elif isinstance(event, HistoryCleared):
+            cleared = True
         elif turn is None:
             continue
+        elif isinstance(event, PromptUnanswered):
+            if not event.sent and event.prompt == turn.prompt:
+                turn.sent = False
         elif isinstance(event, TextDelta):
             turn.answer += event.text
         elif isinstance(event, UsageReported) and (event.settled or not event.estimated):

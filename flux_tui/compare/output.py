@@ -1,11 +1,14 @@
 """The comparison as a side-by-side text table, or as JSON (``--format json``).
 
-JSON: ``{"session": ID, "runs": [{"provider", "model", "total_cost_usd", "turns": [{"prompt", "answer",
-"input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "cost_usd", "estimated",
-"seconds", "tool_calls": [{"name", "arguments", "status", "cost_usd", "context_cost_usd"}], "error"}]}]}``;
-``runs[0]`` is the recording; ``error`` is null for a turn that ended, else why it did not (or
-"cancelled"). A call that did not end done is named with its status in the table. Money in the table
-has the format of every other view (``core.money``).
+JSON: ``{"session": ID, "runs": [{"provider", "model", "models", "total_cost_usd", "turns": [{"prompt",
+"provider", "model", "answer", "input_tokens", "output_tokens", "cache_read_tokens",
+"cache_write_tokens", "cost_usd", "estimated", "seconds", "tool_calls": [{"name", "arguments", "status",
+"cost_usd", "context_cost_usd"}], "error"}]}]}``; ``runs[0]`` is the recording; ``models`` lists every
+"provider:model" a run's turns ran on, and a run on more than one (a recording that switched) has a
+null ``provider`` and ``model``; ``error`` is null for a turn that ended, else why it did not (or
+"cancelled"). In the table, such a recording is headed "mixed" and each turn says its model. A call
+that did not end done is named with its status in the table. Money in the table has the format of
+every other view (``core.money``).
 """
 
 from __future__ import annotations
@@ -55,10 +58,16 @@ def _turn_cells(turn: TurnFigures | None) -> dict[str, str]:
     }
 
 
+def _turn_model(run: RunFigures, index: int) -> str:
+    turn = run.turns[index] if index < len(run.turns) else None
+    return f"{turn.provider}:{turn.model}" if turn is not None and turn.provider else run.label
+
+
 def to_table(session_id: str, runs: Sequence[RunFigures]) -> str:
     heads = ["recording"] + ["" for _ in runs[1:]]
-    names = [f"{run.provider}:{run.model}" for run in runs]
+    names = [run.label for run in runs]
     lines = [f"Session {session_id}", "", _row("", heads), _row("", names)]
+    mixed = len(runs[0].models) > 1
     count = max((len(run.turns) for run in runs), default=0)
     labels = (
         ("answer", "answer"),
@@ -71,6 +80,8 @@ def to_table(session_id: str, runs: Sequence[RunFigures]) -> str:
         recorded = runs[0].turns[index] if index < len(runs[0].turns) else None
         prompt = first_line(recorded.prompt if recorded is not None else "", 80)
         lines += ["", f"Turn {index + 1}: {prompt}"]
+        if mixed:
+            lines.append(_row("model", [_turn_model(run, index) for run in runs]))
         cells = [_turn_cells(run.turns[index] if index < len(run.turns) else None) for run in runs]
         lines += [_row(label, [c[key] for c in cells]) for key, label in labels]
     lines += ["", _row("total cost", [usd(run.total_cost_usd, estimated=run.estimated) for run in runs])]

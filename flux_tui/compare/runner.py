@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from flux_tui.compare.figures import RunFigures, run_figures
+from flux_tui.compare.plan import Step
 from flux_tui.core.agent import Agent
 from flux_tui.core.agent_events import AgentEvent
 from flux_tui.core.failover import ReliableStep
@@ -57,7 +58,7 @@ def scratch_copy(workspace: Path, into: Path) -> Path:
 
 async def rerun(
     config: Any,
-    prompts: Sequence[str],
+    steps: Sequence[Step],
     target: tuple[str, str | None],
     *,
     allow_commands: bool = False,
@@ -65,9 +66,10 @@ async def rerun(
     on_turn: Callable[[int], None] | None = None,
     notify: Callable[[str], None] | None = None,
 ) -> RunFigures:
-    """Send ``prompts`` in order to ``target``; the figures of each turn (a failed turn keeps its error
-    and the next prompt is still sent). ``on_event`` sees every agent event as it comes (live views);
-    ``on_turn(i)`` is called before prompt ``i`` (0-based) is sent; ``notify`` hears of MCP servers that
+    """Send the prompts of ``steps`` in order to ``target`` (clearing the conversation first where a
+    step says so, ``compare.plan``); the figures of each turn (a failed turn keeps its error and the
+    next prompt is still sent). ``on_event`` sees every agent event as it comes (live views);
+    ``on_turn(i)`` is called before step ``i`` (0-based) is sent; ``notify`` hears of MCP servers that
     do not start."""
     events: list[AgentEvent] = []
 
@@ -109,10 +111,12 @@ async def rerun(
         try:
             if mcp is not None:
                 await _start_mcp(mcp, agent.tools, allow_commands)
-            for index, prompt in enumerate(prompts):
+            for index, step in enumerate(steps):
                 if on_turn is not None:
                     on_turn(index)
-                await agent.run_turn(prompt)
+                if step.clear_first:
+                    agent.clear_history()
+                await agent.run_turn(step.prompt)
         finally:
             try:
                 await provider.aclose()
@@ -122,9 +126,7 @@ async def rerun(
     return run_figures(events, provider.name, provider.model)
 
 
-def _mcp_manager(
-    config: Any, agent: Agent, workspace: Path, notify: Callable[[str], None] | None
-) -> Any:
+def _mcp_manager(config: Any, agent: Agent, workspace: Path, notify: Callable[[str], None] | None) -> Any:
     """The recording's MCP servers for the copy (the trust of ``workspace`` decides on its
     ``.mcp.json``), not started yet; None when none is configured."""
     from flux_tui.mcp.manager import McpManager

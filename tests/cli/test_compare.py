@@ -110,11 +110,12 @@ def test_json_has_the_recording_then_each_target(
     assert set(data) == {"session", "runs"} and data["session"] == session_id
     recorded, target = data["runs"]
     turn_keys = {
-        "prompt", "answer", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
-        "cost_usd", "estimated", "seconds", "tool_calls", "error",
+        "prompt", "provider", "model", "answer", "input_tokens", "output_tokens", "cache_read_tokens",
+        "cache_write_tokens", "cost_usd", "estimated", "seconds", "tool_calls", "error",
     }  # fmt: skip
     for run in data["runs"]:
-        assert set(run) == {"provider", "model", "total_cost_usd", "turns"}
+        assert set(run) == {"provider", "model", "models", "total_cost_usd", "turns"}
+        assert run["models"] == [f"{run['provider']}:{run['model']}"]
         assert all(set(turn) == turn_keys for turn in run["turns"])
         calls = [call for turn in run["turns"] for call in turn["tool_calls"]]
         call_keys = {"name", "arguments", "status", "cost_usd", "context_cost_usd"}

@@ -145,6 +145,7 @@ async def test_a_comparison_cancelled_while_its_servers_start_stops_them(
 ) -> None:
     import asyncio
 
+    from flux_tui.compare.plan import Step
     from flux_tui.compare.runner import rerun
     from flux_tui.core.config import load_config
     from flux_tui.mcp.manager import McpManager
@@ -161,7 +162,7 @@ async def test_a_comparison_cancelled_while_its_servers_start_stops_them(
     monkeypatch.setattr(McpManager, "start", never_done)
     monkeypatch.setattr(McpManager, "stop", stop)
     config, _problems = load_config(workspace=workspace)
-    job = asyncio.ensure_future(rerun(config, ["hi"], ("openai", "gpt-4o")))
+    job = asyncio.ensure_future(rerun(config, [Step("hi")], ("openai", "gpt-4o")))
     await asyncio.wait_for(starting.wait(), 10)
     job.cancel()
     with pytest.raises(asyncio.CancelledError):

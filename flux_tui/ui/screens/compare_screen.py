@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Select, Static
 
 from flux_tui.compare.figures import RunFigures, TurnFigures, run_figures
+from flux_tui.compare.plan import Step, left_out_note, plan
 from flux_tui.compare.runner import rerun
 from flux_tui.core.agent_events import AgentEvent, TextDelta, TurnStarted
 from flux_tui.core.money import usd
@@ -137,11 +138,14 @@ class CompareScreen(Screen[None]):
             return
         self.finished.clear()
         events = await asyncio.to_thread(store.events, self.session_id)
-        recording = run_figures(events)
-        prompts = [t.prompt for t in recording.turns if t.prompt.strip()]
+        compared = plan(run_figures(events))
+        recording, steps = compared.recording, compared.steps
+        note = left_out_note(compared.left_out)
+        if note:
+            self.notify(note, markup=False)
         columns = self.query_one("#compare-columns", Horizontal)
         await columns.remove_children()
-        first = RunColumn(f"recording · {recording.provider}:{recording.model}")
+        first = RunColumn(f"recording · {recording.label}")
         await columns.mount(first)
         for number, turn in enumerate(recording.turns, start=1):
             first.start_turn(number, turn.prompt)
@@ -149,12 +153,12 @@ class CompareScreen(Screen[None]):
         first.show_figures(recording)
         self.runs = []
         for target in self.targets:
-            await self._run_one(target, prompts, columns)
+            await self._run_one(target, steps, columns)
         done = f"{len(self.runs)} of {len(self.targets)}"
         self._progress(f"Done: {done} targets ran · s saves them as sessions")
         self.finished.set()
 
-    async def _run_one(self, target: tuple[str, str | None], prompts: list[str], columns: Horizontal) -> None:
+    async def _run_one(self, target: tuple[str, str | None], steps: list[Step], columns: Horizontal) -> None:
         label = f"{target[0]}:{target[1]}" if target[1] else target[0]
         column = RunColumn(label)
         await columns.mount(column)
@@ -171,12 +175,12 @@ class CompareScreen(Screen[None]):
                 column.add_text(event.text)
 
         def on_turn(index: int) -> None:
-            self._progress(f"{label}: turn {index + 1} of {len(prompts)}")
+            self._progress(f"{label}: turn {index + 1} of {len(steps)}")
 
         try:
             run = await rerun(
                 self.config,
-                prompts,
+                steps,
                 target,
                 on_event=on_event,
                 on_turn=on_turn,
