@@ -84,8 +84,12 @@ class Attribution:
             self._request(event)
             return True
         if isinstance(event, TurnStarted):
-            self.turn += 1
-            self.prompts[self.turn] = event.prompt
+            # A turn is a prompt and everything that answers it, as the sessions browser and
+            # ``compare`` count them: ``/retry`` of a cut answer and ``/continue`` start no prompt and
+            # go on in the turn they answer.
+            if event.prompt.strip() or not self.turn:
+                self.turn += 1
+                self.prompts[self.turn] = event.prompt
         elif isinstance(event, ToolCallProposed):
             last = len(self.requests) - 1 if self.requests else None
             request = self.requests[last] if last is not None else None

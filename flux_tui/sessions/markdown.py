@@ -41,9 +41,9 @@ class _Writer:
     decided: dict[str, ToolCallDecided] = field(default_factory=dict)
     ledger: UsageLedger = field(default_factory=UsageLedger)  # the totals, as every view adds them up
     usage_lines: list[str] = field(default_factory=list)  # shown after the reply they belong to
-    turn: int = 0
-    started: int = 0  # every TurnStarted, "continue" included (``Attribution`` numbers turns so)
+    turn: int = 0  # numbered as ``Attribution`` numbers them: a prompt and all that answers it
     costs: Attribution = field(default_factory=Attribution)  # per turn and per tool call
+    dropped: bool = False  # /retry took a cut answer out; the turn that follows asks again
 
     def add(self, text: str) -> None:
         self.parts.append(text.rstrip("\n") + "\n\n")
@@ -80,13 +80,13 @@ def _render(w: _Writer, event: AgentEvent) -> None:
             w.add(line)
         w.usage_lines.clear()
     if isinstance(event, TurnStarted):
-        w.started += 1
-        when = f"_{_when(event.ts)} · {event.provider} / {event.model}{_turn_cost(w)}_"
-        if event.prompt.strip():
+        when = f"_{_when(event.ts)} · {event.provider} / {event.model}"
+        if event.prompt.strip() or not w.turn:
             w.turn += 1
-            w.add(f"## Turn {w.turn}\n\n{when}")
-        else:  # "continue": the same turn goes on
-            w.add(f"### Continued\n\n{when}")
+            w.add(f"## Turn {w.turn}\n\n{when}{_turn_cost(w)}_")
+        else:  # /retry or /continue: the same turn goes on (its cost is the turn's, above)
+            w.add(f"### {'Asked again' if w.dropped else 'Continued'}\n\n{when}_")
+        w.dropped = False
     elif isinstance(event, MessageCommitted):
         _message(w, event.message)
     elif isinstance(event, PromptUnanswered):  # never committed: the history the model saw lacks it
@@ -124,6 +124,10 @@ def _message(w: _Writer, message: dict[str, object]) -> None:
     if message.get("role") == "user":
         if texts:  # tool results are shown with their calls
             w.add("**You:**\n\n" + _quote(texts))
+        return
+    if not blocks and message.get("incomplete"):  # announced again empty: /retry took it out
+        w.add(_quote("_The incomplete answer above was left out of the conversation, to be asked again._"))
+        w.dropped = True
         return
     who = " / ".join(str(x) for x in (message.get("provider"), message.get("model")) if x)
     flag = " — _incomplete_" if message.get("incomplete") else ""
@@ -193,7 +197,7 @@ def _summary(w: _Writer) -> None:
 
 
 def _turn_cost(w: _Writer) -> str:
-    turn = next((t for t in w.costs.turn_costs() if t.turn == w.started), None)
+    turn = next((t for t in w.costs.turn_costs() if t.turn == w.turn), None)
     if turn is None or not turn.requests:
         return ""
     return f" · cost {format_cost(turn.cost, estimated=turn.estimated)} ({counted(turn.requests, 'request')})"

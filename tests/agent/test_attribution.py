@@ -12,6 +12,7 @@ from fakeapi import FakeAPI
 
 from flux_tui.core.agent_events import (
     AgentEvent,
+    MessageCommitted,
     Notice,
     ToolCallFinished,
     ToolCallProposed,
@@ -105,3 +106,39 @@ async def test_the_agent_reports_the_input_cost_of_each_request(make_rig: MakeRi
     call = costs.calls["toolu_1"]
     assert call.cost_usd == finals[0].cost
     assert call.context_cost_usd > 0
+
+
+def test_a_retry_or_continue_goes_on_in_the_turn_it_answers(tmp_path: Path) -> None:
+    # /retry of a cut answer and /continue start no prompt: /stats counts and names turns as the
+    # sessions browser and compare do, one per prompt.
+    p, m = "anthropic", "claude-sonnet-4-6"
+    cut = {"id": "a1", "role": "assistant", "provider": p, "model": m, "incomplete": True}
+    events = [
+        TurnStarted(turn_id="t1", prompt="long answer please", provider=p, model=m),
+        request(0.0300, 0.0100, 1_000),
+        MessageCommitted(message={**cut, "blocks": [{"type": "text", "text": "Part one"}]}),
+        TurnFinished(stop_reason="cancelled"),
+        MessageCommitted(message={**cut, "blocks": []}),  # /retry takes the cut answer out
+        TurnStarted(turn_id="t2", prompt="", provider=p, model=m),
+        request(0.0100, 0.0050, 1_000),
+        TurnFinished(stop_reason="end_turn"),
+        TurnStarted(turn_id="t3", prompt="next", provider=p, model=m),
+        request(0.0050, 0.0020, 1_000),
+        TurnFinished(stop_reason="end_turn"),
+    ]
+    costs = attribute(events)
+    turns = costs.turn_costs()
+    assert [(t.turn, t.prompt, t.requests) for t in turns] == [(1, "long answer please", 2), (2, "next", 1)]
+    assert turns[0].cost == pytest.approx(0.0400)
+    ledger = UsageLedger()
+    for event in events:
+        ledger.apply(event)
+    stats = stats_markdown(ledger, costs)
+    assert "(continue)" not in stats and "| 1 | long answer please | 2 | $0.0400 |" in stats
+    with SessionStore(tmp_path / "s.db") as store:
+        session_id = store.create_session()
+        store.append(session_id, events)
+        exported = export_markdown(store.load(session_id))
+    assert "## Turn 1" in exported and "cost $0.0400 (2 requests)" in exported and "## Turn 2" in exported
+    assert "### Asked again" in exported and "left out of the conversation, to be asked again" in exported
+    assert "_incomplete_:\n\n### Asked again" not in exported  # no empty answer heading
