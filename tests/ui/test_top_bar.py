@@ -135,3 +135,22 @@ async def test_menus_built_while_the_bar_is_taken_down_leave_it_alone() -> None:
         bar.remove()
         await TopBar._build_menus(bar)  # raised NoMatches when it set the options of uncomposed menus
         assert bar._menus is None
+
+
+@pytest.mark.parametrize(("width", "narrow"), [(80, True), (160, False)])
+async def test_the_status_is_one_line_cut_with_an_ellipsis_when_it_does_not_fit(
+    width: int, narrow: bool
+) -> None:
+    bar = bar_of(FacesOnly, PROVIDERS, "anthropic", MODELS, MODELS[0])
+    app = BarApp(bar)
+    async with app.run_test(size=(width, 3)) as pilot:
+        if narrow:
+            app.screen.add_class("-narrow")  # as the app marks a narrow terminal
+        bar.mode = "replay"
+        await pilot.pause()
+        line = _first_line(app).rstrip()
+        assert "▶ replay" in line
+        if narrow:
+            assert line.endswith("…"), line  # not a wrapped first line ("▶ replay:")
+        else:
+            assert line.endswith("nothing is sent, run or recorded")

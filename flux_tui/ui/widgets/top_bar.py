@@ -25,7 +25,7 @@ from textual.widgets._select import SelectOverlay
 from flux_tui.ui.messages import MenuClosed, ModelChosen, ProviderChosen
 
 ARROW = "▼"
-REPLAY_STATUS = "▶ replay: nothing is sent, run or recorded"
+REPLAY_STATUS = "▶ replay · nothing is sent, run or recorded"
 STREAMING_STATUS = "● streaming"
 YOLO_STATUS = "yolo: tools run without asking"
 MENUS_OFF = "The provider and model menus are off while a replay plays (Esc closes it)."
@@ -127,6 +127,9 @@ class TopBar(Horizontal):
         width: 1fr;
         text-align: right;
         color: $warning;
+        /* One line: a narrow terminal shows how the status begins, cut with an ellipsis. */
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
 
     /* Narrower terminals: the menus lose their labels and narrow. */
