@@ -131,6 +131,7 @@ class PromptInput(TextArea):
         self.completer: Callable[[str], list[str]] | None = None
         self.suggestions: SuggestionBar | None = None
         self._candidates: list[str] = []
+        self._candidates_for: str | None = None  # the text ``_candidates`` complete
         self._candidate_index = -1
         self._applied: str | None = None
         self.scrolls: Widget | None = None  # what PageUp/PageDown (and Home/End when empty) scroll
@@ -274,10 +275,22 @@ class PromptInput(TextArea):
     # -- completion -------------------------------------------------------------------------------
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if self._applied is not None and self.text == self._applied:
+        self._update_candidates()
+
+    def _update_candidates(self) -> None:
+        """Make the candidates those of the text now in the editor.
+
+        A change's message is handled after the keys read with it: in a burst ("/prov" then Tab) the
+        Tab runs before the messages of the characters it follows, so it brings the candidates up to
+        date itself. Those messages then find them already so and compute nothing again."""
+        text = self.text
+        if self._applied is not None and text == self._applied:
             return  # our own completion: keep cycling through the same candidates
+        if self._applied is None and text == self._candidates_for:
+            return
         self._applied = None
-        self._candidates = self._complete(self.text)
+        self._candidates = self._complete(text)
+        self._candidates_for = text
         self._candidate_index = -1
         self._show_suggestions()
 
@@ -291,6 +304,7 @@ class PromptInput(TextArea):
             self.suggestions.show(self._candidates, self._candidate_index)
 
     def action_complete(self, step: int) -> None:
+        self._update_candidates()
         if len(self._candidates) == 1 and self.text == self._candidates[0]:
             # "/provider " was taken: go on with what can follow it (the provider names)
             self._candidates = [c for c in self._complete(self.text) if c != self.text]
