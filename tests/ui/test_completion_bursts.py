@@ -10,38 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual import events
-from textual.app import App
-from ui_pilot import SIZE
-
-_NAMED = {" ": "space", "@": "at", "/": "slash", ".": "full_stop"}
-
-
-def burst(app: App[Any], text: str, *keys: str) -> None:
-    """Deliver the characters of ``text`` then ``keys`` to ``app`` in one go, as one terminal read."""
-    driver = app._driver
-    assert driver is not None
-    events_in_order = [events.Key(_NAMED.get(char, char), char) for char in text]
-    events_in_order += [events.Key(key, None) for key in keys]
-    for event in events_in_order:
-        event.set_sender(app)
-        driver.send_message(event)
-
-
-async def settle(pilot: Any) -> None:
-    for _ in range(3):
-        await pilot.pause()
+from ui_pilot import SIZE, burst, handled
 
 
 async def test_a_slash_command_and_tab_in_one_burst_complete(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        burst(app, "/prov", "tab")
-        await settle(pilot)
+        burst(app, *"/prov", "tab")
+        await handled(pilot)
         assert app.conversation.prompt_input.text == "/provider "
-        burst(app, "", "tab")  # on to the provider names
-        await settle(pilot)
+        burst(app, "tab")  # on to the provider names
+        await handled(pilot)
         assert app.conversation.prompt_input.text == "/provider anthropic"
 
 
@@ -50,8 +30,8 @@ async def test_a_mention_and_tab_in_one_burst_complete(make_app: Any, sandbox: P
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        burst(app, "look at @AG", "tab")
-        await settle(pilot)
+        burst(app, *"look at @AG", "tab")
+        await handled(pilot)
         assert app.conversation.prompt_input.text == "look at @AGENTS.md"
 
 
@@ -59,8 +39,8 @@ async def test_a_tab_after_text_typed_past_a_completion_completes_that_text(make
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        burst(app, "/prov", "tab", "o", "tab")
-        await settle(pilot)
+        burst(app, *"/prov", "tab", "o", "tab")
+        await handled(pilot)
         assert app.conversation.prompt_input.text == "/provider openai"
 
 

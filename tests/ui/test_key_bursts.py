@@ -9,38 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import Input
-from ui_pilot import SIZE
+from ui_pilot import SIZE, burst, handled
 
 import flux_tui.ui.app  # noqa: F401  (the app sets up the editors' key handling on import)
-
-
-def burst(app: App[Any], *keys: str) -> None:
-    """Deliver ``keys`` to ``app`` in one go, the way one read from the terminal does."""
-    driver = app._driver
-    assert driver is not None
-    for key in keys:
-        event = events.Key(key, key if len(key) == 1 else None)
-        event.set_sender(app)
-        driver.send_message(event)
-
-
-async def settle(pilot: Any) -> None:
-    for _ in range(3):
-        await pilot.pause()
 
 
 async def test_ctrl_j_in_a_burst_puts_the_newline_where_it_was_typed(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         burst(app, *"line1", "ctrl+j", *"line2")
-        await settle(pilot)
+        await handled(pilot)
         assert app.conversation.prompt_input.text == "line1\nline2"
         app.conversation.prompt_input.clear()
         burst(app, "ctrl+j", *"abc")
-        await settle(pilot)
+        await handled(pilot)
         assert app.conversation.prompt_input.text == "\nabc"
 
 
@@ -48,11 +32,11 @@ async def test_editing_keys_in_a_burst_apply_in_order(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         burst(app, *"abc", "backspace", *"de")
-        await settle(pilot)
+        await handled(pilot)
         assert app.conversation.prompt_input.text == "abde"
         app.conversation.prompt_input.clear()
         burst(app, *"ac", "left", "b")
-        await settle(pilot)
+        await handled(pilot)
         assert app.conversation.prompt_input.text == "abc"
 
 
@@ -76,5 +60,5 @@ async def test_a_text_field_takes_a_burst_in_order() -> None:
         field.focus()
         await pilot.pause()
         burst(app, *"abc", "backspace", "d", "home", "x")
-        await settle(pilot)
+        await handled(pilot)
         assert field.value == "xabd"

@@ -6,12 +6,33 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from textual import events
+from textual.app import App
 from textual.pilot import Pilot
 
 from flux_tui.ui.app import FluxApp
 from flux_tui.ui.widgets.chat_items import AssistantAnswer
 
 SIZE = (160, 50)  # every pilot test and picture uses this terminal size
+_KEY_NAMES = {" ": "space", "@": "at", "/": "slash", ".": "full_stop"}
+
+
+def burst(app: App[Any], *keys: str) -> None:
+    """Deliver ``keys`` (characters, or key names such as "tab" and "ctrl+j") to ``app`` in one go, the
+    way one read from the terminal does. ``pilot.press`` waits for the app to go idle after every
+    key, which hides what happens to keys that arrive together."""
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        event = events.Key(_KEY_NAMES.get(key, key), key if len(key) == 1 else None)
+        event.set_sender(app)
+        driver.send_message(event)
+
+
+async def handled(pilot: Pilot[Any]) -> None:
+    """Let the app handle a ``burst`` and what it set off (a few rounds of idle)."""
+    for _ in range(3):
+        await pilot.pause()
 
 
 async def wait_until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 10.0) -> None:
