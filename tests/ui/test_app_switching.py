@@ -109,7 +109,8 @@ async def test_switch_while_streaming_is_refused(make_app: Any, fake_api: Any) -
             pilot, lambda: any("Can't switch" in n.text for n in app.conversation.chat.query(NoticeLine))
         )
         assert app.agent.provider.name == "anthropic"
-        assert select.value == "anthropic"  # the menu snaps back
+        # The menu snaps back in the frame after the notice (``TopBar.on_select_changed``).
+        await wait_until(pilot, lambda: select.value == "anthropic")
         await pilot.press("escape")
         await finish_turn(pilot, app)
         assert app.switch_provider("openai") is True

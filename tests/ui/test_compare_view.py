@@ -32,7 +32,7 @@ async def test_compare_streams_a_target_beside_the_recording_and_saves_it(
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_screen(pilot, app)
             select_row(screen, recorded.session_id)
-            await pilot.press("c")
+            await pilot.press("f5")
             await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen))
             compare = app.screen
             assert isinstance(compare, CompareScreen)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from test_key_bursts import burst, settle
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable
-from ui_pilot import SIZE
+from ui_pilot import SIZE, burst, handled
 
 from flux_tui.core.agent_events import ToolCallFinished, ToolCallProposed
 from flux_tui.ui.app import FluxApp
@@ -71,7 +70,7 @@ async def test_letters_typed_in_the_inspector_go_to_the_prompt(make_app: Any) ->
         app.conversation.inspector.query_one("#tool-detail", VerticalScroll).focus()
         await pilot.pause()
         burst(app, *" there")
-        await settle(pilot)
+        await handled(pilot)
         assert app.conversation.prompt_input.text == "hi there"
         assert app.focused is app.conversation.prompt_input
 

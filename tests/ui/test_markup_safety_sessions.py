@@ -88,7 +88,7 @@ async def test_sessions_browser_lists_searches_and_deletes_a_session_titled_with
             await wait_until(pilot, lambda: len(screen.sessions) == 1)
             screen.query_one(DataTable).focus()
 
-            await pilot.press("d")
+            await pilot.press("delete")
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDeleteScreen))
             await pilot.pause()
             assert_shows(screen_text(app), f"“{TITLE}”", "Delete [y]", "Keep [n]")
@@ -113,7 +113,7 @@ async def test_fork_and_export_dialogs_and_their_notifications_with_markup(
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             screen = await open_browser(pilot, app)
 
-            await pilot.press("f")
+            await pilot.press("ctrl+f")
             await wait_until(pilot, lambda: isinstance(app.screen, ForkScreen))
             await pilot.pause()
             assert_shows(screen_text(app), f"“{TITLE}”", f"1. {TITLE}", f"2. then {SED}")
@@ -121,7 +121,7 @@ async def test_fork_and_export_dialogs_and_their_notifications_with_markup(
             await pilot.press("escape")
             await wait_until(pilot, lambda: app.screen is screen)
 
-            await pilot.press("e")
+            await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
             await pilot.pause()
             assert_shows(screen_text(app), f"“{TITLE}”", "Export [enter]", "Cancel [esc]")
@@ -134,7 +134,7 @@ async def test_fork_and_export_dialogs_and_their_notifications_with_markup(
             assert_shows(toasts(app), "Exported to", "exports/[id]/session.md")
             (exports / "[blocker]").write_text("a file where a folder is wanted")
 
-            await pilot.press("e")
+            await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
             app.screen.query_one("#export-path", Input).value = "[blocker]/x.md"
             await pilot.press("enter")
@@ -232,5 +232,3 @@ async def test_replay_a_session_with_markup_in_its_title_and_tool_calls(config: 
             assert app.is_running
     finally:
         rig.close(app)
-
-

@@ -6,8 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from test_key_bursts import burst, settle
-from ui_pilot import SIZE
+from ui_pilot import SIZE, burst, handled
 
 from flux_tui.ui.app import FluxApp
 
@@ -29,10 +28,10 @@ async def test_a_burst_of_page_ups_scrolls_a_page_each(make_app: Any) -> None:
         page = await long_chat(pilot, app)
         bottom = app.conversation.chat.scroll_y
         burst(app, *["pageup"] * 5)
-        await settle(pilot)
+        await handled(pilot)
         assert app.conversation.chat.scroll_y == bottom - 5 * page
         burst(app, *["pagedown"] * 5)
-        await settle(pilot)
+        await handled(pilot)
         assert app.conversation.chat.scroll_y == bottom == app.conversation.chat.max_scroll_y
 
 
@@ -44,12 +43,12 @@ async def test_presses_while_the_last_one_scrolls_are_not_lost(make_app: Any) ->
         for _ in range(4):
             burst(app, "pageup")  # 150 ms apart, as a person presses: not waiting for any scrolling
             await asyncio.sleep(0.15)
-        await settle(pilot)
+        await handled(pilot)
         assert app.conversation.chat.scroll_y == bottom - 4 * page
         for _ in range(4):
             burst(app, "pagedown")
             await asyncio.sleep(0.15)
-        await settle(pilot)
+        await handled(pilot)
         assert app.conversation.chat.scroll_y == bottom
 
 
@@ -61,10 +60,10 @@ async def test_the_chat_own_page_keys_scroll_at_once_too(make_app: Any) -> None:
         app.conversation.chat.focus()
         await pilot.pause()
         burst(app, "pageup", "pageup", "pageup")
-        await settle(pilot)
+        await handled(pilot)
         assert app.conversation.chat.scroll_y == bottom - 3 * page
         burst(app, "pagedown", "end")
-        await settle(pilot)
+        await handled(pilot)
         assert app.conversation.chat.scroll_y == bottom
 
 
@@ -81,10 +80,10 @@ async def test_a_burst_of_page_downs_in_the_approval_diff_scrolls_a_page_each() 
     async with app.run_test(size=(80, 40)) as pilot:
         screen = ApprovalScreen(request)
         app.push_screen(screen)
-        await settle(pilot)
+        await handled(pilot)
         preview = screen.query_one("#approval-preview")
         page = preview.scrollable_content_region.height
         assert preview.max_scroll_y > 3 * page
         burst(app, "pagedown", "pagedown", "pagedown")
-        await settle(pilot)
+        await handled(pilot)
         assert preview.scroll_y == 3 * page

@@ -190,7 +190,7 @@ async def test_replay_from_the_sessions_screen(config: Any) -> None:
             screen = app.screen
             assert isinstance(screen, SessionsScreen)
             await wait_until(pilot, screen.loaded.is_set)
-            await pilot.press("p")
+            await pilot.press("ctrl+r")
             await wait_until(pilot, lambda: app.replay is not None)
             assert not isinstance(app.screen, SessionsScreen)
             assert controller(app).loaded.id == session_id

@@ -59,7 +59,7 @@ async def test_the_browser_marks_forks_and_imports_and_exports_outside_the_works
             await pilot.pause()
             assert f"imported from session {source}" in str(screen.query_one("#sessions-detail").render())
 
-            await pilot.press("e")
+            await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
             exports = config.data_path / "exports"
             assert str(exports) in str(app.screen.query_one("#export-folder").render())

@@ -129,7 +129,7 @@ async def test_rename_inline(config: Any, two_sessions: tuple[str, str]) -> None
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_screen(pilot, app)
             select_row(screen, older)
-            await pilot.press("r")
+            await pilot.press("f2")
             field = screen.query_one("#sessions-rename", Input)
             assert field.display and field.has_focus and field.value == "How do fish sleep?"
             field.value = ""
@@ -160,21 +160,21 @@ async def test_delete_asks_first_and_refuses_the_session_being_recorded(
             assert len(screen.sessions) == 3
 
             select_row(screen, older)
-            await pilot.press("d")
+            await pilot.press("delete")
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDeleteScreen))
             await wait_out_key_guard(app.screen)
             await pilot.press("n")
             await wait_until(pilot, lambda: app.screen is screen)
             assert older in [info.id for info in screen.sessions]
 
-            await pilot.press("d")
+            await pilot.press("delete")
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDeleteScreen))
             await wait_out_key_guard(app.screen)
             await pilot.press("y")
             await wait_until(pilot, lambda: older not in [info.id for info in screen.sessions])
 
             select_row(screen, live)
-            await pilot.press("d")
+            await pilot.press("delete")
             await pilot.pause()
             assert app.screen is screen  # no dialog: refused
             assert live in [info.id for info in screen.sessions]
@@ -233,7 +233,7 @@ async def test_fork_from_a_turn_opens_a_new_session_with_the_history_up_to_it(
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_screen(pilot, app)
             select_row(screen, older)
-            await pilot.press("f")
+            await pilot.press("ctrl+f")
             await wait_until(pilot, lambda: isinstance(app.screen, ForkScreen))
             turns = app.screen.query_one(OptionList)
             assert turns.option_count == 2
@@ -274,7 +274,7 @@ async def test_export_writes_markdown_and_jsonl_files(
             screen = await open_screen(pilot, app)
             select_row(screen, older)
 
-            await pilot.press("e")
+            await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
             await pilot.press("enter")
             await wait_until(pilot, lambda: screen.last_export is not None)
@@ -285,7 +285,7 @@ async def test_export_writes_markdown_and_jsonl_files(
             text = markdown.read_text()
             assert "How do fish sleep?" in text and "A zebrafish rests near the bottom." in text
 
-            await pilot.press("e")
+            await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
             dialog = app.screen
             dialog.query_one("#export-format", Select).value = "jsonl"

@@ -1,4 +1,4 @@
-"""The sessions browser's comparison (``c``): the selected session's prompts re-run on chosen targets.
+"""The sessions browser's comparison (F5): the selected session's prompts re-run on chosen targets.
 
 Targets are picked from the provider and model menus (``a`` adds the pair shown); ``r`` runs them one
 after the other (``flux_tui.compare.runner``: a scratch copy of the workspace, commands denied). Each

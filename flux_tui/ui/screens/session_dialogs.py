@@ -31,7 +31,7 @@ EXPORT_FORMATS: tuple[tuple[str, str], ...] = (
 
 class ConfirmDeleteScreen(GuardedChoiceScreen):
     """Ask "delete this session?": ``y`` deletes, ``n``/Escape keeps it (and has the focus). A ``y``
-    typed with the ``d`` that opened it, or ahead of it, deletes nothing (see ``key_guard``)."""
+    typed with the Delete that opened it, or ahead of it, deletes nothing (see ``key_guard``)."""
 
     CSS_PATH = CSS
     AUTO_FOCUS = "#delete-no"
@@ -79,7 +79,7 @@ def prompts_of(transcript: Transcript) -> list[tuple[str, str]]:
 
 class ForkScreen(KeyGuardedScreen[str | None]):
     """Pick a prompt: the fork keeps the history up to that prompt's answer. Dismisses with its id.
-    An Enter typed with the ``f`` that opened it forks nothing (see ``key_guard``)."""
+    An Enter typed with the ctrl+f that opened it forks nothing (see ``key_guard``)."""
 
     CSS_PATH = CSS
     AUTO_FOCUS = "#fork-turns"

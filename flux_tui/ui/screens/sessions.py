@@ -1,5 +1,6 @@
 """The sessions screen (ctrl+o, ``/sessions``, the palette): browse, search, open, replay, fork, rename,
-export and delete saved sessions.
+export and delete saved sessions. What is typed in it goes to the search box; the actions' keys are in
+``session_keys``.
 
 Everything that reads or writes the store runs in a worker off the UI thread; the store work itself
 lives in the session service, and opening, forking and replaying in ``SessionActions`` (shared with the
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
@@ -30,6 +31,12 @@ from flux_tui.core.wording import counted
 from flux_tui.sessions import SearchHit, SessionError, SessionInfo
 from flux_tui.ui.screens.session_columns import Column, cells, columns_for
 from flux_tui.ui.screens.session_dialogs import ConfirmDeleteScreen, ExportScreen, ForkScreen, prompts_of
+from flux_tui.ui.screens.session_keys import (
+    SessionsTable,
+    session_bindings,
+    session_buttons,
+    type_into_search,
+)
 
 if TYPE_CHECKING:
     from flux_tui.ui.session_actions import SessionActions
@@ -37,14 +44,6 @@ if TYPE_CHECKING:
 MARKS = ("\x02", "\x03")  # around matched words in search snippets; never in stored text
 MAX_SNIPPETS = 3
 SEARCH_DELAY = 0.2  # seconds of no typing before the search runs
-_ACTIONS = (
-    ("open", "Open"),
-    ("replay", "Replay"),
-    ("fork", "Fork…"),
-    ("rename", "Rename"),
-    ("export", "Export…"),
-    ("delete", "Delete"),
-)
 
 
 def started_label(ts: float) -> str:
@@ -69,19 +68,7 @@ class SessionsScreen(Screen[None]):
 
     CSS_PATH = "sessions.tcss"
     AUTO_FOCUS = "#sessions-table"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back"),
-        Binding("o", "open", "Open"),
-        Binding("enter", "open", "Open", show=False),  # the list's own Enter selects: same thing
-        Binding("p", "replay", "Replay"),
-        Binding("f", "fork", "Fork"),
-        Binding("r", "rename", "Rename"),
-        Binding("e", "export", "Export"),
-        Binding("c", "compare", "Compare"),
-        Binding("d,delete", "delete", "Delete", key_display="d"),
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("down", "to_list", show=False),  # from the search box (the list's own Down moves in it)
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = session_bindings()
 
     def __init__(self, actions: SessionActions) -> None:
         super().__init__()
@@ -98,13 +85,16 @@ class SessionsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Label("Sessions", id="sessions-title")
-        yield Input(placeholder="Search prompts and answers (full text)…", id="sessions-search")
-        table: DataTable[str | Text] = DataTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
-        yield table
+        # Typing from the list lands in the box (session_keys); selecting its text as the focus arrives
+        # would make the next key replace what was just typed.
+        yield Input(
+            placeholder="Search prompts and answers (full text)…", id="sessions-search", select_on_focus=False
+        )
+        yield SessionsTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
         yield Input(id="sessions-rename", placeholder="New title · Enter saves · Esc cancels")
         yield Static(id="sessions-detail")
         with Horizontal(id="sessions-actions"):
-            for action, label in _ACTIONS:
+            for action, label in session_buttons():
                 variant = "error" if action == "delete" else "default"
                 yield Button(label, id=f"session-{action}", variant=variant, compact=True)
         yield Footer()
@@ -237,6 +227,12 @@ class SessionsScreen(Screen[None]):
         self.query_text = event.value
         self.reload()
         self.query_one(DataTable).focus()
+
+    @on(events.Key)
+    def _typed(self, event: events.Key) -> None:
+        # Keys come here from the focused widget before any binding: the text boxes keep the printable
+        # ones, so those that arrive are typed at the list or a button, and belong to the search.
+        type_into_search(self.query_one("#sessions-search", Input), event)
 
     def action_search(self) -> None:
         self.query_one("#sessions-search", Input).focus()
