@@ -27,6 +27,7 @@ from flux_tui.services.lazy_provider import default_factory
 from flux_tui.sessions import SessionStore
 from flux_tui.ui.app import FluxApp
 from flux_tui.ui.launch import build_app
+from flux_tui.ui.screens.sessions import SessionsScreen
 
 FIRST_ANSWER = "Use **pathlib**: `Path('notes.txt').read_text()` reads the whole file. Zebrafish aside."
 SECOND_ANSWER = "With `open()` and a loop you can stream it line by line instead."
@@ -146,3 +147,19 @@ def store_session(
     session_id = store.create_session(created_at=start)
     store.append(session_id, events)
     return session_id
+
+
+async def open_browser(pilot: Pilot[Any], app: FluxApp, key: str = "ctrl+o") -> SessionsScreen:
+    """Open the sessions browser with ``key`` (a key, or a command such as "/sessions") and wait until
+    its list is loaded and drawn."""
+    if key.startswith("/"):
+        await run_command(pilot, app, key)
+    else:
+        await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(app.screen, SessionsScreen))
+    screen = app.screen
+    assert isinstance(screen, SessionsScreen)
+    await wait_until(pilot, screen.loaded.is_set)
+    await pilot.pause()
+    await pilot.pause()
+    return screen

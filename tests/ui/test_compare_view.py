@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import sessions_rig as rig
-from test_sessions_ui import open_screen, select_row
+from test_sessions_ui import select_row
 from textual.widgets import Select, Static
 from ui_pilot import SIZE, wait_until
 
@@ -30,7 +30,7 @@ async def test_compare_streams_a_target_beside_the_recording_and_saves_it(
     app = rig.make(config)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            screen = await open_screen(pilot, app)
+            screen = await rig.open_browser(pilot, app)
             select_row(screen, recorded.session_id)
             await pilot.press("f5")
             await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen))

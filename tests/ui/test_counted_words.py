@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import sessions_rig as rig
-from test_sessions_ui import detail, open_screen
+from test_sessions_ui import detail
 from ui_pilot import SIZE, wait_until
 
 from flux_tui.core.wording import counted
@@ -46,7 +46,7 @@ async def test_a_session_of_one_turn_says_one_turn(config: Any) -> None:
             await wait_until(pilot, lambda: len(app.conversation.chat.answers) == 1)
             resumed = [str(line.render()) for line in app.conversation.chat.query(NoticeLine)]
             assert any("(1 turn, " in text for text in resumed), resumed
-            screen = await open_screen(pilot, app)
+            screen = await rig.open_browser(pilot, app)
             assert " · 1 turn · " in detail(screen)
     finally:
         rig.close(app)

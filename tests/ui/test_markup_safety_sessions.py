@@ -40,7 +40,6 @@ from flux_tui.core.agent_events import (
 from flux_tui.core.transcript import TextBlock, ToolCall, Transcript
 from flux_tui.ui.app import FluxApp
 from flux_tui.ui.screens.session_dialogs import ConfirmDeleteScreen, ExportScreen, ForkScreen
-from flux_tui.ui.screens.sessions import SessionsScreen
 from flux_tui.ui.widgets.chat_items import ToolCallLine
 
 
@@ -50,16 +49,6 @@ def config(sandbox: Path, fake_api: Any) -> Any:
 
 
 # -- the sessions browser and its dialogs -----------------------------------------------------------------
-
-
-async def open_browser(pilot: Pilot[Any], app: FluxApp) -> SessionsScreen:
-    await pilot.press("ctrl+o")
-    await wait_until(pilot, lambda: isinstance(app.screen, SessionsScreen))
-    screen = app.screen
-    assert isinstance(screen, SessionsScreen)
-    await wait_until(pilot, screen.loaded.is_set)
-    await pilot.pause()
-    return screen
 
 
 def stored_markup_session(config: Any) -> str:
@@ -74,7 +63,7 @@ async def test_sessions_browser_lists_searches_and_deletes_a_session_titled_with
     app = rig.make(config)
     try:
         async with app.run_test(size=SIZE, notifications=True) as pilot:
-            screen = await open_browser(pilot, app)
+            screen = await rig.open_browser(pilot, app)
             table = screen.query_one(DataTable)
             assert_shows(table_text(table), TITLE, "claude-[/]-[bold]m[/bold]")
             assert_shows(detail(screen), TITLE)
@@ -111,7 +100,7 @@ async def test_fork_and_export_dialogs_and_their_notifications_with_markup(
     app = rig.make(config)
     try:
         async with app.run_test(size=SIZE, notifications=True) as pilot:
-            screen = await open_browser(pilot, app)
+            screen = await rig.open_browser(pilot, app)
 
             await pilot.press("ctrl+f")
             await wait_until(pilot, lambda: isinstance(app.screen, ForkScreen))

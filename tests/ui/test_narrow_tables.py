@@ -16,7 +16,6 @@ from ui_pilot import run_command, wait_until
 
 from flux_tui.core.agent_events import UsageReported
 from flux_tui.ui.app import FluxApp
-from flux_tui.ui.screens.sessions import SessionsScreen
 from flux_tui.ui.widgets.info_panel import InfoPanel
 
 
@@ -98,17 +97,6 @@ def stored(config: Any) -> list[str]:
         return [long, short]
 
 
-async def open_browser(pilot: Any, app: FluxApp) -> SessionsScreen:
-    await pilot.press("ctrl+o")
-    await wait_until(pilot, lambda: isinstance(app.screen, SessionsScreen))
-    screen = app.screen
-    assert isinstance(screen, SessionsScreen)
-    await wait_until(pilot, screen.loaded.is_set)
-    await pilot.pause()
-    await pilot.pause()
-    return screen
-
-
 @pytest.mark.parametrize("width", [160, 100, 80])
 async def test_the_sessions_browser_fits_its_columns_and_buttons(
     config: Any, stored: list[str], width: int
@@ -116,7 +104,7 @@ async def test_the_sessions_browser_fits_its_columns_and_buttons(
     app = rig.make(config)
     try:
         async with app.run_test(size=(width, 40)) as pilot:
-            screen = await open_browser(pilot, app)
+            screen = await rig.open_browser(pilot, app)
             table: DataTable[Any] = screen.query_one(DataTable)
             assert table.max_scroll_x == 0  # nothing off to the right
             labels = [str(column.label) for column in table.columns.values()]
@@ -137,7 +125,7 @@ async def test_the_browser_lays_its_columns_out_again_on_resize(config: Any, sto
     app = rig.make(config)
     try:
         async with app.run_test(size=(160, 40)) as pilot:
-            screen = await open_browser(pilot, app)
+            screen = await rig.open_browser(pilot, app)
             table: DataTable[Any] = screen.query_one(DataTable)
             assert len(table.columns) == 6
             await pilot.resize_terminal(80, 40)

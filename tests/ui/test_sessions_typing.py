@@ -27,16 +27,6 @@ def config(sandbox: Path, fake_api: Any) -> Any:
     return rig.sandbox_config(fake_api)
 
 
-async def open_browser(pilot: Any, app: FluxApp) -> SessionsScreen:
-    await pilot.press("ctrl+o")
-    await wait_until(pilot, lambda: isinstance(app.screen, SessionsScreen))
-    screen = app.screen
-    assert isinstance(screen, SessionsScreen)
-    await wait_until(pilot, screen.loaded.is_set)
-    await pilot.pause()
-    return screen
-
-
 def watch_actions(screen: SessionsScreen, monkeypatch: pytest.MonkeyPatch, *, run: bool) -> list[str]:
     """Record every action of the browser that runs; ``run``: run it too, else record it only."""
     ran: list[str] = []
@@ -80,7 +70,7 @@ async def test_typed_words_go_to_the_search_box(
             assert app.session_actions is not None
             live = app.session_actions.service.current_session_id
             for word, down in WORDS:
-                screen = await open_browser(pilot, app)
+                screen = await rig.open_browser(pilot, app)
                 ran = watch_actions(screen, monkeypatch, run=True)
                 assert screen.query_one(DataTable).has_focus  # where the letters once ran the actions
                 if down:
@@ -112,7 +102,7 @@ async def test_the_action_keys_run_the_actions_from_the_list_and_the_search_box(
     app = rig.make(config)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            screen = await open_browser(pilot, app)
+            screen = await rig.open_browser(pilot, app)
             ran = watch_actions(screen, monkeypatch, run=False)
             for key in SESSION_KEYS:
                 screen.query_one(DataTable).focus()

@@ -10,25 +10,11 @@ import pytest
 import sessions_rig as rig
 from key_guard_support import wait_out_key_guard
 from textual.widgets import DataTable, Input, OptionList, Select
-from ui_pilot import SIZE, run_command, send, wait_until
+from ui_pilot import SIZE, send, wait_until
 
 from flux_tui.sessions import load_jsonl
-from flux_tui.ui.app import FluxApp
 from flux_tui.ui.screens.session_dialogs import ConfirmDeleteScreen, ExportScreen, ForkScreen
 from flux_tui.ui.screens.sessions import SessionsScreen, started_label
-
-
-async def open_screen(pilot: Any, app: FluxApp, key: str = "ctrl+o") -> SessionsScreen:
-    if key.startswith("/"):
-        await run_command(pilot, app, key)
-    else:
-        await pilot.press(key)
-    await wait_until(pilot, lambda: isinstance(app.screen, SessionsScreen))
-    screen = app.screen
-    assert isinstance(screen, SessionsScreen)
-    await wait_until(pilot, screen.loaded.is_set)
-    await pilot.pause()
-    return screen
 
 
 def rows(screen: SessionsScreen) -> list[list[str]]:
@@ -80,7 +66,7 @@ async def test_lists_sessions_newest_first_with_their_columns(
     app = rig.make(config)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            screen = await open_screen(pilot, app)
+            screen = await rig.open_browser(pilot, app)
             listed = rows(screen)
             assert [info.id for info in screen.sessions] == [newer, older]
             assert listed[0][1:] == [
@@ -97,7 +83,7 @@ async def test_lists_sessions_newest_first_with_their_columns(
             await pilot.press("escape")
             assert not isinstance(app.screen, SessionsScreen)
             # The slash command opens the same screen.
-            await open_screen(pilot, app, "/sessions")
+            await rig.open_browser(pilot, app, "/sessions")
     finally:
         rig.close(app)
 
@@ -107,7 +93,7 @@ async def test_search_finds_a_word_from_an_answer(config: Any, two_sessions: tup
     app = rig.make(config)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            screen = await open_screen(pilot, app)
+            screen = await rig.open_browser(pilot, app)
             await pilot.press("slash")
             assert screen.query_one("#sessions-search", Input).has_focus
             await pilot.press(*"zebrafish", "enter")
@@ -127,7 +113,7 @@ async def test_rename_inline(config: Any, two_sessions: tuple[str, str]) -> None
     app = rig.make(config)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            screen = await open_screen(pilot, app)
+            screen = await rig.open_browser(pilot, app)
             select_row(screen, older)
             await pilot.press("f2")
             field = screen.query_one("#sessions-rename", Input)
@@ -156,7 +142,7 @@ async def test_delete_asks_first_and_refuses_the_session_being_recorded(
             assert app.session_actions is not None
             live = app.session_actions.service.current_session_id
             assert live is not None
-            screen = await open_screen(pilot, app)
+            screen = await rig.open_browser(pilot, app)
             assert len(screen.sessions) == 3
 
             select_row(screen, older)
@@ -190,7 +176,7 @@ async def test_open_resumes_the_session_and_goes_on_with_its_history(config: Any
     app = rig.make(config)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await open_screen(pilot, app)
+            await rig.open_browser(pilot, app)
             await pilot.press("enter")
             await wait_until(pilot, lambda: len(app.conversation.chat.answers) == 3)
             for answer in app.conversation.chat.answers:
@@ -231,7 +217,7 @@ async def test_fork_from_a_turn_opens_a_new_session_with_the_history_up_to_it(
     app = rig.make(config)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            screen = await open_screen(pilot, app)
+            screen = await rig.open_browser(pilot, app)
             select_row(screen, older)
             await pilot.press("ctrl+f")
             await wait_until(pilot, lambda: isinstance(app.screen, ForkScreen))
@@ -271,7 +257,7 @@ async def test_export_writes_markdown_and_jsonl_files(
     app = rig.make(config)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            screen = await open_screen(pilot, app)
+            screen = await rig.open_browser(pilot, app)
             select_row(screen, older)
 
             await pilot.press("ctrl+s")
