@@ -35,8 +35,10 @@ from flux_tui.core.errors import FluxError
 from flux_tui.core.events import STOP_REFUSAL
 from flux_tui.core.exit_codes import ExitCode
 from flux_tui.core.ledger import UsageLedger
+from flux_tui.core.logging_setup import config_secrets
 from flux_tui.core.money import usage_line
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest, EventSink
+from flux_tui.core.redact import Redactor
 from flux_tui.core.stop_notes import STOP_NOTES
 from flux_tui.core.terminal_text import terminal_streams
 
@@ -60,21 +62,30 @@ class HeadlessPrinter:
     """Event sink: answer text to ``out``, everything else (briefly) to ``err``.
 
     The text the model writes after a tool call starts a new paragraph: in ``out`` the tool call
-    itself is not there to separate it from the text before.
+    itself is not there to separate it from the text before. Both streams are redacted of API keys
+    (``redactor``: the configured ones and their shapes), as ``--output-format json`` is: the end of
+    the answer so far that could be the start of a key waits for the text after it.
     """
 
-    def __init__(self, out: TextIO, err: TextIO) -> None:
+    def __init__(self, out: TextIO, err: TextIO, redactor: Redactor | None = None) -> None:
         self.out = out
         self.err = err
+        self._redactor = redactor if redactor is not None else Redactor()
         self._names: dict[str, str] = {}
         self._at_line_start = True
         self._tail = ""  # the last two characters written to out
+        self._held = ""  # answer text that may be the start of a key, not written yet
         self._new_paragraph = False
 
     def __call__(self, event: AgentEvent) -> None:
         if isinstance(event, TextDelta):
-            self._write(event.text)
-        elif isinstance(event, ToolCallProposed):
+            text = self._held + event.text
+            cut = self._redactor.unsafe_tail_start(text)
+            self._held = text[cut:]
+            self._write(self._redactor.redact_text(text[:cut]))
+            return
+        self._release()
+        if isinstance(event, ToolCallProposed):
             self._new_paragraph = bool(self._tail)
             self._names[event.call_id] = event.name
             args = json.dumps(event.input, ensure_ascii=False)
@@ -123,11 +134,17 @@ class HeadlessPrinter:
             return False
         return True
 
+    def _release(self) -> None:
+        """Write the held end of the answer: the text it could have continued into is not coming."""
+        held, self._held = self._held, ""
+        self._write(self._redactor.redact_text(held))
+
     def _say(self, line: str) -> None:
-        self.err.write(line + "\n")
+        self.err.write(self._redactor.redact_text(line) + "\n")
         self.err.flush()
 
     def finish(self) -> None:
+        self._release()
         if not self._at_line_start:
             self._put("\n", in_turn=False)  # after the turn: nothing to end
             self._at_line_start = True
@@ -193,7 +210,7 @@ async def run_headless(
         return EXIT_CONFIG
     if yolo:
         err.write("flux-tui: --yolo is on: every tool call runs without asking\n")
-    printer = HeadlessPrinter(out, err)
+    printer = HeadlessPrinter(out, err, Redactor(config_secrets(config)))
     ledger = UsageLedger()
     # Retries, failover to `fallback` providers and the budget gate, as in the TUI; nobody can confirm
     # spending past the budget here, so that request is refused.
@@ -292,7 +309,7 @@ def _nothing_to_continue(transcript: Any) -> str | None:
     from flux_tui.services.turns import continuable
 
     if transcript is None or not transcript.messages:
-        return "no prompt given (flux-tui run \"PROMPT\"; without one, --continue goes on in a session)"
+        return 'no prompt given (flux-tui run "PROMPT"; without one, --continue goes on in a session)'
     if not continuable(transcript):
         return "nothing to continue: the last answer is complete; give a prompt to go on"
     return None

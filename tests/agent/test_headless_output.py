@@ -13,6 +13,7 @@ from fakeapi import FakeAPI
 
 from flux_tui.core.agent_events import TextDelta, ToolCallProposed
 from flux_tui.core.config import Config
+from flux_tui.core.redact import Redactor
 from flux_tui.headless import EXIT_FAILED, EXIT_OK, HeadlessPrinter, run_headless
 
 
@@ -115,3 +116,39 @@ async def test_an_unknown_model_names_the_option(fake_api: FakeAPI, workspace: P
     code, _, err = await run(config_for(fake_api, workspace, "openai", model="gpt-nope"), "hi")
     assert code == EXIT_FAILED
     assert "--model" in err and "/model" not in err
+
+
+def test_a_key_split_across_the_answers_pieces_is_redacted_whole() -> None:
+    key = "sk-proj-Qx7Vb2Lm9Tn4Rw8Ys1Za6Kc3Hd5Jf0"
+    out, err = io.StringIO(), io.StringIO()
+    printer = HeadlessPrinter(out, err, Redactor([key]))
+    for piece in ("Your key is ", key[:9], key[9:20], key[20:], " and that is all."):
+        printer(TextDelta(text=piece))
+        assert "Qx7V" not in out.getvalue()  # nothing of it goes out before the rest has come
+    printer(
+        ToolCallProposed(call_id="c", name="run_command", input={"command": f"curl -H 'x-api-key: {key}'"})
+    )
+    printer(TextDelta(text=f"Done with {key[:12]}"))  # the answer ends on what could be a key's start
+    printer.finish()
+    written = out.getvalue() + err.getvalue()
+    assert key not in written and "Qx7Vb2" not in written
+    assert out.getvalue().startswith("Your key is [REDACTED") and "and that is all." in out.getvalue()
+    assert "[tool] run_command" in err.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["anthropic", "openai"])
+async def test_run_prints_no_configured_key(fake_api: FakeAPI, workspace: Path, kind: str) -> None:
+    key = KEYS[kind]
+    call = [("call_1", "read_file", {"path": f"{key}.md"})]
+    if kind == "anthropic":
+        fake_api.queue_anthropic_tool_use(call, text=f"Reading {key} now.")
+        fake_api.queue_anthropic_text(f"The key {key} is not in the notes.")
+    else:
+        fake_api.queue_openai_tool_calls(call, text=f"Reading {key} now.")
+        fake_api.queue_openai_text(f"The key {key} is not in the notes.")
+
+    code, out, err = await run(config_for(fake_api, workspace, kind), "look for my key")
+    assert code == EXIT_OK, err
+
+    assert key not in out and key not in err
+    assert "is not in the notes." in out and "[tool] read_file" in err
