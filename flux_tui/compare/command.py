@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from flux_tui.compare.figures import run_figures
 from flux_tui.compare.output import to_json, to_table
-from flux_tui.compare.plan import left_out_note, plan
+from flux_tui.compare.plan import plan
 from flux_tui.compare.runner import parse_target, rerun
 from flux_tui.core.errors import FluxError
 from flux_tui.core.exit_codes import ExitCode
@@ -60,9 +60,8 @@ def cmd_compare(
     if not steps:
         err.write(f"flux-tui: session {session_id} has no prompts to compare\n")
         return ExitCode.USAGE
-    note = left_out_note(compared.left_out)
-    if note:
-        err.write(f"flux-tui: compare: {note}\n")
+    if compared.note:
+        err.write(f"flux-tui: compare: {compared.note}\n")
     runs = [compared.recording]
     failed = False
     for name, model in targets:

@@ -123,16 +123,20 @@ class RunFigures:
         return list(dict.fromkeys(found)) or [f"{self.provider}:{self.model}"]
 
     @property
+    def mixed(self) -> bool:
+        """Its turns ran on more than one model (a recording that switched)."""
+        return len(self.models) > 1
+
+    @property
     def label(self) -> str:
         """ "provider:model", or "mixed (2 models)" for a recording that switched (its turns say which)."""
         models = self.models
-        return models[0] if len(models) == 1 else f"mixed ({len(models)} models)"
+        return f"mixed ({len(models)} models)" if self.mixed else models[0]
 
     def to_json(self) -> dict[str, Any]:
-        mixed = len(self.models) > 1
         return {
-            "provider": None if mixed else self.provider,
-            "model": None if mixed else self.model,
+            "provider": None if self.mixed else self.provider,
+            "model": None if self.mixed else self.model,
             "models": self.models,
             "total_cost_usd": self.total_cost_usd,
             "turns": [turn.to_json() for turn in self.turns],

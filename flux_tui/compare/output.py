@@ -67,7 +67,6 @@ def to_table(session_id: str, runs: Sequence[RunFigures]) -> str:
     heads = ["recording"] + ["" for _ in runs[1:]]
     names = [run.label for run in runs]
     lines = [f"Session {session_id}", "", _row("", heads), _row("", names)]
-    mixed = len(runs[0].models) > 1
     count = max((len(run.turns) for run in runs), default=0)
     labels = (
         ("answer", "answer"),
@@ -80,7 +79,7 @@ def to_table(session_id: str, runs: Sequence[RunFigures]) -> str:
         recorded = runs[0].turns[index] if index < len(runs[0].turns) else None
         prompt = first_line(recorded.prompt if recorded is not None else "", 80)
         lines += ["", f"Turn {index + 1}: {prompt}"]
-        if mixed:
+        if runs[0].mixed:
             lines.append(_row("model", [_turn_model(run, index) for run in runs]))
         cells = [_turn_cells(run.turns[index] if index < len(run.turns) else None) for run in runs]
         lines += [_row(label, [c[key] for c in cells]) for key, label in labels]

@@ -25,6 +25,15 @@ class Plan:
     steps: list[Step]
     left_out: list[TurnFigures]  # prompts that never reached a provider
 
+    @property
+    def note(self) -> str:
+        """What the comparison says of the prompts it leaves out; empty when it leaves none."""
+        if not self.left_out:
+            return ""
+        names = ", ".join(f"“{turn.prompt.strip()[:40]}”" for turn in self.left_out)
+        were = "was" if len(self.left_out) == 1 else "were"
+        return f"left out: {names} {were} never sent in the recording"
+
 
 def plan(recording: RunFigures) -> Plan:
     """The steps every target runs, and the recording's turns they line up with."""
@@ -41,12 +50,3 @@ def plan(recording: RunFigures) -> Plan:
         steps.append(Step(turn.prompt, clear_first=clear and bool(steps)))
         clear = False
     return Plan(replace(recording, turns=kept), steps, left_out)
-
-
-def left_out_note(turns: list[TurnFigures]) -> str:
-    """What the comparison says of the prompts it leaves out; empty when it leaves none."""
-    if not turns:
-        return ""
-    names = ", ".join(f"“{turn.prompt.strip()[:40]}”" for turn in turns)
-    were = "was" if len(turns) == 1 else "were"
-    return f"left out: {names} {were} never sent in the recording"

@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Select, Static
 
 from flux_tui.compare.figures import RunFigures, TurnFigures, run_figures
-from flux_tui.compare.plan import Step, left_out_note, plan
+from flux_tui.compare.plan import Step, plan
 from flux_tui.compare.runner import rerun
 from flux_tui.core.agent_events import AgentEvent, TextDelta, TurnStarted
 from flux_tui.core.money import usd
@@ -140,9 +140,8 @@ class CompareScreen(Screen[None]):
         events = await asyncio.to_thread(store.events, self.session_id)
         compared = plan(run_figures(events))
         recording, steps = compared.recording, compared.steps
-        note = left_out_note(compared.left_out)
-        if note:
-            self.notify(note, markup=False)
+        if compared.note:
+            self.notify(compared.note, markup=False)
         columns = self.query_one("#compare-columns", Horizontal)
         await columns.remove_children()
         first = RunColumn(f"recording · {recording.label}")
