@@ -218,10 +218,10 @@ class StreamingProvider(BaseLLMProvider):
             return messages, None
         try:
             from flux_tui.core import pruning
-            from flux_tui.llm._request_path import context_window_of
+            from flux_tui.core.pricing import settings_context_window
         except ImportError:  # pruning not available: send everything
             return messages, None
-        window = context_window_of(self)
+        window = settings_context_window(self.settings)
         if not window:
             return messages, None
         result = pruning.prune(

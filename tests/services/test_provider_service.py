@@ -13,8 +13,8 @@ from flux_tui.core.agent import Agent
 from flux_tui.core.agent_events import AgentEvent, ProviderSwitched
 from flux_tui.core.config import Config
 from flux_tui.core.errors import ConfigError
+from flux_tui.core.pricing import settings_context_window
 from flux_tui.core.transcript import Transcript
-from flux_tui.llm._request_path import context_window_of
 from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings
 from flux_tui.services.lazy_provider import LazyProvider, default_factory
 from flux_tui.services.providers import ProviderService, SwitchRefused, missing_label, record_switch
@@ -203,7 +203,8 @@ def test_a_context_window_is_found_as_the_requests_find_it(make_config: MakeConf
     config = make_config(openai_base_url="https://api.deepseek.com/v1", provider="openai")
     service = ProviderService(config, Transcript())
     assert service.context_window("openai", "deepseek-chat") == 64_000
-    assert context_window_of(service.build(service.resolve("openai", "deepseek-chat"))) == 64_000
+    provider = service.build(service.resolve("openai", "deepseek-chat"))
+    assert settings_context_window(provider.settings) == 64_000  # what its requests are fitted into
     assert service.context_window("anthropic", "claude-sonnet-4-5") == 200_000
     assert service.context_window("nowhere", "claude-sonnet-4-5") is None  # by its name: unknown
 

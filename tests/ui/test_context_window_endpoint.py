@@ -8,7 +8,7 @@ from typing import Any
 
 from ui_pilot import SIZE, wait_until
 
-from flux_tui.llm._request_path import context_window_of
+from flux_tui.core.pricing import settings_context_window
 from flux_tui.services.providers import ProviderService
 
 
@@ -31,4 +31,4 @@ async def test_the_sidebar_shows_the_window_of_the_configured_endpoint(
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.context_window is not None)
         assert app.context_window == 64_000
-        assert context_window_of(app.agent.provider) == app.context_window
+        assert settings_context_window(app.agent.provider.settings) == app.context_window
