@@ -64,17 +64,17 @@ class SessionsTable(DataTable[str | Text]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "Open")]
 
 
-def type_into_search(search: Input, event: events.Key) -> bool:
+def type_into_search(search: Input, event: events.Key) -> None:
     """Put a printable key that reached the browser outside its text boxes in the search box, and move
-    the focus there; whether it did (then the key is the search's, and no binding sees it).
+    the focus there (the key is then the search's, and no binding sees it).
 
     The key goes in at once, not after the focus has moved: the keys of a burst that reach the list
     before the focus does go in after it, in the order they were typed. A slash with the search box
     empty is left to the browser's search key, which moves the focus there; after some text it is typed."""
     if not event.is_printable or event.character is None:
-        return False
+        return
     if event.character == "/" and not search.value:
-        return False
+        return
     event.stop()
     event.prevent_default()
     selection = search.selection
@@ -84,4 +84,3 @@ def type_into_search(search: Input, event: events.Key) -> bool:
         search.replace(event.character, *selection)
     if not search.has_focus:
         search.focus()
-    return True
