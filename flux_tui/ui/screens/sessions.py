@@ -25,7 +25,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets import Button, DataTable, Input, Label, Static
 
 from flux_tui.core.wording import counted
 from flux_tui.sessions import SearchHit, SessionError, SessionInfo
@@ -37,6 +37,7 @@ from flux_tui.ui.screens.session_keys import (
     session_buttons,
     type_into_search,
 )
+from flux_tui.ui.widgets.footer import FluxFooter
 
 if TYPE_CHECKING:
     from flux_tui.ui.session_actions import SessionActions
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 MARKS = ("\x02", "\x03")  # around matched words in search snippets; never in stored text
 MAX_SNIPPETS = 3
 SEARCH_DELAY = 0.2  # seconds of no typing before the search runs
+COMPACT_FOOTER_BELOW = 110  # columns: the footer's keys are written compactly in -medium and -narrow
 
 
 def started_label(ts: float) -> str:
@@ -68,6 +70,13 @@ class SessionsScreen(Screen[None]):
 
     CSS_PATH = "sessions.tcss"
     AUTO_FOCUS = "#sessions-table"
+    # The footer's layouts (sessions.tcss): its keys fit whole in each; -narrow is wider than the app's,
+    # which has fewer keys.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (95, "-medium"),
+        (COMPACT_FOOTER_BELOW, "-wide"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = session_bindings()
 
     def __init__(self, actions: SessionActions) -> None:
@@ -97,7 +106,7 @@ class SessionsScreen(Screen[None]):
             for action, label in session_buttons():
                 variant = "error" if action == "delete" else "default"
                 yield Button(label, id=f"session-{action}", variant=variant, compact=True)
-        yield Footer()
+        yield FluxFooter()
 
     def on_mount(self) -> None:
         self.query_one("#sessions-rename").display = False
@@ -156,6 +165,8 @@ class SessionsScreen(Screen[None]):
         return columns_for(table.size.width - table.styles.scrollbar_size_vertical, self.sessions)
 
     def on_resize(self, event: events.Resize) -> None:
+        # Written compactly below -wide, the footer's keys fit (sessions.tcss leaves some out there).
+        self.query_one(FluxFooter).compact = event.size.width < COMPACT_FOOTER_BELOW
         self.call_after_refresh(self._relayout)  # once the table has its new width
 
     def _relayout(self) -> None:
