@@ -14,12 +14,16 @@ from textual.worker import WorkerCancelled, WorkerFailed
 
 from flux_tui.core.agent_events import (
     AgentEvent,
+    MessageCommitted,
     Notice,
     ProviderSwitched,
+    TextDelta,
+    ThinkingDelta,
     TurnCancelled,
     TurnFailed,
     TurnFinished,
     TurnStarted,
+    UsageReported,
     last_unanswered,
 )
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest
@@ -37,6 +41,9 @@ _TURN_ENDS = (TurnFinished, TurnFailed, TurnCancelled)
 # A notice is one: a request that leaves out earlier turns to fit the window says so before it is sent,
 # and a frame drawn then would show the notice and draw the answer, a moment later, in a second one.
 _BEFORE_THE_ANSWER = (TurnStarted, Notice)
+# Events that go on with an answer that came as a burst, holding its first frame (``_held_for_burst``).
+# A message committed is the prompt's, sent, or the answer's, before its end or its tool calls.
+_BURST_GOES_ON = (*_BEFORE_THE_ANSWER, MessageCommitted, TextDelta, ThinkingDelta, UsageReported)
 # After a turn ends, a due full collection (see heap) waits for the end of the answer to be drawn, and
 # runs while it is read: soon enough that the next prompt is rarely being typed yet.
 IDLE_COLLECT_DELAY = 0.2
@@ -44,6 +51,10 @@ END_FRAME_BACKSTOP = DEFAULT_FLUSH_INTERVAL  # an answer held for its end's fram
 # After Enter, the screen waits this long at most for the answer's first events before it draws the
 # prompt on its own (see ``_hold_first_frame``); Textual's own ``delay_update`` default.
 FIRST_FRAME_WAIT = 0.05
+# An answer whose first events already hold this much text comes faster than a screen shows it (a local
+# server, a cache): its first frame waits up to BURST_FRAME_WAIT more for its end (see ``_held_for_burst``).
+BURST_CHARS = 2000
+BURST_FRAME_WAIT = 0.1
 BUSY_MESSAGE = "An answer is still streaming: wait for it, or press Esc to cancel it."
 # What a command that waits for the conversation to be idle says while a replay plays instead.
 REPLAYING = "A replay is playing: press Esc to close it, or r to resume the session for real."
@@ -61,6 +72,7 @@ class TurnControl:
     _after_end_frame: list[Callable[[], None]]  # run once the frame showing a turn's end is drawn
     _first_frame_timer: Timer | None = None  # set while the first frame is held (its backstop)
     _first_frame_release: asyncio.Task[None] | None = None
+    _burst_hold = False  # the held first frame waits for the end of an answer that came as a burst
     _end_frame: asyncio.Task[None] | None = None  # the answer's end, drawn once mounted (kept referenced)
 
     # -- events in ----------------------------------------------------------------------------------
@@ -92,6 +104,7 @@ class TurnControl:
             self._first_frame_held
             and self._first_frame_release is None
             and any(not isinstance(event, _BEFORE_THE_ANSWER) for event in events)
+            and not self._held_for_burst(events)
         ):
             # In a task of its own: the app's message loop must not wait on the widgets' mounting.
             self._first_frame_release = asyncio.create_task(self._release_first_frame_when_mounted())
@@ -99,6 +112,30 @@ class TurnControl:
             # The end of an answer is what the user waits for: its frame is asked for once the last
             # chunk is mounted, not at the screen timer's next tick (0 to 17 ms later).
             self._end_frame = asyncio.create_task(self._draw_when_mounted())
+
+    def _held_for_burst(self: FluxApp, events: list[AgentEvent]) -> bool:
+        """Whether the held first frame goes on waiting, for the end of an answer that came as a burst.
+
+        An answer that streams faster than a screen shows it (its first events hold ``BURST_CHARS``)
+        ends tens of ms after it begins. Drawn as it comes, it takes two frames of the whole chat, its
+        first words and its end, and nothing is read from the stream while the first is drawn (about
+        30 ms at 160x50). Held, it is drawn once, as soon as it ends, or ``BURST_FRAME_WAIT`` after it
+        began to come if it goes on. Anything but more text (a tool call to approve, an error) releases
+        the frame at once.
+        """
+        if not all(isinstance(event, _BURST_GOES_ON) for event in events):
+            return False
+        if self._burst_hold:
+            return True
+        text = sum(len(event.text) for event in events if isinstance(event, TextDelta | ThinkingDelta))
+        if text < BURST_CHARS:
+            return False
+        self._burst_hold = True
+        timer = self._first_frame_timer
+        if timer is not None:
+            timer.stop()
+        self._first_frame_timer = self.set_timer(BURST_FRAME_WAIT, self._release_first_frame)
+        return True
 
     def apply_agent_event(self: FluxApp, event: AgentEvent) -> None:
         """The one entry point: live turns and replayed sessions both come through here."""
@@ -179,6 +216,7 @@ class TurnControl:
         """
         if self._first_frame_held:
             return
+        self._burst_hold = False
         self._begin_batch()
         self._first_frame_timer = self.set_timer(FIRST_FRAME_WAIT, self._release_first_frame)
 

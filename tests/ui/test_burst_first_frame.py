@@ -1,0 +1,97 @@
+"""An answer that comes faster than the screen shows it (a burst): its first frame waits for its end, so it
+is drawn once, not as its first words and then its end; it waits no longer than ``BURST_FRAME_WAIT``, and
+not at all for anything but more text."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from key_guard_support import wait_out_key_guard
+from ui_pilot import SIZE, finish_turn, type_text, wait_until
+
+from flux_tui.ui import turn_control as turns
+from flux_tui.ui.app import FluxApp
+from flux_tui.ui.screens.approval import ApprovalScreen
+
+BURST = "fast" * 600  # one delta of 2,400 characters: the first events of an answer streaming very fast
+END = " and the end."
+
+
+def watch_answers(app: FluxApp) -> list[str]:
+    """The last answer's text in every frame the app writes after the first prompt is in the chat."""
+    texts: list[str] = []
+    display = app._display
+
+    def spy(screen: Any, renderable: Any) -> None:
+        chat = app.conversation.chat
+        if renderable is not None and not app._batch_count and chat.prompts:
+            texts.append(chat.answers[-1].text if chat.answers else "")
+        display(screen, renderable)
+
+    app._display = spy  # type: ignore[method-assign]
+    return texts
+
+
+async def send(pilot: Any, app: FluxApp, text: str) -> None:
+    await type_text(pilot, app, text)
+    await pilot.press("enter")
+
+
+@pytest.fixture
+def long_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Neither backstop decides these tests: the frame is released by the answer's end, or not held.
+    monkeypatch.setattr(turns, "FIRST_FRAME_WAIT", 30.0)
+    monkeypatch.setattr(turns, "BURST_FRAME_WAIT", 30.0)
+
+
+@pytest.mark.usefixtures("long_waits")
+async def test_an_answer_that_comes_as_a_burst_is_drawn_once_whole(make_app: Any, fake_api: Any) -> None:
+    fake_api.queue_anthropic_text([BURST, END], stall_after=1, stall_seconds=0.3)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        frames = watch_answers(app)
+        await send(pilot, app, "hello")
+        await finish_turn(pilot, app)
+        drawn = [text for text in frames if text]
+        assert drawn and drawn[0] == BURST + END, "the burst's first words were drawn before its end"
+        assert app._batch_count == 0
+
+
+async def test_a_burst_that_goes_on_is_drawn_after_burst_frame_wait(
+    make_app: Any, fake_api: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(turns, "FIRST_FRAME_WAIT", 30.0)
+    monkeypatch.setattr(turns, "BURST_FRAME_WAIT", 0.3)
+    fake_api.queue_anthropic_text([BURST, END], stall_after=1, stall_seconds=4.0)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        frames = watch_answers(app)
+        loop = asyncio.get_running_loop()
+        await send(pilot, app, "hello")
+        started = loop.time()
+        await wait_until(pilot, lambda: BURST in frames, timeout=3.0)
+        assert loop.time() - started < 3.0 and app.turn_running  # drawn while the answer goes on
+        await finish_turn(pilot, app)
+        assert frames[-1] == BURST + END
+
+
+@pytest.mark.usefixtures("long_waits")
+async def test_a_tool_call_after_a_burst_is_shown_at_once(make_app: Any, fake_api: Any) -> None:
+    fake_api.queue_anthropic_tool_use(
+        [("toolu_w", "write_file", {"path": "notes.txt", "content": "hi"})],
+        text=BURST,
+        stall_after=1,
+        stall_seconds=0.3,
+    )
+    fake_api.queue_anthropic_text("Left as it was.")  # the answer after the call is denied
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, app, "write it")
+        await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen), timeout=5.0)
+        await wait_until(pilot, lambda: not app._first_frame_held, timeout=5.0)
+        assert app._batch_count == 0
+        await wait_out_key_guard(app.screen)
+        await pilot.press("escape")
+        await finish_turn(pilot, app)
