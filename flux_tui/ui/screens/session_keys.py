@@ -42,6 +42,12 @@ SESSION_KEYS: tuple[SessionKey, ...] = (
 )
 
 
+# The browser's layouts by width, for its footer (sessions.tcss): the keys shown fit whole in each. Its
+# -narrow is wider than the app's, since the browser has more keys. Below -wide they are written compactly.
+COMPACT_FOOTER_BELOW = 110  # columns
+FOOTER_BREAKPOINTS: list[tuple[int, str]] = [(0, "-narrow"), (95, "-medium"), (COMPACT_FOOTER_BELOW, "-wide")]
+
+
 def session_bindings() -> list[BindingType]:
     """The browser screen's ``BINDINGS``."""
     return [

@@ -32,6 +32,8 @@ from flux_tui.sessions import SearchHit, SessionError, SessionInfo
 from flux_tui.ui.screens.session_columns import Column, cells, columns_for
 from flux_tui.ui.screens.session_dialogs import ConfirmDeleteScreen, ExportScreen, ForkScreen, prompts_of
 from flux_tui.ui.screens.session_keys import (
+    COMPACT_FOOTER_BELOW,
+    FOOTER_BREAKPOINTS,
     SessionsTable,
     session_bindings,
     session_buttons,
@@ -45,7 +47,6 @@ if TYPE_CHECKING:
 MARKS = ("\x02", "\x03")  # around matched words in search snippets; never in stored text
 MAX_SNIPPETS = 3
 SEARCH_DELAY = 0.2  # seconds of no typing before the search runs
-COMPACT_FOOTER_BELOW = 110  # columns: the footer's keys are written compactly in -medium and -narrow
 
 
 def started_label(ts: float) -> str:
@@ -70,13 +71,7 @@ class SessionsScreen(Screen[None]):
 
     CSS_PATH = "sessions.tcss"
     AUTO_FOCUS = "#sessions-table"
-    # The footer's layouts (sessions.tcss): its keys fit whole in each; -narrow is wider than the app's,
-    # which has fewer keys.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
-        (0, "-narrow"),
-        (95, "-medium"),
-        (COMPACT_FOOTER_BELOW, "-wide"),
-    ]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = FOOTER_BREAKPOINTS
     BINDINGS: ClassVar[list[BindingType]] = session_bindings()
 
     def __init__(self, actions: SessionActions) -> None:
