@@ -1,5 +1,5 @@
 """The sessions browser's footer fits the terminal: every key it shows is whole, from 160 columns down to
-70, and each action keeps its key in the footer or, under 95 columns, its button on screen."""
+60, and each action keeps its key in the footer or its button on screen."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 import sessions_rig as rig
 from textual.widgets import Button
 from textual.widgets._footer import FooterKey
+from ui_pilot import send, wait_until
 
 from flux_tui.ui.screens.session_keys import SESSION_KEYS
 
@@ -19,35 +20,66 @@ def config(sandbox: Path, fake_api: Any) -> Any:
     return rig.sandbox_config(fake_api)
 
 
-def shown_keys(screen: Any) -> list[str]:
-    """The footer's keys as drawn, each "key Description", for the keys wholly inside the screen."""
-    width = screen.size.width
+def footer_keys(screen: Any) -> tuple[list[Any], Any]:
+    """The footer's keys shown, left to right, and the command palette's key docked at its right."""
     keys = [key for key in screen.query(FooterKey) if key.display and key.region.width]
-    return [f"{key.key_display} {key.description}" for key in keys if key.region.right <= width]
+    palette = [key for key in keys if key.has_class("-command-palette")]
+    return [key for key in keys if key not in palette], (palette[0] if palette else None)
 
 
-def hidden_or_cut(screen: Any) -> list[str]:
-    width = screen.size.width
-    return [key.description for key in screen.query(FooterKey) if key.display and key.region.right > width]
+def shown_keys(screen: Any) -> list[str]:
+    """Each key as drawn, "key Description"."""
+    return [f"{key.key_display} {key.description}" for key in footer_keys(screen)[0]]
 
 
-@pytest.mark.parametrize("width", [160, 100, 94, 80, 70])
-async def test_the_footer_keys_fit_the_width(config: Any, width: int) -> None:
+def cut_keys(screen: Any) -> list[str]:
+    """The keys cut by the screen's edge or hidden under the palette's key."""
+    keys, palette = footer_keys(screen)
+    right = palette.region.x if palette is not None else screen.size.width
+    return [key.description for key in keys if key.region.right > right]
+
+
+# Every layout's edges (sessions.tcss) and the widths between them, down to 70 columns.
+WIDTHS = [160, 124, 123, 110, 103, 102, 95, 80, 75, 74, 70, 60]
+
+
+async def test_the_footer_keys_fit_the_width(config: Any) -> None:
     with rig.open_store(config) as store:
         rig.store_session(store, [("hi", "hello")], start=1_700_000_000.0)
     app = rig.make(config)
     try:
-        async with app.run_test(size=(width, 30)) as pilot:
+        async with app.run_test(size=(WIDTHS[0], 30)) as pilot:
             screen = await rig.open_browser(pilot, app)
+            for width in WIDTHS:
+                await pilot.resize_terminal(width, 30)
+                await pilot.pause()
+                await pilot.pause()
+                assert cut_keys(screen) == [], f"cut at {width} columns"
+                shown = shown_keys(screen)
+                assert "esc Back" in shown and "del Delete" in shown and "f5 Compare" in shown, width
+                buttons = {str(button.label) for button in screen.query(Button) if button.display}
+                for key in SESSION_KEYS:
+                    in_footer = any(line.endswith(f" {key.label}") for line in shown)
+                    assert in_footer or key.button in buttons, f"{key.label} is nowhere at {width} columns"
+    finally:
+        rig.close(app)
+
+
+async def test_the_conversations_keys_do_not_reach_behind_the_browser(config: Any, fake_api: Any) -> None:
+    """ctrl+l in the browser cleared the conversation behind it, unseen; the footer offered it."""
+    fake_api.queue_anthropic_text("kept")
+    app = rig.make(config)
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            await send(pilot, app, "a prompt to keep")
+            screen = await rig.open_browser(pilot, app)
+            assert not any(line.endswith((" Clear", " Sessions")) for line in shown_keys(screen))
+            await pilot.press("ctrl+l", "ctrl+o")
             await pilot.pause()
-            assert hidden_or_cut(screen) == [], f"cut at {width} columns"
-            shown = shown_keys(screen)
-            assert "esc Back" in shown and "del Delete" in shown and "f5 Compare" in shown
-            buttons = {str(button.label) for button in screen.query(Button) if button.display}
-            for key in SESSION_KEYS:
-                in_footer = any(line.endswith(f" {key.label}") for line in shown)
-                assert in_footer or key.button in buttons, f"{key.label} is nowhere at {width} columns"
-            if width >= 100:
-                assert all(any(line.endswith(f" {key.label}") for line in shown) for key in SESSION_KEYS)
+            assert app.screen is screen and len(app.screen_stack) == 2
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: app.screen is app.conversation)
+            assert len(app.conversation.chat.prompts) == 1
+            assert len(app.agent.transcript.messages) == 2
     finally:
         rig.close(app)

@@ -42,10 +42,15 @@ SESSION_KEYS: tuple[SessionKey, ...] = (
 )
 
 
-# The browser's layouts by width, for its footer (sessions.tcss): the keys shown fit whole in each. Its
-# -narrow is wider than the app's, since the browser has more keys. Below -wide they are written compactly.
-COMPACT_FOOTER_BELOW = 110  # columns
-FOOTER_BREAKPOINTS: list[tuple[int, str]] = [(0, "-narrow"), (95, "-medium"), (COMPACT_FOOTER_BELOW, "-wide")]
+# The browser's layouts by width, for its footer (sessions.tcss): in each, the keys it shows fit whole
+# beside the command palette's. Below -wide they are written compactly (``SessionsScreen.on_resize``).
+COMPACT_FOOTER_BELOW = 124  # columns
+FOOTER_BREAKPOINTS: list[tuple[int, str]] = [
+    (0, "-tiny"),
+    (75, "-narrow"),
+    (103, "-medium"),
+    (COMPACT_FOOTER_BELOW, "-wide"),
+]
 
 
 def session_bindings() -> list[BindingType]:
