@@ -73,6 +73,7 @@ class TurnControl:
     _first_frame_timer: Timer | None = None  # set while the first frame is held (its backstop)
     _first_frame_release: asyncio.Task[None] | None = None
     _burst_hold = False  # the held first frame waits for the end of an answer that came as a burst
+    _burst_chars = 0  # the answer's text received while its first frame is held
     _end_frame: asyncio.Task[None] | None = None  # the answer's end, drawn once mounted (kept referenced)
 
     # -- events in ----------------------------------------------------------------------------------
@@ -100,11 +101,12 @@ class TurnControl:
             return
         for event in events:
             self.apply_agent_event(event)
+        burst = self._first_frame_held and self._held_for_burst(events)
         if (
             self._first_frame_held
             and self._first_frame_release is None
             and any(not isinstance(event, _BEFORE_THE_ANSWER) for event in events)
-            and not self._held_for_burst(events)
+            and not burst
         ):
             # In a task of its own: the app's message loop must not wait on the widgets' mounting.
             self._first_frame_release = asyncio.create_task(self._release_first_frame_when_mounted())
@@ -121,14 +123,16 @@ class TurnControl:
         first words and its end, and nothing is read from the stream while the first is drawn (about
         30 ms at 160x50). Held, it is drawn once, as soon as it ends, or ``BURST_FRAME_WAIT`` after it
         began to come if it goes on. Anything but more text (a tool call to approve, an error) releases
-        the frame at once.
+        the frame at once. The text is counted over every delivery of events before the frame: the
+        first network read of a stream often holds its first event alone.
         """
         if not all(isinstance(event, _BURST_GOES_ON) for event in events):
+            self._burst_hold = False
             return False
         if self._burst_hold:
             return True
-        text = sum(len(event.text) for event in events if isinstance(event, TextDelta | ThinkingDelta))
-        if text < BURST_CHARS:
+        self._burst_chars += sum(len(e.text) for e in events if isinstance(e, TextDelta | ThinkingDelta))
+        if self._burst_chars < BURST_CHARS:
             return False
         self._burst_hold = True
         timer = self._first_frame_timer
@@ -217,6 +221,7 @@ class TurnControl:
         if self._first_frame_held:
             return
         self._burst_hold = False
+        self._burst_chars = 0
         self._begin_batch()
         self._first_frame_timer = self.set_timer(FIRST_FRAME_WAIT, self._release_first_frame)
 
@@ -225,8 +230,15 @@ class TurnControl:
         # would show the prompt without the answer, and the next frame would be a second layout.
         try:
             await self.conversation.drawn()
-        finally:
+        except BaseException:
             self._release_first_frame()
+            raise
+        if self._burst_hold and self._first_frame_held:
+            # A burst came while the answer's first widgets were mounted: its end, or its timer,
+            # releases the frame.
+            self._first_frame_release = None
+            return
+        self._release_first_frame()
 
     async def _draw_when_mounted(self: FluxApp) -> None:
         await self.conversation.drawn()

@@ -11,6 +11,7 @@ import pytest
 from key_guard_support import wait_out_key_guard
 from ui_pilot import SIZE, finish_turn, type_text, wait_until
 
+from flux_tui.core.agent_events import TextDelta, TurnFinished, TurnStarted
 from flux_tui.ui import turn_control as turns
 from flux_tui.ui.app import FluxApp
 from flux_tui.ui.screens.approval import ApprovalScreen
@@ -95,3 +96,34 @@ async def test_a_tool_call_after_a_burst_is_shown_at_once(make_app: Any, fake_ap
         await wait_out_key_guard(app.screen)
         await pilot.press("escape")
         await finish_turn(pilot, app)
+
+
+@pytest.mark.usefixtures("long_waits")
+async def test_a_burst_after_a_first_small_read_is_caught_while_the_answer_mounts(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stream's first network read often holds its first event alone: the text is counted over the
+    deliveries that come before the frame."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        gate = asyncio.Event()
+        mounted = app.conversation.chat.mounted
+
+        async def gated() -> None:  # the answer's first widgets take until the gate opens to mount
+            await gate.wait()
+            await mounted()
+
+        monkeypatch.setattr(app.conversation.chat, "mounted", gated)
+        app._hold_first_frame()
+        app.event_sink(TurnStarted(turn_id="t1", prompt="hi", provider="anthropic", model="m"))
+        app.event_sink(TextDelta(text="Hi "))
+        await wait_until(pilot, lambda: app._first_frame_release is not None)
+        app.event_sink(TextDelta(text=BURST))
+        await wait_until(pilot, lambda: app._burst_hold)
+        gate.set()
+        await asyncio.sleep(0.2)
+        assert app._first_frame_held, "released before the burst's end"
+        app.event_sink(TurnFinished(stop_reason="end_turn"))
+        await wait_until(pilot, lambda: not app._first_frame_held)
+        assert app._batch_count == 0
