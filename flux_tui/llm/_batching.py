@@ -9,8 +9,13 @@ asked (``StreamingProvider`` joins each run of text deltas of a batch into one).
 After a small batch (a paced stream, a few tokens at a time) the next one is taken ``BATCH_GAP``
 seconds later, not at once: the screen shows text a few times a second anyway, so the gap costs nothing
 visible, and a 150 tokens/s stream costs the app about 25 batches a second instead of 150 events. The
-first batch (time to first token is felt) and the end of the stream are never held, nor is anything
-after a large batch: a fast stream is measurably slower when its reader is made to wait. One exception:
+stream is read at the same pace: after a read that had to wait for the network, what the server sends
+until the consumer's next batch stays in the socket's buffer and is read in one go just before it. A
+network read costs the HTTP stack (httpcore, h11, anyio: a timeout scope, a wait, the selector) the
+same whatever it holds, and one read per token was most of a paced stream's CPU without the UI. The
+end of a paced stream can so wait up to a gap in the socket. The first batch (time to first token is
+felt) is never held, nor is anything after a large batch: a fast stream is measurably slower when its
+reader is made to wait. One exception:
 a first read that is already a burst waits up to ``BURST_END_WAIT`` for the end of the stream, which
 from a fast server is a millisecond behind; delivered apart, the text was drawn in one frame and the
 end in another (the long-session benchmark's slow exchanges).
@@ -27,6 +32,8 @@ T = TypeVar("T")
 
 BATCH_GAP = 0.04  # seconds; see the module docstring
 SMALL_BATCH = 16  # items: a batch this small comes from a paced stream
+PACED_WAIT = 0.001  # seconds: a read that waited this long came from a stream slower than its reader
+READ_AHEAD = 0.002  # seconds before the consumer's next batch that a paced stream is read
 BURST_END_WAIT = 0.01  # seconds a first batch larger than SMALL_BATCH waits for the stream's end
 
 
@@ -37,7 +44,8 @@ async def ready_batches(source: AsyncIterator[list[T]], *, min_gap: float = 0.0)
     ``source`` runs in its own task; its exception is raised here after the items it produced before
     it, and closing or cancelling the consumer cancels and closes ``source``. ``min_gap``: seconds
     after a batch of at most ``SMALL_BATCH`` items before the next (never before the first, and never
-    holding back the end of ``source``).
+    holding back the end of ``source`` once read); with it, a ``source`` that made its reader wait is
+    next read just before the next batch is due.
     """
     buffer: list[T] = []
     ready = asyncio.Event()
@@ -49,9 +57,21 @@ async def ready_batches(source: AsyncIterator[list[T]], *, min_gap: float = 0.0)
 
     async def pump() -> None:
         try:
-            async for items in source:
+            items_of = aiter(source)
+            while True:
+                asked = loop.time()
+                try:
+                    items = await anext(items_of)
+                except StopAsyncIteration:
+                    break
                 buffer.extend(items)
                 ready.set()
+                now = loop.time()
+                if min_gap and last is not None and last_size <= SMALL_BATCH and now - asked >= PACED_WAIT:
+                    # A paced stream: what it sends until the consumer's next batch (this one's, if the
+                    # last is a gap old) waits in the socket and is read in one go just before it.
+                    due = last + min_gap if last + min_gap > now else now + min_gap
+                    await asyncio.sleep(due - READ_AHEAD - now)
         except Exception as exc:
             failure.append(exc)
         finally:
