@@ -26,6 +26,10 @@ from flux_tui.ui.messages import PromptSubmitted
 # A paste longer than this is kept out of the editor (a TextArea laying out megabytes would freeze the
 # UI) and shown as a placeholder token that is expanded when the prompt is sent.
 PASTE_INLINE_CHARS = 8000
+# Seconds the screen waits after Enter: the app takes the prompt a few messages (1 to 3 ms) later, and
+# holds the screen itself for the answer, or gives the prompt back; a frame drawn in between showed the
+# prompt nowhere. Longer, it held up a quick local answer's frame (20 ms: 10 ms more an exchange).
+HANDOFF_DELAY = 0.005
 PASTE_INLINE_LINES = 200
 _PASTE_TOKEN = re.compile(r"\[paste #(\d+): [^\]]*\]")
 # Control characters other than tab and newline are junk in a prompt (binary pastes, escape codes).
@@ -169,6 +173,7 @@ class PromptInput(TextArea):
             self.prompt_history.append(raw)
         self._history_index = None
         self._draft = ""
+        self.app.delay_update(HANDOFF_DELAY)
         self.clear()
         self.post_message(PromptSubmitted(self.expand(raw), raw))
 
