@@ -13,6 +13,7 @@ from textual.widgets._footer import FooterKey
 from ui_pilot import send, wait_until
 
 from flux_tui.ui.screens.session_keys import SESSION_KEYS
+from flux_tui.ui.widgets.footer import FluxFooter
 
 
 @pytest.fixture
@@ -81,5 +82,25 @@ async def test_the_conversations_keys_do_not_reach_behind_the_browser(config: An
             await wait_until(pilot, lambda: app.screen is app.conversation)
             assert len(app.conversation.chat.prompts) == 1
             assert len(app.agent.transcript.messages) == 2
+    finally:
+        rig.close(app)
+
+
+async def test_closing_the_browser_as_its_keys_change_keeps_the_app_running(config: Any) -> None:
+    """The footer composes its keys again after the frame in which they changed; the browser closed in
+    between (ctrl+l, ctrl+o, Esc in one burst) left it without a screen, and the app died of it."""
+    with rig.open_store(config) as store:
+        rig.store_session(store, [("hi", "hello")], start=1_700_000_000.0)
+    app = rig.make(config)
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            for _ in range(3):
+                screen = await rig.open_browser(pilot, app)
+                footer = screen.query_one(FluxFooter)
+                await pilot.press("ctrl+l", "ctrl+o", "escape")
+                await wait_until(pilot, lambda: app.screen is app.conversation)
+                await footer._recompose_once()  # the call the closed screen's last frame left queued
+                await pilot.pause()
+                assert app.is_running and app.return_code is None
     finally:
         rig.close(app)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.dom import NoScreen
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -46,10 +47,14 @@ class FluxFooter(Footer):
 
     async def _recompose_once(self) -> None:
         self._recompose_due = False
+        try:
+            shown = self._shown()
+        except NoScreen:
+            return  # its screen (the sessions browser) was closed before the frame after the change
         # A focus change or a refreshed binding often leaves the keys shown as they are: composing the
         # same row again costs 10 to 18 ms of the event loop (measured), right after the first frame
         # too, where the first keys typed wait for their echo.
-        if self._shown() != self._composed_from:
+        if shown != self._composed_from:
             await self.recompose()
 
     def _shown(self) -> tuple[Any, ...] | None:
