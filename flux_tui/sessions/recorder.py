@@ -97,7 +97,7 @@ class SessionRecorder:
         if lease is None and session_id is not None:
             lease = SessionLease.acquire(store.path, session_id)
         self._lease = lease
-        self._create = create or store.create_session
+        self._create = create  # None: a new session of its own, started at its first event
         self._store = store
         self._session_id = session_id
         self.redactor = Redactor(secrets)
@@ -122,11 +122,13 @@ class SessionRecorder:
     def session_id(self) -> str | None:
         return self._session_id
 
-    def ensure_session(self) -> str:
-        """The session id, creating the session now if it does not exist yet."""
+    def ensure_session(self, started: float | None = None) -> str:
+        """The session id, creating the session now if it does not exist yet (``started``: the time of
+        its first event; the session is made at its first write, when there is something to keep)."""
         with self._cond:
             if self._session_id is None:
-                self._session_id = self._create()
+                create = self._create
+                self._session_id = create() if create else self._store.create_session(created_at=started)
                 self._lease = SessionLease.acquire(self._store.path, self._session_id)
             return self._session_id
 
@@ -275,7 +277,7 @@ class SessionRecorder:
             self._retry = batch[-_MAX_RETRY_EVENTS:]  # the store just failed: don't hammer it
             return
         try:
-            session_id = self.ensure_session()
+            session_id = self.ensure_session(started=batch[0].ts if batch else None)
             self._store.append(session_id, batch, redactor=self.redactor)
         except SessionNotFoundError as exc:  # deleted under us (the browser): nothing to append to
             self._retry, self._buffer, self._closed = [], [], True

@@ -14,6 +14,7 @@ from flux_tui.core.agent_events import (
     StepFinished,
     TextDelta,
     ThinkingDelta,
+    TurnStarted,
 )
 from flux_tui.sessions import SessionRecorder, SessionStore
 
@@ -76,6 +77,19 @@ def test_the_session_is_created_by_the_first_event(store: SessionStore) -> None:
     recorder(Notice(ts=T0, text="hello"))
     assert recorder.session_id is not None
     assert [i.id for i in store.list_sessions()] == [recorder.session_id]
+    recorder.close()
+
+
+def test_a_session_starts_at_its_first_event_not_at_its_first_write(store: SessionStore) -> None:
+    """A prompt waits in memory until its answer comes (nothing to keep before): the session it makes
+    then started when the prompt was sent, as its export's "Started" and its first turn say."""
+    recorder = SessionRecorder(store, autoflush=False)
+    recorder(TurnStarted(ts=T0, turn_id="t1", prompt="hi", provider="anthropic", model="m"))
+    assert recorder.session_id is None
+    recorder(TextDelta(ts=T0 + 2.0, text="Hello there."))
+    recorder.flush()
+    [info] = store.list_sessions()
+    assert info.created_at == T0
     recorder.close()
 
 
