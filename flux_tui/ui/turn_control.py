@@ -234,8 +234,8 @@ class TurnControl:
             self._release_first_frame()
             raise
         if self._burst_hold and self._first_frame_held:
-            # A burst came while the answer's first widgets were mounted: its end, or its timer,
-            # releases the frame.
+            # A burst comes while the answer's first widgets mount: its end, or its timer, releases
+            # the frame.
             self._first_frame_release = None
             return
         self._release_first_frame()

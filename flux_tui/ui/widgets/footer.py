@@ -50,7 +50,7 @@ class FluxFooter(Footer):
         try:
             shown = self._shown()
         except NoScreen:
-            return  # its screen (the sessions browser) was closed before the frame after the change
+            return  # its screen (the sessions browser) closed before the frame after the change
         # A focus change or a refreshed binding often leaves the keys shown as they are: composing the
         # same row again costs 10 to 18 ms of the event loop (measured), right after the first frame
         # too, where the first keys typed wait for their echo.

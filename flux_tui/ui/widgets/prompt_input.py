@@ -27,8 +27,8 @@ from flux_tui.ui.messages import PromptSubmitted
 # UI) and shown as a placeholder token that is expanded when the prompt is sent.
 PASTE_INLINE_CHARS = 8000
 # Seconds the screen waits after Enter: the app takes the prompt a few messages (1 to 3 ms) later, and
-# holds the screen itself for the answer, or gives the prompt back; a frame drawn in between showed the
-# prompt nowhere. Longer, it held up a quick local answer's frame (20 ms: 10 ms more an exchange).
+# holds the screen itself for the answer, or gives the prompt back; a frame drawn in between would show
+# the prompt nowhere. A longer wait holds up a quick local answer's frame (at 20 ms, 10 ms an exchange).
 HANDOFF_DELAY = 0.005
 PASTE_INLINE_LINES = 200
 _PASTE_TOKEN = re.compile(r"\[paste #(\d+): [^\]]*\]")
