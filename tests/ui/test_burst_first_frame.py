@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from key_guard_support import wait_out_key_guard
-from ui_pilot import SIZE, finish_turn, type_text, wait_until
+from ui_pilot import SIZE, finish_turn, frames_written, type_text, wait_until
 
 from flux_tui.core.agent_events import TextDelta, TurnFinished, TurnStarted
 from flux_tui.ui import turn_control as turns
@@ -21,21 +21,13 @@ END = " and the end."
 
 
 def watch_answers(app: FluxApp) -> list[str]:
-    """The last answer's text in every frame the app writes after the first prompt is in the chat."""
-    texts: list[str] = []
-    display = app._display
-
-    def spy(screen: Any, renderable: Any) -> None:
-        chat = app.conversation.chat
-        if renderable is not None and not app._batch_count and chat.prompts:
-            texts.append(chat.answers[-1].text if chat.answers else "")
-        display(screen, renderable)
-
-    app._display = spy  # type: ignore[method-assign]
-    return texts
+    """The last answer's text in every frame the app writes ("" while there is none)."""
+    chat = app.conversation.chat
+    return frames_written(app, lambda: chat.answers[-1].text if chat.answers else "")
 
 
-async def send(pilot: Any, app: FluxApp, text: str) -> None:
+async def submit(pilot: Any, app: FluxApp, text: str) -> None:
+    """Type ``text`` and press Enter, without waiting for the answer."""
     await type_text(pilot, app, text)
     await pilot.press("enter")
 
@@ -53,7 +45,7 @@ async def test_an_answer_that_comes_as_a_burst_is_drawn_once_whole(make_app: Any
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         frames = watch_answers(app)
-        await send(pilot, app, "hello")
+        await submit(pilot, app, "hello")
         await finish_turn(pilot, app)
         drawn = [text for text in frames if text]
         assert drawn and drawn[0] == BURST + END, "the burst's first words were drawn before its end"
@@ -70,7 +62,7 @@ async def test_a_burst_that_goes_on_is_drawn_after_burst_frame_wait(
     async with app.run_test(size=SIZE) as pilot:
         frames = watch_answers(app)
         loop = asyncio.get_running_loop()
-        await send(pilot, app, "hello")
+        await submit(pilot, app, "hello")
         started = loop.time()
         await wait_until(pilot, lambda: BURST in frames, timeout=3.0)
         assert loop.time() - started < 3.0 and app.turn_running  # drawn while the answer goes on
@@ -89,7 +81,7 @@ async def test_a_tool_call_after_a_burst_is_shown_at_once(make_app: Any, fake_ap
     fake_api.queue_anthropic_text("Left as it was.")  # the answer after the call is denied
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await send(pilot, app, "write it")
+        await submit(pilot, app, "write it")
         await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen), timeout=5.0)
         await wait_until(pilot, lambda: not app._first_frame_held, timeout=5.0)
         assert app._batch_count == 0

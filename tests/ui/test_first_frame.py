@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from ui_pilot import SIZE, finish_turn, send, type_text, wait_until
+from ui_pilot import SIZE, finish_turn, frames_written, send, type_text, wait_until
 
 from flux_tui.core.agent_events import TextDelta, TurnFinished, TurnStarted
 from flux_tui.ui import turn_control as turns
@@ -16,20 +16,15 @@ from flux_tui.ui.app import FluxApp
 def watch_frames(app: FluxApp) -> list[tuple[float, int, bool]]:
     """Every frame the app writes: (loop time, prompts in the chat, the last answer's text is in it:
     received, and its widget mounted, so the frame lays it out)."""
-    frames: list[tuple[float, int, bool]] = []
-    display = app._display
     loop = asyncio.get_running_loop()
 
-    def spy(screen: Any, renderable: Any) -> None:
-        if renderable is not None and not app._batch_count:  # what Textual would write
-            answers = app.conversation.chat.answers
-            chunks = answers[-1].chunks if answers else []
-            shown = bool(chunks) and all(chunk.is_mounted and chunk.text for chunk in chunks)
-            frames.append((loop.time(), len(app.conversation.chat.prompts), shown))
-        display(screen, renderable)
+    def frame() -> tuple[float, int, bool]:
+        answers = app.conversation.chat.answers
+        chunks = answers[-1].chunks if answers else []
+        shown = bool(chunks) and all(chunk.is_mounted and chunk.text for chunk in chunks)
+        return loop.time(), len(app.conversation.chat.prompts), shown
 
-    app._display = spy  # type: ignore[method-assign]
-    return frames
+    return frames_written(app, frame)
 
 
 async def test_a_quick_answer_shares_the_prompts_frame(

@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from ui_pilot import SIZE, finish_turn, type_text, wait_until
+from ui_pilot import SIZE, finish_turn, frames_written, type_text, wait_until
 
 from flux_tui.ui import turn_control as turns
 from flux_tui.ui.app import FluxApp
@@ -15,16 +15,8 @@ from flux_tui.ui.app import FluxApp
 
 def watch_handoff(app: FluxApp) -> list[tuple[str, int]]:
     """(the input's text, prompts in the chat) in every frame the app writes."""
-    frames: list[tuple[str, int]] = []
-    display = app._display
-
-    def spy(screen: Any, renderable: Any) -> None:
-        if renderable is not None and not app._batch_count:
-            frames.append((app.conversation.prompt_input.text, len(app.conversation.chat.prompts)))
-        display(screen, renderable)
-
-    app._display = spy  # type: ignore[method-assign]
-    return frames
+    conversation = app.conversation
+    return frames_written(app, lambda: (conversation.prompt_input.text, len(conversation.chat.prompts)))
 
 
 @pytest.mark.parametrize("answer_delay", [0.0, 0.3])

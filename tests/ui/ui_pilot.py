@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from textual import events
 from textual.app import App
@@ -14,7 +14,23 @@ from flux_tui.ui.app import FluxApp
 from flux_tui.ui.widgets.chat_items import AssistantAnswer
 
 SIZE = (160, 50)  # every pilot test and picture uses this terminal size
+T = TypeVar("T")
 _KEY_NAMES = {" ": "space", "@": "at", "/": "slash", ".": "full_stop"}
+
+
+def frames_written(app: FluxApp, what: Callable[[], T]) -> list[T]:
+    """``what()`` at every frame the app writes from now on (none while its updates are held: a frame
+    laid out under a batch is not written, as on a terminal)."""
+    seen: list[T] = []
+    display = app._display
+
+    def spy(screen: Any, renderable: Any) -> None:
+        if renderable is not None and not app._batch_count:
+            seen.append(what())
+        display(screen, renderable)
+
+    app._display = spy  # type: ignore[method-assign]
+    return seen
 
 
 def burst(app: App[Any], *keys: str) -> None:
