@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from flux_tui.core.instructions import INIT_PROMPT, PROJECT_FILES, instructions_markdown
 from flux_tui.services.turns import NothingToDo
-from flux_tui.ui.command_registry import BY_NAME, palette_commands
+from flux_tui.ui.command_registry import BY_NAME, IN_FRONT_ACTIONS, palette_commands
 from flux_tui.ui.commands import (
     complete,
     help_markdown,
@@ -43,17 +43,12 @@ SESSIONS_COMPLETED = 50  # the newest sessions offered by Tab after /resume and 
 _TITLE_SHOWN = 40  # characters of a session's title beside its id in the completion bar
 
 
-# The app's keys that act on the conversation: from a screen in front of it (the sessions browser, the
-# comparison, a dialog) they would clear it, or open a second browser, out of sight.
-CONVERSATION_KEYS = frozenset({"clear", "sessions"})
-
-
 class CommandControl:
     """Mixed into ``FluxApp``."""
 
     def check_action(self: FluxApp, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The conversation's keys work, and show in the footer, only while it is the screen in front."""
-        if action in CONVERSATION_KEYS:
+        if action in IN_FRONT_ACTIONS:
             return self.screen is getattr(self, "_conversation", None)
         return True
 

@@ -38,6 +38,9 @@ class Command:
     palette: str = ""  # the palette entry's title ("" for none); "(/name)" is added to it
     palette_help: str = ""  # the palette entry's help when it is not ``help``
     screen: bool = False  # the conversation screen's action (and key), not the app's
+    # The app's key acts on the conversation: it works, and shows, only while the conversation is the
+    # screen in front (from the sessions browser, a dialog, it would act out of sight).
+    in_front: bool = False
 
     @property
     def usage(self) -> str:
@@ -88,10 +91,10 @@ COMMANDS: tuple[Command, ...] = (
             show_key=False, palette="Copy last answer",
             palette_help="the answer as Markdown, to the clipboard", screen=True),
     Command("sessions", "browse saved sessions", name="sessions", key="ctrl+o", key_label="Sessions",
-            palette="Sessions", palette_help="browse, resume and replay saved sessions"),
+            palette="Sessions", palette_help="browse, resume and replay saved sessions", in_front=True),
     Command("clear", "clear the conversation (screen and history sent to the model)", name="clear",
             idle=True, key="ctrl+l", key_label="Clear", palette="Clear conversation",
-            palette_help="screen and history sent to the model"),
+            palette_help="screen and history sent to the model", in_front=True),
     Command("", "continue a saved session (the conversation on screen is replaced)", name="resume",
             args="ID", handler="resume_command", idle=True, source=SESSIONS),
     Command("", "replay a saved session", name="replay", args="ID", handler="replay_command",
@@ -110,6 +113,10 @@ def _binding(command: Command) -> Binding:
     return Binding(
         command.key, command.action, command.key_label, show=command.show_key, priority=command.priority
     )
+
+
+# The actions of the app's keys that work only while the conversation is the screen in front.
+IN_FRONT_ACTIONS = frozenset(command.action for command in COMMANDS if command.in_front)
 
 
 def app_bindings() -> list[Binding]:

@@ -26,14 +26,14 @@ from flux_tui.ui.messages import PromptSubmitted
 # A paste longer than this is kept out of the editor (a TextArea laying out megabytes would freeze the
 # UI) and shown as a placeholder token that is expanded when the prompt is sent.
 PASTE_INLINE_CHARS = 8000
-# Seconds the screen waits after Enter: the app takes the prompt a few messages (1 to 3 ms) later, and
-# holds the screen itself for the answer, or gives the prompt back; a frame drawn in between would show
-# the prompt nowhere. A longer wait holds up a quick local answer's frame (at 20 ms, 10 ms an exchange).
-HANDOFF_DELAY = 0.005
 PASTE_INLINE_LINES = 200
 _PASTE_TOKEN = re.compile(r"\[paste #(\d+): [^\]]*\]")
 # Control characters other than tab and newline are junk in a prompt (binary pastes, escape codes).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Seconds the screen waits after Enter: the app takes the prompt a few messages (1 to 3 ms) later, and
+# holds the screen itself for the answer, or gives the prompt back; a frame drawn in between would show
+# the prompt nowhere. A longer wait holds up a quick local answer's frame (at 20 ms, 10 ms an exchange).
+HANDOFF_DELAY = 0.005
 # The conversation's own actions for its PageUp/PageDown/Home/End keys.
 _SCROLL_ACTIONS = {
     "page_up": "action_page_up",
