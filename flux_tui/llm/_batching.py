@@ -9,8 +9,11 @@ asked (``StreamingProvider`` joins each run of text deltas of a batch into one).
 After a small batch (a paced stream, a few tokens at a time) the next one is taken ``BATCH_GAP``
 seconds later, not at once: the screen shows text a few times a second anyway, so the gap costs nothing
 visible, and a 150 tokens/s stream costs the app about 25 batches a second instead of 150 events. The
-stream is read at the same pace: after a read that had to wait for the network, what the server sends
-until the consumer's next batch stays in the socket's buffer and is read in one go just before it. A
+stream is read at the same pace: once ``PACED_READS`` reads in a row had to wait for the network and
+brought few items, what the server sends until the consumer's next batch stays in the socket's buffer
+and is read in one go just before it. (A fast server's reads sometimes end mid-event: the next read then
+waits a moment for one item; taken alone, that read made the reader stop for a whole gap while the
+server waited on a full socket.) A
 network read costs the HTTP stack (httpcore, h11, anyio: a timeout scope, a wait, the selector) the
 same whatever it holds, and one read per token was most of a paced stream's CPU without the UI. The
 end of a paced stream can so wait up to a gap in the socket. The first batch (time to first token is
@@ -34,6 +37,7 @@ BATCH_GAP = 0.04  # seconds; see the module docstring
 SMALL_BATCH = 16  # items: a batch this small comes from a paced stream
 PACED_WAIT = 0.001  # seconds: a read that waited this long came from a stream slower than its reader
 READ_AHEAD = 0.002  # seconds before the consumer's next batch that a paced stream is read
+PACED_READS = 3  # reads in a row that waited PACED_WAIT and brought at most SMALL_BATCH items: paced
 BURST_END_WAIT = 0.01  # seconds a first batch larger than SMALL_BATCH waits for the stream's end
 
 
@@ -44,8 +48,8 @@ async def ready_batches(source: AsyncIterator[list[T]], *, min_gap: float = 0.0)
     ``source`` runs in its own task; its exception is raised here after the items it produced before
     it, and closing or cancelling the consumer cancels and closes ``source``. ``min_gap``: seconds
     after a batch of at most ``SMALL_BATCH`` items before the next (never before the first, and never
-    holding back the end of ``source`` once read); with it, a ``source`` that made its reader wait is
-    next read just before the next batch is due.
+    holding back the end of ``source`` once read); with it, a ``source`` whose reads keep waiting for
+    few items is next read just before the next batch is due.
     """
     buffer: list[T] = []
     ready = asyncio.Event()
@@ -56,6 +60,7 @@ async def ready_batches(source: AsyncIterator[list[T]], *, min_gap: float = 0.0)
     last_size = 0
 
     async def pump() -> None:
+        slow_reads = 0  # reads in a row that waited for the network and brought few items
         try:
             items_of = aiter(source)
             while True:
@@ -67,7 +72,11 @@ async def ready_batches(source: AsyncIterator[list[T]], *, min_gap: float = 0.0)
                 buffer.extend(items)
                 ready.set()
                 now = loop.time()
-                if min_gap and last is not None and last_size <= SMALL_BATCH and now - asked >= PACED_WAIT:
+                if len(items) > SMALL_BATCH:
+                    slow_reads = 0
+                elif now - asked >= PACED_WAIT:
+                    slow_reads += 1
+                if min_gap and last is not None and last_size <= SMALL_BATCH and slow_reads >= PACED_READS:
                     # A paced stream: what it sends until the consumer's next batch (this one's, if the
                     # last is a gap old) waits in the socket and is read in one go just before it.
                     due = last + min_gap if last + min_gap > now else now + min_gap
