@@ -170,7 +170,17 @@ class Agent:
         self.transcript.clear()
         self.transcript.file_context = None
         self._unanswered = None  # /retry must not send a prompt cleared away
+        if self.tools is not None:
+            self.tools.history_replaced()
         self.emit(HistoryCleared())
+
+    def replace_history(self, transcript: Transcript) -> None:
+        """Continue another conversation (a stored session): its history replaces the model's, in the
+        same ``Transcript`` object (providers hold it)."""
+        self.transcript.messages[:] = transcript.messages
+        self.transcript.file_context = transcript.file_context
+        if self.tools is not None:
+            self.tools.history_replaced()
 
     # -- provider switching ---------------------------------------------------------------------
 

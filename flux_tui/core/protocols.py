@@ -100,6 +100,11 @@ class ToolRunner(Protocol):
 
     async def run(self, prepared: PreparedCall) -> ToolOutcome: ...
 
+    def history_replaced(self) -> None:
+        """The model's history was cleared or replaced by another conversation's: what it read or wrote
+        of files is no longer in it, so nothing it saw guards a write any more."""
+        ...
+
     def allow_for_session(self, tool_name: str) -> None:
         """The user chose "approve for this session": stop asking for this tool (``tool_name`` is the
         call's ``approval_key`` when it has one: only that class of the tool's calls)."""

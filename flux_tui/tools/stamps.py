@@ -43,6 +43,10 @@ class ReadStamps:
     def known(self, path: Path) -> bool:
         return path in self._stamps
 
+    def clear(self) -> None:
+        """Forget every stamp: the model's history no longer holds what it read or wrote."""
+        self._stamps.clear()
+
     def check_fresh(self, path: Path, shown: str) -> None:
         """Raise ToolError when ``path`` changed on disk since the model last read or wrote it.
 
@@ -56,7 +60,7 @@ class ReadStamps:
             st = path.stat()
         except FileNotFoundError:
             raise ToolError(
-                f"{shown} was deleted since you last read it; check with list_files before writing"
+                f"{shown} was deleted since you last read or wrote it; check with list_files before writing"
             ) from None
         if st.st_size == stamp.size and st.st_mtime_ns == stamp.mtime_ns:
             return
@@ -66,7 +70,7 @@ class ReadStamps:
             return
         when = time.strftime("%H:%M:%S", time.localtime(st.st_mtime_ns / 1e9))
         raise ToolError(
-            f"{shown} changed on disk since you last read it (modified at {when}, now {st.st_size} "
+            f"{shown} changed on disk since you last read or wrote it (modified at {when}, now {st.st_size} "
             f"bytes, was {stamp.size}); someone else edited it. Read it again with read_file before "
             "changing it, so their changes are not lost."
         )

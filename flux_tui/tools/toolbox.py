@@ -207,6 +207,9 @@ class ToolBox:
             return False
         return self.ctx.secret_files.match(self.workspace.relative(real)) is not None
 
+    def history_replaced(self) -> None:
+        self.ctx.stamps.clear()
+
     def allow_for_session(self, tool_name: str) -> None:
         self.session_allowed.add(tool_name)
 

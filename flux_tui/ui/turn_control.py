@@ -166,13 +166,11 @@ class TurnControl:
     def resume(self: FluxApp, events: Iterable[AgentEvent], transcript: Transcript | None = None) -> None:
         """Replace the conversation by a stored one: its events on screen, its history for the model.
 
-        The Transcript object stays the same (providers hold it); its content is replaced. A last
-        prompt that got no answer is what ``/retry`` sends.
+        A last prompt that got no answer is what ``/retry`` sends.
         """
         self.conversation.clear()
         if transcript is not None:
-            self.transcript.messages[:] = transcript.messages
-            self.transcript.file_context = transcript.file_context
+            self.agent.replace_history(transcript)
         events = list(events)
         self.agent.remember_unanswered(last_unanswered(events) if transcript is not None else None)
         self.load_events(events)

@@ -192,6 +192,9 @@ class ExplodingTools:
     def allow_for_session(self, tool_name: str) -> None:
         pass
 
+    def history_replaced(self) -> None:
+        pass
+
 
 async def test_a_tool_that_raises_becomes_an_error_result() -> None:
     provider = ScriptedProvider(

@@ -270,6 +270,9 @@ class SlowWriter:
     def allow_for_session(self, tool_name: str) -> None:
         pass
 
+    def history_replaced(self) -> None:
+        pass
+
 
 async def test_cancel_during_a_change_lets_it_land_and_reports_it_truthfully() -> None:
     writer = SlowWriter()

@@ -331,3 +331,33 @@ async def test_notice_events_from_the_provider_are_passed_on() -> None:
     # the prompt is committed once its answer starts (a notice comes before the request is answered)
     assert rec.kinds()[1:4] == ["notice", "message", "text_delta"]
     assert isinstance(rec.events[2], MessageCommitted) and rec.events[2].message["role"] == "user"
+
+
+@pytest.mark.parametrize("how", ["clear", "resume"])
+async def test_a_new_history_forgets_what_the_model_saw_of_files(tmp_path: Path, how: str) -> None:
+    """The stale-write guard stands for what the model saw; after /clear, or with a stored session
+    resumed, the model saw none of it, so a file it wrote before and that was deleted since is
+    written again, not refused as "deleted since you last read it"."""
+    write = {"path": "notes.txt", "content": "one\n"}
+    provider = ScriptedProvider(
+        [
+            calls(tool_use("call_1", "write_file", write)),
+            reply("Written."),
+            calls(tool_use("call_2", "write_file", {**write, "content": "two\n"})),
+            reply("Written again."),
+        ]
+    )
+    recorder = Recorder()
+    agent = Agent(provider, tools=ToolBox(tmp_path, yolo=True), sinks=[recorder])
+    await agent.run_turn("write notes.txt")
+    (tmp_path / "notes.txt").unlink()  # by the user, outside the app
+    if how == "clear":
+        agent.clear_history()
+    else:
+        agent.replace_history(Transcript())
+
+    await agent.run_turn("write notes.txt")
+
+    second = recorder.of(ToolCallFinished)[-1]
+    assert second.status == "done", second
+    assert (tmp_path / "notes.txt").read_text() == "two\n"

@@ -90,6 +90,9 @@ class EchoTools:
     def allow_for_session(self, tool_name: str) -> None:
         pass
 
+    def history_replaced(self) -> None:
+        pass
+
 
 def text(content: str) -> dict[str, Any]:
     return {"type": "text", "content": content}

@@ -187,7 +187,7 @@ async def test_edit_refused_when_file_changed_since_read(box: ToolBox, tmp_path:
     _touch_later(target)
 
     out = await call(box, "edit_file", path="m.py", old_string="a + b", new_string="b + a")
-    assert out.is_error and "changed on disk since you last read it" in out.content
+    assert out.is_error and "changed on disk since you last read or wrote it" in out.content
     assert "read_file" in out.content
     assert target.read_text().endswith("# the user added this\n")
 
@@ -235,4 +235,4 @@ async def test_deleted_since_read_is_refused(box: ToolBox, tmp_path: Path) -> No
     await call(box, "read_file", path="gone.txt")
     (tmp_path / "gone.txt").unlink()
     out = await call(box, "write_file", path="gone.txt", content="y\n")
-    assert out.is_error and "deleted since you last read it" in out.content
+    assert out.is_error and "deleted since you last read or wrote it" in out.content
