@@ -34,6 +34,7 @@ from flux_tui.services.turns import TurnRunner, build_agent
 from flux_tui.ui.command_control import CommandControl
 from flux_tui.ui.command_registry import app_bindings, help_bindings
 from flux_tui.ui.commands import FluxCommands
+from flux_tui.ui.crash_report import CrashReport
 from flux_tui.ui.heap import release_collection
 from flux_tui.ui.key_order import apply as keys_in_order
 from flux_tui.ui.mcp_control import start_mcp
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
 apply_textual_patches()  # before anything renders (see textual_patches)
 keys_in_order()  # bursts of keys reach the editors in the order they were typed (see key_order)
 
-class FluxApp(TurnControl, ProviderControl, CommandControl, App[None]):
+class FluxApp(TurnControl, ProviderControl, CommandControl, CrashReport, App[None]):
     """flux-tui. Construct with a loaded ``Config``; everything else has a default."""
 
     TITLE = "flux-tui"
