@@ -135,13 +135,18 @@ class ProviderControl:
         await self.provider_service.warm_up(provider)
         if provider is self.agent.provider:
             self.load_models()
-        await asyncio.to_thread(_preload_answers)
+        await asyncio.to_thread(_preload_first_answer)
         await freeze_after_warm_up()
 
 
-def _preload_answers() -> None:
-    """In the warm-up's thread: importing the answer's module (markdown-it, Rich's Markdown) is most of
-    the preload, and on the event loop it would hold back the echo of keys typed at the first frame."""
+def _preload_first_answer() -> None:
+    """In the warm-up's thread, what the first answer would load as it streams: the answer's modules
+    (markdown-it, Rich's Markdown: most of it, and on the event loop they would hold back the echo of
+    keys typed at the first frame), the patterns that redact what the session stores, and the cost
+    attribution the inspector makes with the answer's first event (about 5 ms for the last two)."""
+    import flux_tui.core.attribution  # noqa: F401  (imported, not used here)
+    from flux_tui.core.redact import compile_patterns
     from flux_tui.ui.widgets.answer_markdown import preload
 
     preload()
+    compile_patterns()

@@ -1,5 +1,6 @@
 """The warm-up imports the answer's module (markdown-it, Rich's Markdown) in its thread: on the event
-loop, right after the first frame, it would hold back the echo of the first keys typed."""
+loop, right after the first frame, it would hold back the echo of the first keys typed. It also loads
+what the first answer would load as it streams: the cost attribution and the redaction's patterns."""
 
 from __future__ import annotations
 
@@ -13,18 +14,22 @@ _CODE = """
 import asyncio, json, sys, threading
 from importlib.abc import MetaPathFinder
 
-NAME = "flux_tui.ui.widgets.answer_markdown"
-seen = []
+NAMES = ("flux_tui.ui.widgets.answer_markdown", "flux_tui.core.attribution")
+seen = {}
 
 class Watch(MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):
-        if fullname == NAME:
-            seen.append(threading.current_thread() is threading.main_thread())
+        if fullname in NAMES:
+            seen.setdefault(fullname, []).append(threading.current_thread() is threading.main_thread())
         return None
 
 sys.meta_path.insert(0, Watch())
+from flux_tui.core._redact_patterns import key_patterns, labelled_patterns
 from flux_tui.core.config import load_config
 from flux_tui.ui.app import FluxApp
+
+def compiled():
+    return key_patterns.cache_info().currsize + labelled_patterns.cache_info().currsize
 
 config, problems = load_config()
 app = FluxApp(config, problems=problems)
@@ -32,16 +37,17 @@ app = FluxApp(config, problems=problems)
 async def main():
     async with app.run_test() as pilot:
         for _ in range(500):
-            if NAME in sys.modules:
+            if all(name in sys.modules for name in NAMES) and compiled() == 2:
                 break
             await asyncio.sleep(0.01)
 
+before = compiled()
 asyncio.run(main())
-print(json.dumps({"loaded": NAME in sys.modules, "on_main_thread": seen}))
+print(json.dumps({"on_main_thread": seen, "patterns": [before, compiled()]}))
 """
 
 
-def test_the_answer_module_is_imported_in_the_warm_up_thread(tmp_path: Path) -> None:
+def test_the_warm_up_thread_loads_what_the_first_answer_needs(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FLUX_", "ANTHROPIC_", "OPENAI_"))}
     env.update(FLUX_CONFIG_DIR=str(tmp_path / "config"), FLUX_DATA_DIR=str(tmp_path / "data"))
     # A key, and an endpoint that refuses at once: the warm-up runs, its model list fails quietly.
@@ -51,4 +57,8 @@ def test_the_answer_module_is_imported_in_the_warm_up_thread(tmp_path: Path) -> 
     )
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.strip().splitlines()[-1])
-    assert found == {"loaded": True, "on_main_thread": [False]}
+    assert found["on_main_thread"] == {
+        "flux_tui.ui.widgets.answer_markdown": [False],
+        "flux_tui.core.attribution": [False],
+    }
+    assert found["patterns"] == [0, 2]  # compiled by the warm-up, not before it, no answer needed
