@@ -6,22 +6,24 @@ and the UI do their work per token (20,000 times for a long answer). ``ready_bat
 stream in a task of its own and gives the consumer, each time it asks, every event read since it last
 asked (``StreamingProvider`` joins each run of text deltas of a batch into one).
 
-After a small batch (a paced stream, a few tokens at a time) the next one is taken ``BATCH_GAP``
-seconds later, not at once: the screen shows text a few times a second anyway, so the gap costs nothing
-visible, and a 150 tokens/s stream costs the app about 25 batches a second instead of 150 events. The
-stream is read at the same pace: once ``PACED_READS`` reads in a row had to wait for the network and
-brought few items, what the server sends until the consumer's next batch stays in the socket's buffer
-and is read in one go just before it. (A fast server's reads sometimes end mid-event: the next read then
-waits a moment for one item; taken alone, that read made the reader stop for a whole gap while the
-server waited on a full socket.) A
-network read costs the HTTP stack (httpcore, h11, anyio: a timeout scope, a wait, the selector) the
-same whatever it holds, and one read per token was most of a paced stream's CPU without the UI. The
-end of a paced stream can so wait up to a gap in the socket. The first batch (time to first token is
-felt) is never held, nor is anything after a large batch: a fast stream is measurably slower when its
-reader is made to wait. One exception:
-a first read that is already a burst waits up to ``BURST_END_WAIT`` for the end of the stream, which
-from a fast server is a millisecond behind; delivered apart, the text was drawn in one frame and the
-end in another (the long-session benchmark's slow exchanges).
+A paced stream (a few tokens at a time) shows itself by ``PACED_RUN`` small batches in a row: after
+those, the next batch is taken ``BATCH_GAP`` seconds after the last, not at once. The screen shows text
+a few times a second anyway, so the gap costs nothing visible, and a 150 tokens/s stream costs the app
+about 25 batches a second instead of 150 events. The stream is read at the same pace: once ``PACED_RUN``
+reads in a row also had to wait for the network, what the server sends until the consumer's next batch
+stays in the socket's buffer and is read in one go just before it. A network read costs the HTTP stack
+(httpcore, h11, anyio: a timeout scope, a wait, the selector) the same whatever it holds, and one read
+per token was most of a paced stream's CPU without the UI. The end of a paced stream can so wait up to
+a gap in the socket.
+
+The first batch (time to first token is felt) is never held, nor is anything after a large batch: a
+fast stream is measurably slower when its reader is made to wait. A fast server's reads sometimes end
+mid-event, so one small read, or one small batch, comes amid large ones: taken alone for a sign of
+pacing, it made the reader stop for a whole gap while the server waited on a full socket, and the
+consumer leave the events read meanwhile for the end of the answer, where they held back its last
+frame. One exception: a first read that is already a burst waits up to ``BURST_END_WAIT`` for the
+end of the stream, which from a fast server is a millisecond behind; delivered apart, the text was
+drawn in one frame and the end in another (the long-session benchmark's slow exchanges).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ BATCH_GAP = 0.04  # seconds; see the module docstring
 SMALL_BATCH = 16  # items: a batch this small comes from a paced stream
 PACED_WAIT = 0.001  # seconds: a read that waited this long came from a stream slower than its reader
 READ_AHEAD = 0.002  # seconds before the consumer's next batch that a paced stream is read
-PACED_READS = 3  # reads in a row that waited PACED_WAIT and brought at most SMALL_BATCH items: paced
+PACED_RUN = 3  # small batches in a row (and small reads that waited PACED_WAIT): a paced stream
 BURST_END_WAIT = 0.01  # seconds a first batch larger than SMALL_BATCH waits for the stream's end
 
 
@@ -47,9 +49,9 @@ async def ready_batches(source: AsyncIterator[list[T]], *, min_gap: float = 0.0)
 
     ``source`` runs in its own task; its exception is raised here after the items it produced before
     it, and closing or cancelling the consumer cancels and closes ``source``. ``min_gap``: seconds
-    after a batch of at most ``SMALL_BATCH`` items before the next (never before the first, and never
-    holding back the end of ``source`` once read); with it, a ``source`` whose reads keep waiting for
-    few items is next read just before the next batch is due.
+    from a batch to the next once ``PACED_RUN`` batches in a row held at most ``SMALL_BATCH`` items
+    (never holding back the end of ``source`` once read); with it, a ``source`` whose reads also keep
+    waiting for few items is next read just before the next batch is due.
     """
     buffer: list[T] = []
     ready = asyncio.Event()
@@ -57,7 +59,7 @@ async def ready_batches(source: AsyncIterator[list[T]], *, min_gap: float = 0.0)
     failure: list[BaseException] = []
     loop = asyncio.get_running_loop()
     last: float | None = None
-    last_size = 0
+    small_batches = 0  # batches in a row of at most SMALL_BATCH items
 
     async def pump() -> None:
         slow_reads = 0  # reads in a row that waited for the network and brought few items
@@ -76,7 +78,7 @@ async def ready_batches(source: AsyncIterator[list[T]], *, min_gap: float = 0.0)
                     slow_reads = 0
                 elif now - asked >= PACED_WAIT:
                     slow_reads += 1
-                if min_gap and last is not None and last_size <= SMALL_BATCH and slow_reads >= PACED_READS:
+                if min_gap and last is not None and small_batches >= PACED_RUN and slow_reads >= PACED_RUN:
                     # A paced stream: what it sends until the consumer's next batch (this one's, if the
                     # last is a gap old) waits in the socket and is read in one go just before it.
                     due = last + min_gap if last + min_gap > now else now + min_gap
@@ -96,7 +98,7 @@ async def ready_batches(source: AsyncIterator[list[T]], *, min_gap: float = 0.0)
             if not buffer and not done.is_set():
                 await ready.wait()
                 ready.clear()
-            if min_gap and last is not None and last_size <= SMALL_BATCH and not done.is_set():
+            if min_gap and last is not None and small_batches >= PACED_RUN and not done.is_set():
                 wait = last + min_gap - loop.time()
                 if wait > 0:
                     with contextlib.suppress(TimeoutError):
@@ -110,7 +112,8 @@ async def ready_batches(source: AsyncIterator[list[T]], *, min_gap: float = 0.0)
             if buffer:
                 batch = buffer[:]
                 buffer.clear()
-                last, last_size = loop.time(), len(batch)
+                last = loop.time()
+                small_batches = small_batches + 1 if len(batch) <= SMALL_BATCH else 0
                 yield batch
             elif done.is_set():
                 if failure:
