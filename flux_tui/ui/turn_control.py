@@ -55,13 +55,14 @@ FIRST_FRAME_WAIT = 0.05
 # server, a cache): its first frame waits up to BURST_FRAME_WAIT more for its end (see ``_held_for_burst``).
 BURST_CHARS = 2000
 BURST_FRAME_WAIT = 0.1
-BUSY_MESSAGE = "An answer is still streaming: wait for it, or press Esc to cancel it."
+# Chat lines that stay in the conversation: worded as a rule, they still read true once the answer ends.
+BUSY_MESSAGE = "Not done while an answer streams: wait for it to end, or press Esc to cancel it."
 # What a command that waits for the conversation to be idle says while a replay plays instead.
 REPLAYING = "A replay is playing: press Esc to close it, or r to resume the session for real."
 # Not queued to go by itself: the answer being read may change what to ask next, or end in an error.
 KEPT_MESSAGE = (
-    "An answer is still streaming: what you typed stays in the input. "
-    "Press Enter to send it once the answer is over, or Esc to stop the answer."
+    "Not sent while an answer streams: what you typed stays in the input. "
+    "Press Enter to send it once the answer has ended, or Esc to stop the answer."
 )
 
 

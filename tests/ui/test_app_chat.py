@@ -123,7 +123,7 @@ async def test_prompt_while_streaming_is_refused(make_app: Any, fake_api: Any) -
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.conversation.chat.query(NoticeLine))
         notices = [n.text for n in app.conversation.chat.query(NoticeLine)]
-        assert any("still streaming" in text for text in notices)
+        assert any("while an answer streams" in text for text in notices)
         await pilot.press("escape")
         await finish_turn(pilot, app)
         assert [p.prompt for p in app.conversation.chat.prompts] == ["first"]
