@@ -10,7 +10,7 @@ import pytest
 
 from flux_tui.core.protocols import ToolOutcome
 from flux_tui.core.transcript import ToolCall
-from flux_tui.tools import ToolBox, file_tools
+from flux_tui.tools import ToolBox, file_tools, stamps
 
 
 @pytest.fixture
@@ -236,3 +236,42 @@ async def test_deleted_since_read_is_refused(box: ToolBox, tmp_path: Path) -> No
     (tmp_path / "gone.txt").unlink()
     out = await call(box, "write_file", path="gone.txt", content="y\n")
     assert out.is_error and "deleted since you last read or wrote it" in out.content
+
+
+async def test_a_change_that_keeps_size_and_mtime_is_caught_on_a_fresh_stamp(
+    box: ToolBox, tmp_path: Path
+) -> None:
+    """A file system with coarse times gives an edit made soon after a read the same mtime; with the
+    same size, only the content tells. (Here the mtime is put back by hand, as such a file system would
+    leave it.)"""
+    target = tmp_path / "n.txt"
+    target.write_text("notes v1\nline two\n")
+    await call(box, "read_file", path="n.txt")
+    st = target.stat()
+    target.write_text("notes X5\nline two\n")  # the same size
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    out = await call(box, "write_file", path="n.txt", content="mine\n")
+    assert out.is_error and "changed on disk" in out.content
+    assert target.read_text() == "notes X5\nline two\n"
+
+
+async def test_an_old_file_touched_to_its_own_time_is_not_read_again(
+    box: ToolBox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file last changed well before it was read passes on its size and mtime alone, unhashed."""
+    target = tmp_path / "old.txt"
+    target.write_text("settled\n")
+    week_ago = target.stat().st_mtime_ns - 7 * 86_400 * 10**9
+    os.utime(target, ns=(week_ago, week_ago))
+    await call(box, "read_file", path="old.txt")
+    read_again: list[Path] = []
+    original = stamps.read_regular
+
+    def spy(path: Path, shown: str) -> Any:
+        read_again.append(path)
+        return original(path, shown)
+
+    monkeypatch.setattr(stamps, "read_regular", spy)
+    out = await call(box, "write_file", path="old.txt", content="new\n")
+    assert not out.is_error
+    assert read_again == []  # its size and mtime were enough
