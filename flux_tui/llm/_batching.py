@@ -19,11 +19,12 @@ a gap in the socket.
 The first batch (time to first token is felt) is never held, nor is anything after a large batch: a
 fast stream is measurably slower when its reader is made to wait. A fast server's reads sometimes end
 mid-event, so one small read, or one small batch, comes amid large ones: taken alone for a sign of
-pacing, it made the reader stop for a whole gap while the server waited on a full socket, and the
-consumer leave the events read meanwhile for the end of the answer, where they held back its last
-frame. One exception: a first read that is already a burst waits up to ``BURST_END_WAIT`` for the
-end of the stream, which from a fast server is a millisecond behind; delivered apart, the text was
-drawn in one frame and the end in another (the long-session benchmark's slow exchanges).
+pacing, it would stop the reader for a whole gap while the server waits on a full socket, and leave
+the events read meanwhile to the end of the answer, where they would hold back its last frame; hence a
+run of ``PACED_RUN``. One exception: a first read that is already a burst waits up to
+``BURST_END_WAIT`` for the end of the stream, which from a fast server is a millisecond behind;
+delivered apart, the text would be drawn in one frame and the end in another (the long-session
+benchmark's slow exchanges).
 """
 
 from __future__ import annotations
