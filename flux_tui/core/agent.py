@@ -19,12 +19,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from typing import Any
 
 from flux_tui.core._agent_failure import failure_event
 from flux_tui.core._agent_prompt import HeldPrompt, Unanswered
+from flux_tui.core._agent_stream import closing, default_stream_step, relay
 from flux_tui.core._agent_tools import ToolPhase
 from flux_tui.core._agent_usage import UsageMemory, UsageMeter, estimate_input
 from flux_tui.core.agent_events import (
@@ -34,14 +34,12 @@ from flux_tui.core.agent_events import (
     Notice,
     ProviderSwitched,
     StepFinished,
-    TextDelta,
-    ThinkingDelta,
     TurnCancelled,
     TurnFinished,
     TurnStarted,
 )
 from flux_tui.core.errors import ProviderError
-from flux_tui.core.events import STOP_OTHER, ProviderEvent
+from flux_tui.core.events import STOP_OTHER
 from flux_tui.core.hints import TUI_HINTS, Hints
 from flux_tui.core.protocols import (
     Approver,
@@ -62,22 +60,6 @@ STOP_MAX_STEPS = "max_steps"
 STOP_ERROR = "error"
 INTERRUPTED_RESULT = "not run: the previous turn was interrupted before this tool call completed"
 FAILED_RESULT = "not run: the turn failed before this tool call could run"
-
-
-def default_stream_step(agent: Agent, request: StepRequest) -> AsyncIterator[ProviderEvent]:
-    """One plain request to the current provider (the reliable step wraps it with retries and failover)."""
-    return agent.provider.send_message(request.message, request.system_prompt, request.tools)
-
-
-@asynccontextmanager
-async def _closing(stream: AsyncIterator[ProviderEvent]) -> AsyncIterator[AsyncIterator[ProviderEvent]]:
-    """Close the provider's stream however the step ends (a wrapper may return a plain iterator)."""
-    try:
-        yield stream
-    finally:
-        aclose = getattr(stream, "aclose", None)
-        if aclose is not None:
-            await aclose()
 
 
 class Agent:
@@ -167,16 +149,14 @@ class Agent:
         (a stored session rebuilds from it on). Refused while a turn runs."""
         if self._running:
             raise RuntimeError("cannot clear the conversation while a turn is running")
-        self.transcript.clear()
-        self.transcript.file_context = None
+        self.replace_history(Transcript())
         self._unanswered = None  # /retry must not send a prompt cleared away
-        if self.tools is not None:
-            self.tools.history_replaced()
         self.emit(HistoryCleared())
 
     def replace_history(self, transcript: Transcript) -> None:
-        """Continue another conversation (a stored session): its history replaces the model's, in the
-        same ``Transcript`` object (providers hold it)."""
+        """Continue another conversation (a stored session, or none after ``/clear``): its history
+        replaces the model's, in the same ``Transcript`` object (providers hold it), and what the model
+        saw of files goes with the old one."""
         self.transcript.messages[:] = transcript.messages
         self.transcript.file_context = transcript.file_context
         if self.tools is not None:
@@ -308,7 +288,7 @@ class Agent:
         stop_reason: str | None = None
         failed = False
         try:
-            async with _closing(self.stream_step(self, request)) as stream:
+            async with closing(self.stream_step(self, request)) as stream:
                 async for event in stream:
                     if self.provider is not provider:
                         # The step failed over to another provider: its usage is its own.
@@ -318,7 +298,7 @@ class Agent:
                     if self._prompt is not None and event.get("type") in ANSWER_EVENTS:
                         self._prompt.answered = True
                     self._commit_new()  # the prompt, once its answer has started
-                    stop_reason = self._on_event(event, meter) or stop_reason
+                    stop_reason = relay(event, meter, self.emit) or stop_reason
         except ProviderError:
             failed = True
             raise
@@ -340,31 +320,6 @@ class Agent:
             interval=self.usage_interval,
             memory=self._usage_memory,
         )
-
-    def _on_event(self, event: ProviderEvent, meter: UsageMeter) -> str | None:
-        kind = event.get("type")
-        if kind == "text":
-            text = str(event.get("content") or "")
-            if text:
-                self.emit(TextDelta(text=text))
-                meter.add_output(text)
-                meter.tick()
-        elif kind == "thinking":
-            text = str(event.get("content") or "")
-            if text:
-                self.emit(ThinkingDelta(text=text))
-                meter.add_output(text, thinking=True)
-                meter.tick()
-        elif kind == "tool_use":
-            # Calls are taken from the transcript once the reply is complete; here they only count.
-            meter.add_tool_call(str(event.get("name", "")), event.get("input"))
-        elif kind == "usage":
-            meter.set_final(dict(event))
-        elif kind == "done":
-            return str(event.get("stop_reason") or STOP_OTHER)
-        elif kind == "notice":
-            self.emit(Notice(text=str(event.get("content") or "")))
-        return None
 
     # -- history bookkeeping --------------------------------------------------------------------
 
