@@ -23,7 +23,7 @@ from flux_tui.core.errors import (
     ProviderError,
     RateLimitError,
 )
-from flux_tui.core.redact import Redactor
+from flux_tui.core.redact import REDACTED, Redactor
 from flux_tui.llm._sse import StreamErrorEvent
 
 _TRANSPORT_PACKAGES = ("httpx2", "httpcore2", "httpx", "httpcore")
@@ -100,8 +100,9 @@ def _server_message(body: Any, fallback: str) -> tuple[str, str | None]:
 
 
 def _scrub(text: str, key: str | None) -> str:
+    # Shorter keys than the redactor's minimum are removed too; the mark is the store's and the log's.
     if key and len(key) >= 6:
-        text = text.replace(key, "***")
+        text = text.replace(key, REDACTED)
     return text
 
 

@@ -133,6 +133,16 @@ async def test_400_is_a_bad_request_with_the_server_message(
     assert "tool_use ids must be unique" in str(error)
 
 
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_key_the_server_echoes_is_marked_as_everywhere_else(
+    kind: str, fake_api: FakeAPI, make_provider: Any
+) -> None:
+    # The one mark of the session store, exports and the log, so a search for it finds every place.
+    fake_api.queue_error(kind, 400, message=f"key {KEYS[kind]} may not use this model")
+    error = await failure(make_provider(kind))
+    assert str(error).endswith("key [REDACTED] may not use this model")
+
+
 async def test_no_scripted_response_is_loud(make_provider: Any) -> None:
     error = await failure(make_provider("anthropic"))
     assert "fake API: no scripted response" in str(error)
