@@ -225,6 +225,17 @@ def price_usage(
     return float(result.total_price)
 
 
+def input_price(
+    provider_kind: str, model: str, *, provider_name: str | None = None, base_url: str | None = None
+) -> float | None:
+    """USD per fresh (uncached) input token of the model, at its first tier; None when unpriced."""
+    # A thousand tokens: a price list with tiers picks its tier by the request's size.
+    cost = price_usage(
+        provider_kind, model, {"input_tokens": 1000}, provider_name=provider_name, base_url=base_url
+    )
+    return None if cost is None else cost / 1000
+
+
 def context_window(
     provider_kind: str,
     model: str,

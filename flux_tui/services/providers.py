@@ -111,6 +111,17 @@ class ProviderService:
             return context_window(name, model, provider_name=name)
         return settings_context_window(settings)
 
+    def input_price(self, name: str, model: str) -> float | None:
+        """USD per fresh input token of ``model`` on provider ``name``, priced the way its replies are."""
+        from flux_tui.core.pricing import input_price
+
+        try:
+            settings = self.resolve(name, model)
+        except ConfigError:
+            return input_price(name, model, provider_name=name)
+        kind, name, url = settings.kind, settings.name, settings.base_url
+        return input_price(kind, settings.model, provider_name=name, base_url=url)
+
     def knows_models(self, name: str) -> bool:
         """Whether the models of provider ``name`` were fetched from its endpoint already."""
         return name in self._model_lists

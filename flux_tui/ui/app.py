@@ -78,6 +78,7 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, CrashReport, App[Non
     models: reactive[list[str]] = reactive(list, init=False)  # what the model menu offers
     providers: reactive[list[tuple[str, str]]] = reactive(list, init=False)  # the provider menu
     context_window: reactive[int | None] = reactive(None, init=False)  # of the model, when known
+    input_price: reactive[float | None] = reactive(None, init=False)  # USD per fresh input token, if priced
     budget: reactive[float | None] = reactive(None, init=False)  # USD for the session, None: none
     # An answer streams. Not a repaint of the app: the widgets bound to it redraw themselves, and a
     # whole-screen repaint at every turn's start and end would draw those frames twice (23 to 27 KB more).
@@ -157,6 +158,7 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, CrashReport, App[Non
             app.models,
             app.providers,
             app.context_window,
+            app.input_price,
             app.budget,
             app.busy,
             app.mode,

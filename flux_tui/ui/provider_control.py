@@ -94,9 +94,10 @@ class ProviderControl:
         self.look_up_context_window()
 
     def look_up_context_window(self: FluxApp) -> None:
-        """The context window of the model in the app's state, looked up off the UI thread; not before
-        the first frame (see ``FluxApp._after_first_frame``)."""
+        """The context window and the input price of the model in the app's state, looked up off the UI
+        thread; not before the first frame (see ``FluxApp._after_first_frame``)."""
         self.context_window = None
+        self.input_price = None
         if self._windows_looked_up:
             self._context_window_worker(self.provider, self.model)
 
@@ -106,11 +107,13 @@ class ProviderControl:
     def _context_window_worker(self: FluxApp, name: str, model: str) -> None:
         # genai-prices takes a while to import: never on the UI thread before the first frame.
         window = self.provider_service.context_window(name, model)
-        self.call_from_thread(self._set_window, name, model, window)
+        price = self.provider_service.input_price(name, model)
+        self.call_from_thread(self._set_window, name, model, window, price)
 
-    def _set_window(self: FluxApp, name: str, model: str, window: int | None) -> None:
+    def _set_window(self: FluxApp, name: str, model: str, window: int | None, price: float | None) -> None:
         if (self.provider, self.model) == (name, model):  # still the one in use
             self.context_window = window
+            self.input_price = price
 
     @work(exclusive=True, group="models", exit_on_error=False)
     async def load_models(self: FluxApp) -> None:

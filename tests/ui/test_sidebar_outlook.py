@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_inspector_sidebar_sidebar import SONNET, SidebarHost, _text, _turn
+from ui_pilot import SIZE, run_command, send, wait_until
 
 from flux_tui.core import pricing
 from flux_tui.core.agent import Agent
@@ -44,7 +46,7 @@ async def test_cache_savings_and_next_input_cost() -> None:
     ledger.apply(final)
     assert cache_savings(ledger) == pytest.approx(final.cache_saved)
     per_token = final.input_cost / 12_000
-    assert next_input_cost(ledger) == pytest.approx(per_token * 12_500)
+    assert next_input_cost(ledger, SONNET, None) == pytest.approx(per_token * 12_500)
 
     app = SidebarHost([_turn(SONNET), final, TurnFinished(stop_reason="end_turn")])
     async with app.run_test(size=(60, 40)) as pilot:
@@ -57,3 +59,25 @@ async def test_cache_savings_and_next_input_cost() -> None:
 @pytest.fixture(autouse=True)
 def _no_price_overrides() -> None:
     pricing.clear_overrides()
+
+
+@pytest.mark.parametrize(
+    ("commands", "per_million"),
+    [(["/model claude-opus-4-1"], 15.0), (["/provider openai", "/model gpt-4o"], 2.5)],
+)
+async def test_next_input_is_priced_for_the_model_switched_to(
+    make_app: Any, fake_api: Any, commands: list[str], per_million: float
+) -> None:
+    # The next request goes to the new model, cache-cold: its list price for input, not the last
+    # request's rate.
+    fake_api.queue_anthropic_text("hello", usage={"input_tokens": 20_000, "output_tokens": 400})
+    app = make_app(model="claude-sonnet-4-5")
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, app, "hi")
+        sidebar = app.conversation.sidebar
+        before = f"next input ~{usd(20_400 * 3.0 / 1e6)}"
+        await wait_until(pilot, lambda: before in " ".join(_text(sidebar, "context").split()))
+        for command in commands:
+            await run_command(pilot, app, command)
+        after = f"next input ~{usd(20_400 * per_million / 1e6)}"
+        await wait_until(pilot, lambda: after in " ".join(_text(sidebar, "context").split()))

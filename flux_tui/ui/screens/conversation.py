@@ -90,6 +90,7 @@ class ConversationScreen(Screen[None]):
     models: reactive[list[str]] = reactive(list, init=False)
     providers: reactive[list[tuple[str, str]]] = reactive(list, init=False)
     context_window: reactive[int | None] = reactive(None, init=False)
+    input_price: reactive[float | None] = reactive(None, init=False)
     budget: reactive[float | None] = reactive(None, init=False)
     busy: reactive[bool] = reactive(False, init=False, repaint=False)  # as the app's (see there)
     mode: reactive[str] = reactive("live", init=False)
@@ -141,7 +142,9 @@ class ConversationScreen(Screen[None]):
                 yield self._suggestions
                 yield self._prompt.data_bind(state.mode, state.busy)
             yield self._inspector
-            yield self._sidebar.data_bind(state.provider, state.model, state.context_window, state.budget)
+            yield self._sidebar.data_bind(
+                state.provider, state.model, state.context_window, state.input_price, state.budget
+            )
         yield FluxFooter()
 
     def _take_breakpoint_classes(self) -> None:

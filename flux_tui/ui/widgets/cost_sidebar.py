@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Hashable, Iterable
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.message import Message
@@ -40,6 +39,7 @@ from flux_tui.core.money import usd
 from flux_tui.core.outlook import cache_savings, next_input_cost
 from flux_tui.ui import format as fmt
 from flux_tui.ui.beat import on_beat
+from flux_tui.ui.widgets.usage_figures import cost_text, estimated_text, usage_table
 
 CONTEXT_WARNING = 0.7
 CONTEXT_DANGER = 0.9
@@ -47,43 +47,6 @@ ESTIMATE_NOTE = "~ estimated while streaming"
 # After the turn: an estimate nobody replaced (the answer failed or was cancelled) stays marked.
 UNSETTLED_NOTE = "~ estimated: no final figures came"
 RENDER_INTERVAL = 0.8  # seconds between two renders of live estimates: every other beat (each costs CPU)
-
-
-def _estimated(text: str, estimated: bool) -> str:
-    return f"~{text}" if estimated and text[:1] not in ("~", "–") and text != fmt.UNPRICED else text
-
-
-def cost_text(totals: UsageTotals) -> str:
-    """Cost of some usage: "unpriced" when none of it is priced, a trailing "+" when part of it is not."""
-    if totals.replies == 0:
-        return usd(0.0)
-    return usd(totals.cost, estimated=totals.estimated, partial=bool(totals.unpriced_models))
-
-
-def usage_table(turn: UsageTotals, session: UsageTotals) -> Table:
-    """Tokens and cost of the last turn next to the session's."""
-    table = Table(box=None, show_edge=False, pad_edge=False, padding=(0, 0, 0, 1), expand=True)
-    table.add_column("", style="dim", no_wrap=True, ratio=1)
-    table.add_column("turn", justify="right", no_wrap=True, header_style="bold")
-    table.add_column("session", justify="right", no_wrap=True, header_style="bold")
-    rows = (
-        ("in", "input_tokens"),
-        ("out", "output_tokens"),
-        ("cache rd", "cache_read_tokens"),
-        ("cache wr", "cache_write_tokens"),
-    )
-    for label, key in rows:
-        table.add_row(
-            label,
-            _estimated(fmt.tokens(getattr(turn, key)), turn.estimated),
-            _estimated(fmt.tokens(getattr(session, key)), session.estimated),
-        )
-    table.add_row(
-        Text("cost", style="bold"),
-        Text(cost_text(turn), style="bold"),
-        Text(cost_text(session), style="bold"),
-    )
-    return table
 
 
 class CostSidebar(Widget):
@@ -126,6 +89,7 @@ class CostSidebar(Widget):
     provider: reactive[str | None] = reactive(None, init=False)
     model: reactive[str | None] = reactive(None, init=False)
     context_window: reactive[int | None] = reactive(None, init=False)
+    input_price: reactive[float | None] = reactive(None, init=False)  # of the model in use, per token
     budget: reactive[float | None] = reactive(None, init=False)
 
     class BudgetStatusChanged(Message):
@@ -225,6 +189,9 @@ class CostSidebar(Widget):
     def watch_context_window(self) -> None:
         self._mark_dirty()
 
+    def watch_input_price(self) -> None:
+        self._mark_dirty()
+
     def watch_budget(self, usd: float | None) -> None:
         self._ledger.budget_usd = usd
         self._mark_dirty()
@@ -310,7 +277,7 @@ class CostSidebar(Widget):
 
     def _context_renderable(self) -> RenderableType:
         used = self.context_used
-        used_text = _estimated(fmt.tokens(used), self._context_estimated)
+        used_text = estimated_text(fmt.tokens(used), self._context_estimated)
         fraction = self.context_fraction
         if fraction is None:
             return Text(f"{used_text} used (window unknown)", style="dim")
@@ -325,7 +292,7 @@ class CostSidebar(Widget):
 
     def _outlook(self) -> str:
         """ "cache saved $0.0120" and "next input ~$0.0045" under the gauge, once a request was priced."""
-        projected = next_input_cost(self._ledger)
+        projected = next_input_cost(self._ledger, (self.provider or "", self.model or ""), self.input_price)
         if projected is None:
             return ""
         return f"cache saved {usd(cache_savings(self._ledger))}\nnext input ~{usd(projected)}"
@@ -349,7 +316,7 @@ class CostSidebar(Widget):
             self._show("sb-budget", None, None, lambda: "")
             return
         fraction = self._ledger.budget_fraction() or 0.0
-        spent = _estimated(fmt.money(session.cost or 0.0), session.estimated)
+        spent = estimated_text(fmt.money(session.cost or 0.0), session.estimated)
         unpriced = unpriced_note(session.unpriced_models)  # the figure above leaves it out
 
         def build() -> RenderableType:
@@ -386,7 +353,7 @@ class CostSidebar(Widget):
                     name.stylize("bold")
                 lines.append(name)
                 figures = Text.assemble(
-                    _estimated(fmt.tokens(totals.total_tokens), totals.estimated),
+                    estimated_text(fmt.tokens(totals.total_tokens), totals.estimated),
                     " tok  ",
                     cost_text(totals),
                     justify="right",
