@@ -65,6 +65,11 @@ def record_switch(agent: Agent, previous_provider: str | None, previous_model: s
     return True
 
 
+def _is_snapshot_of(listed: str, alias: str) -> bool:
+    date = listed.removeprefix(f"{alias}-")
+    return date != listed and len(date) == 8 and date.isdigit()
+
+
 class ProviderService:
     """The providers of ``config`` for the conversation in ``transcript``, built by ``factory``."""
 
@@ -121,6 +126,15 @@ class ProviderService:
             return input_price(name, model, provider_name=name)
         kind, name, url = settings.kind, settings.name, settings.base_url
         return input_price(kind, settings.model, provider_name=name, base_url=url)
+
+    def lists_model(self, provider: ChatProvider, model: str) -> bool:
+        """Whether the endpoint of ``provider`` lists ``model`` (True while its list is not fetched): by
+        name, or as the alias of a dated snapshot it lists (``claude-opus-4-1`` for
+        ``claude-opus-4-1-20250805``, as Anthropic lists its models)."""
+        if not self.knows_models(provider.name):
+            return True
+        listed = self.models_of(provider)
+        return model in listed or any(_is_snapshot_of(name, model) for name in listed)
 
     def knows_models(self, name: str) -> bool:
         """Whether the models of provider ``name`` were fetched from its endpoint already."""

@@ -19,6 +19,7 @@ from flux_tui.ui.heap import freeze_after_warm_up
 from flux_tui.ui.widgets.top_bar import with_current
 
 if TYPE_CHECKING:
+    from flux_tui.core.protocols import ChatProvider
     from flux_tui.ui.app import FluxApp
 
 SWITCH_REFUSED = "Can't switch while an answer is streaming: wait for it, or press Esc to cancel it first."
@@ -49,15 +50,17 @@ class ProviderControl:
             return True
         if self.turn_running:
             return self._refuse(self.busy_text(SWITCH_REFUSED))
-        service = self.provider_service
-        if service.knows_models(provider.name) and model not in service.models_of(provider):
+        self._say_if_not_listed(provider, model)
+        self.provider_service.switch_model(self.agent, model)
+        return True
+
+    def _say_if_not_listed(self: FluxApp, provider: ChatProvider, model: str) -> None:
+        if not self.provider_service.lists_model(provider, model):
             # Sent as named all the same: an endpoint may serve models it does not list.
             self.conversation.notice(
                 f"{model} is not among the models {provider.name} lists; requests go to it by that name.",
                 "warning",
             )
-        service.switch_model(self.agent, model)
-        return True
 
     def _refuse(self: FluxApp, text: str) -> bool:
         self.conversation.notice(text, "warning")

@@ -22,3 +22,13 @@ async def test_a_model_the_endpoint_does_not_list_is_used_with_a_warning(make_ap
         assert app.agent.provider.model == "claude-opus-4-1-from-elsewhere"
         warning = app.conversation.chat.query(NoticeLine)[-2].text
         assert "claude-opus-4-1-from-elsewhere is not among the models anthropic lists" in warning
+
+
+async def test_an_alias_of_a_listed_snapshot_is_listed(make_app: Any) -> None:
+    # As Anthropic lists its models: by dated snapshot, claude-opus-4-1-20250805 for claude-opus-4-1.
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.provider_service.knows_models(app.provider))
+        await run_command(pilot, app, "/model claude-opus-4-1")
+        assert app.agent.provider.model == "claude-opus-4-1"
+        assert not any("is not among" in line.text for line in app.conversation.chat.query(NoticeLine))
