@@ -97,8 +97,14 @@ from fakeapi_http import (
 )
 
 WIRE_DIR = Path(__file__).resolve().parent / "wire"
-ANTHROPIC_MODELS = ["claude-sonnet-4-5-20250929", "claude-haiku-4-5-20251001", "claude-opus-4-1-20250805"]
-OPENAI_MODELS = ["gpt-4o", "gpt-4o-mini", "gpt-5", "o3-mini"]
+# What the real endpoints list: each app default by name, Anthropic's other models as dated snapshots.
+ANTHROPIC_MODELS = [
+    "claude-sonnet-4-6",
+    "claude-sonnet-4-5-20250929",
+    "claude-haiku-4-5-20251001",
+    "claude-opus-4-1-20250805",
+]
+OPENAI_MODELS = ["gpt-5.5", "gpt-4o", "gpt-4o-mini", "gpt-5", "o3-mini"]
 
 
 class FakeAPI:

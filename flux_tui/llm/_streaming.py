@@ -391,6 +391,7 @@ class StreamingProvider(BaseLLMProvider):
                 "listing models of %s failed (%s); using the configured list", self.name, type(exc).__name__
             )
             found = []
+        self.listed = found or None
         return found or list(self.settings.models)
 
     async def aclose(self) -> None:

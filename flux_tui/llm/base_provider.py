@@ -53,6 +53,9 @@ class BaseLLMProvider(ABC):
     #: The class appends the assistant message to the transcript itself (``StreamingProvider``);
     #: otherwise the base class records what ``send_message`` yields (the plan's interface alone).
     records_transcript: ClassVar[bool] = False
+    #: What the endpoint itself listed at the last ``list_models`` (None: not asked, or it could not
+    #: answer and the configured list stood in).
+    listed: list[str] | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -165,6 +165,11 @@ class LazyProvider:
     def clear_history(self) -> None:
         self._transcript.clear()
 
+    @property
+    def listed(self) -> list[str] | None:
+        """What the endpoint itself listed (``BaseLLMProvider.listed``)."""
+        return self._inner.listed if self._inner is not None else None
+
     async def list_models(self) -> list[str]:
         """The endpoint's models after the configured ones; just the configured ones when unreachable."""
         configured = list(self.settings.models)

@@ -128,13 +128,15 @@ class ProviderService:
         return input_price(kind, settings.model, provider_name=name, base_url=url)
 
     def lists_model(self, provider: ChatProvider, model: str) -> bool:
-        """Whether the endpoint of ``provider`` lists ``model`` (True while its list is not fetched): by
-        name, or as the alias of a dated snapshot it lists (``claude-opus-4-1`` for
-        ``claude-opus-4-1-20250805``, as Anthropic lists its models)."""
-        if not self.knows_models(provider.name):
+        """Whether the endpoint of ``provider`` lists ``model``, or the user's ``models`` for it do (True
+        while the endpoint's list is not known): by name, or as the alias of a dated snapshot listed
+        (``claude-opus-4-1`` for ``claude-opus-4-1-20250805``, as Anthropic lists its models)."""
+        listed = getattr(provider, "listed", None)
+        if not listed:
             return True
-        listed = self.models_of(provider)
-        return model in listed or any(_is_snapshot_of(name, model) for name in listed)
+        entry = self.config.providers.get(provider.name)
+        named = [*(entry.models if entry is not None else ()), *listed]
+        return model in named or any(_is_snapshot_of(name, model) for name in named)
 
     def knows_models(self, name: str) -> bool:
         """Whether the models of provider ``name`` were fetched from its endpoint already."""

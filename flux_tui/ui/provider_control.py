@@ -125,6 +125,10 @@ class ProviderControl:
         models = await self.provider_service.load_models(provider)
         if provider is self.agent.provider and models:
             self.models = models
+            # The model the app started with, or switched to with its provider, may be another
+            # provider's (``FLUX_MODEL`` beside ``--provider``): said once the endpoint's list is known.
+            if self.replay is None:
+                self._say_if_not_listed(provider, provider.model)
             if self.context_window is None:
                 self.look_up_context_window()  # the endpoint's list may have said it
 

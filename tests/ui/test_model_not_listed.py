@@ -32,3 +32,20 @@ async def test_an_alias_of_a_listed_snapshot_is_listed(make_app: Any) -> None:
         await run_command(pilot, app, "/model claude-opus-4-1")
         assert app.agent.provider.model == "claude-opus-4-1"
         assert not any("is not among" in line.text for line in app.conversation.chat.query(NoticeLine))
+
+
+async def test_a_model_meant_for_another_provider_is_named_once_the_list_is_known(make_app: Any) -> None:
+    # FLUX_MODEL beside --provider, say: the endpoint's list shows it is not one of this provider's.
+    app = make_app(model="gemini-2.5-pro")
+    async with app.run_test(size=SIZE) as pilot:
+        said = "gemini-2.5-pro is not among the models anthropic lists; requests go to it by that name."
+        chat = app.conversation.chat
+        await wait_until(pilot, lambda: any(said in line.text for line in chat.query(NoticeLine)))
+
+
+async def test_the_model_started_with_says_nothing_when_listed(make_app: Any) -> None:
+    app = make_app(model="claude-sonnet-4-5")  # listed as claude-sonnet-4-5-20250929
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.provider_service.knows_models(app.provider))
+        await pilot.pause()
+        assert not any("is not among" in line.text for line in app.conversation.chat.query(NoticeLine))
