@@ -17,6 +17,7 @@ from flux_tui.core.agent_events import (
     AgentEvent,
     HistoryCleared,
     PromptUnanswered,
+    StepFinished,
     TextDelta,
     ToolCallFinished,
     ToolCallProposed,
@@ -150,6 +151,7 @@ def run_figures(events: Iterable[AgentEvent], provider: str = "", model: str = "
     run = RunFigures(provider, model)
     turn: TurnFigures | None = None
     cleared = False
+    step_ended = False  # the next text starts a reply of its own (after a tool call): a new paragraph
     for event in events:
         if isinstance(event, TurnStarted):
             if not run.provider:
@@ -171,7 +173,12 @@ def run_figures(events: Iterable[AgentEvent], provider: str = "", model: str = "
         elif isinstance(event, PromptUnanswered):
             if not event.sent and event.prompt == turn.prompt:
                 turn.sent = False
+        elif isinstance(event, StepFinished):
+            step_ended = True
         elif isinstance(event, TextDelta):
+            if step_ended and turn.answer.strip():
+                turn.answer = turn.answer.rstrip() + "\n\n"
+            step_ended = False
             turn.answer += event.text
         elif isinstance(event, UsageReported) and (event.settled or not event.estimated):
             _add_usage(turn, event)

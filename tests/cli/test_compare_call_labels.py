@@ -3,8 +3,9 @@ the end; the compare screen counts them, with the calls that did not run by how 
 
 from __future__ import annotations
 
-from flux_tui.compare.figures import CallFigures, RunFigures, TurnFigures
+from flux_tui.compare.figures import CallFigures, RunFigures, TurnFigures, run_figures
 from flux_tui.compare.output import to_table
+from flux_tui.core.agent_events import StepFinished, TextDelta, TurnFinished, TurnStarted
 from flux_tui.ui.screens.compare_screen import turn_summary
 
 
@@ -34,3 +35,18 @@ def test_the_table_marks_each_call_that_did_not_run_and_a_failed_turn_says_why()
     answer = next(line for line in table.splitlines() if line.startswith("answer"))
     assert "(invalid key for openai (OPENAI_A…" in answer  # cut to the column
     assert turn_summary(1, failed).endswith(" · invalid key for openai (OPENAI_API_KEY)")
+
+
+def test_an_answer_in_steps_keeps_them_apart() -> None:
+    # A reply before a tool call and the one after it are two paragraphs, as the chat shows them.
+    events = [
+        TurnStarted(turn_id=1, prompt="p", provider="a", model="m"),
+        TextDelta(text="Let me use a tool."),
+        StepFinished(stop_reason="tool_use"),
+        TextDelta(text="The tool "),
+        TextDelta(text="said hi."),
+        StepFinished(stop_reason="end_turn"),
+        TurnFinished(stop_reason="end_turn"),
+    ]
+    (turn,) = run_figures(events).turns
+    assert turn.answer == "Let me use a tool.\n\nThe tool said hi."
