@@ -222,7 +222,7 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, CrashReport, App[Non
     def _after_first_frame(self) -> None:
         release_collection()
         self._windows_looked_up = True
-        self.look_up_context_window()
+        self.look_up_model_facts()
         self.warm_up()
         # AGENTS.md and the git state are read off the event loop, before the first prompt needs them.
         self.run_worker(self.project_context.system_prompt, thread=True, group="context")

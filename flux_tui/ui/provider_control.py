@@ -91,29 +91,31 @@ class ProviderControl:
             self.load_models()
 
     def watch_provider(self: FluxApp) -> None:
-        self.look_up_context_window()
+        self.look_up_model_facts()
 
     def watch_model(self: FluxApp) -> None:
-        self.look_up_context_window()
+        self.look_up_model_facts()
 
-    def look_up_context_window(self: FluxApp) -> None:
+    def look_up_model_facts(self: FluxApp) -> None:
         """The context window and the input price of the model in the app's state, looked up off the UI
         thread; not before the first frame (see ``FluxApp._after_first_frame``)."""
         self.context_window = None
         self.input_price = None
         if self._windows_looked_up:
-            self._context_window_worker(self.provider, self.model)
+            self._model_facts_worker(self.provider, self.model)
 
     # -- workers -------------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="context-window", exit_on_error=False)
-    def _context_window_worker(self: FluxApp, name: str, model: str) -> None:
+    @work(thread=True, exclusive=True, group="model-facts", exit_on_error=False)
+    def _model_facts_worker(self: FluxApp, name: str, model: str) -> None:
         # genai-prices takes a while to import: never on the UI thread before the first frame.
         window = self.provider_service.context_window(name, model)
         price = self.provider_service.input_price(name, model)
-        self.call_from_thread(self._set_window, name, model, window, price)
+        self.call_from_thread(self._set_model_facts, name, model, window, price)
 
-    def _set_window(self: FluxApp, name: str, model: str, window: int | None, price: float | None) -> None:
+    def _set_model_facts(
+        self: FluxApp, name: str, model: str, window: int | None, price: float | None
+    ) -> None:
         if (self.provider, self.model) == (name, model):  # still the one in use
             self.context_window = window
             self.input_price = price
@@ -130,7 +132,7 @@ class ProviderControl:
             if self.replay is None:
                 self._say_if_not_listed(provider, provider.model)
             if self.context_window is None:
-                self.look_up_context_window()  # the endpoint's list may have said it
+                self.look_up_model_facts()  # the endpoint's list may have said it
 
     def warm_up(self: FluxApp) -> None:
         """Build the provider (SDK import in a thread) after the first frame, then list its models; then
