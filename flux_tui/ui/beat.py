@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import time
 
-# Seconds between two redraws of a streaming answer. A redraw costs about 25 ms of CPU on a 2-core
-# machine (the whole chat scrolls), so this sets what a 150 tokens/s stream costs: 0.2 s was 25 % of a
-# core, 0.4 s is about 16 % (benchmarks/README.md). The end of an answer is drawn at once.
+# Seconds between two redraws of a streaming answer. A redraw is a layout and a repaint of the chat as
+# it scrolls (about 9 ms of CPU on a 2-core machine), so this sets much of what a 150 tokens/s stream
+# costs: its frames are about a third of the 7 % of a core the steady benchmark measures, and a beat of
+# 0.2 s would take it past its 8 % target (benchmarks/README.md). The end of an answer is drawn at once.
 BEAT = 0.4
 
 
