@@ -11,6 +11,7 @@ on terminals) is replaced by a fresh one on import, the original kept in the met
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,7 +19,7 @@ from flux_tui.core.agent_events import EVENT_TYPES, AgentEvent, event_from_dict,
 from flux_tui.core.redact import Redactor
 
 from .codec import dumps
-from .models import UNTITLED, LoadedSession, SessionFormatError, SessionInfo, is_safe_session_id
+from .models import COPIED_AT, UNTITLED, LoadedSession, SessionFormatError, SessionInfo, is_safe_session_id
 from .rebuild import rebuild
 from .schema import SCHEMA_VERSION
 from .store import SessionStore, new_session_id
@@ -124,6 +125,7 @@ def import_jsonl(store: SessionStore, text: str, *, secrets: Iterable[str | None
         meta["imported_id"] = str(wanted)  # kept as data, never as a name (see is_safe_session_id)
     if safe:
         meta["imported_from"] = wanted
+    meta[COPIED_AT] = time.time()
     new_id = store.create_session(
         marked(title, IMPORT_MARK),
         session_id=session_id,

@@ -12,6 +12,9 @@ from flux_tui.core.money import usd
 from flux_tui.core.transcript import Transcript
 
 UNTITLED = "(untitled)"
+#: The metadata key of a fork's or an import's copy: when its events were copied from another session.
+#: The usage stored before then was spent there, not in this session (``daily``).
+COPIED_AT = "copied_at"
 
 # What a session id may be made of: ids end up in file names (locks, default export names) and on
 # terminals, so one from outside (an import) that is anything else is replaced.

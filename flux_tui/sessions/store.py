@@ -24,6 +24,7 @@ from flux_tui.core.redact import Redactor
 from . import connect, paths
 from .codec import decode_row, encode_events
 from .models import (
+    COPIED_AT,
     LoadedSession,
     SearchHit,
     SessionFormatError,
@@ -41,7 +42,6 @@ _INFO_COLUMNS = (
     "id, title, created_at, updated_at, turns, cost, priced_replies, unpriced_replies, "
     "input_tokens, output_tokens, title_custom, meta, estimated_replies"
 )
-
 
 LATEST = "last"  # names the latest session wherever an id is asked; ids are hex, so none is this word
 
@@ -322,7 +322,7 @@ class SessionStore:
         """A fork of ``loaded`` as it was read (its first ``cut`` events), whatever has been appended
         to the stored session since: what is on screen, when another process records that session."""
         meta = {k: v for k, v in loaded.meta.meta.items() if k != "forked_from"}
-        meta["forked_from"] = {"session_id": loaded.id, **(point or {})}
+        meta |= {"forked_from": {"session_id": loaded.id, **(point or {})}, COPIED_AT: time.time()}
         new_id = self.create_session(
             title or marked(loaded.meta.display_title, FORK_MARK), meta=meta, title_custom=title is not None
         )

@@ -41,6 +41,22 @@ def test_spent_today_counts_other_sessions_of_today_only(tmp_path: Path) -> None
         assert spent_since(store, start_of_today(), exclude_session=mine) == pytest.approx(2.0)
 
 
+def test_copies_of_sessions_are_not_spent_again(tmp_path: Path) -> None:
+    # A fork or an import copies the usage of its original, with its time: no money was spent on them.
+    from flux_tui.sessions.jsonl import export_jsonl, import_jsonl
+
+    with SessionStore(tmp_path / "s.db") as store:
+        original = spend(store, 2.0, time.time() - 60)
+        forked = store.copy(store.load(original))  # what a fork stores, the whole session
+        imported = import_jsonl(store, export_jsonl(store.load(original)))
+        assert spent_since(store, start_of_today()) == pytest.approx(2.0)
+        # What a copy spends once it goes on is the day's like any other spend.
+        for session_id in (forked, imported):
+            usage = UsageReported(provider="anthropic", model="m", input_tokens=1, cost=0.25)
+            store.append(session_id, [usage])
+        assert spent_since(store, start_of_today()) == pytest.approx(2.5)
+
+
 async def test_the_daily_cap_warns_at_80_percent_then_asks(make_rig: MakeRig) -> None:
     confirm = Confirm(False)
     rig = make_rig("anthropic", budget_usd=1000.0, confirm=confirm)

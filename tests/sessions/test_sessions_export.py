@@ -42,7 +42,8 @@ def test_jsonl_round_trip_is_identical(tmp_path: Path, store: SessionStore, samp
     assert again.events == sample
     # The copy is marked as one (test_titles_and_export); everything else is the original's.
     assert again.meta.title == f"{original.meta.title} (imported)"
-    assert again.meta.meta == {**original.meta.meta, "imported_from": original.id}
+    copied = again.meta.meta["copied_at"]  # when: its usage was spent by the original (daily budget)
+    assert again.meta.meta == {**original.meta.meta, "imported_from": original.id, "copied_at": copied}
     assert replace(again.meta, title=original.meta.title, meta=original.meta.meta) == original.meta
     assert again.transcript.to_dict() == original.transcript.to_dict()
 
