@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import unicodedata
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -37,15 +38,29 @@ def test_binary_junk_is_called_binary() -> None:
     assert all(ch in "\n\t" or unicodedata.category(ch) != "Cc" for ch in clean.text)
 
 
-def test_huge_paste_is_capped_at_a_line_end_with_a_note() -> None:
+def test_huge_paste_is_capped_at_line_ends_with_a_note() -> None:
     line = "x" * 99 + "\n"
     paste = line * 50_000  # 5 MB
     clean = sanitize_prompt(paste, max_chars=10_000)
-    kept, marker = clean.text.split("\n\n[… ", 1)
-    assert len(kept) <= 10_000 and kept.endswith("x")  # whole lines only
-    assert clean.truncated == len(paste) - len(kept)
-    assert marker.startswith(f"{clean.truncated:,} characters cut by flux-tui")
-    assert clean.notes == [f"The prompt was too long: the last {clean.truncated:,} characters were cut."]
+    kept, rest = clean.text.split("\n\n[… ", 1)
+    marker, end = rest.split(" …]\n\n", 1)
+    assert len(kept) + len(end) <= 10_000 and kept.endswith("x") and end.startswith("x")  # whole lines
+    assert len(end) >= 2_000  # a quarter of the cap: the end of the prompt
+    assert clean.truncated == len(paste) - len(kept) - len(end)
+    assert marker == f"{clean.truncated:,} characters cut by flux-tui: the prompt was too long"
+    assert clean.notes == [
+        f"The prompt was too long: {clean.truncated:,} characters were cut out of its middle "
+        "(its start and its end are sent)."
+    ]
+
+
+@pytest.mark.parametrize("size", [300_000, 5_000_000])  # cleaned whole; the middle never looked at
+def test_what_is_typed_around_a_huge_paste_is_sent(size: int) -> None:
+    paste = ("word " * 19 + "word\n") * (size // 100)
+    clean = sanitize_prompt(f"Look at this log:\n{paste}\nsummarize this, please")
+    assert clean.truncated > 0
+    assert clean.text.startswith("Look at this log:\n") and clean.text.endswith("\nsummarize this, please")
+    assert len(clean.text) <= DEFAULT_MAX_PROMPT_CHARS + 80
 
 
 def test_default_cap() -> None:
