@@ -81,3 +81,21 @@ async def test_next_input_is_priced_for_the_model_switched_to(
             await run_command(pilot, app, command)
         after = f"next input ~{usd(20_400 * per_million / 1e6)}"
         await wait_until(pilot, lambda: after in " ".join(_text(sidebar, "context").split()))
+
+
+async def test_a_cleared_conversation_fills_no_context(make_app: Any, fake_api: Any) -> None:
+    # After /clear the next request carries nothing from before: the gauge is empty and the next
+    # input is not projected from the old conversation; what the cache saved stays the session's.
+    usage = {"input_tokens": 2_000, "output_tokens": 400, "cache_read_input_tokens": 18_000}
+    fake_api.queue_anthropic_text("hello", usage=usage)
+    app = make_app(model="claude-sonnet-4-5")
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, app, "hi")
+        sidebar = app.conversation.sidebar
+        await wait_until(pilot, lambda: "next input ~" in " ".join(_text(sidebar, "context").split()))
+        await run_command(pilot, app, "/clear")
+        await wait_until(pilot, lambda: " ".join(_text(sidebar, "context").split()).startswith("░"))
+        context = " ".join(_text(sidebar, "context").split())
+        assert "0 / 200k" in context and "next input" not in context
+        assert f"cache saved {usd(18_000 * (3.0 - 0.3) / 1e6)}" in context
+        assert sidebar.context_used == 0

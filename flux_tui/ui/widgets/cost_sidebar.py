@@ -26,6 +26,7 @@ from textual.widgets import Static
 
 from flux_tui.core.agent_events import (
     AgentEvent,
+    HistoryCleared,
     ProviderSwitched,
     TurnCancelled,
     TurnFailed,
@@ -122,6 +123,7 @@ class CostSidebar(Widget):
         self._shown: dict[str, tuple[Hashable, Hashable]] = {}  # static id -> (content key, shape key)
         self._budget_status: BudgetStatus = self._ledger.budget_status()
         self._streaming = False  # between a turn's start and its end
+        self._cleared_at = 0  # the ledger's entries before the last clear: the context holds none of them
 
     # ------------------------------------------------------------------ composition
 
@@ -147,8 +149,9 @@ class CostSidebar(Widget):
 
     @property
     def context_used(self) -> int:
-        """Tokens of the last request and its reply: everything the context window had to hold."""
-        if not self._ledger.entries:
+        """Tokens of the last request and its reply: everything the context window had to hold (none
+        since the conversation was cleared: the next request starts from nothing)."""
+        if len(self._ledger.entries) <= self._cleared_at:
             return 0
         last = self._ledger.entries[-1]
         return last.input_tokens + last.cache_read_tokens + last.cache_write_tokens + last.output_tokens
@@ -169,12 +172,16 @@ class CostSidebar(Widget):
         if isinstance(event, TurnStarted) or ended:
             self._streaming = not ended
         changed = self._ledger.apply(event)
+        if isinstance(event, HistoryCleared):
+            self._cleared_at = len(self._ledger.entries)
+            changed = True
         if changed or ended or isinstance(event, ProviderSwitched):
             self._mark_dirty(estimate=isinstance(event, UsageReported) and event.estimated)
 
     def load(self, events: Iterable[AgentEvent]) -> None:
         """Replace the figures with those of ``events`` (a replayed or resumed session)."""
         self._ledger.reset()
+        self._cleared_at = 0
         for event in events:
             self.apply(event)
         self._streaming = False  # a stored turn without an end is not streaming now
@@ -199,6 +206,7 @@ class CostSidebar(Widget):
     def clear(self) -> None:
         """Forget the usage (a new session); the current model and budget stay."""
         self._ledger.reset()
+        self._cleared_at = 0
         self._mark_dirty()
 
     # ------------------------------------------------------------------ internals
@@ -245,7 +253,7 @@ class CostSidebar(Widget):
         self._show("sb-model", model, model, self._model_renderable)
         outlook = self._outlook()
         context = (self.context_used, self.context_window, self._context_estimated, outlook)
-        shape = (self.context_window is None, bool(outlook))
+        shape = (self.context_window is None, outlook.count("\n") + bool(outlook))
         self._show("sb-context", context, shape, self._context_renderable)
 
         def usage() -> RenderableType:
@@ -291,11 +299,16 @@ class CostSidebar(Widget):
         return Group(fmt.Gauge(fraction, style), label, *([Text(outlook, style="dim")] if outlook else []))
 
     def _outlook(self) -> str:
-        """ "cache saved $0.0120" and "next input ~$0.0045" under the gauge, once a request was priced."""
-        projected = next_input_cost(self._ledger, (self.provider or "", self.model or ""), self.input_price)
-        if projected is None:
+        """ "cache saved $0.0120" under the gauge once a request was priced, and "next input ~$0.0045"
+        when the next request's input can be priced (not before a request since a clear)."""
+        ledger = self._ledger
+        if all(entry.input_cost is None for entry in reversed(ledger.entries)):  # the last, as a rule
             return ""
-        return f"cache saved {usd(cache_savings(self._ledger))}\nnext input ~{usd(projected)}"
+        saved = f"cache saved {usd(cache_savings(ledger))}"
+        if len(ledger.entries) <= self._cleared_at:
+            return saved
+        projected = next_input_cost(ledger, (self.provider or "", self.model or ""), self.input_price)
+        return saved if projected is None else f"{saved}\nnext input ~{usd(projected)}"
 
     def _render_budget(self, session: UsageTotals) -> None:
         widget = self.query_one("#sb-budget", Static)
