@@ -9,6 +9,7 @@ from typing import Any
 from flux_tui.core.agent_events import AgentEvent, ProviderSwitched, TurnStarted
 from flux_tui.core.exit_codes import ExitCode
 from flux_tui.core.money import usd
+from flux_tui.core.terminal_text import terminal_safe
 from flux_tui.core.transcript import Transcript
 
 UNTITLED = "(untitled)"
@@ -72,7 +73,8 @@ class SessionInfo:
 
     @property
     def display_title(self) -> str:
-        return self.title or UNTITLED
+        """The title as printed or drawn: an imported session's is anyone's text (``terminal_safe``)."""
+        return terminal_safe(self.title or "") or UNTITLED
 
     @property
     def providers(self) -> list[str]:

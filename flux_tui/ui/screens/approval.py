@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Label, Static
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest
 from flux_tui.core.redact import Redactor
 from flux_tui.ui import format as fmt
+from flux_tui.ui.screen_text import drawable
 from flux_tui.ui.screens.key_guard import KeyGuardedScreen
 from flux_tui.ui.theme_colors import code_theme
 from flux_tui.ui.widgets.key_scroll import KeyScroll
@@ -111,7 +112,7 @@ class ApprovalScreen(KeyGuardedScreen[ApprovalDecision]):
         """``redactor`` hides API keys in the preview (screenshots, screen sharing); the default knows the
         usual key shapes."""
         super().__init__(name=name, id=id)
-        self.request = request
+        self.request = drawable(request)  # a diff or a command from the model, drawn as text only
         self.redactor = redactor if redactor is not None else Redactor()
         self._decided = False
 

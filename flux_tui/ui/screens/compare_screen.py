@@ -25,6 +25,7 @@ from flux_tui.compare.plan import Step, plan
 from flux_tui.compare.runner import rerun
 from flux_tui.core.agent_events import AgentEvent, TextDelta, TurnStarted
 from flux_tui.core.money import usd
+from flux_tui.core.terminal_text import terminal_safe
 
 if TYPE_CHECKING:
     from flux_tui.services.sessions import SessionService
@@ -52,7 +53,7 @@ class RunColumn(VerticalScroll):
 
     def start_turn(self, number: int, prompt: str) -> None:
         first = prompt.strip().splitlines()[0] if prompt.strip() else ""
-        self.mount(Static(f"Turn {number}: {first}", classes="compare-turn", markup=False))
+        self.mount(Static(f"Turn {number}: {terminal_safe(first)}", classes="compare-turn", markup=False))
         self.answer = ""
         self.turn_text = Static("", markup=False)
         self.mount(self.turn_text)
@@ -60,7 +61,7 @@ class RunColumn(VerticalScroll):
     def add_text(self, text: str) -> None:
         self.answer += text
         if self.turn_text is not None:
-            self.turn_text.update(self.answer)
+            self.turn_text.update(terminal_safe(self.answer))  # a model's text: drawn as text only
 
     def show_figures(self, run: RunFigures) -> None:
         lines = [turn_summary(i, t) for i, t in enumerate(run.turns, start=1)]

@@ -27,6 +27,7 @@ from flux_tui.core.ledger import UsageLedger
 from flux_tui.core.redact import Redactor
 from flux_tui.ui.command_registry import screen_bindings
 from flux_tui.ui.panels import INSPECTOR, SIDEBAR, PanelRow, SidePanels
+from flux_tui.ui.screen_text import DELTAS, drawable
 from flux_tui.ui.widgets.chat_pane import ChatPane
 from flux_tui.ui.widgets.cost_sidebar import CostSidebar
 from flux_tui.ui.widgets.footer import FluxFooter
@@ -188,13 +189,15 @@ class ConversationScreen(Screen[None]):
 
     def show(self, event: AgentEvent) -> None:
         """One agent event, live or replayed, to every widget that shows it."""
+        if type(event) not in DELTAS:  # the many of a fast stream: their text is cleaned as it is drawn
+            event = drawable(event)
         self._chat.apply(event)
         self._inspector.apply(event)
         self._sidebar.apply(event)
 
     def load(self, events: Iterable[AgentEvent]) -> None:
         """A stored conversation at once (resume): the chat renders only what comes into view."""
-        events = list(events)
+        events = [drawable(event) for event in events]
         self._chat.load(events)
         for event in events:
             self._inspector.apply(event)

@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from flux_tui.core.attachments import prompt_as_typed
+from flux_tui.core.terminal_text import terminal_safe
 from flux_tui.core.transcript import TextBlock, Transcript
 from flux_tui.ui.screens.key_guard import GuardedChoiceScreen, KeyGuardedScreen
 
@@ -69,9 +70,10 @@ class ConfirmDeleteScreen(GuardedChoiceScreen):
 
 
 def prompts_of(transcript: Transcript) -> list[tuple[str, str]]:
-    """(user message id, prompt text) of every prompt, in order: the turns a fork can start from."""
+    """(user message id, prompt text) of every prompt, in order: the turns a fork can start from (drawn
+    as text only: a stored session's prompts may be anyone's, see ``screen_text``)."""
     return [
-        (message.id, prompt_as_typed(message.text))
+        (message.id, terminal_safe(prompt_as_typed(message.text)))
         for message in transcript.messages
         if message.role == "user" and any(isinstance(b, TextBlock) for b in message.blocks)
     ]

@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, DataTable, Input, Label, Static
 
+from flux_tui.core.terminal_text import terminal_safe
 from flux_tui.core.wording import counted
 from flux_tui.sessions import SearchHit, SessionError, SessionInfo
 from flux_tui.ui.screens.session_columns import Column, cells, columns_for
@@ -54,15 +55,15 @@ def started_label(ts: float) -> str:
 
 
 def snippet_text(snippet: str) -> Text:
-    """A search snippet with its matched words highlighted."""
+    """A search snippet with its matched words highlighted (drawn as text only: see ``screen_text``)."""
     text = Text(overflow="fold")
     rest = snippet
     while MARKS[0] in rest:
         before, _, tail = rest.partition(MARKS[0])
         match, _, rest = tail.partition(MARKS[1])
-        text.append(before.replace("\n", " "))
-        text.append(match, style="bold reverse")
-    text.append(rest.replace("\n", " "))
+        text.append(terminal_safe(before.replace("\n", " ")))
+        text.append(terminal_safe(match), style="bold reverse")
+    text.append(terminal_safe(rest.replace("\n", " ")))
     return text
 
 

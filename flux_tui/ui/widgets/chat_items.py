@@ -16,6 +16,7 @@ from textual.widget import AwaitMount, Widget
 from textual.widgets import Collapsible, Static
 
 from flux_tui.core.stop_notes import STOP_NOTES
+from flux_tui.core.terminal_text import terminal_safe
 from flux_tui.ui.beat import next_beat
 from flux_tui.ui.format import clip
 from flux_tui.ui.widgets.answer_text import (
@@ -90,7 +91,7 @@ class ThinkingView(Collapsible):
 
     def _refresh_text(self) -> None:
         self._dirty = False
-        self._body.update(Content(self.text))
+        self._body.update(Content(terminal_safe(self.text)))
 
     def end(self) -> None:
         self._refresh_text()

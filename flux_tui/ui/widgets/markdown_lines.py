@@ -23,6 +23,8 @@ from rich.text import Text
 from rich.theme import Theme
 from textual.strip import Strip
 
+from flux_tui.core.terminal_text import terminal_safe
+
 if TYPE_CHECKING:
     from rich.syntax import SyntaxTheme
 
@@ -61,6 +63,7 @@ def render_markdown(
     code_theme: SyntaxTheme | str = CODE_THEME,
 ) -> list[Strip]:
     """One block of Markdown as lines of exactly ``width`` cells, in ``theme``'s colours."""
+    source = terminal_safe(source)
     if not source.strip():
         return []
     # Rich's Markdown loads after the first frame (``answer_markdown.preload``), not before it.
@@ -87,7 +90,7 @@ def render_plain(console: Console, source: str, width: int) -> PlainLines:
         if line.isascii() and line.isprintable():
             lines.extend(wrap_ascii(line, width))
         else:
-            rendered = console.render_lines(Text(line), _options(console, width), pad=True)
+            rendered = console.render_lines(Text(terminal_safe(line)), _options(console, width), pad=True)
             lines.extend(Strip(segments, width) for segments in rendered)
     return PlainLines(lines, width)
 
