@@ -162,12 +162,16 @@ class Attribution:
         call = self.calls.get(call_id)
         if call is None or call.request is None:  # no request's usage known (an old or hand-made log)
             return None
-        sharing = sum(1 for other in self.calls.values() if other.request == call.request)
+        sharing = self.sharing(call)
         shared = f", shared by {sharing} calls" if sharing > 1 else ""
         return (
             f"{usd(call.cost_usd, estimated=call.estimated)} request{shared} · "
             f"{usd(call.context_cost_usd)} as context since"
         )
+
+    def sharing(self, call: CallCost) -> int:
+        """How many calls the request that asked for ``call`` asked for: they share its cost."""
+        return sum(1 for other in self.calls.values() if other.request == call.request)
 
     def top_calls(self, limit: int = 5) -> list[CallCost]:
         """The tool calls whose results cost the most as context."""

@@ -105,6 +105,8 @@ def _where_it_went(attribution: Attribution) -> list[str]:
         ]
         for c in calls:
             request = usd(c.cost_usd, estimated=c.estimated)
+            if (sharing := attribution.sharing(c)) > 1:
+                request += f" (shared by {sharing})"
             context = usd(c.context_cost_usd)
             name = md_code(c.name, in_table=True)
             lines.append(f"| {c.turn} | {name} | {tokens(c.result_tokens)} | {request} | {context} |")

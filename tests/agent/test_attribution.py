@@ -157,3 +157,21 @@ def test_calls_of_one_answer_say_that_they_share_its_request() -> None:
     for call_id in ("a", "b"):
         line = costs.cost_line(call_id) or ""
         assert line.startswith("$0.0089 request, shared by 2 calls · "), line
+
+
+def test_stats_say_which_calls_share_a_request() -> None:
+    events: list[AgentEvent] = [
+        TurnStarted(turn_id="t1", prompt="Read both", provider="anthropic", model="claude-sonnet-4-6"),
+        request(0.0089, 0.0060, 2_000),
+        ToolCallProposed(call_id="a", name="read_file", input={"path": "a.txt"}),
+        ToolCallProposed(call_id="b", name="read_file", input={"path": "b.txt"}),
+        ToolCallFinished(call_id="a", status="done", result=RESULT),
+        ToolCallFinished(call_id="b", status="done", result=RESULT),
+        request(0.0300, 0.0240, 4_000),
+        TurnFinished(stop_reason="end_turn"),
+    ]
+    ledger = UsageLedger()
+    for event in events:
+        ledger.apply(event)
+    rows = [line for line in stats_markdown(ledger, attribute(events)).splitlines() if "`read_file`" in line]
+    assert len(rows) == 2 and all("| $0.0089 (shared by 2) |" in row for row in rows), rows
