@@ -11,28 +11,38 @@ block (``markdown_lines``, ``ThinkingView``).
 from __future__ import annotations
 
 from dataclasses import fields, replace
+from functools import cache
 from typing import Any, TypeVar
 
-from flux_tui.core.agent_events import TextDelta, ThinkingDelta
+from flux_tui.core.agent_events import MessageCommitted, TextDelta, ThinkingDelta
 from flux_tui.core.terminal_text import terminal_safe
 
 Item = TypeVar("Item", bound=object)
 #: The events whose text is made safe where it is drawn, not as they come (the module's docstring).
 DELTAS = frozenset({TextDelta, ThinkingDelta})
+# Events no widget draws text from: the history's messages (a resumed session holds thousands).
+_NOT_DRAWN = DELTAS | {MessageCommitted}
 
 
 def drawable(item: Item) -> Item:
     """``item`` (an agent event, an approval request: a dataclass) with the control sequences in its
     text removed; itself when it has none."""
-    if type(item) in DELTAS:
+    if type(item) in _NOT_DRAWN:
         return item
     changes = {}
-    for field in fields(item):  # type: ignore[arg-type]
-        value = getattr(item, field.name)
+    for name in _text_fields(type(item)):
+        value = getattr(item, name)
         clean = _clean(value)
         if clean is not value:
-            changes[field.name] = clean
+            changes[name] = clean
     return replace(item, **changes) if changes else item  # type: ignore[type-var]
+
+
+@cache
+def _text_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a dataclass that may hold text, by their annotations (numbers and flags do not)."""
+    words = ("str", "dict", "list", "tuple", "Any")
+    return tuple(field.name for field in fields(kind) if any(word in str(field.type) for word in words))
 
 
 def _clean(value: Any) -> Any:
