@@ -189,8 +189,12 @@ class ConversationScreen(Screen[None]):
 
     def show(self, event: AgentEvent) -> None:
         """One agent event, live or replayed, to every widget that shows it."""
-        if type(event) not in DELTAS:  # the many of a fast stream: their text is cleaned as it is drawn
-            event = drawable(event)
+        if type(event) in DELTAS:
+            # The many of a fast stream: only the chat draws them (their text cleaned as it is drawn);
+            # the inspector and the sidebar have nothing to do with one but to look at its type.
+            self._chat.apply(event)
+            return
+        event = drawable(event)
         self._chat.apply(event)
         self._inspector.apply(event)
         self._sidebar.apply(event)
@@ -200,8 +204,9 @@ class ConversationScreen(Screen[None]):
         events = [drawable(event) for event in events]
         self._chat.load(events)
         for event in events:
-            self._inspector.apply(event)
-            self._sidebar.apply(event)
+            if type(event) not in DELTAS:
+                self._inspector.apply(event)
+                self._sidebar.apply(event)
 
     def clear(self) -> None:
         """An empty conversation (the budget and the model in use stay)."""
