@@ -144,23 +144,9 @@ def test_a_retry_or_continue_goes_on_in_the_turn_it_answers(tmp_path: Path) -> N
     assert "_incomplete_:\n\n### Asked again" not in exported  # no empty answer heading
 
 
-def test_calls_of_one_answer_say_that_they_share_its_request() -> None:
-    events: list[AgentEvent] = [
-        TurnStarted(turn_id="t1", prompt="Read both", provider="anthropic", model="claude-sonnet-4-6"),
-        request(0.0089, 0.0060, 2_000),
-        ToolCallProposed(call_id="a", name="read_file", input={"path": "a.txt"}),
-        ToolCallProposed(call_id="b", name="read_file", input={"path": "b.txt"}),
-        ToolCallFinished(call_id="a", status="done", result="a"),
-        ToolCallFinished(call_id="b", status="done", result="b"),
-    ]
-    costs = attribute(events)
-    for call_id in ("a", "b"):
-        line = costs.cost_line(call_id) or ""
-        assert line.startswith("$0.0089 request, shared by 2 calls · "), line
-
-
-def test_stats_say_which_calls_share_a_request() -> None:
-    events: list[AgentEvent] = [
+def two_calls_of_one_answer() -> list[AgentEvent]:
+    """A turn whose first answer asks for two calls at once, and the answer after their results."""
+    return [
         TurnStarted(turn_id="t1", prompt="Read both", provider="anthropic", model="claude-sonnet-4-6"),
         request(0.0089, 0.0060, 2_000),
         ToolCallProposed(call_id="a", name="read_file", input={"path": "a.txt"}),
@@ -170,6 +156,17 @@ def test_stats_say_which_calls_share_a_request() -> None:
         request(0.0300, 0.0240, 4_000),
         TurnFinished(stop_reason="end_turn"),
     ]
+
+
+def test_calls_of_one_answer_say_that_they_share_its_request() -> None:
+    costs = attribute(two_calls_of_one_answer())
+    for call_id in ("a", "b"):
+        line = costs.cost_line(call_id) or ""
+        assert line.startswith("$0.0089 request, shared by 2 calls · "), line
+
+
+def test_stats_say_which_calls_share_a_request() -> None:
+    events = two_calls_of_one_answer()
     ledger = UsageLedger()
     for event in events:
         ledger.apply(event)
