@@ -18,6 +18,7 @@ from flux_tui.compare.plan import plan
 from flux_tui.compare.runner import parse_target, rerun
 from flux_tui.core.errors import FluxError
 from flux_tui.core.exit_codes import ExitCode
+from flux_tui.core.terminal_text import terminal_streams
 
 
 def cmd_compare(
@@ -34,8 +35,8 @@ def cmd_compare(
     from flux_tui.sessions.commands import open_store
     from flux_tui.sessions.models import SessionStoreError
 
-    out = out or sys.stdout
-    err = err or sys.stderr
+    # What the targets say is printed as text only on a terminal (``terminal_streams``).
+    out, err = terminal_streams(out or sys.stdout, err or sys.stderr)
     try:
         targets = [parse_target(text) for text in against]
     except ValueError as exc:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from flux_tui.compare.figures import RunFigures, TurnFigures
 from flux_tui.core.money import usd
+from flux_tui.core.terminal_text import terminal_safe
 
 LABEL = 12
 COLUMN = 34
@@ -33,6 +34,7 @@ def first_line(text: str, width: int = COLUMN) -> str:
 
 
 def _cell(text: str) -> str:
+    text = terminal_safe(text)  # a model's text: no control sequence, and none cut in two below
     text = text if len(text) <= COLUMN else text[: COLUMN - 1] + "…"
     return text.ljust(COLUMN)
 
@@ -90,4 +92,4 @@ def to_table(session_id: str, runs: Sequence[RunFigures]) -> str:
     ]
     lines.append(_row("total tokens", tokens))
     lines.append(_row("seconds", [f"{sum(t.seconds for t in run.turns):.1f}" for run in runs]))
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines)) + "\n"  # the prompts' lines too: text only

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from flux_tui.core.errors import IncompleteStreamError, ModelNotFoundError, ProviderError
 from flux_tui.core.events import DoneEvent, ProviderEvent
 from flux_tui.core.ledger import prompt_tokens_of
+from flux_tui.core.terminal_text import terminal_safe
 from flux_tui.core.token_scale import TokenScale
 from flux_tui.core.transcript import Message
 from flux_tui.llm.base_provider import BaseLLMProvider, ProviderSettings
@@ -383,13 +384,12 @@ class StreamingProvider(BaseLLMProvider):
             return list(self.settings.models)
 
     async def list_models(self) -> list[str]:
-        """Models from the endpoint's ``/v1/models``; the configured list when that fails or is empty."""
+        """Models from the endpoint's ``/v1/models``; the configured list when that fails or is empty.
+        A name with a control character is no model's (menus and completions would draw it): left out."""
         try:
-            found = await self._list_models()
+            found = [name for name in await self._list_models() if terminal_safe(name) == name]
         except Exception as exc:
-            log.info(
-                "listing models of %s failed (%s); using the configured list", self.name, type(exc).__name__
-            )
+            log.info("listing models of %s failed (%s); configured ones used", self.name, type(exc).__name__)
             found = []
         self.listed = found or None
         return found or list(self.settings.models)

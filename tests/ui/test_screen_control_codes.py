@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from textual.widget import Widget
+from textual.widgets import Input
 from ui_pilot import SIZE, send, wait_until
 
 # Escape, the C1 controls (8-bit CSI, OSC...) and the C0 ones a terminal acts on; Textual draws no
@@ -87,6 +88,10 @@ async def test_the_sessions_browser_draws_a_stored_sessions_text_only(sandbox: A
             await pilot.pause(0.3)
             found = control_on_screen(list(screen.walk_children()))
             assert found == [], "\n".join(map(repr, found))
+            await pilot.press("f2")  # rename: the field starts with the title as it is drawn
+            field = screen.query_one("#sessions-rename", Input)
+            await wait_until(pilot, lambda: field.display and field.value)
+            assert not CONTROL.search(field.value) and field.value.startswith("title ")
     finally:
         rig.close(app)
 
@@ -94,6 +99,8 @@ async def test_the_sessions_browser_draws_a_stored_sessions_text_only(sandbox: A
 async def test_a_comparison_draws_the_answers_as_text_only() -> None:
     from textual.app import App, ComposeResult
 
+    from flux_tui.compare.figures import RunFigures, TurnFigures
+    from flux_tui.compare.output import to_table
     from flux_tui.ui.screens.compare_screen import RunColumn
 
     class Host(App[None]):
@@ -106,6 +113,22 @@ async def test_a_comparison_draws_the_answers_as_text_only() -> None:
         column.start_turn(1, f"ask {RED}")
         await pilot.pause()
         column.add_text(f"answer {TITLE} {CLIPBOARD}")
+        column.end_step()  # a tool call: the reply after it is a paragraph of its own
+        column.add_text("then this")
+        failed = TurnFigures("ask", error=f"rejected the request (400): {RED} {TITLE}")
+        column.show_figures(RunFigures("openai", "gpt-4o", [failed]))
         await pilot.pause()
         found = control_on_screen(list(app.screen.walk_children()))
         assert found == [], "\n".join(map(repr, found))
+        assert column.answer.endswith(" \n\nthen this") or column.answer.endswith("\n\nthen this")
+        asked = TurnFigures(f"ask {RED}", answer=CLIPBOARD * 9)
+        table = to_table("s", [RunFigures("openai", "gpt-4o", [asked])])
+        assert not CONTROL.search(table.replace("\n", ""))
+
+
+async def test_a_model_name_with_control_codes_is_not_offered(make_app: Any, fake_api: Any) -> None:
+    fake_api.anthropic_models = ["claude-sonnet-4-6", f"evil{RED}", "claude-haiku-4-5-20251001"]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "claude-haiku-4-5-20251001" in app.models)
+        assert not any(CONTROL.search(model) for model in app.models), app.models

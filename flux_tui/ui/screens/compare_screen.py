@@ -23,7 +23,7 @@ from textual.widgets import Footer, Label, Select, Static
 from flux_tui.compare.figures import RunFigures, TurnFigures, run_figures
 from flux_tui.compare.plan import Step, plan
 from flux_tui.compare.runner import rerun
-from flux_tui.core.agent_events import AgentEvent, TextDelta, TurnStarted
+from flux_tui.core.agent_events import AgentEvent, StepFinished, TextDelta, TurnStarted
 from flux_tui.core.money import usd
 from flux_tui.core.terminal_text import terminal_safe
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 def turn_summary(index: int, turn: TurnFigures) -> str:
     cost = usd(turn.cost_usd, estimated=turn.estimated)
     tools = f" · {turn.calls_summary}" if turn.tool_calls else ""
-    failed = f" · {turn.error}" if turn.error else ""
+    failed = f" · {terminal_safe(turn.error)}" if turn.error else ""
     tokens = f"{turn.input_tokens:,} in / {turn.output_tokens:,} out"
     return f"Turn {index}: {tokens} · {cost} · {turn.seconds:.1f}s{tools}{failed}"
 
@@ -47,6 +47,7 @@ class RunColumn(VerticalScroll):
         self.title = title
         self.turn_text: Static | None = None
         self.answer = ""
+        self._step_ended = False  # the next text starts a reply of its own (after a tool call)
 
     def compose(self) -> ComposeResult:
         yield Static(self.title, classes="compare-head", markup=False)
@@ -58,7 +59,13 @@ class RunColumn(VerticalScroll):
         self.turn_text = Static("", markup=False)
         self.mount(self.turn_text)
 
+    def end_step(self) -> None:
+        self._step_ended = True
+
     def add_text(self, text: str) -> None:
+        if self._step_ended and self.answer.strip():
+            self.answer = self.answer.rstrip() + "\n\n"  # a paragraph each, as ``run_figures`` keeps them
+        self._step_ended = False
         self.answer += text
         if self.turn_text is not None:
             self.turn_text.update(terminal_safe(self.answer))  # a model's text: drawn as text only
@@ -173,6 +180,8 @@ class CompareScreen(Screen[None]):
                 column.start_turn(turns, event.prompt)
             elif isinstance(event, TextDelta):
                 column.add_text(event.text)
+            elif isinstance(event, StepFinished):
+                column.end_step()
 
         def on_turn(index: int) -> None:
             self._progress(f"{label}: turn {index + 1} of {len(steps)}")

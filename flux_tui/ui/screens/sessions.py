@@ -334,7 +334,7 @@ class SessionsScreen(Screen[None]):
             return
         self._renaming = info.id
         field = self.query_one("#sessions-rename", Input)
-        field.value = info.title or ""
+        field.value = terminal_safe(info.title or "")
         field.display = True
         field.focus()
 
