@@ -229,7 +229,7 @@ async def run_headless(
     )
     guard = budget_guard(agent)
     if resumed is not None and guard is not None:
-        guard.load(resumed.events)
+        guard.load(resumed.events, copied_at=resumed.meta.copied_at)
     if resumed is not None:
         record_switch(agent, resumed.provider, resumed.model)
     if prompt is not None:

@@ -20,8 +20,10 @@ its requests are not counted.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flux_tui.core._config_models import MAX_BUDGET_USD
@@ -32,6 +34,7 @@ from flux_tui.core.agent_events import (
     TurnCancelled,
     TurnFailed,
     TurnFinished,
+    UsageReported,
 )
 from flux_tui.core.errors import FluxError
 from flux_tui.core.ledger import BUDGET_WARNING, UsageLedger
@@ -42,6 +45,12 @@ if TYPE_CHECKING:
     from flux_tui.core.agent import Agent
 
 ConfirmOverBudget = Callable[[float, float], Awaitable[bool]]
+
+
+def start_of_today(now: float | None = None) -> float:
+    """Local midnight before ``now`` (epoch seconds): where the daily cap's day starts."""
+    moment = datetime.fromtimestamp(time.time() if now is None else now)
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +175,8 @@ class BudgetGuard:
         self._warned = False
         self._over_noted = False
         self._approved_turn: str | None = None
+        # A resumed session's stored spend, and the part of it that was spent today in this session.
+        self._loaded = self._loaded_today = 0.0
 
     # -- wiring -----------------------------------------------------------------------------------
 
@@ -175,16 +186,24 @@ class BudgetGuard:
         self._emit = agent.emit
         return self
 
-    def load(self, events: Iterable[AgentEvent]) -> None:
-        """Count a resumed session's earlier spend (its stored events), without warning about it."""
+    def load(self, events: Iterable[AgentEvent], *, copied_at: float | None = None) -> None:
+        """Count a resumed session's earlier spend (its stored events), without warning about it. The
+        daily cap counts only what of it was spent today, and in this session: a fork's or an
+        import's copied usage (stored before ``copied_at``) was its original's."""
+        since = max(start_of_today(), copied_at or 0.0)
+        events = list(events)
         for event in events:
             self.ledger.apply(event)
+        usage = (e for e in events if isinstance(e, UsageReported) and e.ts >= since)
+        self._loaded_today += sum(e.cost or 0.0 for e in usage if e.settled or not e.estimated)
+        self._loaded = self.spent
         self._warned = self._fraction() >= BUDGET_WARNING
         self._over_noted = self._fraction() >= 1.0
 
     def reset(self) -> None:
         """A new session: nothing spent yet (the cap stays)."""
         self.ledger.reset()
+        self._loaded = self._loaded_today = 0.0
         self._warned = self._over_noted = False
         self._approved_turn = None
 
@@ -216,7 +235,7 @@ class BudgetGuard:
                 elsewhere = self.spent_elsewhere_today()
             except Exception:  # the store is busy or gone: this session's spend still counts
                 elsewhere = 0.0
-        today = elsewhere + self.spent
+        today = elsewhere + self._loaded_today + self.spent - self._loaded
         return ("daily", today, cap, today / cap)
 
     def _spent_text(self) -> str:

@@ -34,7 +34,8 @@ RECORDING_THERE = "This session is being recorded by {holder}: close it there to
 
 def spent_elsewhere_today(store: SessionStore, session_id: str | None) -> float:
     """What the sessions of ``store`` other than ``session_id`` spent today (``budget_usd_per_day``)."""
-    from flux_tui.sessions.daily import spent_since, start_of_today
+    from flux_tui.core.budget import start_of_today
+    from flux_tui.sessions.daily import spent_since
 
     return spent_since(store, start_of_today(), exclude_session=session_id)
 

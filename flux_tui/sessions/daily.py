@@ -8,20 +8,15 @@ copied (``COPIED_AT``): what it copied was spent by its original, at the origina
 from __future__ import annotations
 
 import json
-import time
-from datetime import datetime
 
 from flux_tui.core.agent_events import UsageReported
+from flux_tui.core.budget import start_of_today
 
 from .codec import decode_row
 from .models import COPIED_AT
 from .store import SessionStore
 
-
-def start_of_today(now: float | None = None) -> float:
-    """Local midnight before ``now`` (epoch seconds)."""
-    moment = datetime.fromtimestamp(time.time() if now is None else now)
-    return moment.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+__all__ = ["spent_since", "start_of_today"]
 
 
 def spent_since(store: SessionStore, since: float, *, exclude_session: str | None = None) -> float:

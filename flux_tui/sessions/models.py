@@ -72,6 +72,12 @@ class SessionInfo:
     meta: dict[str, Any] = field(default_factory=dict)  # file_context, forked_from, ...
 
     @property
+    def copied_at(self) -> float | None:
+        """When a fork's or an import's events were copied (``COPIED_AT``); None for a session of its own."""
+        value = self.meta.get(COPIED_AT)
+        return float(value) if isinstance(value, int | float) else None
+
+    @property
     def display_title(self) -> str:
         """The title as printed or drawn: an imported session's is anyone's text (``terminal_safe``)."""
         return terminal_safe(self.title or "") or UNTITLED

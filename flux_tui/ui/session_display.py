@@ -31,7 +31,7 @@ def show_session(
     budget = app.turns.budget_guard
     if budget is not None:
         budget.reset()  # the guard counts the resumed session's spend, not the previous one's
-    app.resume(loaded.events, loaded.transcript)
+    app.resume(loaded.events, loaded.transcript, copied_at=loaded.meta.copied_at)
     provider, model = chosen
     note = None if provider else restore_provider(app, loaded.provider, model or loaded.model)
     if provider or model:

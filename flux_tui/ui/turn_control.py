@@ -164,7 +164,13 @@ class TurnControl:
             if isinstance(event, ProviderSwitched):
                 self.on_provider_switched(event)
 
-    def resume(self: FluxApp, events: Iterable[AgentEvent], transcript: Transcript | None = None) -> None:
+    def resume(
+        self: FluxApp,
+        events: Iterable[AgentEvent],
+        transcript: Transcript | None = None,
+        *,
+        copied_at: float | None = None,
+    ) -> None:
         """Replace the conversation by a stored one: its events on screen, its history for the model.
 
         A last prompt that got no answer is what ``/retry`` sends.
@@ -177,7 +183,7 @@ class TurnControl:
         self.load_events(events)
         budget = self.turns.budget_guard
         if budget is not None:
-            budget.load(events)
+            budget.load(events, copied_at=copied_at)  # a fork's copied spend is not today's here
 
     def _collect_when_idle(self: FluxApp) -> None:
         if not self.turn_running:

@@ -13,6 +13,7 @@ from rel_support import KEYS, MODELS, MakeRig
 from test_budget import Confirm, big_usage
 
 from flux_tui.core.agent_events import TurnStarted, UsageReported
+from flux_tui.core.budget import BudgetGuard, format_usd
 from flux_tui.core.config import Config
 from flux_tui.headless import EXIT_FAILED, run_headless
 from flux_tui.sessions import SessionStore
@@ -120,3 +121,20 @@ def test_budget_summary_tells_the_day_and_the_setting_reads_its_variable(
     monkeypatch.setenv("FLUX_BUDGET_USD_PER_DAY", "12.5")
     config, _ = load_config()
     assert config.budget_usd_per_day == 12.5
+
+
+@pytest.mark.parametrize("case", ["fork", "yesterday"])
+def test_a_resumed_session_counts_only_its_own_spend_of_today(tmp_path: Path, case: str) -> None:
+    # Resumed, a fork's copied usage is its original's, and yesterday's spend is yesterday's: neither
+    # is today's in this session (the original, of today, is counted once, among the others).
+    with SessionStore(tmp_path / "s.db") as store:
+        when = time.time() - 60 if case == "fork" else start_of_today() - 3600
+        original = spend(store, 2.0, when)
+        resumed = store.load(store.copy(store.load(original)) if case == "fork" else original)
+        guard = BudgetGuard(daily_usd=10.0)
+        guard.spent_elsewhere_today = lambda: spent_since(store, start_of_today(), exclude_session=resumed.id)
+        guard.load(resumed.events, copied_at=resumed.meta.copied_at)
+        elsewhere = 2.0 if case == "fork" else 0.0
+        assert f"Today: {format_usd(elsewhere)} of $10.00 " in guard.summary()
+        guard.ledger.apply(UsageReported(provider="anthropic", model="m", input_tokens=1, cost=0.5))
+        assert f"Today: {format_usd(elsewhere + 0.5)} of $10.00 " in guard.summary()
