@@ -99,3 +99,18 @@ async def test_a_cleared_conversation_fills_no_context(make_app: Any, fake_api: 
         assert "0 / 200k" in context and "next input" not in context
         assert f"cache saved {usd(18_000 * (3.0 - 0.3) / 1e6)}" in context
         assert sidebar.context_used == 0
+
+
+async def test_the_cache_saved_stays_beside_a_window_unknown(make_app: Any, fake_api: Any) -> None:
+    usage = {"input_tokens": 2_000, "output_tokens": 400, "cache_read_input_tokens": 18_000}
+    fake_api.queue_anthropic_text("hello", usage=usage)
+    app = make_app(model="claude-sonnet-4-5")
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, app, "hi")
+        sidebar = app.conversation.sidebar
+        saved = f"cache saved {usd(18_000 * (3.0 - 0.3) / 1e6)}"
+        await wait_until(pilot, lambda: saved in " ".join(_text(sidebar, "context").split()))
+        await run_command(pilot, app, "/model a-model-nobody-prices")
+        await wait_until(pilot, lambda: "window unknown" in _text(sidebar, "context"))
+        await pilot.pause(0.2)
+        assert saved in " ".join(_text(sidebar, "context").split())

@@ -287,15 +287,16 @@ class CostSidebar(Widget):
         used = self.context_used
         used_text = estimated_text(fmt.tokens(used), self._context_estimated)
         fraction = self.context_fraction
+        outlook = self._outlook()
         if fraction is None:
-            return Text(f"{used_text} used (window unknown)", style="dim")
+            unknown = Text(f"{used_text} used (window unknown)", style="dim")
+            return Group(unknown, Text(outlook, style="dim")) if outlook else unknown
         style = "red" if fraction >= CONTEXT_DANGER else "yellow" if fraction >= CONTEXT_WARNING else "green"
         label = Text.assemble(
             (used_text, "bold"),
             f" / {fmt.tokens(self.context_window)}",
             (f"  {fmt.percent(fraction)}", style),
         )
-        outlook = self._outlook()
         return Group(fmt.Gauge(fraction, style), label, *([Text(outlook, style="dim")] if outlook else []))
 
     def _outlook(self) -> str:
