@@ -83,34 +83,33 @@ async def test_next_input_is_priced_for_the_model_switched_to(
         await wait_until(pilot, lambda: after in " ".join(_text(sidebar, "context").split()))
 
 
-async def test_a_cleared_conversation_fills_no_context(make_app: Any, fake_api: Any) -> None:
+# One answer on claude-sonnet-4-5 ($3 per million input, $0.30 cache reads): 18,000 tokens read from
+# the cache, and what that saved.
+CACHED = {"input_tokens": 2_000, "output_tokens": 400, "cache_read_input_tokens": 18_000}
+SAVED = f"cache saved {usd(18_000 * (3.0 - 0.3) / 1e6)}"
+
+
+def context_of(app: Any) -> str:
+    return " ".join(_text(app.conversation.sidebar, "context").split())
+
+
+@pytest.mark.parametrize(
+    ("command", "shown"),
+    [("/clear", "░"), ("/model a-model-nobody-prices", "used (window unknown)")],
+)
+async def test_the_cache_saved_stays(make_app: Any, fake_api: Any, command: str, shown: str) -> None:
     # After /clear the next request carries nothing from before: the gauge is empty and the next
-    # input is not projected from the old conversation; what the cache saved stays the session's.
-    usage = {"input_tokens": 2_000, "output_tokens": 400, "cache_read_input_tokens": 18_000}
-    fake_api.queue_anthropic_text("hello", usage=usage)
+    # input is not projected from the old conversation. Beside a model of unknown window there is no
+    # gauge. Either way, what the cache saved is the session's, and stays.
+    fake_api.queue_anthropic_text("hello", usage=CACHED)
     app = make_app(model="claude-sonnet-4-5")
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, app, "hi")
-        sidebar = app.conversation.sidebar
-        await wait_until(pilot, lambda: "next input ~" in " ".join(_text(sidebar, "context").split()))
-        await run_command(pilot, app, "/clear")
-        await wait_until(pilot, lambda: " ".join(_text(sidebar, "context").split()).startswith("░"))
-        context = " ".join(_text(sidebar, "context").split())
-        assert "0 / 200k" in context and "next input" not in context
-        assert f"cache saved {usd(18_000 * (3.0 - 0.3) / 1e6)}" in context
-        assert sidebar.context_used == 0
-
-
-async def test_the_cache_saved_stays_beside_a_window_unknown(make_app: Any, fake_api: Any) -> None:
-    usage = {"input_tokens": 2_000, "output_tokens": 400, "cache_read_input_tokens": 18_000}
-    fake_api.queue_anthropic_text("hello", usage=usage)
-    app = make_app(model="claude-sonnet-4-5")
-    async with app.run_test(size=SIZE) as pilot:
-        await send(pilot, app, "hi")
-        sidebar = app.conversation.sidebar
-        saved = f"cache saved {usd(18_000 * (3.0 - 0.3) / 1e6)}"
-        await wait_until(pilot, lambda: saved in " ".join(_text(sidebar, "context").split()))
-        await run_command(pilot, app, "/model a-model-nobody-prices")
-        await wait_until(pilot, lambda: "window unknown" in _text(sidebar, "context"))
+        await wait_until(pilot, lambda: SAVED in context_of(app) and "next input ~" in context_of(app))
+        await run_command(pilot, app, command)
+        await wait_until(pilot, lambda: shown in context_of(app))
         await pilot.pause(0.2)
-        assert saved in " ".join(_text(sidebar, "context").split())
+        assert SAVED in context_of(app)
+        if command == "/clear":
+            assert "0 / 200k" in context_of(app) and "next input" not in context_of(app)
+            assert app.conversation.sidebar.context_used == 0
