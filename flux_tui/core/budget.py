@@ -220,6 +220,10 @@ class BudgetGuard:
     def _fraction(self) -> float:
         return self._cap()[3]
 
+    def nearest_cap(self) -> str:
+        """The cap nearest its limit, the one a confirmation is asked for: "session" or "daily"."""
+        return self._cap()[0]
+
     def _cap(self) -> tuple[str, float, float | None, float]:
         """(scope, spent, cap, fraction) of the cap nearest its limit: "session" or "daily"."""
         session = ("session", self.spent, self.budget, self.ledger.budget_fraction() or 0.0)

@@ -138,7 +138,10 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, CrashReport, App[Non
         # The dialog's module (its screen and widgets) is imported when a budget is first spent.
         from flux_tui.ui.screens.budget_confirm import budget_confirmer
 
-        return await budget_confirmer(self, unpriced=lambda: self.turns.unpriced_models)(spent, budget)
+        guard = self.turns.budget_guard
+        scope = guard.nearest_cap() if guard is not None else "session"  # the cap that asks
+        confirm = budget_confirmer(self, unpriced=lambda: self.turns.unpriced_models, scope=scope)
+        return await confirm(spent, budget)
 
     # -- the screen ----------------------------------------------------------------------------------
 

@@ -1,10 +1,12 @@
-"""The dialog shown when the session budget is spent and the agent is about to send another request.
+"""The dialog shown when a budget is spent and the agent is about to send another request: the session's
+(``/budget``) or the day's over every session (``budget_usd_per_day``), each said in its own words.
 
 ``y`` sends it anyway (for the rest of this turn), ``n``/Escape does not (the turn fails with a
 hint to raise the cap with ``/budget``); Enter presses the focused button, at first "Don't send". Keys
 typed ahead or in a burst answer nothing (see :mod:`flux_tui.ui.screens.key_guard`).
-The app passes ``budget_confirmer(app, unpriced=...)`` to ``ReliableStep.from_config(...,
-confirm_over_budget=...)``; ``unpriced`` names the session's unpriced models, which the figure leaves out.
+The app passes ``budget_confirmer(app, unpriced=..., scope=...)`` to ``ReliableStep.from_config(...,
+confirm_over_budget=...)``; ``unpriced`` names the session's unpriced models, which the figure leaves out,
+and ``scope`` the cap reached ("session" or "daily").
 """
 
 from __future__ import annotations
@@ -21,6 +23,20 @@ from textual.widgets import Button, Label, Static
 
 from flux_tui.core.budget import format_usd, unpriced_clause
 from flux_tui.ui.screens.key_guard import GuardedChoiceScreen
+
+# (title, the figure, how to raise the cap) for each cap.
+WORDS = {
+    "session": (
+        "Session budget reached",
+        "This session has spent {spent} of its {budget} budget",
+        "Raise the cap with /budget USD.",
+    ),
+    "daily": (
+        "Daily budget reached",
+        "Today's sessions have spent {spent} of the {budget} daily budget",
+        "budget_usd_per_day in flux.toml, read at start, raises the cap.",
+    ),
+}
 
 
 class BudgetConfirmScreen(GuardedChoiceScreen):
@@ -43,6 +59,7 @@ class BudgetConfirmScreen(GuardedChoiceScreen):
         budget: float,
         *,
         unpriced: Sequence[str] = (),
+        scope: str = "session",
         name: str | None = None,
         id: str | None = None,
     ) -> None:
@@ -50,14 +67,15 @@ class BudgetConfirmScreen(GuardedChoiceScreen):
         self.spent = spent
         self.budget = budget
         self.unpriced = list(unpriced)
+        self.scope = scope if scope in WORDS else "session"
 
     def compose(self) -> ComposeResult:
+        title, figure, raise_it = WORDS[self.scope]
+        figure = figure.format(spent=format_usd(self.spent), budget=format_usd(self.budget))
         with Vertical(id="budget-dialog"):
-            yield Label("Session budget reached", id="budget-title")
+            yield Label(title, id="budget-title")
             yield Static(
-                f"This session has spent {format_usd(self.spent)} of its {format_usd(self.budget)} budget"
-                f"{unpriced_clause(self.unpriced)}.\n"
-                "Send the next request anyway? (Raise the cap with /budget USD.)",
+                f"{figure}{unpriced_clause(self.unpriced)}.\nSend the next request anyway? ({raise_it})",
                 id="budget-text",
             )
             yield self.key_hints()
@@ -74,11 +92,11 @@ class BudgetConfirmScreen(GuardedChoiceScreen):
 
 
 def budget_confirmer(
-    app: App[object], *, unpriced: Callable[[], Sequence[str]] = tuple
+    app: App[object], *, unpriced: Callable[[], Sequence[str]] = tuple, scope: str = "session"
 ) -> Callable[[float, float], Awaitable[bool]]:
     """The ``confirm_over_budget`` callback for ``ReliableStep``: opens the dialog from the turn worker
     and waits for the answer. A cancelled turn (Esc) takes the dialog away. ``unpriced()``: the
-    session's unpriced models at the time, named next to the figure."""
+    session's unpriced models at the time, named next to the figure; ``scope``: the cap reached."""
 
     async def confirm(spent: float, budget: float) -> bool:
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
@@ -87,7 +105,7 @@ def budget_confirmer(
             if not future.done():
                 future.set_result(bool(answer))
 
-        screen = BudgetConfirmScreen(spent, budget, unpriced=unpriced())
+        screen = BudgetConfirmScreen(spent, budget, unpriced=unpriced(), scope=scope)
         await app.push_screen(screen, callback=decided)
         try:
             return await future
