@@ -119,7 +119,7 @@ async def _run(app: FluxApp, tool: Any, command: str) -> None:
     try:
         outcome = await tool.run({"command": command}, None)
     except asyncio.CancelledError:
-        panel.update(panel_text("", "Stopped with Esc: nothing goes with your next prompt."))
+        panel.update(panel_text("", "Stopped with Esc: its output does not go with your next prompt."))
         panel.remove_class("shell-running").add_class("shell")
         raise
     # Colours and cursor moves mean nothing in the chat or to the model: only the text is kept.

@@ -50,3 +50,22 @@ async def test_a_prompt_sent_while_a_command_runs_is_kept(
         await finish_turn(pilot, app)
         sent = json.dumps(fake_api.last_request("/v1/messages").body["messages"][-1])
         assert "done-sleeping" in sent
+
+
+async def test_a_stopped_command_says_its_own_output_is_dropped(
+    make_app: Any, fake_api: Any, sandbox: Path
+) -> None:
+    # An earlier command's output still goes with the next prompt: the stopped one says what it drops.
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, app, "!echo first-output")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.pending_shell)
+        await type_text(pilot, app, "!sleep 30")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.conversation.chat.query(InfoPanel).filter(".shell-running"))
+        panel = app.conversation.chat.query(InfoPanel).filter(".shell-running").last()
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: panel.has_class("shell"), timeout=5)
+        assert "Stopped with Esc: its output does not go with your next prompt." in panel.source
+        assert [shell.command for shell in app.pending_shell] == ["echo first-output"]
