@@ -254,7 +254,7 @@ class CostSidebar(Widget):
         outlook = self._outlook()
         context = (self.context_used, self.context_window, self._context_estimated, outlook)
         shape = (self.context_window is None, outlook.count("\n") + bool(outlook))
-        self._show("sb-context", context, shape, self._context_renderable)
+        self._show("sb-context", context, shape, lambda: self._context_renderable(outlook))
 
         def usage() -> RenderableType:
             parts: list[RenderableType] = [usage_table(turn, session)]
@@ -283,11 +283,10 @@ class CostSidebar(Widget):
             Text(self.model or "", no_wrap=True, overflow="ellipsis"),
         )
 
-    def _context_renderable(self) -> RenderableType:
+    def _context_renderable(self, outlook: str) -> RenderableType:
         used = self.context_used
         used_text = estimated_text(fmt.tokens(used), self._context_estimated)
         fraction = self.context_fraction
-        outlook = self._outlook()
         if fraction is None:
             unknown = Text(f"{used_text} used (window unknown)", style="dim")
             return Group(unknown, Text(outlook, style="dim")) if outlook else unknown
