@@ -144,6 +144,11 @@ class RunFigures:
         }
 
 
+def next_reply(answer: str) -> str:
+    """``answer`` as the reply after a tool call goes on from it: a paragraph of its own."""
+    return answer.rstrip() + "\n\n" if answer.strip() else answer
+
+
 def run_figures(events: Iterable[AgentEvent], provider: str = "", model: str = "") -> RunFigures:
     """The figures of every turn in ``events``; provider and model default to the first turn's."""
     events = list(events)
@@ -176,9 +181,8 @@ def run_figures(events: Iterable[AgentEvent], provider: str = "", model: str = "
         elif isinstance(event, StepFinished):
             step_ended = True
         elif isinstance(event, TextDelta):
-            if step_ended and turn.answer.strip():
-                turn.answer = turn.answer.rstrip() + "\n\n"
-            step_ended = False
+            if step_ended:
+                turn.answer, step_ended = next_reply(turn.answer), False
             turn.answer += event.text
         elif isinstance(event, UsageReported) and (event.settled or not event.estimated):
             _add_usage(turn, event)

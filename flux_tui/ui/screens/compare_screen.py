@@ -20,7 +20,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Select, Static
 
-from flux_tui.compare.figures import RunFigures, TurnFigures, run_figures
+from flux_tui.compare.figures import RunFigures, TurnFigures, next_reply, run_figures
 from flux_tui.compare.plan import Step, plan
 from flux_tui.compare.runner import rerun
 from flux_tui.core.agent_events import AgentEvent, StepFinished, TextDelta, TurnStarted
@@ -63,9 +63,8 @@ class RunColumn(VerticalScroll):
         self._step_ended = True
 
     def add_text(self, text: str) -> None:
-        if self._step_ended and self.answer.strip():
-            self.answer = self.answer.rstrip() + "\n\n"  # a paragraph each, as ``run_figures`` keeps them
-        self._step_ended = False
+        if self._step_ended:
+            self.answer, self._step_ended = next_reply(self.answer), False
         self.answer += text
         if self.turn_text is not None:
             self.turn_text.update(terminal_safe(self.answer))  # a model's text: drawn as text only
