@@ -47,6 +47,13 @@ if TYPE_CHECKING:
 ConfirmOverBudget = Callable[[float, float], Awaitable[bool]]
 
 
+def spent_in(events: Iterable[AgentEvent], since: float = 0.0) -> float:
+    """USD of the final (or settled) priced replies among ``events`` stored at ``since`` or later: what a
+    budget counts (a live estimate is replaced by its reply's figures)."""
+    usage = (e for e in events if isinstance(e, UsageReported) and e.ts >= since)
+    return sum(e.cost or 0.0 for e in usage if e.settled or not e.estimated)
+
+
 def start_of_today(now: float | None = None) -> float:
     """Local midnight before ``now`` (epoch seconds): where the daily cap's day starts."""
     moment = datetime.fromtimestamp(time.time() if now is None else now)
@@ -190,12 +197,10 @@ class BudgetGuard:
         """Count a resumed session's earlier spend (its stored events), without warning about it. The
         daily cap counts only what of it was spent today, and in this session: a fork's or an
         import's copied usage (stored before ``copied_at``) was its original's."""
-        since = max(start_of_today(), copied_at or 0.0)
         events = list(events)
         for event in events:
             self.ledger.apply(event)
-        usage = (e for e in events if isinstance(e, UsageReported) and e.ts >= since)
-        self._loaded_today += sum(e.cost or 0.0 for e in usage if e.settled or not e.estimated)
+        self._loaded_today += spent_in(events, max(start_of_today(), copied_at or 0.0))
         self._loaded = self.spent
         self._warned = self._fraction() >= BUDGET_WARNING
         self._over_noted = self._fraction() >= 1.0

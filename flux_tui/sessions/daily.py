@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 
-from flux_tui.core.agent_events import UsageReported
-from flux_tui.core.budget import start_of_today
+from flux_tui.core.budget import spent_in, start_of_today
 
 from .codec import decode_row
-from .models import COPIED_AT
+from .models import copied_at
 from .store import SessionStore
 
 __all__ = ["spent_since", "start_of_today"]
@@ -22,20 +21,15 @@ __all__ = ["spent_since", "start_of_today"]
 def spent_since(store: SessionStore, since: float, *, exclude_session: str | None = None) -> float:
     """USD of the priced replies stored since ``since``, leaving out ``exclude_session``."""
     with store._db() as conn:
-        sessions = conn.execute(
+        copied = conn.execute(
             "SELECT id, meta FROM sessions WHERE updated_at >= ? AND id IS NOT ?", (since, exclude_session)
         ).fetchall()
-        rows = []
-        for session_id, meta in sessions:
-            copied = json.loads(meta or "{}").get(COPIED_AT)
-            start = max(since, copied) if isinstance(copied, int | float) else since
-            rows += conn.execute(
-                "SELECT ts, kind, payload FROM events WHERE session_id = ? AND kind = 'usage' AND ts >= ?",
-                (session_id, start),
-            ).fetchall()
-    total = 0.0
-    for row in rows:
-        for event in decode_row(*row):
-            if isinstance(event, UsageReported) and (event.settled or not event.estimated) and event.cost:
-                total += event.cost
-    return total
+        rows = conn.execute(
+            """SELECT session_id, ts, kind, payload FROM events
+               WHERE session_id IN (SELECT id FROM sessions WHERE updated_at >= ? AND id IS NOT ?)
+                 AND kind = 'usage' AND ts >= ?""",
+            (since, exclude_session, since),
+        ).fetchall()
+    starts = {session_id: copied_at(json.loads(meta or "{}")) or 0.0 for session_id, meta in copied}
+    kept = (row for session_id, *row in rows if row[0] >= starts.get(session_id, 0.0))
+    return spent_in(event for row in kept for event in decode_row(*row))

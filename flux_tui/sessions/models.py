@@ -53,6 +53,13 @@ class SessionStoreError(SessionError):
         self.transient = transient
 
 
+def copied_at(meta: dict[str, Any]) -> float | None:
+    """When a fork's or an import's events were copied (``COPIED_AT`` in its metadata); None for a
+    session of its own."""
+    value = meta.get(COPIED_AT)
+    return float(value) if isinstance(value, int | float) else None
+
+
 @dataclass(frozen=True, slots=True)
 class SessionInfo:
     """One row of the sessions list: everything the browser and ``sessions list`` show."""
@@ -73,9 +80,7 @@ class SessionInfo:
 
     @property
     def copied_at(self) -> float | None:
-        """When a fork's or an import's events were copied (``COPIED_AT``); None for a session of its own."""
-        value = self.meta.get(COPIED_AT)
-        return float(value) if isinstance(value, int | float) else None
+        return copied_at(self.meta)
 
     @property
     def display_title(self) -> str:
