@@ -1,4 +1,5 @@
-"""Fixes for four Textual 8.2 bugs that made a long conversation slower and heavier than it has to be.
+"""Fixes for Textual 8.2 bugs: four that made a long conversation slower and heavier than it has to be,
+and one that broke a paste holding an escape character into key presses.
 
 Each fix replaces a private Textual method, so each is applied only where the installed Textual still has
 the bug as it was read and measured: the Textual minor series ``CHECKED_ON`` (pyproject pins ``textual``
@@ -36,6 +37,11 @@ and a write to the terminal. The same replacement of ``_size_updated`` adds the 
 frame being drawn, so the thumb moves in the frame that scrolls the text, and drops the request for
 the frame after. Not reported upstream when this was written.
 
+5. ``XTermParser.feed`` leaves a bracketed paste at the first ESC inside it, so the rest of the pasted
+text arrives as keys (an Enter in it sends the prompt). ``paste_guard.guarded_feed`` holds a paste's
+text until its end marker and gives it to the parser without its escape sequences. Not reported
+upstream when this was written.
+
 ``apply()`` is idempotent.
 
 Besides the fixes, ``draw_now`` asks a screen for its pending frame at once, through the private method
@@ -54,11 +60,14 @@ from typing import Any
 
 from textual._compositor import Compositor
 from textual._styles_cache import StylesCache
+from textual._xterm_parser import XTermParser
 from textual.color import Color
 from textual.dom import NoScreen
 from textual.screen import Screen
 from textual.style import Style
 from textual.widget import Widget
+
+from flux_tui.ui.paste_guard import guarded_feed, splits_a_paste
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +173,15 @@ PATCHES = (
         ("self", "size", "virtual_size", "container_size", "layout"),
         "not reported upstream",
     ),
+    Patch(
+        "a paste broken into keys at an escape character",
+        XTermParser,
+        "feed",
+        guarded_feed,
+        ("self", "data"),
+        "not reported upstream",
+        splits_a_paste,
+    ),
 )
 
 _ORIGINALS = {patch.name: inspect.getattr_static(patch.owner, patch.attribute) for patch in PATCHES}
@@ -224,6 +242,7 @@ _version_read: str | None = None  # by ``apply``
 def version_read() -> str | None:
     """The version ``apply`` read, if it read one (``textual_css_cache`` is gated on it too)."""
     return _version_read
+
 
 # Screen's update timer calls this to lay out and draw what is pending; it checks itself that the screen
 # is current and no batch holds the frame. The timer ticks on a fixed 60 Hz grid, so a frame asked for

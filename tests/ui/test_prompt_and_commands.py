@@ -50,7 +50,7 @@ def test_complete_commands_and_arguments() -> None:
 
 
 def test_clean_paste_drops_control_characters() -> None:
-    assert clean_paste("a\r\nb\x00c\x1b[31md\te") == "a\nbc[31md\te"
+    assert clean_paste("a\r\nb\x00c\x1b[31md\x1b[0m\te\x9b2Jf\rg") == "a\nbcd\tef\ng"
 
 
 async def test_enter_sends_and_ctrl_j_adds_a_newline(make_app: Any) -> None:

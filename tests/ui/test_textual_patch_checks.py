@@ -11,8 +11,10 @@ from functools import lru_cache
 from typing import Any
 
 import pytest
+from textual import events
 from textual._compositor import Compositor
 from textual._styles_cache import StylesCache
+from textual._xterm_parser import XTermParser
 from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.containers import VerticalScroll
@@ -20,6 +22,7 @@ from textual.widgets import Static
 
 from flux_tui.ui import app as _app  # noqa: F401  (importing the app applies the patches)
 from flux_tui.ui import textual_patches
+from flux_tui.ui.paste_guard import guarded_feed, splits_a_paste
 
 LOGGER = "flux_tui.ui.textual_patches"
 
@@ -86,7 +89,11 @@ def test_a_method_whose_parameters_changed_is_left_alone(
     with caplog.at_level(logging.INFO, logger=LOGGER):
         assert textual_patches.apply() is True  # the other two still apply
     assert Compositor.reflow is reflow
-    assert _applied() == ["style cache leak", "second layout from the sizes of a full layout"]
+    assert _applied() == [
+        "style cache leak",
+        "second layout from the sizes of a full layout",
+        "a paste broken into keys at an escape character",
+    ]
     assert "visible_only" in caplog.text and "full map left stale after reflow" in caplog.text
 
 
@@ -102,6 +109,27 @@ def test_a_method_textual_has_fixed_is_left_alone(
         textual_patches.apply()
     assert "style cache leak" not in _applied()
     assert "no longer has the bug" in caplog.text
+
+
+def test_without_the_patch_the_installed_textual_breaks_a_paste_at_an_escape(unpatched: None) -> None:
+    parser = XTermParser()
+    tokens = [*parser.feed("\x1b[200~one\x1b[1m\rtwo\x1b[201~"), *parser.feed("")]
+    keys = [token.key for token in tokens if isinstance(token, events.Key)]
+    assert "enter" in keys  # the bug the patch answers is still there: the pasted CR is an Enter
+    assert splits_a_paste(XTermParser.feed)
+
+
+def test_a_parser_that_keeps_a_paste_whole_is_left_alone(
+    unpatched: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def feed(self: XTermParser, data: str) -> Any:
+        return guarded_feed(self, data)  # what a Textual with the bug fixed would do
+
+    monkeypatch.setattr(XTermParser, "feed", feed)
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        textual_patches.apply()
+    assert XTermParser.feed is feed
+    assert "XTermParser.feed no longer has the bug" in caplog.text
 
 
 def test_without_the_patch_the_installed_textual_leaks_style_caches(unpatched: None) -> None:

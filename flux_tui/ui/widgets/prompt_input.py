@@ -20,6 +20,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static, TextArea
 
+from flux_tui.core.terminal_text import terminal_safe
 from flux_tui.core.wording import counted
 from flux_tui.ui.messages import PromptSubmitted
 
@@ -28,8 +29,6 @@ from flux_tui.ui.messages import PromptSubmitted
 PASTE_INLINE_CHARS = 8000
 PASTE_INLINE_LINES = 200
 _PASTE_TOKEN = re.compile(r"\[paste #(\d+): [^\]]*\]")
-# Control characters other than tab and newline are junk in a prompt (binary pastes, escape codes).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Seconds the screen waits after Enter: the app takes the prompt a few messages (1 to 3 ms) later, and
 # holds the screen itself for the answer, or gives the prompt back; a frame drawn in between would show
 # the prompt nowhere. A longer wait holds up a quick local answer's frame (at 20 ms, 10 ms an exchange).
@@ -44,8 +43,10 @@ _SCROLL_ACTIONS = {
 
 
 def clean_paste(text: str) -> str:
-    """Normalise newlines and drop control characters a terminal or a binary file may have sent."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """Normalise newlines (a terminal pastes a line break as CR) and drop the escape sequences and
+    control characters a terminal or a binary file may have sent: they are junk in a prompt, and the
+    prompt draws its text on the terminal."""
+    return terminal_safe(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class SuggestionBar(Static):
