@@ -115,7 +115,8 @@ def prune(
 
     dropped = sum(segment.turns for segment in segments[:dropped_segments])
     kept_segments = segments[dropped_segments:]
-    kept = [m for segment in kept_segments for m in segment.messages]
+    # Segments are the messages in order (``turn_split``): the kept ones are the messages' end.
+    kept = transcript.messages[sum(len(segment.messages) for segment in segments[:dropped_segments]) :]
     fits = total <= budget
     note = None
     if dropped:

@@ -23,6 +23,7 @@ Each segment's wire messages are encoded as JSON once too (``encoded``: the body
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -60,13 +61,47 @@ def convert(segment: Segment, wire: ModuleType, model: str) -> Chunk:
     )
 
 
+def _shared_prefix(old: list[Segment], new: list[Segment], limit: int) -> int:
+    """How many segments ``old`` and ``new`` begin with in common (the same objects), at most ``limit``.
+
+    Found by bisection with slices compared in C: a segment compares by identity, and a Python loop over
+    a long session's hundreds of segments would be most of what resuming saves."""
+    low, high = 0, min(limit, len(old), len(new))
+    if old[:high] == new[:high]:
+        return high
+    while low < high - 1:  # old[:low] == new[:low], old[:high] != new[:high]
+        middle = (low + high) // 2
+        if old[low:middle] == new[low:middle]:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+@dataclass(slots=True)
+class _Join:
+    """The last request's join, kept so the next one resumes it after the segments both share."""
+
+    segments: list[Segment]
+    # After each segment taken in order: (how many messages were joined, last turn's role, last
+    # message's role, calls left open); a segment whose boundary was crossed has none.
+    states: list[tuple[int, str | None, str | None, bool]]
+    messages: list[dict[str, Any]]
+    used: set[str]  # the wire ids of the joined segments' calls (disjoint between segments)
+
+
 class WireCache:
     """``converted(segments, wire, model)``: the segments' wire messages joined, or None; ``encoded``:
-    the JSON of the kept segments' messages (``_json_body.Encoded``), indexed as segments come and go."""
+    the JSON of the kept segments' messages (``_json_body.Encoded``), indexed as segments come and go.
+
+    A request's segments begin with the last request's, but for its last turn: the join is resumed
+    after the segments both share, so a request walks only its new segments, not the whole history
+    (each boundary was checked when it was first joined, and nothing before it has changed)."""
 
     def __init__(self) -> None:
         self._key: tuple[Any, ...] = ()
         self._chunks: dict[Segment, Chunk] = {}
+        self._join: _Join | None = None
         self.encoded: dict[int, tuple[Any, bytes]] = {}
 
     def converted(self, segments: list[Segment], wire: ModuleType, model: str) -> list[dict[str, Any]] | None:
@@ -74,42 +109,56 @@ class WireCache:
         boundary is crossed (the caller converts the messages whole)."""
         key = (wire.__name__, model, wire.MAX_ID_LEN)
         if key != self._key:
-            self._chunks, self.encoded = {}, {}
+            self._chunks, self.encoded, self._join = {}, {}, None
         known = self._chunks
-        chunks: dict[Segment, Chunk] = {}
-        joined: list[dict[str, Any]] = []
-        used: set[str] = set()
-        last_turn: str | None = None
-        last_role: str | None = None
-        open_calls = False
-        for segment in segments:
+        join = self._resumed(segments)
+        joined, used, states = join.messages, join.used, join.states
+        _, last_turn, last_role, open_calls = states[-1] if states else (0, None, None, False)
+        joined_ok = True
+        for segment in segments[len(states) :]:
             chunk = known.get(segment)
             if chunk is None:
-                chunk = convert(segment, wire, model)
+                chunk = known[segment] = convert(segment, wire, model)
                 self._index(chunk)
-            chunks[segment] = chunk
-            if chunk.first_turn is None and not open_calls:
-                continue  # nothing of it is sent, and it leaves nothing for the next to answer
-            if (
-                open_calls
-                or chunk.first_turn == last_turn
-                or (chunk.messages and chunk.messages[0]["role"] == last_role)
-                or not chunk.probed.isdisjoint(used)
-            ):
-                joined_ok = False
-                break
-            joined.extend(chunk.messages)
-            used |= chunk.ids
-            last_turn, open_calls = chunk.last_turn, chunk.open_calls
-            if chunk.messages:
-                last_role = chunk.messages[-1]["role"]
-        else:
-            joined_ok = True
-        for gone in known.keys() - chunks.keys():
-            for message in known[gone].messages:
+            if chunk.first_turn is not None or open_calls:
+                if (
+                    open_calls
+                    or chunk.first_turn == last_turn
+                    or (chunk.messages and chunk.messages[0]["role"] == last_role)
+                    or not chunk.probed.isdisjoint(used)
+                ):
+                    joined_ok = False
+                    break
+                joined.extend(chunk.messages)
+                used |= chunk.ids
+                last_turn, open_calls = chunk.last_turn, chunk.open_calls
+                if chunk.messages:
+                    last_role = chunk.messages[-1]["role"]
+            # else: nothing of it is sent, and it leaves nothing for the next to answer
+            states.append((len(joined), last_turn, last_role, open_calls))
+        self._forget(known.keys() - segments)
+        self._key, self._join = key, join
+        return list(joined) if joined_ok else None
+
+    def _resumed(self, segments: list[Segment]) -> _Join:
+        """The last join cut back to the segments it shares with ``segments`` (a new one if none)."""
+        last = self._join
+        if last is None:
+            return _Join(list(segments), [], [], set())
+        shared = _shared_prefix(last.segments, segments, len(last.states))
+        if shared == 0:
+            return _Join(list(segments), [], [], set())
+        for segment in last.segments[shared : len(last.states)]:
+            last.used -= self._chunks[segment].ids
+        del last.states[shared:]
+        del last.messages[last.states[-1][0] :]
+        last.segments = list(segments)
+        return last
+
+    def _forget(self, gone: Iterable[Segment]) -> None:
+        for segment in gone:
+            for message in self._chunks.pop(segment).messages:
                 self.encoded.pop(id(message), None)
-        self._key, self._chunks = key, chunks
-        return joined if joined_ok else None
 
     def _index(self, chunk: Chunk) -> None:
         if chunk.encoded is not None:

@@ -257,3 +257,37 @@ def test_a_finished_segment_stays_the_same_object() -> None:
     third = split.segments(transcript.messages)
     assert third[0] is not first[0] and third[0].messages[1].text == "edited"
     assert [s.messages for s in third] == [s.messages for s in segments_of(transcript.messages)]
+
+
+class _CountingChunks(dict[Any, Any]):
+    """The wire cache's chunks, counting the segments the join looks at."""
+
+    looked_up = 0
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self.looked_up += 1
+        return super().get(key, default)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_request_joins_only_the_segments_new_since_the_last(kind: str) -> None:
+    transcript = Transcript()
+    provider = _providers(transcript)[kind]
+    _window(1_000_000)  # nothing is left out: the history only grows
+    for n in range(60):
+        _exchange(transcript, n)
+        transcript.add_user_text("next")
+        provider._prepare(SYSTEM, TOOLS)
+        cache = provider._wire_cache
+        assert cache is not None
+        chunks = cache._chunks = _CountingChunks(cache._chunks)
+        request, _ = provider._prepare(SYSTEM, TOOLS)  # the same request again: nothing new
+        assert chunks.looked_up <= 1  # the last turn's segment, split again for each request
+        assert stream_body(request, cache.encoded) == stream_body(_from_scratch(provider)[0])
+        transcript.messages.pop()
+    chunks.looked_up = 0
+    _exchange(transcript, 60)
+    transcript.add_user_text("next")
+    request, _ = provider._prepare(SYSTEM, TOOLS)
+    assert chunks.looked_up <= 2  # the turn finished since the last request, and the new prompt's
+    assert stream_body(request, cache.encoded) == stream_body(_from_scratch(provider)[0])
