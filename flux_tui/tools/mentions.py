@@ -9,6 +9,7 @@ e-mail address). ``split_context`` gives back what was typed and what was attach
 
 from __future__ import annotations
 
+import difflib
 import html
 import os
 import re
@@ -32,6 +33,10 @@ _MENTION = re.compile(r"(?<![\w@/])@(?:\"([^\"\n]+)\"|([^\s@`'\"<>]+))")
 # into a quoted folder).
 _TYPING = re.compile(r"(?:^|\s)@(?:\"([^\"\n]*?)\"?|([^\s@\"]*))$")
 _TRAILING = ".,;:!?)]}"
+_NO_SUCH = "no such file or directory in the workspace"
+# How alike an unquoted mention and a name in its folder are for it to be taken as a slip for that name
+# (``difflib``'s ratio: "mian.py" and "main.py" are 0.86 alike, "pytest.fixture" and "pyproject.toml" 0.5).
+_TYPO_CUTOFF = 0.8
 
 
 @dataclass(slots=True)
@@ -66,19 +71,26 @@ def _candidates(raw: str) -> list[str]:
 
 def _missing(raw: str, quoted: bool, workspace: Workspace) -> str | None:
     """What to say about a mention that names no file: a quoted one is meant as a path; an unquoted
-    one is said only when it is the start of a name with a space (any other ``@word`` is plain text)."""
+    one is said when it is the start of a name with a space, when its folder is there, or when it is
+    one slip from a name that is (a typo). Any other ``@word`` is plain text: ``@team``, a decorator."""
     if quoted:
-        return f'@"{raw}" not attached: no such file or directory in the workspace'
+        return f'@"{raw}" not attached: {_NO_SUCH}'
     folder, _, stem = raw.rpartition("/")
     try:
         names = [entry.name for entry in os.scandir(workspace.resolve(folder or "."))]
     except (ToolError, OSError):
         return None
     spaced = sorted(name for name in names if name.startswith(stem + " "))
-    if not spaced:
+    if spaced:
+        path = f"{folder}/{spaced[0]}" if folder else spaced[0]
+        return f'@{raw} attaches nothing: a name with spaces goes in quotes, as @"{path}"'
+    stem = stem.rstrip(_TRAILING) or stem
+    close = difflib.get_close_matches(stem, names, n=1, cutoff=_TYPO_CUTOFF)
+    if not (folder or close):
         return None
-    path = f"{folder}/{spaced[0]}" if folder else spaced[0]
-    return f'@{raw} attaches nothing: a name with spaces goes in quotes, as @"{path}"'
+    shown = f"{folder}/{stem}" if folder else stem
+    hint = f"; did you mean @{folder + '/' if folder else ''}{close[0]}?" if close else ""
+    return f"@{shown} not attached: {_NO_SUCH}{hint}"
 
 
 def _attr(value: str) -> str:

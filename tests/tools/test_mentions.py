@@ -87,3 +87,19 @@ def test_completion_of_paths(ws: Workspace) -> None:
     assert complete_mention("@.h", ws) == ["@.hidden"]
     assert complete_mention("@../", ws) == []
     assert complete_mention("no mention", ws) == []
+
+
+def test_a_path_whose_folder_is_there_or_a_slip_of_a_name_says_it_attaches_nothing(ws: Workspace) -> None:
+    out = expand_mentions("fix @src/mian.py, then @notes.tx and @src/gone.py", ws)
+    assert not out.attached
+    assert out.refused == [
+        "@src/mian.py not attached: no such file or directory in the workspace; did you mean @src/main.py?",
+        "@notes.tx not attached: no such file or directory in the workspace; did you mean @notes.txt?",
+        "@src/gone.py not attached: no such file or directory in the workspace",
+    ]
+
+
+def test_decorators_and_package_names_stay_text(ws: Workspace) -> None:
+    prompt = "why does @pytest.fixture fail with @types/node and @dataclass?"
+    out = expand_mentions(prompt, ws)
+    assert out.text == prompt and not out.attached and not out.refused
