@@ -1,7 +1,9 @@
 """Typing into a pane that takes no text (the chat after a click or a drag-select) goes to the prompt.
 
 A printable key moves the focus to the prompt and is inserted there; Enter sends what the prompt holds.
-Neither is lost on the way: the focus moves at once, so the keys already queued behind find the prompt.
+Neither is lost on the way: the focus moves at once, so the keys the app has not handed on yet find the
+prompt, and those of the same burst already queued at the pane (the app hands on a burst's keys before
+the pane reads the first) are inserted by the pane, in order, though the prompt has the focus by then.
 (Tab needs nothing: moving the focus on from the chat lands on the prompt.)
 """
 
@@ -26,7 +28,7 @@ class TypesIntoPrompt:
         if prompt is None or prompt.disabled:
             return
         focused = prompt.app.focused
-        if isinstance(focused, Input | TextArea):
+        if focused is not prompt and isinstance(focused, Input | TextArea):
             return  # a text box inside the pane takes its own keys
         if event.key == "enter":
             event.stop()
