@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from textual import events
 from textual._xterm_parser import XTermParser
@@ -66,7 +66,7 @@ def test_a_paste_ending_in_an_escape_and_a_second_paste_in_the_same_read() -> No
     cuts=st.lists(st.integers(min_value=0, max_value=200), max_size=6),
 )
 def test_any_paste_cut_anywhere_is_one_paste(content: str, cuts: list[int]) -> None:
-    content = content.replace(PASTE_END, "")
+    assume(PASTE_END not in content and PASTE_START not in content)
     stream = f"x{PASTE_START}{content}{PASTE_END}y"
     parsed = _parse(_cut(stream, cuts))
     assert parsed[0] == ("key", "x") and parsed[-1] == ("key", "y")
@@ -83,3 +83,15 @@ async def test_an_enter_inside_a_coloured_paste_does_not_send_the_prompt(make_ap
         await wait_until(pilot, lambda: prompt.text == "ERROR disk full\n!rm -rf build done")
         await pilot.pause()
         assert app.conversation.chat.prompts == []
+
+
+def test_a_paste_holding_the_end_marker_does_not_break_out_into_keys() -> None:
+    # What a terminal that leaves the marker in pasted text sends for it: the marker, then a command.
+    stream = f"{PASTE_START}safe{PASTE_END}!touch pwned\r{PASTE_END}{PASTE_START}next{PASTE_END}x"
+    assert _parse([stream]) == [("paste", "safe!touch pwned\r"), ("paste", "next"), ("key", "x")]
+    # Read in two pieces, the two end markers in the same one: the same. (With the false marker at
+    # the end of one read and the true one in the next, the reads cannot be told from a paste followed
+    # by keys: the terminal's filter is the defence there.)
+    first, second = stream.index(PASTE_END), stream.index(PASTE_END, stream.index("pwned"))
+    for cut in [*range(1, first), *range(second + len(PASTE_END), len(stream))]:
+        assert _parse([stream[:cut], stream[cut:]])[0] == ("paste", "safe!touch pwned\r"), cut
