@@ -47,3 +47,23 @@ async def test_a_burst_ending_in_enter_after_a_click_in_an_answer_sends_it_whole
         messages = fake_api.last_request("/v1/messages").body["messages"]
         assert messages[-1]["content"][-1]["text"] == "and write?"
         assert app.conversation.prompt_input.text == ""
+
+
+async def test_editing_keys_in_a_burst_after_a_click_apply_in_the_order_typed(
+    make_app: Callable[..., FluxApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        prompt = app.conversation.prompt_input
+        for keys, expected in (
+            ([*"abc", "backspace", *"defg"], "abdefg"),
+            (["backspace", *"xyz"], "xyz"),
+            ([*"abc", "left", "d"], "abdc"),
+        ):
+            prompt.clear()
+            await pilot.click(app.conversation.chat, offset=(10, 5))
+            await pilot.pause()
+            assert app.focused is app.conversation.chat
+            burst(app, *keys)
+            await handled(pilot)
+            assert prompt.text == expected, keys

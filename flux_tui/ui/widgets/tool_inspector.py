@@ -45,6 +45,7 @@ from flux_tui.ui.widgets.tool_call_record import (
     status_text,
     time_cell,
 )
+from flux_tui.ui.widgets.typing_forward import forward_to_prompt
 
 if TYPE_CHECKING:
     from flux_tui.core.attribution import Attribution
@@ -280,14 +281,10 @@ class ToolInspector(Widget, can_focus=False):
         event.stop()
         self.query_one("#tool-detail", VerticalScroll).focus()  # Enter: read (and scroll) the details
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         # Neither the table nor the details take text: typing goes to the prompt instead of vanishing.
-        if self.prompt is None or self.prompt.disabled or not event.is_printable or event.character is None:
-            return
-        event.stop()
-        event.prevent_default()
-        self.app.set_focus(self.prompt)  # now, not after a refresh: the keys that follow go there too
-        self.prompt.insert(event.character)
+        # Enter is the table's: it opens the call.
+        await forward_to_prompt(self.prompt, event, enter=False)
 
     def select(self, call_id: str) -> None:
         """Highlight a call by id (as if the user had moved the cursor to it)."""
