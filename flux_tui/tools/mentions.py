@@ -34,6 +34,7 @@ _MENTION = re.compile(r"(?<![\w@/])@(?:\"([^\"\n]+)\"|([^\s@`'\"<>]+))")
 _TYPING = re.compile(r"(?:^|\s)@(?:\"([^\"\n]*?)\"?|([^\s@\"]*))$")
 _TRAILING = ".,;:!?)]}"
 _NO_SUCH = "no such file or directory in the workspace"
+_LINE_SUFFIX = re.compile(r":\d+(?:-\d+)?$")
 # How alike an unquoted mention and a name in its folder are for it to be taken as a slip for that name
 # (``difflib``'s ratio: "mian.py" and "main.py" are 0.86 alike, "pytest.fixture" and "pyproject.toml" 0.5).
 _TYPO_CUTOFF = 0.8
@@ -61,18 +62,23 @@ class ShellOutput:
 
 
 def _candidates(raw: str) -> list[str]:
-    """``@notes.txt,`` may mean ``notes.txt``: try the mention, then without trailing punctuation."""
+    """``@notes.txt,`` may mean ``notes.txt``, and ``@main.py:12`` (or ``:12-30``) the file at that
+    line: try the mention, then without trailing punctuation, then without a line number."""
     out = [raw]
     stripped = raw.rstrip(_TRAILING)
     if stripped and stripped != raw:
         out.append(stripped)
+    file = _LINE_SUFFIX.sub("", stripped)
+    if file and file != stripped:
+        out.append(file)
     return out
 
 
 def _missing(raw: str, quoted: bool, workspace: Workspace) -> str | None:
     """What to say about a mention that names no file: a quoted one is meant as a path; an unquoted
     one is said when it is the start of a name with a space, when its folder is there, or when it is
-    one slip from a name that is (a typo). Any other ``@word`` is plain text: ``@team``, a decorator."""
+    one slip from a name that is (a typo, letter case included). Any other ``@word`` is plain text:
+    ``@team``, a decorator."""
     if quoted:
         return f'@"{raw}" not attached: {_NO_SUCH}'
     folder, _, stem = raw.rpartition("/")
@@ -84,8 +90,9 @@ def _missing(raw: str, quoted: bool, workspace: Workspace) -> str | None:
     if spaced:
         path = f"{folder}/{spaced[0]}" if folder else spaced[0]
         return f'@{raw} attaches nothing: a name with spaces goes in quotes, as @"{path}"'
-    stem = stem.rstrip(_TRAILING) or stem
-    close = difflib.get_close_matches(stem, names, n=1, cutoff=_TYPO_CUTOFF)
+    stem = _LINE_SUFFIX.sub("", stem.rstrip(_TRAILING)) or stem
+    by_lower = {name.lower(): name for name in names}
+    close = [by_lower[name] for name in difflib.get_close_matches(stem.lower(), by_lower, 1, _TYPO_CUTOFF)]
     if not (folder or close):
         return None
     shown = f"{folder}/{stem}" if folder else stem

@@ -103,3 +103,11 @@ def test_decorators_and_package_names_stay_text(ws: Workspace) -> None:
     prompt = "why does @pytest.fixture fail with @types/node and @dataclass?"
     out = expand_mentions(prompt, ws)
     assert out.text == prompt and not out.attached and not out.refused
+
+
+def test_a_slip_of_letter_case_is_pointed_out_and_a_line_number_attaches_the_file(ws: Workspace) -> None:
+    out = expand_mentions("see @NOTES.TXT and line 3 of @src/main.py:3 (or @src/main.py:1-2)", ws)
+    assert [a.shown for a in out.attached] == ["src/main.py"]
+    assert out.refused == [
+        "@NOTES.TXT not attached: no such file or directory in the workspace; did you mean @notes.txt?"
+    ]
