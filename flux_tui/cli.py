@@ -108,8 +108,11 @@ def _fill(text: str) -> str:
 
 
 def _subparser(sub: Any, name: str, **kwargs: Any) -> argparse.ArgumentParser:
-    if "description" in kwargs:
-        kwargs["description"] = _fill(kwargs["description"])
+    # A subcommand's help describes it: its one-line help when it has no description of its own (the
+    # parsers share the top one's class, which would describe the whole app).
+    kwargs["description"] = _fill(
+        kwargs.get("description") or kwargs["help"][:1].upper() + kwargs["help"][1:] + "."
+    )
     return sub.add_parser(
         name,
         epilog=_fill(SUBCOMMAND_EXIT_CODES[name]),

@@ -3,6 +3,7 @@ only when the help is printed."""
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterator
 
 import pytest
@@ -38,3 +39,19 @@ def test_building_the_parser_reads_no_registry(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(provider_registry, "specs", boom)
     build_parser().parse_args(["sessions", "list"])
+
+
+@pytest.mark.parametrize(
+    ("command", "description"),
+    [
+        ("sessions", "Work with saved sessions."),
+        ("export", "Export a session as Markdown or JSONL."),
+        ("replay", "Re-enact a saved session in the UI."),
+        ("compare", "Re-run the prompts of a saved session"),
+    ],
+)
+def test_a_subcommand_s_help_describes_the_subcommand(command: str, description: str) -> None:
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    text = " ".join(subparsers.choices[command].format_help().split())
+    assert description in text and "Work with an AI coding assistant" not in text
