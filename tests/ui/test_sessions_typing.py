@@ -122,3 +122,27 @@ async def test_the_action_keys_run_the_actions_from_the_list_and_the_search_box(
             assert ran == [key.action for key in boxed]
     finally:
         rig.close(app)
+
+
+async def test_backspace_from_the_list_deletes_from_the_search_not_a_session(
+    config: Any, fake_api: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with rig.open_store(config) as store:
+        rig.store_session(store, [("lorem ipsum", "dolor sit amet")], start=1_700_100_000.0)
+    app = rig.make(config)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await rig.open_browser(pilot, app)
+            ran = watch_actions(screen, monkeypatch, run=False)
+            await pilot.press(*"lorx", "enter")  # the search, then the list
+            search = screen.query_one("#sessions-search", Input)
+            await wait_until(pilot, lambda: screen.query_one(DataTable).has_focus)
+            await pilot.press("backspace", "e", "m")
+            assert search.value == "lorem" and search.has_focus
+            await pilot.press("enter")  # back to the list: ctrl+h deletes too
+            await wait_until(pilot, lambda: screen.query_one(DataTable).has_focus)
+            await pilot.press("ctrl+h")
+            assert search.value == "lore"
+            assert ran == []
+    finally:
+        rig.close(app)

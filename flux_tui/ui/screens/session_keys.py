@@ -81,7 +81,16 @@ def type_into_search(search: Input, event: events.Key) -> None:
 
     The key goes in at once, not after the focus has moved: the keys of a burst that reach the list
     before the focus does go in after it, in the order they were typed. A slash with the search box
-    empty is left to the browser's search key, which moves the focus there; after some text it is typed."""
+    empty is left to the browser's search key, which moves the focus there; after some text it is typed.
+    Backspace (ctrl+h) deletes from the search as typing adds to it (Delete is the list's: it deletes a
+    session)."""
+    if event.key in ("backspace", "ctrl+h"):
+        event.stop()
+        event.prevent_default()
+        search.action_delete_left()
+        if not search.has_focus:
+            search.focus()
+        return
     if not event.is_printable or event.character is None:
         return
     if event.character == "/" and not search.value:
