@@ -46,8 +46,14 @@ def test_trailing_punctuation_and_repeats(ws: Workspace) -> None:
     assert [a.shown for a in out.attached] == ["notes.txt"]
 
 
-def test_words_and_addresses_that_name_no_file_stay_text(ws: Workspace) -> None:
-    prompt = "ask @team or mail me@example.com"
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "ask @team or mail me@example.com",
+        "why does @pytest.fixture fail with @types/node and @dataclass?",  # decorators, packages
+    ],
+)
+def test_words_and_addresses_that_name_no_file_stay_text(ws: Workspace, prompt: str) -> None:
     out = expand_mentions(prompt, ws)
     assert out.text == prompt and not out.attached and not out.refused
 
@@ -97,12 +103,6 @@ def test_a_path_whose_folder_is_there_or_a_slip_of_a_name_says_it_attaches_nothi
         "@notes.tx not attached: no such file or directory in the workspace; did you mean @notes.txt?",
         "@src/gone.py not attached: no such file or directory in the workspace",
     ]
-
-
-def test_decorators_and_package_names_stay_text(ws: Workspace) -> None:
-    prompt = "why does @pytest.fixture fail with @types/node and @dataclass?"
-    out = expand_mentions(prompt, ws)
-    assert out.text == prompt and not out.attached and not out.refused
 
 
 def test_a_slip_of_letter_case_is_pointed_out_and_a_line_number_attaches_the_file(ws: Workspace) -> None:
