@@ -90,8 +90,11 @@ COMMANDS: tuple[Command, ...] = (
             args="[code [N]]", handler="copy_command", choices=("code",), key="f2", key_label="Copy answer",
             show_key=False, palette="Copy last answer",
             palette_help="the answer as Markdown, to the clipboard", screen=True),
+    # A priority key: the browser opens before the keys typed after it are handed on, so they are its
+    # search's, not the prompt's (an Enter among them would send the prompt).
     Command("sessions", "browse saved sessions", name="sessions", key="ctrl+o", key_label="Sessions",
-            palette="Sessions", palette_help="browse, resume and replay saved sessions", in_front=True),
+            palette="Sessions", palette_help="browse, resume and replay saved sessions", in_front=True,
+            priority=True),
     Command("clear", "clear the conversation (screen and history sent to the model)", name="clear",
             idle=True, key="ctrl+l", key_label="Clear", palette="Clear conversation",
             palette_help="screen and history sent to the model", in_front=True),

@@ -11,7 +11,7 @@ import pytest
 import sessions_rig as rig
 from textual import events
 from textual.widgets import DataTable, Input
-from ui_pilot import SIZE, send, wait_until
+from ui_pilot import SIZE, burst, handled, send, wait_until
 
 from flux_tui.ui.app import FluxApp
 from flux_tui.ui.screens.session_keys import SESSION_KEYS
@@ -144,5 +144,29 @@ async def test_backspace_from_the_list_deletes_from_the_search_not_a_session(
             await pilot.press("ctrl+h")
             assert search.value == "lore"
             assert ran == []
+    finally:
+        rig.close(app)
+
+
+async def test_a_search_typed_in_the_burst_that_opens_the_browser_goes_to_its_search(
+    config: Any, fake_api: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with rig.open_store(config) as store:
+        rig.store_session(store, [("lorem ipsum", "dolor sit amet")], start=1_700_100_000.0)
+    app = rig.make(config)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            requests = len(fake_api.requests_to("/v1/messages"))
+            burst(app, "ctrl+o", *"lorem", "enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, SessionsScreen))
+            screen = app.screen
+            assert isinstance(screen, SessionsScreen)
+            await handled(pilot)
+            search = screen.query_one("#sessions-search", Input)
+            await wait_until(pilot, lambda: screen.query_one(DataTable).has_focus)  # Enter: the list
+            assert search.value == "lorem" and screen.query_text == "lorem"
+            assert app.screen is screen  # Enter was the search's, not Open
+            assert app.conversation.prompt_input.text == ""
+            assert len(fake_api.requests_to("/v1/messages")) == requests  # nothing was sent
     finally:
         rig.close(app)

@@ -83,7 +83,15 @@ def type_into_search(search: Input, event: events.Key) -> None:
     before the focus does go in after it, in the order they were typed. A slash with the search box
     empty is left to the browser's search key, which moves the focus there; after some text it is typed.
     Backspace (ctrl+h) deletes from the search as typing adds to it (Delete is the list's: it deletes a
-    session)."""
+    session). Enter typed before anything had the focus (in the burst that opened the browser) or
+    with the search focused is the search's: it searches, and the list takes the focus."""
+    if event.key == "enter":
+        focused = search.screen.focused
+        if focused is None or focused is search:
+            event.stop()
+            event.prevent_default()
+            search.post_message(Input.Submitted(search, search.value))  # what its own Enter posts
+        return
     if event.key in ("backspace", "ctrl+h"):
         event.stop()
         event.prevent_default()
