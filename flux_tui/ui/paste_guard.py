@@ -10,8 +10,8 @@ and holds the text between the paste's start and end markers until the end marke
 hands the parser the text without its escape sequences (they are not text: colours, cursor moves),
 followed by the end marker. The parser then sees a paste with no ESC in it and makes it one
 ``Paste`` event, as it does for any other. Markers cut between two reads of the terminal are found.
-A paste that holds the end marker itself (text crafted to break out of the paste) ends at the last end
-marker read with it, so what follows the false one is not taken for keys. Most terminals take the
+A paste that holds the markers itself (text crafted to break out of the paste) ends at the last end
+marker read with it, so what follows a false one is not taken for keys. Most terminals take the
 marker out of what they paste; tmux's ``paste-buffer -p`` does not.
 
 ``guarded_feed`` is ``XTermParser.feed`` with a guard per parser; ``textual_patches`` puts it in place
@@ -88,11 +88,11 @@ class PasteGuard:
 
 def _real_end(text: str, end: int) -> int:
     """Where the paste ends in ``text``, given its first end marker at ``end``: at the last end marker
-    before the next paste's start. A terminal sends one end marker after the pasted text; more of them
-    read together, with no start between, mean the text held the marker itself (a crafted paste), and
-    what followed it there is still pasted text, not keys to act on (an Enter, a ``!command``)."""
-    start = text.find(PASTE_START, end)
-    return text.rfind(PASTE_END, end, start if start >= 0 else len(text))
+    read with it. A terminal sends one end marker after the pasted text; more of them in one read mean
+    the text held the markers itself (a crafted paste: an end marker, a command and an Enter, maybe a
+    start marker to balance them), and what came between them is still pasted text, not keys to act
+    on. Two real pastes read together become one, which changes nothing for what is typed."""
+    return text.rfind(PASTE_END, end)
 
 
 def guarded_feed(self: XTermParser, data: str) -> Iterable[Any]:
