@@ -107,12 +107,15 @@ def _fill(text: str) -> str:
     return "\n\n".join(textwrap.fill(part, 100) for part in text.split("\n\n"))
 
 
+def _sentence(help_text: str) -> str:
+    """A one-line help as the description of its (sub)command's own --help."""
+    return help_text[:1].upper() + help_text[1:] + "."
+
+
 def _subparser(sub: Any, name: str, **kwargs: Any) -> argparse.ArgumentParser:
     # A subcommand's help describes it: its one-line help when it has no description of its own (the
     # parsers share the top one's class, which would describe the whole app).
-    kwargs["description"] = _fill(
-        kwargs.get("description") or kwargs["help"][:1].upper() + kwargs["help"][1:] + "."
-    )
+    kwargs["description"] = _fill(kwargs.get("description") or _sentence(kwargs["help"]))
     return sub.add_parser(
         name,
         epilog=_fill(SUBCOMMAND_EXIT_CODES[name]),
@@ -211,7 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sessions = _subparser(sub, "sessions", help="work with saved sessions")
     sessions_sub = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")
-    sessions_sub.add_parser("list", help="print the saved sessions as a table")
+    list_help = "print the saved sessions as a table"
+    sessions_sub.add_parser("list", help=list_help, description=_sentence(list_help))
 
     completion = _subparser(
         sub,

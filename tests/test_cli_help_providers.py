@@ -51,7 +51,15 @@ def test_building_the_parser_reads_no_registry(monkeypatch: pytest.MonkeyPatch) 
     ],
 )
 def test_a_subcommand_s_help_describes_the_subcommand(command: str, description: str) -> None:
-    parser = build_parser()
-    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    text = " ".join(subparsers.choices[command].format_help().split())
+    text = " ".join(_subcommand(build_parser(), command).format_help().split())
     assert description in text and "Work with an AI coding assistant" not in text
+
+
+def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return subparsers.choices[name]
+
+
+def test_sessions_list_s_help_describes_it() -> None:
+    text = " ".join(_subcommand(_subcommand(build_parser(), "sessions"), "list").format_help().split())
+    assert "Print the saved sessions as a table." in text and "Work with an AI" not in text

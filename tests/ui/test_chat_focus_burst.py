@@ -67,3 +67,22 @@ async def test_editing_keys_in_a_burst_after_a_click_apply_in_the_order_typed(
             burst(app, *keys)
             await handled(pilot)
             assert prompt.text == expected, keys
+
+
+async def test_word_and_line_deleting_keys_from_the_chat_edit_the_prompt(
+    make_app: Callable[..., FluxApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        prompt = app.conversation.prompt_input
+        for key, expected in (("ctrl+w", "one two "), ("ctrl+u", ""), ("ctrl+k", "one two thr")):
+            prompt.clear()
+            prompt.insert("one two three")
+            if key == "ctrl+k":
+                prompt.move_cursor((0, len("one two thr")))
+            await pilot.click(app.conversation.chat, offset=(10, 5))
+            await pilot.pause()
+            assert app.focused is app.conversation.chat
+            await pilot.press(key)
+            assert prompt.text == expected, key
+            assert app.focused is prompt

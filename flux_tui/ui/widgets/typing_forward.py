@@ -7,7 +7,7 @@ the keys the app has not handed on yet find the prompt, and those of the same bu
 the pane (the app hands on a burst's keys before the pane reads the first) are applied by the pane, in
 order, though the prompt has the focus by then: a character is inserted, and an editing key (Backspace,
 an arrow, ctrl+h) runs the prompt's own binding for it then, not after the characters typed after it.
-A key that deletes text goes to the prompt too.
+A key that deletes text (Backspace, Delete, ctrl+h, ctrl+w, ctrl+u, ctrl+k) goes to the prompt too.
 (Tab needs nothing: moving the focus on from the chat lands on the prompt.)
 """
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 # Keys that delete text: a pane that shows text only has none to delete, so they go to the prompt as
 # typing does (the arrows and Page keys stay the pane's: they scroll it).
-DELETING = frozenset({"backspace", "ctrl+h", "delete"})
+DELETING = frozenset({"backspace", "ctrl+h", "delete", "ctrl+w", "ctrl+u", "ctrl+k"})
 
 
 async def forward_to_prompt(prompt: PromptInput | None, event: events.Key, *, enter: bool = True) -> None:
