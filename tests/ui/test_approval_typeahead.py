@@ -212,3 +212,17 @@ async def test_escape_in_the_reason_box_keeps_what_was_typed() -> None:
         await pilot.press("n", *"wrong dir", "escape")
         await pilot.pause()
     assert app.results == [ApprovalDecision("denied", "wrong dir")]
+
+
+async def test_a_reason_typed_at_once_after_n_with_a_backspace_in_it_is_kept_and_edited() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await _open_and_read(pilot, app)
+        type_at_once(app, ["n", *"reasonx", "backspace", *" A"])
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.query_one("#approval-reason", Input).value == "reason A"
+        await wait_out_key_guard(screen)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.results)
+    assert app.results == [ApprovalDecision("denied", "reason A")]

@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Label, Static
 from flux_tui.core.protocols import ApprovalDecision, ApprovalRequest
 from flux_tui.core.redact import Redactor
 from flux_tui.ui import format as fmt
+from flux_tui.ui.key_order import run_own_binding
 from flux_tui.ui.screen_text import drawable
 from flux_tui.ui.screens.key_guard import KeyGuardedScreen
 from flux_tui.ui.theme_colors import code_theme
@@ -134,9 +135,12 @@ class ApprovalScreen(KeyGuardedScreen[ApprovalDecision]):
             with KeyScroll(id="approval-preview"):
                 preview = preview_renderable(request, self.redactor, code_theme(self.app))
                 yield Static(preview, id="approval-preview-body")
+            # Selecting its text as the focus arrives would make the next key of a reason typed at
+            # once (after ``n``) replace what was typed before it.
             yield Input(
                 placeholder="Why deny? (optional, sent to the model) — Enter denies",
                 id="approval-reason",
+                select_on_focus=False,
             )
             yield Static(Content(session_scope(request)), id="approval-scope")
             yield self.key_hints()
@@ -179,16 +183,20 @@ class ApprovalScreen(KeyGuardedScreen[ApprovalDecision]):
 
     # ------------------------------------------------------------------ keys
 
-    def text_box_takes(self, event: events.Key) -> bool:
+    async def text_box_takes(self, event: events.Key) -> bool:
         reason = self.query_one("#approval-reason", Input)
         if self.focused is not reason:
             return False
+        # A key sent on its way before ``n`` moved the focus reaches the screen, not the box: it is
+        # typing all the same (a reason typed at once must not hit the shortcuts, nor lose letters), and
+        # goes in now, in order with the keys around it: a character is inserted, an editing key
+        # (Backspace, an arrow) runs the box's own binding.
         if event.is_printable and event.character is not None:
-            # A key sent on its way before ``n`` moved the focus reaches the screen, not the box: it is
-            # text all the same (a reason typed at once must not hit the shortcuts, nor lose letters).
             event.stop()
             event.prevent_default()
             reason.insert_text_at_cursor(event.character)
+        else:
+            await run_own_binding(reason, event)
         return True
 
     def key_passed(self, event: events.Key) -> None:

@@ -60,7 +60,7 @@ class KeyGuardedScreen(ModalScreen[ResultType]):
         """The line naming the dialog's keys (compose it where the dialog shows them)."""
         return Static(Content(self.KEY_HINTS), classes="key-hints")
 
-    def text_box_takes(self, event: events.Key) -> bool:
+    async def text_box_takes(self, event: events.Key) -> bool:
         """Whether a text box of the dialog takes ``event`` as typing (then no guard applies).
 
         Called for every key that reaches the screen; a dialog with a text box overrides it."""
@@ -113,10 +113,10 @@ class KeyGuardedScreen(ModalScreen[ResultType]):
         return False
 
     @on(events.Key)
-    def _guard_key(self, event: events.Key) -> None:
+    async def _guard_key(self, event: events.Key) -> None:
         # Keys reach the screen from the focused widget before the app looks up bindings, so stopping a
         # key here keeps it from every binding of the dialog (and from Enter on a focused button).
-        if self.text_box_takes(event):
+        if await self.text_box_takes(event):
             self.note_typing(event.time)
             return
         if event.key in SCROLL_KEYS:
