@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 # Local OpenAI-compatible servers often need no key; the SDK insists on one, so it gets this.
 PLACEHOLDER_KEY = "not-needed"
 
+# Words in a model's id that no chat model's holds, whoever serves it (an embedding model on a local
+# server, speech-to-text): left out of every endpoint's list.
+_NEVER_CHAT = ("embed", "whisper", "transcribe", "moderation", "dall-e")
 # Ids in OpenAI's own /v1/models that are not chat models (embeddings, audio, images...).
 _NOT_CHAT = (
     "embedding",
@@ -73,9 +76,8 @@ class OpenAIProvider(StreamingProvider):
     async def _list_models(self) -> list[str]:
         page = await self.client.models.list()
         ids = [model.id for model in page.data]
-        if self._is_openai_itself():
-            ids = [m for m in ids if not any(word in m for word in _NOT_CHAT)]
-        return ids
+        left_out = _NOT_CHAT if self._is_openai_itself() else _NEVER_CHAT
+        return [m for m in ids if not any(word in m.lower() for word in left_out)]
 
     def _is_openai_itself(self) -> bool:
         base = self.settings.base_url or ""

@@ -134,6 +134,13 @@ async def test_list_models_from_the_endpoint(kind: str, fake_api: FakeAPI, make_
     assert await provider.list_models() == expected
 
 
+async def test_an_endpoint_s_embedding_and_speech_models_are_not_offered_for_chat(
+    fake_api: FakeAPI, make_provider: Any
+) -> None:
+    fake_api.openai_models = ["gpt-x", "text-embedding-3-small", "nomic-embed-text", "whisper-1", "llama3"]
+    assert await make_provider("openai").list_models() == ["gpt-x", "llama3"]
+
+
 @pytest.mark.parametrize("kind", ["anthropic", "openai"])
 async def test_list_models_falls_back_to_the_configured_list(
     kind: str, fake_api: FakeAPI, make_provider: Any
