@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from ui_pilot import SIZE, burst, handled, send, wait_until
 
 from flux_tui.ui.app import FluxApp
@@ -49,40 +50,35 @@ async def test_a_burst_ending_in_enter_after_a_click_in_an_answer_sends_it_whole
         assert app.conversation.prompt_input.text == ""
 
 
-async def test_editing_keys_in_a_burst_after_a_click_apply_in_the_order_typed(
-    make_app: Callable[..., FluxApp],
+@pytest.mark.parametrize(
+    ("before", "cursor", "keys", "expected"),
+    [
+        ("", None, [*"abc", "backspace", *"defg"], "abdefg"),
+        ("", None, ["backspace", *"xyz"], "xyz"),
+        ("", None, [*"abc", "left", "d"], "abdc"),
+        ("one two three", None, ["ctrl+w"], "one two "),  # the keys that delete words and lines too
+        ("one two three", None, ["ctrl+u"], ""),
+        ("one two three", 11, ["ctrl+k"], "one two thr"),
+    ],
+)
+async def test_editing_keys_typed_at_the_chat_edit_the_prompt_in_the_order_typed(
+    make_app: Callable[..., FluxApp], before: str, cursor: int | None, keys: list[str], expected: str
 ) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         prompt = app.conversation.prompt_input
-        for keys, expected in (
-            ([*"abc", "backspace", *"defg"], "abdefg"),
-            (["backspace", *"xyz"], "xyz"),
-            ([*"abc", "left", "d"], "abdc"),
-        ):
-            prompt.clear()
-            await pilot.click(app.conversation.chat, offset=(10, 5))
-            await pilot.pause()
-            assert app.focused is app.conversation.chat
-            burst(app, *keys)
-            await handled(pilot)
-            assert prompt.text == expected, keys
+        prompt.insert(before)
+        if cursor is not None:
+            prompt.move_cursor((0, cursor))
+        await _focus_the_chat(pilot, app)
+        burst(app, *keys)
+        await handled(pilot)
+        assert prompt.text == expected
+        assert app.focused is prompt
 
 
-async def test_word_and_line_deleting_keys_from_the_chat_edit_the_prompt(
-    make_app: Callable[..., FluxApp],
-) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        prompt = app.conversation.prompt_input
-        for key, expected in (("ctrl+w", "one two "), ("ctrl+u", ""), ("ctrl+k", "one two thr")):
-            prompt.clear()
-            prompt.insert("one two three")
-            if key == "ctrl+k":
-                prompt.move_cursor((0, len("one two thr")))
-            await pilot.click(app.conversation.chat, offset=(10, 5))
-            await pilot.pause()
-            assert app.focused is app.conversation.chat
-            await pilot.press(key)
-            assert prompt.text == expected, key
-            assert app.focused is prompt
+async def _focus_the_chat(pilot: Any, app: FluxApp) -> None:
+    """A click in the chat: it takes the focus from the prompt."""
+    await pilot.click(app.conversation.chat, offset=(10, 5))
+    await pilot.pause()
+    assert app.focused is app.conversation.chat

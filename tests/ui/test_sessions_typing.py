@@ -124,12 +124,17 @@ async def test_the_action_keys_run_the_actions_from_the_list_and_the_search_box(
         rig.close(app)
 
 
+def _one_session_app(config: Any) -> FluxApp:
+    """The app over a store holding one session (its prompt: "lorem ipsum")."""
+    with rig.open_store(config) as store:
+        rig.store_session(store, [("lorem ipsum", "dolor sit amet")], start=1_700_100_000.0)
+    return rig.make(config)
+
+
 async def test_backspace_from_the_list_deletes_from_the_search_not_a_session(
     config: Any, fake_api: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with rig.open_store(config) as store:
-        rig.store_session(store, [("lorem ipsum", "dolor sit amet")], start=1_700_100_000.0)
-    app = rig.make(config)
+    app = _one_session_app(config)
     try:
         async with app.run_test(size=SIZE) as pilot:
             screen = await rig.open_browser(pilot, app)
@@ -149,11 +154,9 @@ async def test_backspace_from_the_list_deletes_from_the_search_not_a_session(
 
 
 async def test_a_search_typed_in_the_burst_that_opens_the_browser_goes_to_its_search(
-    config: Any, fake_api: Any, monkeypatch: pytest.MonkeyPatch
+    config: Any, fake_api: Any
 ) -> None:
-    with rig.open_store(config) as store:
-        rig.store_session(store, [("lorem ipsum", "dolor sit amet")], start=1_700_100_000.0)
-    app = rig.make(config)
+    app = _one_session_app(config)
     try:
         async with app.run_test(size=SIZE) as pilot:
             requests = len(fake_api.requests_to("/v1/messages"))
