@@ -28,7 +28,7 @@ _STEP_LIMIT = (
 
 @dataclass(frozen=True, slots=True)
 class Hints:
-    midstream: str  # part of the answer was shown, then the stream failed
+    midstream: str  # part of the answer was shown, then the stream failed (the error does not say it is kept)
     broke_off: str  # the stream failed before any of the answer arrived
     fallbacks_failed: str  # "{errors}" is replaced by what each fallback said
     go_on: str  # how to let the model go on after the step limit

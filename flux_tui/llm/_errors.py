@@ -139,8 +139,7 @@ def _map_error(exc: BaseException, ctx: ErrorContext) -> ProviderError:
     if {"APITimeoutError", "TimeoutException"} & names:
         if ctx.started:
             return IncompleteStreamError(
-                f"{ctx.provider} stopped sending for {ctx.idle_timeout:g} s in the middle of the answer; "
-                "the partial answer is kept",
+                f"{ctx.provider} stopped sending for {ctx.idle_timeout:g} s in the middle of the answer",
                 **common,
             )
         return ProviderConnectionError(
@@ -149,8 +148,7 @@ def _map_error(exc: BaseException, ctx: ErrorContext) -> ProviderError:
     if {"APIConnectionError", "TransportError", "StreamError"} & names:
         if ctx.started:
             return IncompleteStreamError(
-                f"the connection to {ctx.provider} dropped in the middle of the answer; "
-                "the partial answer is kept",
+                f"the connection to {ctx.provider} dropped in the middle of the answer",
                 **common,
             )
         reason = _scrub(str(getattr(exc, "__cause__", None) or exc), ctx.api_key)

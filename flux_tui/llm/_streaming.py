@@ -271,8 +271,7 @@ class StreamingProvider(BaseLLMProvider):
                 yield event
             if reply.stop_reason is None:
                 raise IncompleteStreamError(
-                    f"the answer from {self.name} ended before the model finished it; "
-                    "the partial answer is kept",
+                    f"the answer from {self.name} ended before the model finished it",
                     provider=self.name,
                     partial_text=reply.text,
                 )
