@@ -156,9 +156,10 @@ class Attribution:
         return sorted(self.turn_costs(), key=lambda t: t.cost or 0.0, reverse=True)[:limit]
 
     def cost_line(self, call_id: str) -> str | None:
-        """ "$0.0210 request · $0.0034 as context since" for a call, None when it is unknown. The calls
-        of one answer each name the request they share ("$0.0210 request, shared by 2 calls"), so the
-        figures are not read as adding up."""
+        """ "$0.0210 request · $0.0034 as context in the requests since" for a call (what its result
+        cost in every request that carried it), None when it is unknown. The calls of one answer each
+        name the request they share ("$0.0210 request, shared by 2 calls"), so the figures are not
+        read as adding up."""
         call = self.calls.get(call_id)
         if call is None or call.request is None:  # no request's usage known (an old or hand-made log)
             return None
@@ -166,7 +167,7 @@ class Attribution:
         shared = f", shared by {sharing} calls" if sharing > 1 else ""
         return (
             f"{usd(call.cost_usd, estimated=call.estimated)} request{shared} · "
-            f"{usd(call.context_cost_usd)} as context since"
+            f"{usd(call.context_cost_usd)} as context in the requests since"
         )
 
     def sharing(self, call: CallCost) -> int:

@@ -75,7 +75,8 @@ def test_stats_and_export_show_per_turn_and_per_call_figures(tmp_path: Path) -> 
     events = session()
     costs = attribute(events)
     line = costs.cost_line("c1")
-    assert line == f"$0.0100 request · {usd(costs.calls['c1'].context_cost_usd)} as context since"
+    context = usd(costs.calls["c1"].context_cost_usd)
+    assert line == f"$0.0100 request · {context} as context in the requests since"
 
     ledger = UsageLedger()
     for event in events:
