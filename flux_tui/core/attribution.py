@@ -156,8 +156,8 @@ class Attribution:
         return sorted(self.turn_costs(), key=lambda t: t.cost or 0.0, reverse=True)[:limit]
 
     def cost_line(self, call_id: str) -> str | None:
-        """ "$0.0210 request · $0.0034 as context in the requests since" for a call (what its result
-        cost in every request that carried it), None when it is unknown. The calls of one answer each
+        """ "$0.0210 request · $0.0034 resent as context" for a call (what its result cost in every
+        request since, which carried it again), None when it is unknown. The calls of one answer each
         name the request they share ("$0.0210 request, shared by 2 calls"), so the figures are not
         read as adding up."""
         call = self.calls.get(call_id)
@@ -167,7 +167,7 @@ class Attribution:
         shared = f", shared by {sharing} calls" if sharing > 1 else ""
         return (
             f"{usd(call.cost_usd, estimated=call.estimated)} request{shared} · "
-            f"{usd(call.context_cost_usd)} as context in the requests since"
+            f"{usd(call.context_cost_usd)} resent as context"
         )
 
     def sharing(self, call: CallCost) -> int:

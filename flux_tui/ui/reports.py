@@ -100,7 +100,7 @@ def _where_it_went(attribution: Attribution) -> list[str]:
             "",
             "### Tool results that cost the most",
             "",
-            "| turn | tool | result tokens | request | as context in the requests since |",
+            "| turn | tool | result tokens | request | resent as context |",
             "|--:|---|--:|--:|--:|",
         ]
         for c in calls:

@@ -76,7 +76,7 @@ def test_stats_and_export_show_per_turn_and_per_call_figures(tmp_path: Path) -> 
     costs = attribute(events)
     line = costs.cost_line("c1")
     context = usd(costs.calls["c1"].context_cost_usd)
-    assert line == f"$0.0100 request · {context} as context in the requests since"
+    assert line == f"$0.0100 request · {context} resent as context"
 
     ledger = UsageLedger()
     for event in events:
