@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import json
 
-from flux_tui.core.budget import spent_in, start_of_today
+from flux_tui.core.budget import spent_in
 
 from .codec import decode_row
 from .models import copied_at
 from .store import SessionStore
-
-__all__ = ["spent_since", "start_of_today"]
 
 
 def spent_since(store: SessionStore, since: float, *, exclude_session: str | None = None) -> float:

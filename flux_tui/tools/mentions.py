@@ -68,10 +68,15 @@ def _candidates(raw: str) -> list[str]:
     stripped = raw.rstrip(_TRAILING)
     if stripped and stripped != raw:
         out.append(stripped)
-    file = _LINE_SUFFIX.sub("", stripped)
+    file = _bare(raw)
     if file and file != stripped:
         out.append(file)
     return out
+
+
+def _bare(name: str) -> str:
+    """``name`` without trailing punctuation and a line number after it (``main.py:12,`` -> ``main.py``)."""
+    return _LINE_SUFFIX.sub("", name.rstrip(_TRAILING))
 
 
 def _missing(raw: str, quoted: bool, workspace: Workspace) -> str | None:
@@ -90,7 +95,7 @@ def _missing(raw: str, quoted: bool, workspace: Workspace) -> str | None:
     if spaced:
         path = f"{folder}/{spaced[0]}" if folder else spaced[0]
         return f'@{raw} attaches nothing: a name with spaces goes in quotes, as @"{path}"'
-    stem = _LINE_SUFFIX.sub("", stem.rstrip(_TRAILING)) or stem
+    stem = _bare(stem) or stem
     by_lower = {name.lower(): name for name in names}
     close = [by_lower[name] for name in difflib.get_close_matches(stem.lower(), by_lower, 1, _TYPO_CUTOFF)]
     if not (folder or close):

@@ -51,10 +51,6 @@ class PasteGuard:
         self._recent = ""  # the last characters seen, where a marker may have started
         self._paste: list[str] = []
 
-    @property
-    def in_paste(self) -> bool:
-        return self._in_paste
-
     def feed(self, data: str) -> str:
         out: list[str] = []
         while data:

@@ -13,11 +13,11 @@ from rel_support import KEYS, MODELS, MakeRig
 from test_budget import Confirm, big_usage
 
 from flux_tui.core.agent_events import TurnStarted, UsageReported
-from flux_tui.core.budget import BudgetGuard, format_usd
+from flux_tui.core.budget import BudgetGuard, format_usd, start_of_today
 from flux_tui.core.config import Config
 from flux_tui.headless import EXIT_FAILED, run_headless
 from flux_tui.sessions import SessionStore
-from flux_tui.sessions.daily import spent_since, start_of_today
+from flux_tui.sessions.daily import spent_since
 
 
 def spend(store: SessionStore, cost: float, ts: float) -> str:

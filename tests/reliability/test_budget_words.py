@@ -11,7 +11,8 @@ from rel_support import MakeRig
 from test_budget import Confirm, big_usage
 from test_budget_per_day import spend
 
-from flux_tui.sessions.daily import spent_since, start_of_today
+from flux_tui.core.budget import start_of_today
+from flux_tui.sessions.daily import spent_since
 
 
 async def test_the_tui_over_the_daily_cap_does_not_offer_the_session_budget(make_rig: MakeRig) -> None:
