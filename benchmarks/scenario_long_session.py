@@ -25,6 +25,13 @@ ratio (``fresh_a_over_b``: the same work in two processes) is reported beside th
 measurement's noise in that run. The long session's own first exchanges are still measured and
 reported ("sequential"). Peak memory is the long session's resident-set high-water mark (``VmHWM``)
 after its last exchange.
+
+Where the long session's extra time goes is split in three by the server's log, on the clock both
+processes share (``time.monotonic`` is system-wide on Linux), for the same exchanges as the figure but
+those with a tool call (two requests each): the request (Enter -> the server has read and parsed the
+request and starts to answer: the app's work on the prompt and the request, the body's transfer, the
+server's parse), the stream (the server's first -> last byte) and the drawing (the last byte -> the
+marker on screen). Each is reported as the long session's median minus the fresh apps'.
 """
 
 from __future__ import annotations
@@ -33,8 +40,9 @@ import contextlib
 import secrets
 import statistics
 from dataclasses import dataclass, field
+from typing import Any
 
-from benchmarks.harness import BenchContext, RunningApp, cpu_probe, unique_marker
+from benchmarks.harness import BenchContext, Exchange, RunningApp, cpu_probe, unique_marker
 from benchmarks.stats import Figure
 
 FULL = {"runs": 7, "exchanges": 300, "tokens": 500, "tool_every": 10}
@@ -60,6 +68,7 @@ class Session:
     app: RunningApp
     name: str
     times: list[float] = field(default_factory=list)
+    exchanges: list[tuple[str, Exchange]] = field(default_factory=list)  # (marker, its exchange)
     tool_calls: list[tuple[int, str, str]] = field(default_factory=list)  # (exchange, call id, marker)
 
     def start(self) -> None:
@@ -84,7 +93,9 @@ def exchange(
         session.tool_calls.append((number, call_id, marker))
         prompt = f"{session.name} question {number}: read {WORKSPACE_FILE}, then go on"
     context.server.plan(tokens, marker)
-    session.times.append(session.app.ask(prompt, marker).seconds)
+    done = session.app.ask(prompt, marker)
+    session.times.append(done.seconds)
+    session.exchanges.append((marker, done))
     session.app.settle()
 
 
@@ -101,6 +112,28 @@ def check_tool_round_trips(context: BenchContext, sessions: list[Session]) -> No
                     f"{session.name} exchange {number}: the answer was not asked for with the result of "
                     f"{TOOL} {WORKSPACE_FILE} (sent: {sent!r:.300})"
                 )
+
+
+PHASES = {
+    "request": ("Enter -> the server has parsed the request", "enter", "start"),
+    "stream": ("the server's first -> last byte", "start", "last_byte"),
+    "draw": ("the last byte -> on screen", "last_byte", "on_screen"),
+}
+
+
+def phase_medians(
+    exchanges: list[tuple[str, Exchange]], log: dict[str, dict[str, Any]], tool_markers: set[str]
+) -> dict[str, float]:
+    """The median of each of ``PHASES`` (seconds) over ``exchanges`` without a tool call."""
+    spans: dict[str, list[float]] = {name: [] for name in PHASES}
+    for marker, done in exchanges:
+        record = log.get(marker)
+        if marker in tool_markers or record is None or "last_byte" not in record:
+            continue
+        times = {**record, "enter": done.enter, "on_screen": done.on_screen}
+        for name, (_label, start, end) in PHASES.items():
+            spans[name].append(times[end] - times[start])
+    return {name: statistics.median(values) for name, values in spans.items() if values}
 
 
 def run(context: BenchContext, *, runs: int, exchanges: int, tokens: int, tool_every: int) -> list[Figure]:
@@ -125,6 +158,12 @@ def run(context: BenchContext, *, runs: int, exchanges: int, tokens: int, tool_e
         "the long session's exchanges with a tool round trip: Enter -> the final answer on screen"
     )
     peak = Figure("long.peak_mb", f"{label}: peak memory (VmHWM)", "MB")
+    growth = {
+        name: Figure(f"long.{name}_growth_ms", f"{label}: {text}, last - first", "ms")
+        for name, (text, _start, _end) in PHASES.items()
+    }
+    for figure in growth.values():
+        figure.note = "the long session's median minus the fresh sessions', exchanges without a tool call"
     drift = Figure("long.machine_drift", f"{label}: machine speed drift (CPU probe)", "x")
     drift.note = "slowest / fastest median of 10 consecutive probes of a fixed CPU task"
     for attempt in range(runs):
@@ -152,6 +191,13 @@ def run(context: BenchContext, *, runs: int, exchanges: int, tokens: int, tool_e
                         exchange(context, session, tokens, tool_every, probes)
             peak.values.append(app.memory()["VmHWM"])
         check_tool_round_trips(context, [long, *fresh])
+        log = {entry["marker"]: entry for entry in context.server.log()}
+        tool_markers = {marker for session in (long, *fresh) for _n, _c, marker in session.tool_calls}
+        late_phases = phase_medians(long.exchanges[-late:], log, tool_markers)
+        fresh_phases = phase_medians([pair for one in fresh for pair in one.exchanges], log, tool_markers)
+        for name, figure in growth.items():
+            if name in late_phases and name in fresh_phases:
+                figure.values.append(1000 * (late_phases[name] - fresh_phases[name]))
         times, fresh_times = long.times, [other.times for other in fresh]
         tail = statistics.median(times[-late:])
         head = statistics.median([t for one in fresh_times for t in one])
@@ -171,4 +217,4 @@ def run(context: BenchContext, *, runs: int, exchanges: int, tokens: int, tool_e
         tool_exchanges = [[n for n, _c, _m in session.tool_calls] for session in (long, *fresh)]
         ratio.samples.setdefault("tool_exchanges_long_then_fresh", []).append(tool_exchanges)
         drift.samples.setdefault("probe_seconds", []).append([round(p, 5) for p in probes])
-    return [ratio, control, sequential, first, last, with_tool, peak, drift]
+    return [ratio, control, sequential, first, last, *growth.values(), with_tool, peak, drift]

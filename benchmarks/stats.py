@@ -60,7 +60,7 @@ def _fmt(value: float, unit: str) -> str:
     if unit == "MB":
         return f"{value:.0f}"
     if unit in ("% core", "ms"):
-        return f"{value:.1f}"
+        return f"{value:.1f}".replace("-0.0", "0.0")  # a growth of -0.04 ms is none
     return f"{value:.3f}" if value < 10 else f"{value:.1f}"
 
 
