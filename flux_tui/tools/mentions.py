@@ -13,6 +13,7 @@ import difflib
 import html
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,10 @@ _LINE_SUFFIX = re.compile(r":\d+(?:-\d+)?$")
 # How alike an unquoted mention and a name in its folder are for it to be taken as a slip for that name
 # (``difflib``'s ratio: "mian.py" and "main.py" are 0.86 alike, "pytest.fixture" and "pyproject.toml" 0.5).
 _TYPO_CUTOFF = 0.8
+# A file's name mentioned without its folder (``@main.py`` for ``src/main.py``) is looked for in the
+# workspace's other folders for this long at most: the prompt waits for it, and a large tree is cut short.
+_ELSEWHERE_SECONDS = 0.05
+_ELSEWHERE_SHOWN = 3
 
 
 @dataclass(slots=True)
@@ -98,11 +103,36 @@ def _missing(raw: str, quoted: bool, workspace: Workspace) -> str | None:
     stem = _bare(stem) or stem
     by_lower = {name.lower(): name for name in names}
     close = [by_lower[name] for name in difflib.get_close_matches(stem.lower(), by_lower, 1, _TYPO_CUTOFF)]
-    if not (folder or close):
+    if close:
+        suggested = [f"{folder}/{close[0]}" if folder else close[0]]
+    elif not folder and "." in stem:
+        suggested = _elsewhere(stem, workspace)
+    else:
+        suggested = []
+    if not (folder or suggested):
         return None
     shown = f"{folder}/{stem}" if folder else stem
-    hint = f"; did you mean @{folder + '/' if folder else ''}{close[0]}?" if close else ""
+    hint = f"; did you mean {' or '.join(f'@{path}' for path in suggested)}?" if suggested else ""
     return f"@{shown} not attached: {_NO_SUCH}{hint}"
+
+
+def _elsewhere(name: str, workspace: Workspace) -> list[str]:
+    """Up to ``_ELSEWHERE_SHOWN`` files called ``name`` (letter case aside) in the workspace's folders,
+    as paths from its top, found by ``list_files``' walk (ignored folders are not looked in)."""
+    from flux_tui.tools.walk import WalkStopped, walk_files
+
+    wanted = name.lower()
+    deadline = time.monotonic() + _ELSEWHERE_SECONDS
+    found: list[str] = []
+    try:
+        for path in walk_files(workspace.root, workspace.root, lambda: time.monotonic() > deadline):
+            if path.name.lower() == wanted:
+                found.append(path.relative_to(workspace.root).as_posix())
+                if len(found) == _ELSEWHERE_SHOWN:
+                    break
+    except WalkStopped:
+        pass
+    return found
 
 
 def _attr(value: str) -> str:

@@ -111,3 +111,32 @@ def test_a_slip_of_letter_case_is_pointed_out_and_a_line_number_attaches_the_fil
     assert out.refused == [
         "@NOTES.TXT not attached: no such file or directory in the workspace; did you mean @notes.txt?"
     ]
+
+
+def test_a_file_named_without_its_folder_is_pointed_to_where_it_is(ws: Workspace) -> None:
+    out = expand_mentions("why does @main.py print hi?", ws)
+    assert not out.attached
+    assert out.refused == [
+        "@main.py not attached: no such file or directory in the workspace; did you mean @src/main.py?"
+    ]
+
+
+def test_every_file_of_that_name_is_offered_but_none_in_an_ignored_folder(ws: Workspace) -> None:
+    root = ws.root
+    for folder in ("tests", "node_modules/lib", ".venv/lib"):
+        (root / folder).mkdir(parents=True)
+        (root / folder / "MAIN.py").write_text("x\n")
+    (root / ".gitignore").write_text("build/\n")
+    (root / "build").mkdir()
+    (root / "build" / "main.py").write_text("x\n")
+    out = expand_mentions("see @main.py.", ws)
+    assert out.refused == [
+        "@main.py not attached: no such file or directory in the workspace; "
+        "did you mean @src/main.py or @tests/MAIN.py?"
+    ]
+
+
+def test_a_dotted_word_that_names_no_file_anywhere_stays_text(ws: Workspace) -> None:
+    out = expand_mentions("use @pytest.fixture and @property.setter here", ws)
+    assert out.refused == [] and not out.attached
+    assert out.text == "use @pytest.fixture and @property.setter here"
