@@ -146,7 +146,7 @@ class ConversationScreen(Screen[None]):
             yield self._sidebar.data_bind(
                 state.provider, state.model, state.context_window, state.input_price, state.budget
             )
-        yield FluxFooter()
+        yield FluxFooter().data_bind(state.busy)
 
     def _take_breakpoint_classes(self) -> None:
         """The width's class (``FluxApp.HORIZONTAL_BREAKPOINTS``) before anything is styled: Textual

@@ -1,5 +1,6 @@
 """The footer: Textual's, with each key classed by its action (``-key-toggle-sidebar``...), so the
-narrower layouts can leave the less needed keys out rather than cut the line."""
+narrower layouts can leave the less needed keys out rather than cut the line, and Esc's "Cancel answer"
+shows only while an answer streams (``busy``, bound to the app's)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.dom import NoScreen
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+
+_CANCEL = "-key-cancel-turn"
 
 
 class FluxFooter(Footer):
@@ -32,8 +36,17 @@ class FluxFooter(Footer):
     }
     """
 
+    busy: reactive[bool] = reactive(False, init=False)
+
     _recompose_due = False
     _composed_from: tuple[Any, ...] | None = None  # what the keys shown were composed from
+
+    def watch_busy(self, busy: bool) -> None:
+        # Esc cancels nothing while no answer streams. The key's own display rather than the binding's
+        # ``check_action`` (a changed binding composes the whole row again, 10 to 18 ms) or a class
+        # (the footer's keys restyled): at every turn's start and end, where the answer's frames wait.
+        for key in self.query(FooterKey).filter(f".{_CANCEL}"):
+            key.display = busy
 
     def bindings_changed(self, screen: Screen) -> None:
         """Textual's, but the changes that come before one refresh compose the footer once: Textual
@@ -80,4 +93,6 @@ class FluxFooter(Footer):
                     widget.set_reactive(FooterKey.compact, self.compact)
                     widget.set_class(self.compact, "-compact", update=False)
                 widget.add_class(f"-key-{action.replace('_', '-')}", update=False)
+                if not self.busy and widget.has_class(_CANCEL):
+                    widget.display = False
             yield widget
