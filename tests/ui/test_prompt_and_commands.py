@@ -230,6 +230,11 @@ async def test_command_palette_switches_provider(make_app: Any) -> None:
         )
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.agent.provider.name == "openai")
+        await pilot.pause()
+        # With the new provider's own model, as the menu and /provider switch: not the old provider's.
+        assert app.agent.provider.model == app.provider_service.resolve("openai").model
+        assert (app.provider, app.model) == ("openai", app.agent.provider.model)
+        assert not any("is not among" in line.text for line in app.conversation.chat.query(NoticeLine))
 
 
 async def test_retry_continue_and_budget_commands(make_app: Any, fake_api: Any) -> None:

@@ -274,7 +274,10 @@ class TopBar(Horizontal):
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         value = event.value
-        if not isinstance(value, str):
+        # A change the menu has since moved on from is not a pick. With another screen in front (the
+        # command palette), the Changed of a value set while a switch comes down arrives late: the old
+        # provider's model, which taken as a pick goes to the new provider.
+        if not isinstance(value, str) or value != event.select.value:
             return
         if event.select.id == "provider-select" and value != self.provider:
             self.post_message(ProviderChosen(value))
