@@ -70,6 +70,11 @@ def _is_snapshot_of(listed: str, alias: str) -> bool:
     return date != listed and len(date) == 8 and date.isdigit()
 
 
+def _names(named: list[str], model: str) -> bool:
+    """Whether ``named`` holds ``model``: by name, or as the alias of a dated snapshot listed."""
+    return model in named or any(_is_snapshot_of(name, model) for name in named)
+
+
 class ProviderService:
     """The providers of ``config`` for the conversation in ``transcript``, built by ``factory``."""
 
@@ -135,8 +140,25 @@ class ProviderService:
         if not listed:
             return True
         entry = self.config.providers.get(provider.name)
-        named = [*(entry.models if entry is not None else ()), *listed]
-        return model in named or any(_is_snapshot_of(name, model) for name in named)
+        return _names([*(entry.models if entry is not None else ()), *listed], model)
+
+    def known_models(self, name: str) -> list[str]:
+        """The models provider ``name`` is known to serve: its endpoint's list once fetched, and the
+        configured ones (its kind's usual models, and the one it starts with)."""
+        try:
+            configured = list(self.resolve(name).models)
+        except ConfigError:
+            return []
+        return [*self._model_lists.get(name, []), *configured]
+
+    def home_of(self, model: str, current: str) -> list[str]:
+        """The ready providers, other than ``current``, whose known models hold ``model``, when
+        ``current``'s do not: ``/model gpt-4.1`` on Anthropic means OpenAI's. Empty when ``current``
+        names it, or nobody else does."""
+        if _names(self.known_models(current), model):
+            return []
+        others = (name for name, missing in self._missing() if name != current and missing is None)
+        return [name for name in others if _names(self.known_models(name), model)]
 
     def knows_models(self, name: str) -> bool:
         """Whether the models of provider ``name`` were fetched from its endpoint already."""

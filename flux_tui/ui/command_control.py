@@ -122,9 +122,11 @@ class CommandControl:
             else:
                 getattr(owner, f"action_{spec.action}")()
 
-    def provider_command(self: FluxApp, name: str) -> None:
+    def provider_command(self: FluxApp, arg: str) -> None:
+        """``/provider NAME`` goes on with NAME's model; ``/provider NAME MODEL`` with MODEL."""
+        name, _, model = arg.partition(" ")
         if name:
-            self.switch_provider(name)
+            self.switch_provider(name, model.strip() or None)
         else:
             self._say_current("provider", self.agent.provider.name, self.provider_service.names())
 

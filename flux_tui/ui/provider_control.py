@@ -9,6 +9,7 @@ provider under a running turn would split one reply across two providers.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -50,15 +51,24 @@ class ProviderControl:
             return True
         if self.turn_running:
             return self._refuse(self.busy_text(SWITCH_REFUSED))
-        self._say_if_not_listed(provider, model)
+        homes = self.provider_service.home_of(model, provider.name)
+        if len(homes) == 1:
+            home = homes[0]
+            self.conversation.notice(f"{model} is a model of {home}, not of {provider.name}: switching.")
+            return self.switch_provider(home, model)
+        self._say_if_not_listed(provider, model, homes)
         self.provider_service.switch_model(self.agent, model)
         return True
 
-    def _say_if_not_listed(self: FluxApp, provider: ChatProvider, model: str) -> None:
+    def _say_if_not_listed(
+        self: FluxApp, provider: ChatProvider, model: str, homes: Sequence[str] = ()
+    ) -> None:
         if not self.provider_service.lists_model(provider, model):
             # Sent as named all the same: an endpoint may serve models it does not list.
+            choose = f" {' and '.join(homes)} list it: /provider NAME {model} goes to one." if homes else ""
             self.conversation.notice(
-                f"{model} is not among the models {provider.name} lists; requests go to it by that name.",
+                f"{model} is not among the models {provider.name} lists; requests go to it by that name."
+                + choose,
                 "warning",
             )
 
