@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.timer import Timer
@@ -76,6 +76,11 @@ class TurnControl:
     _burst_hold = False  # the held first frame waits for the end of an answer that came as a burst
     _burst_chars = 0  # the answer's text received while its first frame is held
     _end_frame: asyncio.Task[None] | None = None  # the answer's end, drawn once mounted (kept referenced)
+    quitting = False  # ``exit`` was called: the screen is being taken down
+
+    def exit(self: FluxApp, *args: Any, **kwargs: Any) -> None:
+        self.quitting = True
+        super().exit(*args, **kwargs)
 
     # -- events in ----------------------------------------------------------------------------------
 
@@ -96,9 +101,10 @@ class TurnControl:
 
     def on_agent_events_posted(self: FluxApp, message: AgentEventsPosted) -> None:
         events, self._inbox = self._inbox, []
-        if not self.is_running:
+        if self.quitting or not self.is_running:
             # Quit while a turn streams: the widgets are being taken down, and applying an event to
-            # them raised (a traceback on exit). The session recorder, a sink of its own, has them.
+            # them raised (mounting into an answer already off the screen: a traceback on exit). The
+            # session recorder, a sink of its own, has them.
             return
         for event in events:
             self.apply_agent_event(event)

@@ -157,7 +157,7 @@ def test_a_prompt_typed_before_the_first_frame_is_sent_by_its_enter(
     assert sent, f"Enter typed ahead did not send the prompt; the screen ended with {tail!r}"
     assert "hi" in str(fake_api.last_request("/v1/messages").body["messages"])
     app.type("\x11")  # ctrl+q
-    assert app.proc.wait(15) == 0
+    assert app.proc.wait(15) == 0, bytes(app.output[-3000:])  # a traceback on the way out
     assert termios.tcgetattr(app.slave) == original
 
 
@@ -177,7 +177,7 @@ def test_a_prompt_typed_before_the_process_started_is_sent_by_its_enter(
     assert "fix it" in messages and "next" not in messages
     assert _until(lambda: b"next one" in app.output, 10), "the keys after the Enter are not in the prompt"
     app.type("\x11")  # ctrl+q
-    assert app.proc.wait(15) == 0
+    assert app.proc.wait(15) == 0, bytes(app.output[-3000:])  # a traceback on the way out
     assert termios.tcgetattr(app.slave) == original
 
 
