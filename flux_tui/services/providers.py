@@ -136,7 +136,8 @@ class ProviderService:
         """Whether the endpoint of ``provider`` lists ``model``, or the user's ``models`` for it do (True
         while the endpoint's list is not known): by name, or as the alias of a dated snapshot listed
         (``claude-opus-4-1`` for ``claude-opus-4-1-20250805``, as Anthropic lists its models)."""
-        listed = getattr(provider, "listed", None)
+        # A provider built again for a switch back has no list of its own: the one fetched before holds.
+        listed = getattr(provider, "listed", None) or self._model_lists.get(provider.name)
         if not listed:
             return True
         entry = self.config.providers.get(provider.name)

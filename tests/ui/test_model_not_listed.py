@@ -49,3 +49,15 @@ async def test_the_model_started_with_says_nothing_when_listed(make_app: Any) ->
         await wait_until(pilot, lambda: app.provider_service.knows_models(app.provider))
         await pilot.pause()
         assert not any("is not among" in line.text for line in app.conversation.chat.query(NoticeLine))
+
+
+async def test_a_provider_switched_back_to_still_says_what_it_does_not_list(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.provider_service.knows_models("anthropic"))
+        await run_command(pilot, app, "/provider openai")
+        await run_command(pilot, app, "/provider anthropic")
+        await run_command(pilot, app, "/model yyy-unknown")
+        assert app.agent.provider.model == "yyy-unknown"
+        said = "yyy-unknown is not among the models anthropic lists; requests go to it by that name."
+        assert any(said in line.text for line in app.conversation.chat.query(NoticeLine))
