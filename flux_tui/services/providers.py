@@ -83,6 +83,7 @@ class ProviderService:
         self.transcript = transcript
         self.factory = factory or default_factory
         self._model_lists: dict[str, list[str]] = {}  # provider name -> models its endpoint offers
+        self._last_models: dict[str, str] = {}  # provider name -> the model in use when it was left
         self._closing: set[asyncio.Task[None]] = set()  # closes in flight, kept until they end
 
     # -- what there is ---------------------------------------------------------------------------------
@@ -230,12 +231,17 @@ class ProviderService:
     # -- switching -------------------------------------------------------------------------------------
 
     def switch(self, agent: Agent, name: str, model: str | None = None) -> str | None:
-        """Go on with provider ``name`` (and ``model``); the old provider is closed. Returns a warning
+        """Go on with provider ``name`` (and ``model``, else the one last used there in this session,
+        else its own); the old provider is closed. Returns a warning
         to show (the provider lacks a key or URL: how to set it up), else None. ``SwitchRefused`` for
         a provider that is not configured: nothing changes."""
         current = agent.provider
         if already_on(current, name, model):
             return None
+        # Back on a provider, the model last used there: a session moves between two models, not back
+        # to a provider's default each time.
+        self._last_models[current.name] = current.model
+        model = model or self._last_models.get(name)
         try:
             resolved = self.resolve(name, model)
         except ConfigError as exc:

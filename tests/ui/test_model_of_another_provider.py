@@ -63,3 +63,19 @@ async def test_slash_provider_with_a_model_switches_both(make_app: Any) -> None:
         await run_command(pilot, app, "/provider openai gpt-4.1")
         assert (app.agent.provider.name, app.agent.provider.model) == ("openai", "gpt-4.1")
         await wait_until(pilot, lambda: (app.provider, app.model) == ("openai", "gpt-4.1"))
+
+
+async def test_back_on_a_provider_its_last_model_is_used(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await run_command(pilot, app, "/model claude-haiku-4-5")
+        await run_command(pilot, app, "/provider openai")
+        assert app.agent.provider.model == app.provider_service.resolve("openai").model  # its own first
+        await run_command(pilot, app, "/model gpt-4.1")
+        await run_command(pilot, app, "/provider anthropic")
+        assert (app.agent.provider.name, app.agent.provider.model) == ("anthropic", "claude-haiku-4-5")
+        await run_command(pilot, app, "/provider openai")
+        assert (app.agent.provider.name, app.agent.provider.model) == ("openai", "gpt-4.1")
+        await run_command(pilot, app, "/provider anthropic claude-opus-4-1")  # a model named wins
+        assert app.agent.provider.model == "claude-opus-4-1"
+        await wait_until(pilot, lambda: (app.provider, app.model) == ("anthropic", "claude-opus-4-1"))
