@@ -58,6 +58,7 @@ class Expanded:
     text: str  # what the model gets
     attached: list[Attachment] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # one message per @path that was not attached
+    slips: list[str] = field(default_factory=list)  # those of ``refused`` that name the file meant
 
 
 @dataclass(slots=True)
@@ -84,13 +85,13 @@ def _bare(name: str) -> str:
     return _LINE_SUFFIX.sub("", name.rstrip(_TRAILING))
 
 
-def _missing(raw: str, quoted: bool, workspace: Workspace) -> str | None:
-    """What to say about a mention that names no file: a quoted one is meant as a path; an unquoted
-    one is said when it is the start of a name with a space, when its folder is there, or when it is
-    one slip from a name that is (a typo, letter case included). Any other ``@word`` is plain text:
-    ``@team``, a decorator."""
+def _missing(raw: str, quoted: bool, workspace: Workspace) -> tuple[str, bool] | None:
+    """What to say about a mention that names no file, and whether it names the file meant: a quoted
+    one is meant as a path; an unquoted one is said when it is the start of a name with a space, when
+    its folder is there, or when it is one slip from a name that is (a typo, letter case included) or
+    a name in another folder. Any other ``@word`` is plain text: ``@team``, a decorator."""
     if quoted:
-        return f'@"{raw}" not attached: {_NO_SUCH}'
+        return f'@"{raw}" not attached: {_NO_SUCH}', False
     folder, _, stem = raw.rpartition("/")
     try:
         names = [entry.name for entry in os.scandir(workspace.resolve(folder or "."))]
@@ -99,7 +100,7 @@ def _missing(raw: str, quoted: bool, workspace: Workspace) -> str | None:
     spaced = sorted(name for name in names if name.startswith(stem + " "))
     if spaced:
         path = f"{folder}/{spaced[0]}" if folder else spaced[0]
-        return f'@{raw} attaches nothing: a name with spaces goes in quotes, as @"{path}"'
+        return f'@{raw} attaches nothing: a name with spaces goes in quotes, as @"{path}"', True
     stem = _bare(stem) or stem
     by_lower = {name.lower(): name for name in names}
     close = [by_lower[name] for name in difflib.get_close_matches(stem.lower(), by_lower, 1, _TYPO_CUTOFF)]
@@ -113,7 +114,7 @@ def _missing(raw: str, quoted: bool, workspace: Workspace) -> str | None:
         return None
     shown = f"{folder}/{stem}" if folder else stem
     hint = f"; did you mean {' or '.join(f'@{path}' for path in suggested)}?" if suggested else ""
-    return f"@{shown} not attached: {_NO_SUCH}{hint}"
+    return f"@{shown} not attached: {_NO_SUCH}{hint}", bool(suggested)
 
 
 def _elsewhere(name: str, workspace: Workspace) -> list[str]:
@@ -221,7 +222,10 @@ def expand_mentions(
         else:
             missing = _missing(raw, quoted, workspace)
             if missing:
-                expanded.refused.append(missing)
+                said, slip = missing
+                expanded.refused.append(said)
+                if slip:
+                    expanded.slips.append(said)
     for item in shell or []:
         expanded.attached.append(Attachment(item.command, item.command, "command"))
         blocks.append(f'<command line="{_attr(item.command)}">\n{item.output}\n</command>')

@@ -70,7 +70,7 @@ class CommandControl:
         elif shell is not None:
             run_shell(self, shell)
         else:
-            send_with_context(self, self.clean_prompt(unescape_prompt(message.text)))
+            send_with_context(self, self.clean_prompt(unescape_prompt(message.text)), message.raw)
 
     def clean_prompt(self: FluxApp, text: str) -> str:
         """The prompt to send; what was removed or cut is said in the chat."""

@@ -19,21 +19,35 @@ def _ctx(app: FluxApp) -> Any:
 ATTACH_GROUP = "attach"
 
 
-def send_with_context(app: FluxApp, prompt: str) -> None:
+SLIP_HELD = "Your prompt is back in the editor: fix the path, or press Enter to send it as it is."
+
+
+def send_with_context(app: FluxApp, prompt: str, raw: str | None = None) -> None:
     """Send ``prompt`` with its attachments: files are read in a thread (a large file or a slow disk
-    does not stall the UI), a prompt without ``@`` at once."""
+    does not stall the UI), a prompt without ``@`` at once. ``raw``: what the editor held, given back
+    when an ``@path`` looks like a slip for a file that is there (sent as it is on the next Enter)."""
     if "@" not in prompt or _ctx(app) is None:
         app.send_prompt(prompt_with_context(app, prompt))
         return
-    app.run_worker(_send_attached(app, prompt), group=ATTACH_GROUP)
+    app.run_worker(_send_attached(app, prompt, raw), group=ATTACH_GROUP)
 
 
-async def _send_attached(app: FluxApp, prompt: str) -> None:
+async def _send_attached(app: FluxApp, prompt: str, raw: str | None) -> None:
     from flux_tui.tools.mentions import expand_mentions
 
     ctx = _ctx(app)
     pending: list[ShellOutput] = getattr(app, "pending_shell", [])
     expanded = await asyncio.to_thread(expand_mentions, prompt, ctx.workspace, ctx.secret_files, pending)
+    # A typo in a path is seen before the request is paid for, not after: the prompt goes back to be
+    # fixed, once; sent again unchanged, it goes as it is.
+    if expanded.slips and raw is not None and app.slip_held != prompt:
+        app.slip_held = prompt
+        for message in expanded.slips:
+            app.conversation.notice(message, "warning")
+        app.conversation.notice(SLIP_HELD)
+        app.conversation.give_back(raw)
+        return
+    app.slip_held = None
     app.send_prompt(_with_expanded(app, prompt, expanded))
 
 
