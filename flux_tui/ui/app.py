@@ -112,7 +112,7 @@ class FluxApp(TurnControl, ProviderControl, CommandControl, CrashReport, App[Non
         self.replay: ReplayController | None = None  # the replay playing, if any
         self.mcp: McpManager | None = None  # set when MCP servers are configured
         self.pending_shell: list[ShellOutput] = []  # !command outputs waiting for the next prompt
-        self.slip_held: str | None = None  # a prompt given back for a slip in an @path (sent if again)
+        self.slip_held: tuple[str, ...] | None = None  # the @path slips a prompt was given back for
         self._inbox: list[AgentEvent] = []
         self._after_end_frame: list[Callable[[], None]] = []  # see TurnControl.after_end_frame
         self._state_shown = False  # ``on_mount`` has set the state the screen binds to

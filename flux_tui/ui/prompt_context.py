@@ -39,9 +39,10 @@ async def _send_attached(app: FluxApp, prompt: str, raw: str | None) -> None:
     pending: list[ShellOutput] = getattr(app, "pending_shell", [])
     expanded = await asyncio.to_thread(expand_mentions, prompt, ctx.workspace, ctx.secret_files, pending)
     # A typo in a path is seen before the request is paid for, not after: the prompt goes back to be
-    # fixed, once; sent again unchanged, it goes as it is.
-    if expanded.slips and raw is not None and app.slip_held != prompt:
-        app.slip_held = prompt
+    # fixed, once; sent again with the same slips (whatever else was edited), it goes as it is.
+    slips = tuple(expanded.slips)
+    if slips and raw is not None and app.slip_held != slips:
+        app.slip_held = slips
         for message in expanded.slips:
             app.conversation.notice(message, "warning")
         app.conversation.notice(SLIP_HELD)

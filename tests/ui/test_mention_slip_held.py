@@ -76,3 +76,21 @@ async def test_a_missing_file_without_a_likely_meaning_goes_at_once(
         await finish_turn(pilot, app)
         assert SLIP_HELD not in _notices(app)
         assert "@src/new_module.py not attached: no such file or directory in the workspace" in _notices(app)
+
+
+async def test_a_prompt_edited_around_the_same_slip_goes_on_the_next_enter(
+    make_app: Any, fake_api: Any, sandbox: Path
+) -> None:
+    (sandbox / "notes.txt").write_text("alpha\n")
+    fake_api.queue_anthropic_text("Sent.")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, app, "read @notes.tx")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: SLIP_HELD in _notices(app))
+        await type_text(pilot, app, " please")  # more words, the same slip
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: fake_api.requests_to(PATH))
+        await finish_turn(pilot, app)
+        assert "read @notes.tx please" in json.dumps(fake_api.last_request(PATH).body["messages"][-1])
+        assert _notices(app).count(SLIP_HELD) == 1
