@@ -6,18 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from ui_pilot import SIZE, type_text, wait_until
+from ui_pilot import SIZE, start_long_answer, wait_until
 
 from flux_tui.core.agent_events import TextDelta
 from flux_tui.ui.messages import AgentEventsPosted
 
 
 async def test_events_after_quit_are_not_drawn(make_app: Any, fake_api: Any) -> None:
-    fake_api.queue_anthropic_text("a slow answer " * 40, delay=0.05)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await type_text(pilot, app, "a question")
-        await pilot.press("enter")
+        await start_long_answer(pilot, app, fake_api)
         chat = app.conversation.chat
         await wait_until(pilot, lambda: chat.current is not None and chat.current.text)
         answer = chat.current

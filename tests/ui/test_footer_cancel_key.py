@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.widgets._footer import FooterKey
-from ui_pilot import SIZE, finish_turn, type_text, wait_until
+from ui_pilot import SIZE, finish_turn, start_long_answer, wait_until
 
 
 def _shown(app: Any) -> set[str]:
@@ -15,14 +15,11 @@ def _shown(app: Any) -> set[str]:
 
 
 async def test_cancel_answer_shows_only_while_an_answer_streams(make_app: Any, fake_api: Any) -> None:
-    fake_api.queue_anthropic_text("a slow answer " * 20, delay=0.05)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.conversation.query(FooterKey))
         assert "Help" in _shown(app) and "Cancel answer" not in _shown(app)
-        await type_text(pilot, app, "a question")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: app.turn_running)
+        await start_long_answer(pilot, app, fake_api)
         await wait_until(pilot, lambda: "Cancel answer" in _shown(app))
         await pilot.press("escape")
         await finish_turn(pilot, app)

@@ -9,7 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ui_pilot import SIZE, finish_turn, type_text, wait_until
+import pytest
+from ui_pilot import SIZE, finish_turn, send, type_text, wait_until
 
 from flux_tui.ui.prompt_context import SLIP_HELD
 from flux_tui.ui.widgets.chat_items import NoticeLine
@@ -21,17 +22,27 @@ def _notices(app: Any) -> list[str]:
     return [line.text for line in app.conversation.chat.query(NoticeLine)]
 
 
-async def test_a_slip_gives_the_prompt_back_and_enter_again_sends_it(
-    make_app: Any, fake_api: Any, sandbox: Path
-) -> None:
+async def _held(pilot: Any, app: Any, text: str) -> None:
+    """Type ``text``, press Enter, and wait until the prompt is given back for a slip."""
+    await type_text(pilot, app, text)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: SLIP_HELD in _notices(app))
+
+
+@pytest.fixture
+def main_py(sandbox: Path) -> Path:
     (sandbox / "src").mkdir()
     (sandbox / "src" / "main.py").write_text("print('hi')\n")
+    return sandbox
+
+
+async def test_a_slip_gives_the_prompt_back_and_enter_again_sends_it(
+    make_app: Any, fake_api: Any, main_py: Path
+) -> None:
     fake_api.queue_anthropic_text("Sent as it was.")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await type_text(pilot, app, "explain @src/mian.py")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: SLIP_HELD in _notices(app))
+        await _held(pilot, app, "explain @src/mian.py")
         said = (
             "@src/mian.py not attached: no such file or directory in the workspace; "
             "did you mean @src/main.py?"
@@ -45,15 +56,11 @@ async def test_a_slip_gives_the_prompt_back_and_enter_again_sends_it(
         assert "explain @src/mian.py" in json.dumps(fake_api.last_request(PATH).body["messages"][-1])
 
 
-async def test_a_fixed_slip_attaches_the_file(make_app: Any, fake_api: Any, sandbox: Path) -> None:
-    (sandbox / "src").mkdir()
-    (sandbox / "src" / "main.py").write_text("print('hi')\n")
+async def test_a_fixed_slip_attaches_the_file(make_app: Any, fake_api: Any, main_py: Path) -> None:
     fake_api.queue_anthropic_text("It prints hi.")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await type_text(pilot, app, "explain @main.py")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: SLIP_HELD in _notices(app))
+        await _held(pilot, app, "explain @main.py")
         prompt = app.conversation.prompt_input
         prompt.load_text("explain @src/main.py")
         await pilot.press("enter")
@@ -79,18 +86,13 @@ async def test_a_missing_file_without_a_likely_meaning_goes_at_once(
 
 
 async def test_a_prompt_edited_around_the_same_slip_goes_on_the_next_enter(
-    make_app: Any, fake_api: Any, sandbox: Path
+    make_app: Any, fake_api: Any, main_py: Path
 ) -> None:
-    (sandbox / "notes.txt").write_text("alpha\n")
     fake_api.queue_anthropic_text("Sent.")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await type_text(pilot, app, "read @notes.tx")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: SLIP_HELD in _notices(app))
-        await type_text(pilot, app, " please")  # more words, the same slip
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: fake_api.requests_to(PATH))
-        await finish_turn(pilot, app)
-        assert "read @notes.tx please" in json.dumps(fake_api.last_request(PATH).body["messages"][-1])
+        await _held(pilot, app, "read @src/Main.py")
+        answer = await send(pilot, app, " please")  # more words, the same slip
+        assert answer.text == "Sent."
+        assert "read @src/Main.py please" in json.dumps(fake_api.last_request(PATH).body["messages"][-1])
         assert _notices(app).count(SLIP_HELD) == 1
