@@ -9,7 +9,9 @@ Fed the agent's events (``apply``), like the ledger. A request is closed by its 
   its tokens among the request's prompt tokens.
 
 Pruning drops the oldest turns whole and says so in a ``Notice`` ("Left out N earlier turns"): the
-results of those turns stop costing from that request on.
+results of those turns stop costing from that request on. ``/clear`` (``HistoryCleared``) takes every
+result out of the context at once; the turns before it keep what they cost, and pruning counts its turns
+from the clear on, as the history it prunes starts there.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 from flux_tui.core.agent_events import (
     AgentEvent,
+    HistoryCleared,
     Notice,
     ToolCallFinished,
     ToolCallProposed,
@@ -77,6 +80,7 @@ class Attribution:
     calls: dict[str, CallCost] = field(default_factory=dict)
     prompts: dict[int, str] = field(default_factory=dict)
     turn: int = 0
+    cleared_after: int = 0  # the last turn before the newest /clear: the history starts after it
 
     def apply(self, event: AgentEvent) -> bool:
         """Take any agent event; True when it closed a request (the calls' context costs moved)."""
@@ -111,6 +115,10 @@ class Attribution:
             found = _PRUNED.search(event.text)
             if found:
                 self._prune(int(found.group(1)))
+        elif isinstance(event, HistoryCleared):
+            self.cleared_after = self.turn
+            for call in self.calls.values():
+                call.pruned = True
         return False
 
     def _request(self, event: UsageReported) -> None:
@@ -135,7 +143,7 @@ class Attribution:
                 call.context_cost_usd += min(call.result_tokens, prompt) * per_token
 
     def _prune(self, dropped_turns: int) -> None:
-        turns = sorted(self.prompts)[:dropped_turns]
+        turns = sorted(turn for turn in self.prompts if turn > self.cleared_after)[:dropped_turns]
         for call in self.calls.values():
             if call.turn in turns:
                 call.pruned = True

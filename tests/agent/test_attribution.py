@@ -173,3 +173,33 @@ def test_stats_say_which_calls_share_a_request() -> None:
         ledger.apply(event)
     rows = [line for line in stats_markdown(ledger, attribute(events)).splitlines() if "`read_file`" in line]
     assert len(rows) == 2 and all("| $0.0089 (shared by 2) |" in row for row in rows), rows
+
+
+def test_a_clear_takes_every_result_out_of_the_context_and_pruning_counts_from_it() -> None:
+    from flux_tui.core.agent_events import HistoryCleared
+
+    events = [
+        *session()[:6],  # turn 1: the read_file call, its result resent once
+        HistoryCleared(),
+        TurnStarted(turn_id="t2", prompt="Fresh start", provider="anthropic", model="claude-sonnet-4-6"),
+        request(0.0200, 0.0180, 3_000),
+        TurnFinished(stop_reason="end_turn"),
+        TurnStarted(turn_id="t3", prompt="More", provider="anthropic", model="claude-sonnet-4-6"),
+        ToolCallProposed(call_id="c2", name="read_file", input={"path": "big.txt"}),
+        ToolCallFinished(call_id="c2", status="done", result=RESULT),
+        request(0.0300, 0.0240, 4_000),
+        TurnFinished(stop_reason="end_turn"),
+        TurnStarted(turn_id="t4", prompt="Go on", provider="anthropic", model="claude-sonnet-4-6"),
+        # The history pruned starts at the clear: its first turn is turn 2, not turn 1.
+        Notice(text="Left out 1 earlier turn (~2,400 tokens) to fit the 8,000-token context window."),
+        request(0.0100, 0.0090, 1_500),
+        TurnFinished(stop_reason="end_turn"),
+    ]
+    costs = attribute(events)
+    tokens = count_tokens(RESULT, wait=False)
+    # c1 was resent with the second request of turn 1 only: the requests after the clear did not hold it.
+    assert costs.calls["c1"].context_cost_usd == pytest.approx(tokens * 0.0240 / 4_000)
+    # c2 (turn 3) is resent with the request that answers it, and still after turn 2 is pruned.
+    assert costs.calls["c2"].context_cost_usd == pytest.approx(tokens * (0.0240 / 4_000 + 0.0090 / 1_500))
+    # The turns before the clear keep what they cost.
+    assert [round(t.cost or 0, 4) for t in costs.turn_costs()] == [0.04, 0.02, 0.03, 0.01]

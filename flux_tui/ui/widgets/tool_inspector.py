@@ -205,10 +205,12 @@ class ToolInspector(Widget, can_focus=False):
 
     def apply(self, event: AgentEvent) -> None:
         """Fold one agent event in; anything but a ``ToolCall*`` event or a clear is ignored."""
-        if isinstance(event, HistoryCleared):
-            self.clear()  # the calls left the conversation: their costs start over too
-            return
         paid = self.attribution.apply(event)
+        if isinstance(event, HistoryCleared):
+            # The calls left the conversation, and the list; what they and their turns cost stays in
+            # the session's figures (/stats), as the usage does.
+            self._clear_calls()
+            return
         if paid and self._selected is not None and not self._loading and self.display:
             self._show_detail()  # the selected result may have cost more since (closed: when it opens)
         if isinstance(event, ToolCallProposed):
@@ -239,6 +241,9 @@ class ToolInspector(Widget, can_focus=False):
 
     def clear(self) -> None:
         self._attribution = None
+        self._clear_calls()
+
+    def _clear_calls(self) -> None:
         self._records.clear()
         self._selected = None
         if self._table is not None:
