@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
@@ -24,7 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import DataTable, Static, TextArea
+from textual.widgets import DataTable, Static
 
 from flux_tui.core.agent_events import (
     AgentEvent,
@@ -45,14 +45,16 @@ from flux_tui.ui.widgets.tool_call_record import (
     status_text,
     time_cell,
 )
-from flux_tui.ui.widgets.typing_forward import forward_to_prompt
+from flux_tui.ui.widgets.typing_forward import TypesIntoPrompt
 
 if TYPE_CHECKING:
     from flux_tui.core.attribution import Attribution
 
 
-class ToolInspector(Widget, can_focus=False):
+class ToolInspector(TypesIntoPrompt, Widget, can_focus=False):
     """Table of the session's tool calls plus the selected call's arguments, decision, result and diff."""
+
+    ENTER_SENDS = False  # Enter is the table's: it opens the call
 
     DEFAULT_CSS = """
     ToolInspector {
@@ -119,7 +121,6 @@ class ToolInspector(Widget, can_focus=False):
         self._setting_up: AwaitComplete | None = None  # the table mounted by ``build``, set up
         self._loading = False
         self._attribution: Attribution | None = None  # made with the first event (``attribution``)
-        self.prompt: TextArea | None = None  # where Esc from the table and typed characters go
 
     # ------------------------------------------------------------------ composition
 
@@ -285,11 +286,6 @@ class ToolInspector(Widget, can_focus=False):
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.query_one("#tool-detail", VerticalScroll).focus()  # Enter: read (and scroll) the details
-
-    async def on_key(self, event: events.Key) -> None:
-        # Neither the table nor the details take text: typing goes to the prompt instead of vanishing.
-        # Enter is the table's: it opens the call.
-        await forward_to_prompt(self.prompt, event, enter=False)
 
     def select(self, call_id: str) -> None:
         """Highlight a call by id (as if the user had moved the cursor to it)."""

@@ -13,7 +13,7 @@ A key that deletes text (Backspace, Delete, ctrl+h, ctrl+w, ctrl+u, ctrl+k) goes
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.widgets import Input, TextArea
@@ -54,9 +54,11 @@ async def forward_to_prompt(prompt: PromptInput | None, event: events.Key, *, en
 
 
 class TypesIntoPrompt:
-    """Mixin for a focusable widget without text entry; the app sets ``prompt`` once mounted."""
+    """Mixin for a widget without text entry (or whose focusable parts take none); the app sets
+    ``prompt`` once mounted."""
 
     prompt: PromptInput | None = None
+    ENTER_SENDS: ClassVar[bool] = True  # False: Enter is the pane's own (the inspector's opens a call)
 
     async def on_key(self, event: events.Key) -> None:
-        await forward_to_prompt(self.prompt, event)
+        await forward_to_prompt(self.prompt, event, enter=self.ENTER_SENDS)
