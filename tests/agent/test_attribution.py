@@ -12,6 +12,7 @@ from fakeapi import FakeAPI
 
 from flux_tui.core.agent_events import (
     AgentEvent,
+    HistoryCleared,
     MessageCommitted,
     Notice,
     ToolCallFinished,
@@ -42,21 +43,36 @@ def request(cost: float, input_cost: float, prompt: int) -> UsageReported:
 RESULT = "line of a big file\n" * 200
 
 
+def started(turn_id: str, prompt: str) -> TurnStarted:
+    return TurnStarted(turn_id=turn_id, prompt=prompt, provider="anthropic", model="claude-sonnet-4-6")
+
+
+def read_big(call_id: str) -> list[AgentEvent]:
+    """A read_file call of big.txt and its result."""
+    return [
+        ToolCallProposed(call_id=call_id, name="read_file", input={"path": "big.txt"}),
+        ToolCallFinished(call_id=call_id, status="done", result=RESULT),
+    ]
+
+
+ENDED = TurnFinished(stop_reason="end_turn")
+PRUNED_ONE = Notice(text="Left out 1 earlier turn (~2,400 tokens) to fit the 8,000-token context window.")
+
+
 def session() -> list[AgentEvent]:
     return [
-        TurnStarted(turn_id="t1", prompt="Read big.txt", provider="anthropic", model="claude-sonnet-4-6"),
+        started("t1", "Read big.txt"),
         request(0.0100, 0.0060, 2_000),
-        ToolCallProposed(call_id="c1", name="read_file", input={"path": "big.txt"}),
-        ToolCallFinished(call_id="c1", status="done", result=RESULT),
+        *read_big("c1"),
         request(0.0300, 0.0240, 4_000),
-        TurnFinished(stop_reason="end_turn"),
-        TurnStarted(turn_id="t2", prompt="And then?", provider="anthropic", model="claude-sonnet-4-6"),
+        ENDED,
+        started("t2", "And then?"),
         request(0.0200, 0.0180, 3_000),
-        TurnFinished(stop_reason="end_turn"),
-        TurnStarted(turn_id="t3", prompt="Go on", provider="anthropic", model="claude-sonnet-4-6"),
-        Notice(text="Left out 1 earlier turn (~2,400 tokens) to fit the 8,000-token context window."),
+        ENDED,
+        started("t3", "Go on"),
+        PRUNED_ONE,
         request(0.0100, 0.0090, 1_500),
-        TurnFinished(stop_reason="end_turn"),
+        ENDED,
     ]
 
 
@@ -176,24 +192,20 @@ def test_stats_say_which_calls_share_a_request() -> None:
 
 
 def test_a_clear_takes_every_result_out_of_the_context_and_pruning_counts_from_it() -> None:
-    from flux_tui.core.agent_events import HistoryCleared
-
     events = [
         *session()[:6],  # turn 1: the read_file call, its result resent once
         HistoryCleared(),
-        TurnStarted(turn_id="t2", prompt="Fresh start", provider="anthropic", model="claude-sonnet-4-6"),
+        started("t2", "Fresh start"),
         request(0.0200, 0.0180, 3_000),
-        TurnFinished(stop_reason="end_turn"),
-        TurnStarted(turn_id="t3", prompt="More", provider="anthropic", model="claude-sonnet-4-6"),
-        ToolCallProposed(call_id="c2", name="read_file", input={"path": "big.txt"}),
-        ToolCallFinished(call_id="c2", status="done", result=RESULT),
+        ENDED,
+        started("t3", "More"),
+        *read_big("c2"),
         request(0.0300, 0.0240, 4_000),
-        TurnFinished(stop_reason="end_turn"),
-        TurnStarted(turn_id="t4", prompt="Go on", provider="anthropic", model="claude-sonnet-4-6"),
-        # The history pruned starts at the clear: its first turn is turn 2, not turn 1.
-        Notice(text="Left out 1 earlier turn (~2,400 tokens) to fit the 8,000-token context window."),
+        ENDED,
+        started("t4", "Go on"),
+        PRUNED_ONE,  # the history pruned starts at the clear: its first turn is turn 2, not turn 1
         request(0.0100, 0.0090, 1_500),
-        TurnFinished(stop_reason="end_turn"),
+        ENDED,
     ]
     costs = attribute(events)
     tokens = count_tokens(RESULT, wait=False)
